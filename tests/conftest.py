@@ -1,0 +1,12 @@
+"""Shared fixtures. Tests talk to a real PostgreSQL (DATABASE_URL, or the embedded one)."""
+
+import pytest
+
+
+@pytest.fixture(autouse=True)
+def _plain_static_storage(settings):
+    # The hashed-name storage needs `collectstatic`; tests render templates without running it.
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
