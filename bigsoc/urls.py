@@ -3,7 +3,12 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from bigsoc import views
+
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("healthz", views.healthz, name="healthz"),
     path("", include("posts.urls")),
 ]
+
+handler500 = "bigsoc.views.server_error"
