@@ -17,29 +17,94 @@ from collections.abc import Iterator
 from typing import TextIO
 
 NAMES = [
-    "Big Society", "Big Society Network", "Our Society", "Chain Reaction", "Nat Wei",
-    "Steve Moore", "NESTA", "Neighbourhood Challenge", "Innovation Hub", "knowledge gardening",
-    "volunteering", "social enterprise", "community organisers", "social media", "Twitter",
-    "the wiki", "social reporting", "NCVO", "RSA", "Third Sector", "local government",
-    "community empowerment", "David Cameron", "East London", "Canary Wharf", "Social by Social",
-    "Kevin Harris", "Big Society in the North", "the voluntary sector", "open data",
+    "Big Society",
+    "Big Society Network",
+    "Our Society",
+    "Chain Reaction",
+    "Nat Wei",
+    "Steve Moore",
+    "NESTA",
+    "Neighbourhood Challenge",
+    "Innovation Hub",
+    "knowledge gardening",
+    "volunteering",
+    "social enterprise",
+    "community organisers",
+    "social media",
+    "Twitter",
+    "the wiki",
+    "social reporting",
+    "NCVO",
+    "RSA",
+    "Third Sector",
+    "local government",
+    "community empowerment",
+    "David Cameron",
+    "East London",
+    "Canary Wharf",
+    "Social by Social",
+    "Kevin Harris",
+    "Big Society in the North",
+    "the voluntary sector",
+    "open data",
 ]
 SUBJECTS = [
-    "people", "communities", "volunteers", "councils", "charities", "networks", "neighbours",
-    "organisers", "funders", "bloggers", "activists", "local groups", "co-ops", "mutuals",
+    "people",
+    "communities",
+    "volunteers",
+    "councils",
+    "charities",
+    "networks",
+    "neighbours",
+    "organisers",
+    "funders",
+    "bloggers",
+    "activists",
+    "local groups",
+    "co-ops",
+    "mutuals",
 ]
 VERBS = [
-    "gather around", "argue about", "build on", "make sense of", "write about", "fund",
-    "join up", "question", "celebrate", "map", "reinvent", "listen to", "connect through",
+    "gather around",
+    "argue about",
+    "build on",
+    "make sense of",
+    "write about",
+    "fund",
+    "join up",
+    "question",
+    "celebrate",
+    "map",
+    "reinvent",
+    "listen to",
+    "connect through",
 ]
 OBJECTS = [
-    "the idea", "local assets", "a shared story", "the conversations", "new money",
-    "the opportunities", "public services", "their own stories", "the next meeting",
-    "a knowledge shed", "online spaces", "the jargon", "the town hall tour", "spending cuts",
+    "the idea",
+    "local assets",
+    "a shared story",
+    "the conversations",
+    "new money",
+    "the opportunities",
+    "public services",
+    "their own stories",
+    "the next meeting",
+    "a knowledge shed",
+    "online spaces",
+    "the jargon",
+    "the town hall tour",
+    "spending cuts",
 ]
 OPENERS = [
-    "Yesterday", "This morning", "Last week", "In the evening", "Over the past few days",
-    "As I wrote earlier", "Meanwhile", "At the end of the day", "For the record",
+    "Yesterday",
+    "This morning",
+    "Last week",
+    "In the evening",
+    "Over the past few days",
+    "As I wrote earlier",
+    "Meanwhile",
+    "At the end of the day",
+    "For the record",
 ]
 TITLE_PATTERNS = [
     "{name} and {subject}: {verb} {object}",
@@ -70,8 +135,10 @@ def titles(rng: random.Random, count: int) -> Iterator[str]:
     seen: set[str] = set()
     while len(seen) < count:
         title = rng.choice(TITLE_PATTERNS).format(
-            name=rng.choice(NAMES), subject=rng.choice(SUBJECTS),
-            verb=rng.choice(VERBS), object=rng.choice(OBJECTS),
+            name=rng.choice(NAMES),
+            subject=rng.choice(SUBJECTS),
+            verb=rng.choice(VERBS),
+            object=rng.choice(OBJECTS),
         )
         title = title[0].upper() + title[1:]
         if title in seen:
@@ -94,8 +161,14 @@ def post_lines(rng: random.Random, title: str, earlier: list[str], edited: bool)
         if i < len(paras) - 1 and not single_newlines:
             lines.append("")
     if rng.random() < 0.05:
-        lines += ["", *(f"  {n}. {rng.choice(VERBS).capitalize()} {rng.choice(OBJECTS)}"
-                        for n in range(1, rng.randint(3, 6))), ""]
+        lines += [
+            "",
+            *(
+                f"  {n}. {rng.choice(VERBS).capitalize()} {rng.choice(OBJECTS)}"
+                for n in range(1, rng.randint(3, 6))
+            ),
+            "",
+        ]
         lines.append(f"… and {paragraph(rng)}")
     if rng.random() < 0.1:
         lines.append("read more »")

@@ -6,7 +6,6 @@ from django.test import Client
 from django.urls import path
 
 
-
 def _database_gone(request):
     raise OperationalError("connection to server on socket failed: No such file or directory")
 

@@ -1,4 +1,4 @@
-"""Project-wide guarantees: migrations in step with models, production settings pass deploy checks."""
+"""Project-wide guarantees: migrations match models; production settings pass deploy checks."""
 
 import os
 import subprocess
@@ -25,15 +25,24 @@ def test_database_is_postgresql():
 def _manage(*args, **env):
     base = {k: v for k, v in os.environ.items() if k not in {"DEBUG", "HTTPS", "SECRET_KEY"}}
     return subprocess.run(
-        [sys.executable, "manage.py", *args], cwd=ROOT, env={**base, **env},
-        capture_output=True, text=True, timeout=120,
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env={**base, **env},
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
 
 
 def test_production_settings_pass_deploy_checks():
     result = _manage(
-        "check", "--deploy", "--fail-level", "WARNING",
-        DEBUG="0", SECRET_KEY="x" * 64 + "-production-like-secret", ALLOWED_HOSTS="wiki.example.org",
+        "check",
+        "--deploy",
+        "--fail-level",
+        "WARNING",
+        DEBUG="0",
+        SECRET_KEY="x" * 64 + "-production-like-secret",
+        ALLOWED_HOSTS="wiki.example.org",
     )
     assert result.returncode == 0, result.stdout + result.stderr
 
