@@ -5,10 +5,12 @@ import re
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied
 from django.db import connection
+from django.template import Context, Template
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.views.defaults import server_error
+from django.views.defaults import bad_request, permission_denied, server_error
 
 from posts.models import Post, Topic
 from posts.pages import first_letter, group_by_letter, topic_page_context
@@ -200,6 +202,14 @@ def test_topic_page_paginates_twenty_posts_a_page(client, make_topic, make_post)
     assert 'aria-current="page" href="?page=3"' in third
 
 
+def test_pagination_links_keep_other_query_parameters(rf):
+    template = Template("{% load paging %}{% page_url 1 %}|{% page_url 3 %}")
+    request = rf.get("/topics/x/", {"sort": "size", "page": "2"})
+    assert template.render(Context({"request": request})) == "?sort=size|?sort=size&amp;page=3"
+    bare = rf.get("/topics/x/", {"page": "2"})
+    assert template.render(Context({"request": bare})) == "/topics/x/|?page=3"
+
+
 def test_topic_page_with_one_page_shows_no_pagination(client, make_topic, make_post):
     topic = make_topic("Quiet")
     make_post(topics=[topic])
@@ -352,6 +362,18 @@ def test_server_error_page_renders_without_request_context_or_database(
     assert "Something went wrong" in html
     assert 'class="site-header"' in html
     assert len(re.findall(r"<h1[\s>]", html)) == 1
+
+
+def test_bad_request_and_forbidden_pages_use_the_site_style(rf):
+    pages = [
+        (bad_request(rf.get("/"), Exception()), 400, "couldn’t understand"),
+        (permission_denied(rf.get("/"), PermissionDenied()), 403, "can’t do that"),
+    ]
+    for response, status, words in pages:
+        html = response.content.decode()
+        assert response.status_code == status
+        assert words in html
+        assert 'class="site-header"' in html
 
 
 # --- admin -----------------------------------------------------------------------------------
