@@ -436,7 +436,10 @@ def test_staff_archive_list_opens(staff_client, make_archive):
 
 # --- fixed number of queries -----------------------------------------------------------------
 
-# Queries each page may run: see the view docstrings. Anonymous readers touch no session.
+# Queries each page may run (anonymous readers touch no session):
+# home — busiest topics, recent posts, their topics, post total, topic total;
+# topic list — topics with counts; topic page — topic, post count, one page, its topics, related;
+# post page — post, topics, mentions, mentioned by, archives.
 PAGE_QUERY_LIMITS = {"home": 5, "topic_list": 1, "topic_detail": 5, "post_detail": 5}
 
 
