@@ -6,7 +6,8 @@ aliases and where it came from. Rendering happens on import: `Post.body_html` is
 
 from django.contrib.postgres.fields import ArrayField
 from django.db import models
-from django.db.models import Count
+from django.db.models import Count, Prefetch
+from django.db.models.functions import Left, Lower
 from django.urls import reverse
 from taggit.managers import TaggableManager
 from taggit.models import ItemBase, TagBase
@@ -31,13 +32,25 @@ class TopicQuerySet(models.QuerySet):
     def with_post_counts(self):
         return self.annotate(post_count=Count("tagged_posts", distinct=True))
 
+    def a_to_z(self):
+        # The database may collate bytewise ("C"), where "Zebra" sorts before "apple".
+        return self.order_by(Lower("name"), "name")
+
+    def largest_first(self):
+        """Most posts first; needs `with_post_counts()`."""
+        return self.order_by("-post_count", Lower("name"), "name")
+
+    def busiest(self):
+        """Topics that have posts, most posts first, each with `post_count`."""
+        return self.with_post_counts().filter(post_count__gt=0).largest_first()
+
     def related_to(self, topic: "Topic"):
         """Other topics sharing posts with `topic`, most shared first, as `shared`."""
         return (
             self.filter(tagged_posts__content_object__tagged_items__tag=topic)
             .exclude(pk=topic.pk)
             .annotate(shared=Count("tagged_posts", distinct=True))
-            .order_by("-shared", "name")
+            .order_by("-shared", Lower("name"), "name")
         )
 
 
@@ -75,12 +88,44 @@ class TaggedPost(ItemBase):
         ]
 
 
+# Enough of a post's text for a list entry; the template trims it to whole words.
+LISTING_OPENING_CHARS = 400
+
+
 class PostQuerySet(models.QuerySet):
     def for_topic(self, topic: Topic):
         return self.filter(tagged_items__tag=topic)
 
     def with_tags(self):
         return self.prefetch_related("tags")
+
+    def with_topics(self):
+        """Prefetch each post's topics A–Z into `topic_links` (read them through `Post.topics`).
+
+        taggit's `tags` prefetch cannot take an ordered queryset, so this goes through the
+        through-model instead: one query for any number of posts.
+        """
+        links = TaggedPost.objects.select_related("tag").order_by(Lower("tag__name"), "tag__name")
+        return self.prefetch_related(
+            Prefetch("tagged_items", queryset=links, to_attr="topic_links")
+        )
+
+    def for_listing(self):
+        """What a list of posts shows: no full bodies, an `opening` of the text, the topics."""
+        return (
+            self.defer("body", "body_html")
+            .annotate(opening=Left("body", LISTING_OPENING_CHARS))
+            .with_topics()
+        )
+
+    def with_links(self):
+        """Everything a post page shows besides the post: topics, mentions both ways, archives."""
+        linked = Post.objects.defer("body", "body_html").order_by(Lower("title"), "id")
+        return self.with_topics().prefetch_related(
+            Prefetch("mentions", queryset=linked),
+            Prefetch("mentioned_by", queryset=linked),
+            "archives",
+        )
 
     def newest_first(self):
         return self.order_by(models.F("published").desc(nulls_last=True), "-id")
@@ -118,3 +163,11 @@ class Post(models.Model):
 
     def get_absolute_url(self):
         return reverse("posts:post_detail", args=[self.slug])
+
+    @property
+    def topics(self) -> list[Topic]:
+        """This post's topics A–Z, from the `with_topics()` prefetch when there is one."""
+        links = getattr(self, "topic_links", None)
+        if links is None:
+            links = self.tagged_items.select_related("tag").order_by(Lower("tag__name"))
+        return [link.tag for link in links]

@@ -1,8 +1,19 @@
-"""Reading side of the archive: thin views over Post and Topic querysets."""
+"""Reading side of the archive: thin views over Post and Topic querysets.
 
-from django.shortcuts import render
+Each page runs a fixed number of SQL queries whatever the size of the archive (counts are
+annotated, related rows prefetched); tests/posts/test_views.py holds them to it.
+"""
+
+from django.shortcuts import get_object_or_404, render
 
 from posts.models import Post, Topic
+from posts.pages import group_by_letter, topic_page_context
+
+HOME_TOPICS = 12
+HOME_POSTS = 8
+
+# `?sort=` values of the topic list, with the label of the link that switches to each.
+TOPIC_SORTS = {"az": "A–Z", "size": "Most posts"}
 
 
 def home(request):
@@ -10,7 +21,33 @@ def home(request):
         request,
         "posts/home.html",
         {
-            "topics": Topic.objects.with_post_counts().order_by("-post_count", "name")[:12],
-            "posts": Post.objects.newest_first()[:10],
+            "busiest_topics": Topic.objects.busiest()[:HOME_TOPICS],
+            "recent_posts": Post.objects.for_listing().newest_first()[:HOME_POSTS],
+            "post_total": Post.objects.count(),
+            "topic_total": Topic.objects.count(),
         },
     )
+
+
+def topic_list(request):
+    sort = request.GET.get("sort", "az")
+    if sort not in TOPIC_SORTS:
+        sort = "az"  # an unknown sort is not worth an error page: show the default
+    topics = Topic.objects.with_post_counts()
+    if sort == "size":
+        context = {"topics": list(topics.largest_first()), "letter_groups": None}
+    else:
+        context = {"topics": None, "letter_groups": group_by_letter(topics.a_to_z())}
+    return render(request, "posts/topic_list.html", {**context, "sort": sort, "sorts": TOPIC_SORTS})
+
+
+def topic_detail(request, slug):
+    topic = get_object_or_404(Topic, slug=slug)
+    return render(
+        request, "posts/topic_detail.html", topic_page_context(topic, request.GET.get("page"))
+    )
+
+
+def post_detail(request, slug):
+    post = get_object_or_404(Post.objects.with_links(), slug=slug)
+    return render(request, "posts/post_detail.html", {"post": post})

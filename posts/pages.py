@@ -1,0 +1,73 @@
+"""Page contexts for the reading side, kept apart from the views so other views can reuse them.
+
+A topic page is shown by `posts.views.topic_detail` and, later, by the wiki's view of the same topic
+with its summary above the posts; both build their context with `topic_page_context`.
+"""
+
+import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
+from django.http import Http404
+
+from posts.models import Post, Topic
+
+POSTS_PER_PAGE = 20
+RELATED_TOPICS = 12
+# Topics whose names do not start with a letter are grouped under this heading.
+OTHER_LETTER = "#"
+
+
+@dataclass
+class LetterGroup:
+    """Topics whose names start with one letter, for the A–Z list."""
+
+    letter: str
+    topics: list[Topic] = field(default_factory=list)
+
+    @property
+    def anchor(self) -> str:
+        return "letter-other" if self.letter == OTHER_LETTER else f"letter-{self.letter}"
+
+
+def first_letter(name: str) -> str:
+    """The A–Z heading for a name: accents dropped ("Émile" → "E"), non-letters → "#"."""
+    stripped = name.strip()
+    if not stripped:
+        return OTHER_LETTER
+    base = unicodedata.normalize("NFKD", stripped[0])[0].upper()
+    return base if "A" <= base <= "Z" else OTHER_LETTER
+
+
+def group_by_letter(topics: Iterable[Topic]) -> list[LetterGroup]:
+    """Topics (already in A–Z order) grouped by first letter, "#" first as in an index."""
+    groups: dict[str, LetterGroup] = {}
+    for topic in topics:
+        letter = first_letter(topic.name)
+        groups.setdefault(letter, LetterGroup(letter)).topics.append(topic)
+    return sorted(groups.values(), key=lambda g: (g.letter != OTHER_LETTER, g.letter))
+
+
+def paginate(queryset, page_number: str | int | None, per_page: int):
+    """One page of `queryset`; a page number that is not a number or out of range is a 404."""
+    paginator = Paginator(queryset, per_page)
+    try:
+        return paginator.page(page_number or 1)
+    except PageNotAnInteger as error:
+        raise Http404("That page number is not a number.") from error
+    except EmptyPage as error:
+        raise Http404(f"There is no page {page_number} here.") from error
+
+
+def topic_page_context(topic: Topic, page_number: str | int | None) -> dict:
+    """Everything `posts/topic_detail.html` needs: the topic, one page of posts, related topics."""
+    posts = Post.objects.for_topic(topic).for_listing().newest_first()
+    page = paginate(posts, page_number, POSTS_PER_PAGE)
+    return {
+        "topic": topic,
+        "page_obj": page,
+        "posts": page.object_list,
+        "post_total": page.paginator.count,
+        "related_topics": list(Topic.objects.related_to(topic)[:RELATED_TOPICS]),
+    }

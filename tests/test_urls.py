@@ -1,0 +1,40 @@
+"""Every named URL that takes no arguments answers 200 with exactly one <h1>, debug off."""
+
+import re
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+# The admin is Django's own, tested there and behind a login; tests/posts/test_views.py covers ours.
+SKIPPED_NAMESPACES = {"admin"}
+
+
+def named_urls_without_arguments(patterns=None, namespace=""):
+    """Names ("posts:home") of every URL pattern that can be reversed with no arguments."""
+    for entry in patterns if patterns is not None else get_resolver().url_patterns:
+        if isinstance(entry, URLResolver):
+            if entry.namespace in SKIPPED_NAMESPACES:
+                continue
+            inner = f"{namespace}{entry.namespace}:" if entry.namespace else namespace
+            if entry.pattern.regex.groups:
+                continue
+            yield from named_urls_without_arguments(entry.url_patterns, inner)
+        elif isinstance(entry, URLPattern) and entry.name and not entry.pattern.regex.groups:
+            yield f"{namespace}{entry.name}"
+
+
+NAMES = sorted(set(named_urls_without_arguments()))
+
+
+def test_the_walk_finds_the_reading_pages():
+    assert {"posts:home", "posts:topic_list"} <= set(NAMES)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("name", NAMES)
+def test_named_url_answers_with_one_h1(client, settings, name):
+    settings.DEBUG = False
+    response = client.get(reverse(name))
+    assert response.status_code == 200
+    assert len(re.findall(r"<h1[\s>]", response.content.decode())) == 1
+    assert re.search(r"<title>[^<]+</title>", response.content.decode())
