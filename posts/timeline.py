@@ -25,6 +25,8 @@ MONTHS = (
     "December",
 )
 MAX_BARS = 120
+# Widest bar slot: a handful of months draws as a short run of bars, not a few slabs.
+MAX_BAND = 24.0
 FONT_SIZE = 11
 LEFT = 26  # room for the maximum's label
 RIGHT = 4
@@ -108,9 +110,10 @@ def render_timeline_svg(
 
     plot_w = width - LEFT - RIGHT
     plot_h = height - TOP - BOTTOM
-    band = plot_w / len(bars)
+    band = min(MAX_BAND, plot_w / len(bars))
     gap = min(2.0, band * 0.2) if band >= 3 else 0.0
     base = TOP + plot_h
+    right = svg.num(LEFT + band * len(bars))
     out = [
         f'<svg xmlns="http://www.w3.org/2000/svg" class="timeline" viewBox="0 0 {width} {height}"'
         f' width="{width}" height="{height}" role="img"'
@@ -118,16 +121,16 @@ def render_timeline_svg(
         f'<title id="{ids}-title">{svg.text(title)}</title>',
         f'<desc id="{ids}-desc">{svg.text(desc)}</desc>',
         f'<g class="axis" font-size="{FONT_SIZE}">',
-        f'<line class="gridline" x1="{LEFT}" y1="{TOP}" x2="{width - RIGHT}" y2="{TOP}"'
+        f'<line class="gridline" x1="{LEFT}" y1="{TOP}" x2="{right}" y2="{TOP}"'
         f' stroke="{AXIS_STROKE}" stroke-dasharray="2 3"/>',
         f'<text class="axis-label" x="{LEFT - 4}" y="{svg.num(TOP + FONT_SIZE * 0.35)}"'
         f' text-anchor="end">{top}</text>',
-        f'<line class="baseline" x1="{LEFT}" y1="{base}" x2="{width - RIGHT}" y2="{base}"'
+        f'<line class="baseline" x1="{LEFT}" y1="{base}" x2="{right}" y2="{base}"'
         f' stroke="{AXIS_STROKE}"/>',
     ]
-    # A year label where each year begins, skipped when it would crowd the previous one.
-    label_w = svg.text_width("0000", FONT_SIZE) + 6
-    last_label = -label_w
+    # A year label where each year begins, skipped when it would crowd the previous one; the
+    # first bar names its month too when the range starts mid-year.
+    free_from = 0.0
     for index, (year, month, _, _) in enumerate(bars):
         x = LEFT + index * band
         if index and month == 1:
@@ -135,11 +138,15 @@ def render_timeline_svg(
                 f'<line class="tick" x1="{svg.num(x)}" y1="{base}" x2="{svg.num(x)}"'
                 f' y2="{base + 4}" stroke="{AXIS_STROKE}"/>'
             )
-        if (index == 0 or month == 1) and x - last_label >= label_w and x + label_w <= width:
+        if index and month != 1:
+            continue
+        label = f"{MONTHS[month - 1][:3]} {year}" if unit == "month" and month != 1 else str(year)
+        label_w = svg.text_width(label, FONT_SIZE)
+        if x >= free_from and x + label_w <= width:
             out.append(
-                f'<text class="year" x="{svg.num(x)}" y="{base + FONT_SIZE + 3}">{year}</text>'
+                f'<text class="year" x="{svg.num(x)}" y="{base + FONT_SIZE + 3}">{label}</text>'
             )
-            last_label = x
+            free_from = x + label_w + 6
     out.append("</g>")
     out.append('<g class="bars">')
     for index, (_, _, name, count) in enumerate(bars):
