@@ -93,8 +93,11 @@ def render_timeline_svg(
 ) -> str:
     """Bars of posts per month from first-of-month dates to counts; "" when there is nothing.
 
-    Raises ValueError naming the bad item when a key is not a date or a count is negative.
+    Raises ValueError naming the bad item when a key is not a date or a count is negative,
+    or when the size leaves no room for bars.
     """
+    if not (width > LEFT + RIGHT and height > TOP + BOTTOM):
+        raise ValueError(f"a timeline needs at least {LEFT + RIGHT + 1} x {TOP + BOTTOM + 1}")
     months = _months(counts)
     if not months:
         return ""

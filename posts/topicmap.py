@@ -26,7 +26,7 @@ SPRING = 0.75
 GRAVITY = 0.06
 OVERLAP_SWEEPS = 40
 # The most the simulated layout is stretched to fill the drawing; more spreads tiny maps thin.
-FIT_MAX_SCALE = 2.5
+FIT_MAX_SCALE = 1.2
 STROKE_MIN = 0.75
 STROKE_MAX = 6.0
 NODE_FILL = "#3f6fa8"
@@ -224,6 +224,11 @@ def _separate(xs, ys, half, above, below, bounds) -> None:
             return
 
 
+def _check_size(width: int, height: int) -> None:
+    if not (width > 0 and height > 0):
+        raise ValueError(f"a map needs a positive width and height, got {width} x {height}")
+
+
 def _layout(
     graph: _Graph, width: int, height: int, center: str | None
 ) -> tuple[list[float], list[float]]:
@@ -260,6 +265,7 @@ def layout(
     Same nodes and edges in any order give the same positions. Edges naming unknown nodes are
     ignored. `center` (a node key) pins that node to the middle, for a neighbourhood view.
     """
+    _check_size(width, height)
     graph = _graph(nodes, edges)
     if not graph.nodes:
         return {}
@@ -341,6 +347,7 @@ def render_map_svg(
 ) -> str:
     """The map as a standalone inline <svg>: circles sized by posts, lines by shared posts, each
     node a link. Styled by class (node, edge, label, highlight) from static/css/topicmap.css."""
+    _check_size(width, height)
     graph = _graph(nodes, edges)
     ids = svg.id_prefix("topicmap", graph, width, height, highlight, title)
     n = len(graph.nodes)

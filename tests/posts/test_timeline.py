@@ -134,3 +134,8 @@ def test_timeline_is_an_image_with_title_and_description():
 def test_bad_counts_give_a_clear_error(counts, message):
     with pytest.raises(ValueError, match=message.replace("(", r"\(").replace(")", r"\)")):
         render_timeline_svg(counts)
+
+
+def test_a_timeline_too_small_for_bars_is_refused_with_a_clear_message():
+    with pytest.raises(ValueError, match="a timeline needs at least"):
+        render_timeline_svg({date(2011, 3, 1): 4}, width=20, height=120)

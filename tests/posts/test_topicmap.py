@@ -336,3 +336,11 @@ def test_neighbourhood_of_a_50_topic_map_has_at_most_limit_neighbours():
     centre_links = sorted((e.weight for e in edges if "topic-07" in (e.a, e.b)), reverse=True)
     kept_centre = sorted((e.weight for e in kept if "topic-07" in (e.a, e.b)), reverse=True)
     assert kept_centre == centre_links[:12]
+
+
+@pytest.mark.parametrize(("width", "height"), [(0, 640), (960, -1)])
+def test_a_map_without_area_is_refused_with_a_clear_message(width, height):
+    with pytest.raises(ValueError, match="positive width and height"):
+        render_map_svg(*make_graph(n=3, m=2), width=width, height=height)
+    with pytest.raises(ValueError, match="positive width and height"):
+        layout(*make_graph(n=3, m=2), width=width, height=height)
