@@ -2,7 +2,7 @@
 
 Pure code — plain data in, SVG text out, no database. A view turns topics into `Node`s (sized by
 posts) and topic pairs into `Edge`s (weighted by shared posts), then calls `render_map_svg`, or
-`neighbourhood` first for a topic page. The layout is a Fruchterman-Reingold force simulation
+`neighbourhood` first for a topic page. The layout (posts/forcelayout.py) is a force simulation
 started from fixed positions, so the same data always gives the same picture.
 """
 
@@ -10,7 +10,7 @@ import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from posts import svg
+from posts import forcelayout, svg
 
 FONT_SIZE = 12
 LABEL_CHARS = 24
@@ -19,14 +19,6 @@ R_MAX_CAP = 40.0
 # Gap between a circle and its label, and the padding kept around each node's footprint.
 LABEL_GAP = 3.0
 PAD = 3.0
-ITERATIONS = 50
-# Force layout tuning, found by looking at rendered maps of 10-60 topics: spring length as a
-# fraction of the ideal spacing, and the pull towards the centre that keeps loose topics close.
-SPRING = 0.75
-GRAVITY = 0.06
-OVERLAP_SWEEPS = 40
-# The most the simulated layout is stretched to fill the drawing; more spreads tiny maps thin.
-FIT_MAX_SCALE = 1.2
 STROKE_MIN = 0.75
 STROKE_MAX = 6.0
 NODE_FILL = "#3f6fa8"
@@ -100,130 +92,6 @@ def _footprints(nodes: Sequence[Node], radii: Sequence[float]):
     return half, above, below
 
 
-def _initial(nodes: Sequence[Node], width: int, height: int, pinned: int | None) -> list[complex]:
-    # A sunflower spiral with the heaviest topics (or the pinned one) in the middle: fixed,
-    # spread evenly, and close to where a force layout puts hubs anyway, so few steps suffice.
-    order = sorted(range(len(nodes)), key=lambda i: (i != pinned, -nodes[i].weight, nodes[i].key))
-    spacing = math.sqrt(width * height / max(len(nodes), 1)) * 0.5
-    golden = math.pi * (3 - math.sqrt(5))
-    pos = [0j] * len(nodes)
-    for rank, i in enumerate(order):
-        radius = spacing * math.sqrt(rank + 0.5)
-        angle = rank * golden
-        pos[i] = complex(radius * math.cos(angle) * width / height, radius * math.sin(angle))
-    return pos
-
-
-def _repulsion(conj: list[complex], i: int) -> complex:
-    """Sum over other nodes of d/|d|², written as 1/conj(d) — the same vector, and about twice
-    as fast in pure Python because the arithmetic stays inside one complex division."""
-    ci = conj[i]
-    others = conj[:i] + conj[i + 1 :]
-    try:
-        return sum([1 / (ci - cq) for cq in others])
-    except ZeroDivisionError:  # two nodes on the same spot: no push between them here,
-        return sum([1 / (ci - cq) for cq in others if cq != ci])  # _separate splits
-
-
-def _force(graph: _Graph, width: int, height: int, pinned: int | None) -> list[complex]:
-    """Fruchterman-Reingold with gravity instead of walls, in a frame centred on 0, for a fixed
-    number of steps (no convergence test, so the time is predictable). A pinned node stays
-    at 0 and the others arrange themselves around it."""
-    n = len(graph.nodes)
-    pos = _initial(graph.nodes, width, height, pinned)
-    if pinned is not None:
-        pos[pinned] = 0j
-    k = SPRING * math.sqrt(width * height / n)
-    k2 = k * k
-    top = max((w for _, _, w in graph.edges), default=1)
-    # Weak links pull weakly, so a map with many incidental links still shows its strong ones.
-    springs = [(i, j, w / top / k) for i, j, w in graph.edges]
-    temperature = width / 8
-    cooling = temperature / ITERATIONS
-    for _ in range(ITERATIONS):
-        conj = [p.conjugate() for p in pos]
-        disp = [_repulsion(conj, i) * k2 - pos[i] * GRAVITY for i in range(n)]
-        for i, j, strength in springs:
-            d = pos[i] - pos[j]
-            f = d * (abs(d) * strength)
-            disp[i] -= f
-            disp[j] += f
-        if pinned is not None:
-            disp[pinned] = 0j
-        for i in range(n):
-            step = abs(disp[i])
-            if step > 0:
-                pos[i] += disp[i] * (min(step, temperature) / step)
-        temperature -= cooling
-    return pos
-
-
-def _fit(
-    pos: list[complex], bounds, width: int, height: int, pinned: int | None
-) -> tuple[list[float], list[float]]:
-    """Scale the simulation into the drawing, centred (on the pinned node if any), as large as
-    every node's own bounds allow: a long label near an edge limits the stretch."""
-    xs = [p.real for p in pos]
-    ys = [p.imag for p in pos]
-    mid_x = 0.0 if pinned is not None else (min(xs) + max(xs)) / 2
-    mid_y = 0.0 if pinned is not None else (min(ys) + max(ys)) / 2
-    return (
-        _fit_axis(xs, [(b[0], b[1]) for b in bounds], mid_x, width / 2),
-        _fit_axis(ys, [(b[2], b[3]) for b in bounds], mid_y, height / 2),
-    )
-
-
-def _fit_axis(
-    values: list[float], limits: list[tuple[float, float]], mid: float, centre: float
-) -> list[float]:
-    scale = FIT_MAX_SCALE
-    for v, (lo, hi) in zip(values, limits, strict=True):
-        offset = v - mid
-        if offset > 1e-9:
-            scale = min(scale, max(hi - centre, 0) / offset)
-        elif offset < -1e-9:
-            scale = min(scale, max(centre - lo, 0) / -offset)
-    return [centre + (v - mid) * scale for v in values]
-
-
-def _separate(xs, ys, half, above, below, bounds) -> None:
-    """Push apart nodes whose footprints overlap, along the axis that needs the smaller move,
-    then keep every node inside its bounds; repeat until nothing overlaps or sweeps run out."""
-    n = len(xs)
-    widest = max(half)
-    for _ in range(OVERLAP_SWEEPS):
-        moved = False
-        # Sweep in x order and stop scanning once boxes can no longer meet horizontally.
-        order = sorted(range(n), key=lambda i: (xs[i], i))
-        for a, i in enumerate(order):
-            reach = half[i] + widest
-            for j in order[a + 1 :]:
-                dx = xs[j] - xs[i]
-                if dx >= reach:
-                    break
-                ox = half[i] + half[j] - dx
-                if ox <= 0:
-                    continue
-                dy = ys[j] - ys[i]
-                oy = (below[i] + above[j] - dy) if dy >= 0 else (below[j] + above[i] + dy)
-                if oy <= 0:
-                    continue
-                moved = True
-                # Wide labels make x moves expensive; compare overlaps relative to box size.
-                if ox / (half[i] + half[j]) < oy / (above[i] + below[i] + above[j] + below[j]):
-                    xs[i] -= ox / 2 + 0.1
-                    xs[j] += ox / 2 + 0.1
-                else:
-                    shift = (oy / 2 + 0.1) * (1 if dy >= 0 else -1)
-                    ys[i] -= shift
-                    ys[j] += shift
-        for i, (lo_x, hi_x, lo_y, hi_y) in enumerate(bounds):
-            xs[i] = min(hi_x, max(lo_x, xs[i]))
-            ys[i] = min(hi_y, max(lo_y, ys[i]))
-        if not moved:
-            return
-
-
 def _check_size(width: int, height: int) -> None:
     if not (width > 0 and height > 0):
         raise ValueError(f"a map needs a positive width and height, got {width} x {height}")
@@ -247,8 +115,11 @@ def _layout(
         return [(lo_x + hi_x) / 2], [(lo_y + hi_y) / 2]
     keys = [node.key for node in nodes]
     pinned = keys.index(center) if center in keys else None
-    xs, ys = _fit(_force(graph, width, height, pinned), bounds, width, height, pinned)
-    _separate(xs, ys, half, above, below, bounds)
+    order = sorted(range(len(nodes)), key=lambda i: (i != pinned, -nodes[i].weight, keys[i]))
+    start = forcelayout.spiral(order, width, height)
+    moved = forcelayout.simulate(start, graph.edges, width, height, pinned)
+    xs, ys = forcelayout.fit(moved, bounds, width, height, pinned)
+    forcelayout.separate(xs, ys, half, above, below, bounds)
     return xs, ys
 
 

@@ -204,8 +204,8 @@ def test_layout_of_50_topics_and_400_links_is_quick():
         start = time.process_time()
         layout(nodes, edges, width=960, height=640)
         best = min(best, time.process_time() - start)
-    # Measured at about 15-25 ms; the bound is loose so a busy CI machine does not fail it,
-    # yet an accidental quadratic-per-step or a convergence loop would.
+    # Measured at 20-25 ms of CPU on a busy 2-core machine. The bound is loose so a loaded CI
+    # runner does not fail it, yet a slower algorithm or an unbounded convergence loop would.
     assert best < 0.25
 
 
