@@ -1,0 +1,303 @@
+"""The topic map: topics as a network drawn as a server-rendered SVG.
+
+Pure code — plain data in, SVG text out, no database. A view turns topics into `Node`s (sized by
+posts) and topic pairs into `Edge`s (weighted by shared posts), then calls `render_map_svg`, or
+`neighbourhood` first for a topic page. The layout (posts/forcelayout.py) is a force simulation
+started from fixed positions, so the same data always gives the same picture.
+"""
+
+import math
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from posts import forcelayout, svg
+
+FONT_SIZE = 12
+LABEL_CHARS = 24
+R_MIN = 5.0
+R_MAX_CAP = 40.0
+# Gap between a circle and its label, and the padding kept around each node's footprint.
+LABEL_GAP = 3.0
+PAD = 3.0
+STROKE_MIN = 0.75
+STROKE_MAX = 6.0
+NODE_FILL = "#3f6fa8"
+EDGE_STROKE = "#7b8794"
+
+Position = tuple[float, float]
+
+
+@dataclass(frozen=True)
+class Node:
+    key: str  # stable id, e.g. the topic slug
+    label: str  # topic name, shown and escaped
+    weight: int  # number of posts
+    url: str  # link target (the topic page)
+
+
+@dataclass(frozen=True)
+class Edge:
+    a: str  # node keys
+    b: str
+    weight: int  # posts shared
+
+
+@dataclass(frozen=True)
+class _Graph:
+    """Nodes sorted by key (one per key) and edges merged per pair, as index triples."""
+
+    nodes: tuple[Node, ...]
+    edges: tuple[tuple[int, int, int], ...]  # (i, j, weight) with i < j
+
+
+def _graph(nodes: Iterable[Node], edges: Iterable[Edge]) -> _Graph:
+    # Sorting first makes everything after independent of the caller's order. A repeated key
+    # keeps its heaviest node; an edge given twice (a-b and b-a) keeps its larger weight.
+    unique: dict[str, Node] = {}
+    for node in sorted(nodes, key=lambda n: (n.key, -n.weight, n.label, n.url)):
+        unique.setdefault(node.key, node)
+    ordered = tuple(unique[k] for k in sorted(unique))
+    index = {node.key: i for i, node in enumerate(ordered)}
+    merged: dict[tuple[int, int], int] = {}
+    for edge in edges:
+        i, j = index.get(edge.a), index.get(edge.b)
+        if i is None or j is None or i == j or edge.weight <= 0:
+            continue
+        pair = (min(i, j), max(i, j))
+        merged[pair] = max(merged.get(pair, 0), edge.weight)
+    return _Graph(ordered, tuple((i, j, w) for (i, j), w in sorted(merged.items())))
+
+
+def _radii(nodes: Sequence[Node], width: int, height: int) -> list[float]:
+    """Circle radii: area proportional to posts, largest sized to the space per node."""
+    if not nodes:
+        return []
+    r_max = min(R_MAX_CAP, max(14.0, 0.25 * math.sqrt(width * height / len(nodes))))
+    top = max(max(node.weight for node in nodes), 1)
+    return [max(R_MIN, r_max * math.sqrt(max(node.weight, 0) / top)) for node in nodes]
+
+
+def _label(node: Node) -> str:
+    return svg.truncate(node.label, LABEL_CHARS)
+
+
+def _footprints(nodes: Sequence[Node], radii: Sequence[float]):
+    """Per node: half width, extent above and extent below the centre, for the circle plus a
+    label underneath — the space the layout keeps free so labels need not collide."""
+    half, above, below = [], [], []
+    for node, r in zip(nodes, radii, strict=True):
+        half.append(max(r, svg.text_width(_label(node), FONT_SIZE) / 2) + PAD)
+        above.append(r + PAD)
+        below.append(r + LABEL_GAP + FONT_SIZE + PAD)
+    return half, above, below
+
+
+def _check_size(width: int, height: int) -> None:
+    if not (width > 0 and height > 0):
+        raise ValueError(f"a map needs a positive width and height, got {width} x {height}")
+
+
+def _layout(
+    graph: _Graph, width: int, height: int, center: str | None
+) -> tuple[list[float], list[float]]:
+    nodes = graph.nodes
+    radii = _radii(nodes, width, height)
+    half, above, below = _footprints(nodes, radii)
+    # Each node's centre stays where its circle and its label below fit in the drawing; a label
+    # wider than the drawing still keeps its circle inside.
+    bounds = []
+    for h, a, b, r in zip(half, above, below, radii, strict=True):
+        lo_x, hi_x = (h, width - h) if 2 * h <= width else (r, width - r)
+        lo_y, hi_y = (a, height - b) if a + b <= height else (r, height - r)
+        bounds.append((lo_x, max(lo_x, hi_x), lo_y, max(lo_y, hi_y)))
+    if len(nodes) == 1:
+        lo_x, hi_x, lo_y, hi_y = bounds[0]
+        return [(lo_x + hi_x) / 2], [(lo_y + hi_y) / 2]
+    keys = [node.key for node in nodes]
+    pinned = keys.index(center) if center in keys else None
+    order = sorted(range(len(nodes)), key=lambda i: (i != pinned, -nodes[i].weight, keys[i]))
+    start = forcelayout.spiral(order, width, height)
+    moved = forcelayout.simulate(start, graph.edges, width, height, pinned)
+    xs, ys = forcelayout.fit(moved, bounds, width, height, pinned)
+    forcelayout.separate(xs, ys, half, above, below, bounds)
+    return xs, ys
+
+
+def layout(
+    nodes: Sequence[Node],
+    edges: Sequence[Edge],
+    *,
+    width: int,
+    height: int,
+    center: str | None = None,
+) -> dict[str, Position]:
+    """Centre of each node's circle, keyed by node key, inside a `width` x `height` drawing.
+
+    Same nodes and edges in any order give the same positions. Edges naming unknown nodes are
+    ignored. `center` (a node key) pins that node to the middle, for a neighbourhood view.
+    """
+    _check_size(width, height)
+    graph = _graph(nodes, edges)
+    if not graph.nodes:
+        return {}
+    xs, ys = _layout(graph, width, height, center)
+    return {
+        node.key: (round(x, 2), round(y, 2)) for node, x, y in zip(graph.nodes, xs, ys, strict=True)
+    }
+
+
+def _stroke_width(weight: int, top: int) -> float:
+    return STROKE_MIN + (STROKE_MAX - STROKE_MIN) * math.sqrt(weight / top)
+
+
+def _place_labels(graph: _Graph, xs, ys, radii, width: int, height: int):
+    """Choose for each label a spot below, above, right or left of its circle, whichever
+    overlaps the fewest labels already placed and circles; heaviest topics choose first."""
+    n = len(graph.nodes)
+    circles = [
+        (xs[i] - radii[i], ys[i] - radii[i], xs[i] + radii[i], ys[i] + radii[i]) for i in range(n)
+    ]
+    placed: list[tuple[float, float, float, float]] = []
+    result: dict[int, tuple[float, float, str]] = {}
+    order = sorted(range(n), key=lambda i: (-graph.nodes[i].weight, graph.nodes[i].key))
+    for i in order:
+        x, y, r = xs[i], ys[i], radii[i]
+        w = svg.text_width(_label(graph.nodes[i]), FONT_SIZE)
+        candidates = [
+            # (box left, top, right, bottom), anchor x, baseline y, text-anchor
+            ((x - w / 2, y + r + LABEL_GAP, x + w / 2, y + r + LABEL_GAP + FONT_SIZE), x, "middle"),
+            ((x - w / 2, y - r - LABEL_GAP - FONT_SIZE, x + w / 2, y - r - LABEL_GAP), x, "middle"),
+            (
+                (x + r + LABEL_GAP, y - FONT_SIZE / 2, x + r + LABEL_GAP + w, y + FONT_SIZE / 2),
+                x + r + LABEL_GAP,
+                "start",
+            ),
+            (
+                (x - r - LABEL_GAP - w, y - FONT_SIZE / 2, x - r - LABEL_GAP, y + FONT_SIZE / 2),
+                x - r - LABEL_GAP,
+                "end",
+            ),
+        ]
+        others = circles[:i] + circles[i + 1 :]
+        best = None
+        for rank, (box, ax, anchor) in enumerate(candidates):
+            area = (box[2] - box[0]) * (box[3] - box[1])
+            outside = area - _overlap(box, [(0, 0, width, height)])
+            score = rank * 0.5 + 10 * outside + 3 * _overlap(box, placed) + _overlap(box, others)
+            if best is None or score < best[0]:
+                best = (score, box, ax, anchor)
+        _, box, ax, anchor = best
+        placed.append(box)
+        # Baseline about 0.8 em below the box top puts the glyphs inside the box.
+        result[i] = (ax, box[1] + FONT_SIZE * 0.8, anchor)
+    return result
+
+
+def _overlap(box, boxes) -> float:
+    """Total area `box` shares with `boxes` (each as left, top, right, bottom)."""
+    left, top, right, bottom = box
+    return sum(
+        (min(right, r) - max(left, lf)) * (min(bottom, b) - max(top, t))
+        for lf, t, r, b in boxes
+        if lf < right and r > left and t < bottom and b > top
+    )
+
+
+def _plural(count: int, word: str) -> str:
+    return f"{count} {word}" if count == 1 else f"{count} {word}s"
+
+
+def render_map_svg(
+    nodes: Sequence[Node],
+    edges: Sequence[Edge],
+    *,
+    width: int = 960,
+    height: int = 640,
+    highlight: str | None = None,
+    title: str = "Topic map",
+) -> str:
+    """The map as a standalone inline <svg>: circles sized by posts, lines by shared posts, each
+    node a link. Styled by class (node, edge, label, highlight) from static/css/topicmap.css."""
+    _check_size(width, height)
+    graph = _graph(nodes, edges)
+    ids = svg.id_prefix("topicmap", graph, width, height, highlight, title)
+    n = len(graph.nodes)
+    keys = [node.key for node in graph.nodes]
+    heaviest = sorted(graph.nodes, key=lambda node: (-node.weight, node.key))[:3]
+    centre = graph.nodes[keys.index(highlight)] if highlight in keys else None
+    desc = (
+        f"A network of {_plural(n, 'topic')} and {_plural(len(graph.edges), 'link')}. "
+        "Each circle is a topic, larger for more posts, and links to its page; a line joins "
+        "two topics that share posts, thicker for more."
+    )
+    if centre:
+        desc += f" Centred on {centre.label}."
+    if heaviest:
+        desc += " Most posts: " + ", ".join(f"{t.label} ({t.weight})" for t in heaviest) + "."
+    # role="group", not "img": an img's children are presentational, which would hide the topic
+    # links from screen readers; a labelled group keeps the title and the links.
+    out = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="topicmap" viewBox="0 0 {width} {height}"'
+        f' width="{width}" height="{height}" role="group"'
+        f' aria-labelledby="{ids}-title {ids}-desc">',
+        f'<title id="{ids}-title">{svg.text(title)}</title>',
+        f'<desc id="{ids}-desc">{svg.text(desc)}</desc>',
+    ]
+    if n == 0:
+        out.append("</svg>")
+        return "\n".join(out)
+    xs, ys = _layout(graph, width, height, highlight)
+    radii = _radii(graph.nodes, width, height)
+    top = max((w for _, _, w in graph.edges), default=1)
+    out.append('<g class="edges">')
+    # Strong links last, so they are drawn over the weak ones they cross.
+    for i, j, w in sorted(graph.edges, key=lambda e: (e[2], keys[e[0]], keys[e[1]])):
+        a, b = graph.nodes[i], graph.nodes[j]
+        cls = "edge highlight" if highlight in (a.key, b.key) else "edge"
+        out.append(
+            f'<line class="{cls}" x1="{svg.num(xs[i])}" y1="{svg.num(ys[i])}"'
+            f' x2="{svg.num(xs[j])}" y2="{svg.num(ys[j])}" stroke="{EDGE_STROKE}"'
+            f' stroke-width="{_stroke_width(w, top):.2f}"'
+            f' stroke-opacity="{0.12 + 0.68 * math.sqrt(w / top):.2f}">'
+            f"<title>{svg.text(a.label)} – {svg.text(b.label)}: "
+            f"{_plural(w, 'shared post')}</title></line>"
+        )
+    out.append("</g>")
+    labels = _place_labels(graph, xs, ys, radii, width, height)
+    out.append(f'<g class="nodes" font-size="{FONT_SIZE}">')
+    # Large circles first, so small ones stay visible where they touch.
+    for i in sorted(range(n), key=lambda i: (-graph.nodes[i].weight, keys[i])):
+        node = graph.nodes[i]
+        lx, ly, anchor = labels[i]
+        cls = "node highlight" if node.key == highlight else "node"
+        out.append(
+            f'<a class="{cls}" href="{svg.safe_href(node.url)}">'
+            f"<title>{svg.text(node.label)}: {_plural(node.weight, 'post')}</title>"
+            f'<circle cx="{svg.num(xs[i])}" cy="{svg.num(ys[i])}" r="{svg.num(radii[i])}"'
+            f' fill="{NODE_FILL}"/>'
+            f'<text class="label" x="{svg.num(lx)}" y="{svg.num(ly)}" text-anchor="{anchor}">'
+            f"{svg.text(_label(node))}</text></a>"
+        )
+    out.append("</g>")
+    out.append("</svg>")
+    return "\n".join(out)
+
+
+def neighbourhood(
+    center: str, nodes: Sequence[Node], edges: Sequence[Edge], *, limit: int = 12
+) -> tuple[list[Node], list[Edge]]:
+    """The centre node, its `limit` most strongly linked neighbours (most shared posts, then
+    most posts, then key) and every edge among them. An unknown centre gives nothing."""
+    graph = _graph(nodes, edges)
+    keys = [node.key for node in graph.nodes]
+    if center not in keys:
+        return [], []
+    c = keys.index(center)
+    links = [(w, j if i == c else i) for i, j, w in graph.edges if c in (i, j)]
+    links.sort(key=lambda link: (-link[0], -graph.nodes[link[1]].weight, keys[link[1]]))
+    chosen = [c] + [other for _, other in links[: max(limit, 0)]]
+    members = set(chosen)
+    kept_edges = [
+        Edge(keys[i], keys[j], w) for i, j, w in graph.edges if i in members and j in members
+    ]
+    return [graph.nodes[i] for i in chosen], kept_edges
