@@ -3,14 +3,23 @@
 import pytest
 from django.db import OperationalError
 from django.test import Client
-from django.urls import path
+from django.urls import include, path
 
 
 def _database_gone(request):
     raise OperationalError("connection to server on socket failed: No such file or directory")
 
 
-urlpatterns = [path("gone/", _database_gone)]
+def _bug(request):
+    raise ValueError("a programming error")
+
+
+# The site's own URLs stay mounted: the error pages link back into the site.
+urlpatterns = [
+    path("gone/", _database_gone),
+    path("bug/", _bug),
+    path("", include("bigsoc.urls")),
+]
 handler500 = "bigsoc.views.server_error"
 
 
@@ -47,3 +56,12 @@ def test_database_outage_shows_friendly_503_not_traceback():
     body = response.content.decode()
     assert "Back in a moment" in body
     assert "Traceback" not in body and "OperationalError" not in body
+
+
+@pytest.mark.urls("tests.test_health")
+def test_programming_error_shows_site_500_page_not_traceback():
+    response = Client(raise_request_exception=False).get("/bug/")
+    assert response.status_code == 500
+    body = response.content.decode()
+    assert "Traceback" not in body and "ValueError" not in body
+    assert "<h1" in body
