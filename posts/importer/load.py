@@ -126,9 +126,9 @@ def sync_vocabulary(vocabulary: list[VocabularyTopic]) -> int:
 
 def _assign_topic_slugs(topics: list[Topic]) -> None:
     bases = [topic_slug_base(t.name) for t in topics]
-    wanted = set(bases) | {slug_with_hash(b, t.name) for t, b in zip(topics, bases)}
+    wanted = set(bases) | {slug_with_hash(b, t.name) for t, b in zip(topics, bases, strict=True)}
     taken = set(Topic.objects.filter(slug__in=wanted).values_list("slug", flat=True))
-    for topic, base in zip(topics, bases):
+    for topic, base in zip(topics, bases, strict=True):
         slug = base if base not in taken else slug_with_hash(base, topic.name)
         taken.add(slug)
         topic.slug = slug
@@ -238,8 +238,7 @@ class _FileImport:
     def _scan(self) -> tuple[ArchiveHeader | None, str, list[str]]:
         miner = PhraseMiner(exclude=vocabulary_matcher(self.vocabulary))
         parser = None
-        count = 0
-        for ordinal, post in enumerate(self._parse(pass_name="scan")):
+        for ordinal, post in enumerate(self._parse(pass_name="scan"), start=0):
             parser = self._parser
             key = post.key
             score = typographic_score(post.title)
@@ -254,9 +253,8 @@ class _FileImport:
                 self.result.duplicates += 1
                 if score > winner.score:  # of two twins, the typographic title wins
                     winner.ordinal, winner.score = ordinal, score
-            count += 1
-            if count % self.batch_size == 0:
-                self.progress("scan", count, None)
+            if (ordinal + 1) % self.batch_size == 0:
+                self.progress("scan", ordinal + 1, None)
         self.result.posts = len(self.winners)
         header = parser.header if parser else None
         self.result.header = header.text if header else ""

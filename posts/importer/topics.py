@@ -154,8 +154,7 @@ def title_tokens(title: str) -> list[str] | None:
 # --- Recurring named phrases ------------------------------------------------------------------
 
 # Capitalised words that start sentences or are too common to name anything.
-STOP_WORDS = frozenset(
-    """
+_STOP_TEXT = """
     a an and as at but by for from he her his i if in into it its me my no not of on or our she so
     that the their then there these they this those to us was we were what when where which who
     why will with yes you your here how all also after before because every some many most more
@@ -163,8 +162,8 @@ STOP_WORDS = frozenset(
     mr mrs ms dr lord sir st
     january february march april may june july august september october november december
     monday tuesday wednesday thursday friday saturday sunday
-    """.split()
-)
+"""
+STOP_WORDS = frozenset(_STOP_TEXT.split())
 # Small words allowed inside a name ("Department of Health", "Social by Social"), never at its ends.
 CONNECTORS = frozenset({"of", "for", "and", "by", "the", "on", "&"})
 _NAME_TOKEN = re.compile(r"[\w&]+(?:['’]\w+)*")
@@ -185,9 +184,8 @@ def _name_runs(text: str) -> Iterable[list[str]]:
             yield run
             run = []
         prev_end = m.end()
-        if word[:1].isupper() and "'" not in word and "’" not in word:  # not "I’ve"
-            run.append(word)
-        elif run and word in CONNECTORS:
+        is_name = word[:1].isupper() and "'" not in word and "’" not in word  # not "I’ve"
+        if is_name or (run and word in CONNECTORS):
             run.append(word)
         else:
             if run:
