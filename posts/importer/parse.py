@@ -20,6 +20,7 @@ import unicodedata
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
+from functools import cached_property
 from typing import BinaryIO
 
 MAX_LINE_CHARS = 100_000
@@ -29,37 +30,15 @@ MAX_TITLE_CHARS = 500  # Post.title and Post.key are 500 characters wide
 
 # --- Typography folding --------------------------------------------------------------------
 
-_FOLD_TABLE = str.maketrans(
-    {
-        "\u2018": "'",
-        "\u2019": "'",
-        "\u201a": "'",
-        "\u201b": "'",
-        "\u2032": "'",
-        "\u201c": '"',
-        "\u201d": '"',
-        "\u201e": '"',
-        "\u201f": '"',
-        "\u2033": '"',
-        "\u00ab": '"',
-        "\u00bb": '"',
-        "\u2010": "-",
-        "\u2011": "-",
-        "\u2012": "-",
-        "\u2013": "-",
-        "\u2014": "-",
-        "\u2015": "-",
-        "\u2212": "-",
-        "\u2026": "...",
-        "\u00a0": " ",
-        "\u202f": " ",
-        "\u2009": " ",
-        "\u200a": " ",
-        "\u2007": " ",
-        "\u200b": "",
-        "\ufeff": "",
-    }
-)
+_FOLD_PAIRS = [
+    *[(ch, "'") for ch in "\u2018\u2019\u201a\u201b\u2032"],
+    *[(ch, '"') for ch in "\u201c\u201d\u201e\u201f\u2033\u00ab\u00bb"],
+    *[(ch, "-") for ch in "\u2010\u2011\u2012\u2013\u2014\u2015\u2212"],
+    ("\u2026", "..."),
+    *[(ch, " ") for ch in "\u00a0\u202f\u2009\u200a\u2007"],
+    ("\u200b", ""),
+    ("\ufeff", ""),
+]
 _SPACES = re.compile(r"\s+")
 
 
@@ -68,8 +47,18 @@ def fold(text: str) -> str:
 
     Curly quotes become straight ones, dashes a hyphen, "…" three dots, odd spaces one space.
     """
-    text = unicodedata.normalize("NFKC", text.translate(_FOLD_TABLE))
-    return _SPACES.sub(" ", text.casefold()).strip()
+    return _SPACES.sub(" ", fold_chars(text).casefold()).strip()
+
+
+def fold_chars(text: str) -> str:
+    """`fold` without case folding or space collapsing: typographic characters made plain."""
+    if text.isascii():
+        return text
+    # str.replace per character beats a translate table with multi-character entries.
+    for ch, plain in _FOLD_PAIRS:
+        if ch in text:
+            text = text.replace(ch, plain)
+    return text if text.isascii() else unicodedata.normalize("NFKC", text)
 
 
 def typographic_score(text: str) -> int:
@@ -118,7 +107,7 @@ class ParsedPost:
     categories: tuple[str, ...] = ()
     captions: tuple[str, ...] = ()
 
-    @property
+    @cached_property
     def key(self) -> str:
         return fold(self.title)
 
@@ -130,7 +119,7 @@ class ParsedPost:
     def list_items(self) -> list[str]:
         return [item for b in self.blocks if b.kind != "p" for item in b.items]
 
-    @property
+    @cached_property
     def body(self) -> str:
         """Plain-text body as stored in `Post.body`: blocks apart by a blank line, list items
         one a line ("1. …" or "- …"). `render.blocks_from_body` reads it back."""
@@ -279,6 +268,7 @@ _DATE_FORMS = [
         _DATE_PREFIX + r"(?P<year>\d{4})-(?P<mon>\d{2})-(?P<day>\d{2})" + _DATE_SUFFIX, re.I
     ),
 ]
+_YEAR_DIGITS = re.compile(r"\d{4}")
 _TERMINAL = tuple('.!?:;…"”’)»*')
 _CAPTION_MAX_WORDS = 8
 _CAPTION_MAX_CHARS = 60
@@ -301,7 +291,7 @@ def parse_header(line: str, line_no: int) -> ArchiveHeader | None:
 def parse_date(line: str) -> date | None:
     """The date a whole line states ("June 20, 2010", "20 June 2010", "2010-06-20"), or None."""
     text = line.strip()
-    if len(text) > 120:
+    if len(text) > 120 or not _YEAR_DIGITS.search(text):
         return None
     for form in _DATE_FORMS:
         m = form.match(text)
@@ -339,10 +329,14 @@ def parse_meta(line: str) -> tuple[str, ...] | None:
 
 
 def strip_teaser(line: str) -> tuple[str, bool]:
-    m = _TEASER.search(line)
+    # Cheap test first: a teaser ends in an arrow or the word "more" comes close to the end.
+    if not line.rstrip().endswith("→") and "more" not in line[-16:].lower():
+        return line, False
+    m = _TEASER.search(line[-(MAX_TITLE_CHARS + 40) :])
     if not m:
         return line, False
-    return line[: m.start()].rstrip(), True
+    cut = max(0, len(line) - (MAX_TITLE_CHARS + 40)) + m.start()
+    return line[:cut].rstrip(), True
 
 
 def _is_caption_like(text: str) -> bool:

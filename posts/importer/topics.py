@@ -15,11 +15,11 @@ import re
 import sys
 import tomllib
 from collections import Counter
-from collections.abc import Hashable, Iterable
+from collections.abc import Hashable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from posts.importer.parse import fold
+from posts.importer.parse import fold, fold_chars
 
 _WORD = re.compile(r"\w+")
 TOPIC_NAME_MAX = 100  # Topic.name is 100 characters wide
@@ -31,7 +31,7 @@ MENTION_MIN_TOKENS = 3
 
 def tokens(text: str) -> list[str]:
     """Folded word tokens; punctuation and typographic variants drop out."""
-    return _WORD.findall(fold(text))
+    return _WORD.findall(fold_chars(text).casefold())
 
 
 class VocabularyError(ValueError):
@@ -98,11 +98,17 @@ def load_vocabulary(path: Path) -> list[VocabularyTopic]:
 
 
 class PhraseMatcher:
-    """Find which of many phrases occur, as whole words, in a token list."""
+    """Find which of many phrases occur, as whole words, in a token list.
+
+    Phrases live in a three-level index (first, second, third token; "" marks a phrase that
+    ends there), with the rest of longer phrases compared as tuples. Most words are not the first
+    word of any phrase, so a word usually costs one dict lookup.
+    """
+
+    _END = ""  # never a token: tokens are runs of word characters
 
     def __init__(self):
-        self._single: dict[str, set[Hashable]] = {}
-        self._multi: dict[tuple[str, str], list[tuple[tuple[str, ...], Hashable]]] = {}
+        self._index: dict[str, dict] = {}
         self.size = 0
 
     def add(self, phrase: str | Iterable[str], target: Hashable) -> bool:
@@ -110,31 +116,71 @@ class PhraseMatcher:
         if not toks:
             return False
         toks = [sys.intern(t) for t in toks]
-        if len(toks) == 1:
-            self._single.setdefault(toks[0], set()).add(target)
+        node = self._index
+        for tok in toks[:2]:
+            node = node.setdefault(tok, {})
+        if len(toks) <= 2:
+            node.setdefault(self._END, []).append(((), target))
         else:
-            self._multi.setdefault((toks[0], toks[1]), []).append((tuple(toks[2:]), target))
+            node.setdefault(toks[2], []).append((tuple(toks[3:]), target))
         self.size += 1
         return True
 
     def find(self, toks: list[str]) -> set[Hashable]:
-        return {target for _, _, target in self._matches(toks)}
+        # The hot loop of an import: written out flat (no generator, locals bound) on purpose.
+        index, end_mark = self._index, self._END
+        found: set[Hashable] = set()
+        n = len(toks)
+        for i in range(n):
+            first = index.get(toks[i])
+            if first is None:
+                continue
+            hit = first.get(end_mark)
+            if hit:
+                found.update(t for _, t in hit)
+            if i + 1 == n:
+                break
+            second = first.get(toks[i + 1])
+            if second is None:
+                continue
+            hit = second.get(end_mark)
+            if hit:
+                found.update(t for _, t in hit)
+            if i + 2 == n:
+                continue
+            hit = second.get(toks[i + 2])
+            if hit:
+                for rest, target in hit:
+                    if not rest or tuple(toks[i + 3 : i + 3 + len(rest)]) == rest:
+                        found.add(target)
+        return found
 
     def spans(self, toks: list[str]) -> list[tuple[int, int]]:
         """Token ranges [start, end) covered by any phrase, for masking them out."""
         return [(start, end) for start, end, _ in self._matches(toks)]
 
-    def _matches(self, toks: list[str]) -> Iterable[tuple[int, int, Hashable]]:
-        single, multi = self._single, self._multi
+    def _matches(self, toks: list[str]) -> Iterator[tuple[int, int, Hashable]]:
+        index, end_mark = self._index, self._END
         n = len(toks)
         for i, tok in enumerate(toks):
-            for target in single.get(tok, ()):
+            first = index.get(tok)
+            if first is None:
+                continue
+            for _, target in first.get(end_mark, ()):
                 yield i, i + 1, target
-            if i + 1 < n:
-                for rest, target in multi.get((tok, toks[i + 1]), ()):
-                    end = i + 2 + len(rest)
-                    if not rest or tuple(toks[i + 2 : end]) == rest:
-                        yield i, end, target
+            if i + 1 >= n:
+                continue
+            second = first.get(toks[i + 1])
+            if second is None:
+                continue
+            for _, target in second.get(end_mark, ()):
+                yield i, i + 2, target
+            if i + 2 >= n:
+                continue
+            for rest, target in second.get(toks[i + 2], ()):
+                stop = i + 3 + len(rest)
+                if not rest or tuple(toks[i + 3 : stop]) == rest:
+                    yield i, stop, target
 
 
 def vocabulary_matcher(vocabulary: Iterable[VocabularyTopic]) -> PhraseMatcher:
@@ -164,9 +210,13 @@ _STOP_TEXT = """
     monday tuesday wednesday thursday friday saturday sunday
 """
 STOP_WORDS = frozenset(_STOP_TEXT.split())
-# Small words allowed inside a name ("Department of Health", "Social by Social"), never at its ends.
-CONNECTORS = frozenset({"of", "for", "and", "by", "the", "on", "&"})
-_NAME_TOKEN = re.compile(r"[\w&]+(?:['’]\w+)*")
+# Small words allowed inside a name ("Department of Health", "Social by Social"), never at its
+# ends. Not "and": it would join two names ("London and Twitter") into one.
+CONNECTORS = frozenset({"of", "for", "by", "the"})
+# A capitalised word (ASCII and Latin-1 capitals), and runs of them joined by spaces and connectors.
+_NAME = r"[A-ZÀ-ÖØ-Þ]\w*(?:['’]\w+)*"
+_NAME_RUN = re.compile(rf"(?<![\w'’]){_NAME}(?:[ \u00a0]+(?:(?:of|for|by|the)[ \u00a0]+)*{_NAME})*")
+_POSSESSIVE = re.compile(r"['’]s$")
 PHRASE_MIN_POSTS = 2
 PHRASE_MAX_WORDS = 4
 # A big archive has thousands of phrases found in two posts; the topic index keeps the commonest.
@@ -174,25 +224,22 @@ PHRASE_MAX_TOPICS = 200
 PHRASE_MAX_CANDIDATES = 500_000
 
 
-def _name_runs(text: str) -> Iterable[list[str]]:
-    """Runs of capitalised words (with connectors inside), as written."""
-    run: list[str] = []
-    prev_end = 0
-    for m in _NAME_TOKEN.finditer(text):
-        word = re.sub(r"['’]s$", "", m.group())
-        if run and text[prev_end : m.start()].strip():  # punctuation between words ends a name
+def _name_runs(text: str) -> Iterator[list[str]]:
+    """Runs of capitalised words (with connectors inside), as written; "’s" dropped."""
+    for m in _NAME_RUN.finditer(text):
+        run: list[str] = []
+        for word in m.group().split():
+            word = _POSSESSIVE.sub("", word)
+            if "'" in word or "’" in word:  # a contraction such as "I’ve" is not a name
+                if run:
+                    yield run
+                run = []
+            else:
+                run.append(word)
+        while run and run[-1] in CONNECTORS:
+            run.pop()
+        if run:
             yield run
-            run = []
-        prev_end = m.end()
-        is_name = word[:1].isupper() and "'" not in word and "’" not in word  # not "I’ve"
-        if is_name or (run and word in CONNECTORS):
-            run.append(word)
-        else:
-            if run:
-                yield run
-            run = []
-    if run:
-        yield run
 
 
 class PhraseMiner:
@@ -210,7 +257,7 @@ class PhraseMiner:
     def feed(self, text: str) -> None:
         seen: set[tuple[str, ...]] = set()
         for words in _name_runs(text):
-            folded = [fold(w) for w in words]
+            folded = [w.casefold() if w.isascii() else fold(w) for w in words]
             masked = [False] * len(words)
             if self._exclude is not None:
                 for start, end in self._exclude.spans(folded):
