@@ -190,6 +190,10 @@ class LineReader:
             try:
                 text = raw.decode("utf-8")
             except UnicodeDecodeError as exc:
+                if b"\x00" in self._stream.read(8192):
+                    raise ParseError(
+                        "binary content; this is not a text archive", self.line_no
+                    ) from None
                 raise ParseError(
                     f"not valid UTF-8 (byte 0x{raw[exc.start]:02x} at column {exc.start + 1}); "
                     "save the archive as UTF-8",
@@ -321,7 +325,8 @@ def parse_meta(line: str) -> tuple[str, ...] | None:
             name = item.strip().strip(_QUOTES).strip()
             if not name:
                 continue
-            if len(name) > 60 or len(name.split()) > 6 or name.endswith("."):
+            sentence = name.endswith(".") or ". " in name
+            if len(name) > 60 or len(name.split()) > 6 or sentence:
                 return None  # reads like a sentence, not a list of categories
             if fold(name) not in _IGNORED_CATEGORIES:
                 names.append(name)
@@ -420,13 +425,13 @@ class ArchiveParser:
                         )
                         blank_before = False
                         continue
-                meta = parse_meta(line)
+                text, teaser = strip_teaser(line)
+                meta = None if teaser else parse_meta(line)
                 if meta is not None:
                     draft.categories.extend(meta)
                     if draft.lines:
                         closed = True  # a footer ends the post
                     continue
-                text, teaser = strip_teaser(line)
                 if text.strip():
                     draft.lines.append(_Line(text, line_no, blank_before))
                 if teaser:
@@ -535,7 +540,7 @@ def _blocks(lines: list[_Line]) -> Iterator[Block]:
         if not items:
             start = int(ol.group(1)) if ol else 1
         kind = item_kind
-        items.append((ol or ul).group(2).strip())
+        items.append((ol.group(2) if ol else ul.group(1)).strip())
     if items:
         yield Block(kind, tuple(items), start)
 
