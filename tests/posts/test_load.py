@@ -116,7 +116,9 @@ def test_typographic_twin_updates_the_title_of_the_same_post(tmp_path, vocabular
 
 
 def test_typographic_twin_wins_within_a_file_whatever_the_order(tmp_path, vocabulary):
-    path = write(tmp_path, "a.txt", "Its a 'test'\n\nPlain. read more »\n\nIts a ‘test’\n\nCurly.\n")
+    path = write(
+        tmp_path, "a.txt", "Its a 'test'\n\nPlain. read more »\n\nIts a ‘test’\n\nCurly.\n"
+    )
     result = load(path, vocabulary)
     assert result.duplicates == 1
     post = Post.objects.get()

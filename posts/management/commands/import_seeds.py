@@ -133,6 +133,7 @@ class Command(BaseCommand):
 
     def _import_one(self, path: Path, vocabulary, batch_size: int) -> FileResult:
         self._last_step = -1
+        self._batch_size = batch_size
         progress = self._progress(path.name)
         try:
             result = import_archive(
@@ -167,7 +168,7 @@ class Command(BaseCommand):
                 self._bar_open = True
                 return
             # Not a terminal: a plain line at every tenth of a long file, none for short ones.
-            if stage != "load" or not total or total <= BATCH_SIZE:
+            if stage != "load" or not total or total <= self._batch_size:
                 return
             step = 10 * done // total
             if step != self._last_step:
