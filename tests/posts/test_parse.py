@@ -221,7 +221,8 @@ def test_posts_without_teasers_are_split_at_a_footer_line():
 
 def test_a_standalone_line_above_a_date_is_the_next_title():
     _, posts = parse_text(
-        "One\n\nJune 1, 2010\n\nBody one.\n\nSecond paragraph.\n\nTwo\n\nJune 2, 2010\n\nBody two.\n"
+        "One\n\nJune 1, 2010\n\nBody one.\n\nSecond paragraph.\n\n"
+        "Two\n\nJune 2, 2010\n\nBody two.\n"
     )
     assert [p.title for p in posts] == ["One", "Two"]
     assert posts[1].published == date(2010, 6, 2)
