@@ -1,0 +1,547 @@
+"""Load parsed archives into the database: idempotent, batched, one transaction per file.
+
+`import_archive(path, ...)` reads a file twice, streaming both times, so memory holds keys and
+titles but never the whole file:
+
+1. scan: parse every post, note which copy of each title wins (the typographic one), count
+   recurring named phrases, and index titles for mentions. A file that does not parse fails
+   here, before anything is written.
+2. load: parse again and upsert the winning copies in batches keyed by `Post.key` (the folded
+   title). Unchanged posts (same checksum) are not written, so `updated_at` keeps its value;
+   changed posts are updated in place, and their slug never changes.
+
+Everything for one file runs inside one `transaction.atomic()`: a failure anywhere (even an
+interrupt half-way through) leaves the database as it was.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import marshal
+import tempfile
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from django.db import connection, reset_queries, transaction
+from django.utils import timezone
+from django.utils.text import slugify
+
+from posts.importer.parse import (
+    ArchiveHeader,
+    ArchiveParser,
+    Block,
+    LineReader,
+    ParsedPost,
+    ParseError,
+    typographic_score,
+)
+from posts.importer.render import render_blocks
+from posts.importer.topics import (
+    TOPIC_NAME_MAX,
+    PhraseMatcher,
+    PhraseMiner,
+    VocabularyTopic,
+    title_tokens,
+    tokens,
+    vocabulary_matcher,
+)
+from posts.models import Archive, Post, TaggedPost, Topic
+
+BATCH_SIZE = 1000
+SLUG_BASE_MAX = 80  # leaves room for "-" and a hash within SlugField(max_length=100)
+HEADER_TOPIC_KINDS = {"search", "tag", "category"}
+
+# progress(stage, done, total): stage "scan" (total unknown, None) or "load".
+Progress = Callable[[str, int, int | None], None]
+
+
+class ArchiveError(Exception):
+    """An archive file could not be imported; nothing from it was written."""
+
+    def __init__(self, path: Path, message: str, line: int | None = None):
+        self.path, self.message, self.line = Path(path), message, line
+        where = f"{self.path.name}, line {line}" if line else self.path.name
+        super().__init__(f"{where}: {message}")
+
+
+@dataclass
+class FileResult:
+    name: str
+    header: str = ""
+    posts: int = 0
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    duplicates: int = 0
+    topics_created: int = 0
+    mentions: int = 0
+
+
+def topic_key(name: str) -> str:
+    """How topic names and aliases are compared: folded words, punctuation ignored."""
+    return " ".join(tokens(name))
+
+
+def slug_with_hash(base: str, key: str, length: int = 8) -> str:
+    return f"{base}-{hashlib.sha1(key.encode()).hexdigest()[:length]}"
+
+
+def post_slug_base(title_key: str) -> str:
+    return slugify(title_key)[:SLUG_BASE_MAX].strip("-") or "post"
+
+
+def topic_slug_base(name: str) -> str:
+    return slugify(topic_key(name), allow_unicode=True)[:SLUG_BASE_MAX].strip("-") or "topic"
+
+
+# --- Topics ----------------------------------------------------------------------------------
+
+
+def sync_vocabulary(vocabulary: list[VocabularyTopic]) -> int:
+    """Create the vocabulary's topics (even those no post names yet, so the topic index is
+    complete) and keep their description and aliases in step with the file. Returns how many
+    topics were created."""
+    existing = {topic_key(t.name): t for t in Topic.objects.all()}
+    created, changed = [], []
+    for entry in vocabulary:
+        topic = existing.get(topic_key(entry.name))
+        if topic is None:
+            created.append(
+                Topic(
+                    name=entry.name,
+                    description=entry.description,
+                    aliases=list(entry.aliases),
+                    source=Topic.Source.VOCABULARY,
+                )
+            )
+            continue
+        wanted = (entry.description, list(entry.aliases), Topic.Source.VOCABULARY)
+        if (topic.description, topic.aliases, topic.source) != wanted:
+            topic.description, topic.aliases, topic.source = wanted
+            changed.append(topic)
+    _assign_topic_slugs(created)
+    Topic.objects.bulk_create(created)
+    Topic.objects.bulk_update(changed, ["description", "aliases", "source"])
+    return len(created)
+
+
+def _assign_topic_slugs(topics: list[Topic]) -> None:
+    bases = [topic_slug_base(t.name) for t in topics]
+    wanted = set(bases) | {slug_with_hash(b, t.name) for t, b in zip(topics, bases, strict=True)}
+    taken = set(Topic.objects.filter(slug__in=wanted).values_list("slug", flat=True))
+    for topic, base in zip(topics, bases, strict=True):
+        slug = base if base not in taken else slug_with_hash(base, topic.name)
+        taken.add(slug)
+        topic.slug = slug
+
+
+class TopicBook:
+    """Topics by `topic_key` of their names and aliases, creating missing ones in bulk."""
+
+    def __init__(self):
+        self.ids: dict[str, int] = {}
+        self.created = 0
+        for pk, name, aliases, source in Topic.objects.values_list(
+            "pk", "name", "aliases", "source"
+        ):
+            self.ids.setdefault(topic_key(name), pk)
+            if source == Topic.Source.VOCABULARY:
+                for alias in aliases:
+                    self.ids.setdefault(topic_key(alias), pk)
+
+    def ensure(self, names: list[str], source: str) -> dict[str, int]:
+        """Topic ids for `names` (as written), creating the missing ones with `source`."""
+        missing: dict[str, str] = {}
+        for name in names:
+            key = topic_key(name)
+            if key and key not in self.ids and len(name) <= TOPIC_NAME_MAX:
+                missing.setdefault(key, name)
+        if missing:
+            new = [Topic(name=name, source=source) for name in missing.values()]
+            _assign_topic_slugs(new)
+            Topic.objects.bulk_create(new)
+            for topic in new:
+                self.ids[topic_key(topic.name)] = topic.pk
+            self.created += len(new)
+        return {name: self.ids[topic_key(name)] for name in names if topic_key(name) in self.ids}
+
+
+# --- The import ------------------------------------------------------------------------------
+
+
+def import_archive(
+    path: Path,
+    *,
+    vocabulary: list[VocabularyTopic],
+    batch_size: int = BATCH_SIZE,
+    progress: Progress | None = None,
+) -> FileResult:
+    """Import one archive file in one transaction. Raises `ArchiveError` (nothing written)."""
+    path = Path(path)
+    with transaction.atomic():
+        return _FileImport(path, vocabulary, batch_size, progress).run()
+
+
+_POST_COPY_FIELDS = (
+    "title",
+    "slug",
+    "key",
+    "body",
+    "body_html",
+    "published",
+    "is_excerpt",
+    "checksum",
+    "created_at",
+    "updated_at",
+)
+
+
+def _copy_rows(model, fields: list[str], rows: list[tuple]) -> None:
+    """Insert many plain rows with PostgreSQL COPY, on the connection's open transaction."""
+    if not rows:
+        return
+    columns = ", ".join(connection.ops.quote_name(model._meta.get_field(f).column) for f in fields)
+    table = connection.ops.quote_name(model._meta.db_table)
+    connection.ensure_connection()
+    with (
+        connection.connection.cursor() as cursor,
+        cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy,
+    ):
+        for row in rows:
+            copy.write_row(row)
+
+
+def _spool(spool, post: ParsedPost) -> None:
+    marshal.dump(
+        (
+            post.title,
+            tuple((b.kind, b.items, b.start) for b in post.blocks),
+            post.line,
+            post.is_excerpt,
+            post.published.toordinal() if post.published else 0,
+            post.categories,
+            post.captions,
+        ),
+        spool,
+    )
+
+
+def _unspool(spool) -> Iterator[ParsedPost]:
+    while True:
+        try:
+            title, blocks, line, is_excerpt, day, categories, captions = marshal.load(spool)
+        except EOFError:
+            return
+        yield ParsedPost(
+            title=title,
+            blocks=tuple(Block(*b) for b in blocks),
+            line=line,
+            is_excerpt=is_excerpt,
+            published=date.fromordinal(day) if day else None,
+            categories=categories,
+            captions=captions,
+        )
+
+
+@dataclass
+class _Winner:
+    ordinal: int
+    score: int
+
+
+class _FileImport:
+    def __init__(self, path, vocabulary, batch_size, progress):
+        self.path = path
+        self.vocabulary = vocabulary
+        self.batch_size = max(1, batch_size)
+        self.progress = progress or (lambda stage, done, total: None)
+        self.result = FileResult(name=path.name)
+        self.winners: dict[str, _Winner] = {}
+        self.matcher = PhraseMatcher()
+        self.created_keys: list[str] = []
+        self.mention_pairs: list[tuple[int, str]] = []
+
+    def run(self) -> FileResult:
+        with tempfile.TemporaryFile(prefix="bigsoc-import-") as spool:
+            header, checksum, phrases = self._scan(spool)
+            book = TopicBook()
+            self.book = book
+            self.header_topic = self._header_topic(book, header)
+            phrase_ids = book.ensure(phrases, Topic.Source.PHRASE)
+            self._add_topic_phrases(book, phrase_ids)
+            self._add_known_titles()
+            self.archive = self._archive(header, checksum)
+
+            spool.seek(0)
+            batch: list[ParsedPost] = []
+            done = 0
+            for ordinal, post in enumerate(_unspool(spool)):
+                if self.winners[post.key].ordinal != ordinal:
+                    continue
+                batch.append(post)
+                if len(batch) >= self.batch_size:
+                    self._flush(batch)
+                    done += len(batch)
+                    batch = []
+                    self.progress("load", done, self.result.posts)
+            if batch:
+                self._flush(batch)
+                done += len(batch)
+            self.progress("load", done, self.result.posts)
+
+        self._link_mentions()
+        self._link_incoming_mentions()
+        self.result.topics_created = book.created
+        return self.result
+
+    # -- pass 1 --
+
+    def _scan(self, spool) -> tuple[ArchiveHeader | None, str, list[str]]:
+        """Parse the file once, keeping small per-title facts in memory and the records in a
+        spool file, so the load pass neither parses again nor holds the archive in memory."""
+        miner = PhraseMiner(exclude=vocabulary_matcher(self.vocabulary))
+        with self._open() as stream:
+            reader = LineReader(stream)
+            parser = ArchiveParser(reader)
+            try:
+                for ordinal, post in enumerate(parser):
+                    _spool(spool, post)
+                    self._note_title(ordinal, post, miner)
+                    if (ordinal + 1) % self.batch_size == 0:
+                        self.progress("scan", ordinal + 1, None)
+            except ParseError as exc:
+                raise ArchiveError(self.path, exc.message, exc.line) from None
+            except OSError as exc:
+                raise ArchiveError(self.path, f"cannot read: {exc.strerror or exc}") from None
+        self.result.posts = len(self.winners)
+        self.result.header = parser.header.text if parser.header else ""
+        return parser.header, reader.checksum, miner.phrases()
+
+    def _note_title(self, ordinal: int, post: ParsedPost, miner: PhraseMiner) -> None:
+        key = post.key
+        score = typographic_score(post.title)
+        winner = self.winners.get(key)
+        if winner is None:
+            self.winners[key] = _Winner(ordinal, score)
+            miner.feed(post.body)
+            toks = title_tokens(post.title)
+            if toks:
+                self.matcher.add(toks, key)
+            return
+        self.result.duplicates += 1
+        if score > winner.score:  # of two twins, the typographic title wins
+            winner.ordinal, winner.score = ordinal, score
+
+    @contextmanager
+    def _open(self):
+        try:
+            stream = open(self.path, "rb")  # noqa: SIM115 (closed below, errors reported)
+        except OSError as exc:
+            raise ArchiveError(self.path, f"cannot open: {exc.strerror or exc}") from None
+        try:
+            yield stream
+        finally:
+            stream.close()
+
+    # -- set-up between passes --
+
+    def _header_topic(self, book: TopicBook, header: ArchiveHeader | None) -> int | None:
+        if header is None or header.kind not in HEADER_TOPIC_KINDS:
+            return None
+        return book.ensure([header.phrase], Topic.Source.ARCHIVE).get(header.phrase)
+
+    def _add_topic_phrases(self, book: TopicBook, phrase_ids: dict[str, int]) -> None:
+        """Vocabulary names and aliases and every phrase topic join the title index, so one
+        pass over a post finds both its topics (int ids) and the posts it names (str keys)."""
+        matcher = self.matcher
+        for entry in self.vocabulary:
+            pk = book.ids.get(topic_key(entry.name))
+            if pk is not None:
+                for phrase in entry.phrases:
+                    matcher.add(phrase, pk)
+        for pk, name in Topic.objects.filter(source=Topic.Source.PHRASE).values_list("pk", "name"):
+            matcher.add(name, pk)
+        for name, pk in phrase_ids.items():  # a phrase may have matched an older topic
+            matcher.add(name, pk)
+
+    def _add_known_titles(self) -> None:
+        """Titles already in the database can be mentioned by this file's posts too."""
+        for key, title in Post.objects.values_list("key", "title").iterator(chunk_size=5000):
+            if key not in self.winners:
+                toks = title_tokens(title)
+                if toks:
+                    self.matcher.add(toks, key)
+
+    def _archive(self, header: ArchiveHeader | None, checksum: str) -> Archive:
+        archive, created = Archive.objects.get_or_create(name=self.path.name)
+        if created or archive.checksum != checksum:
+            archive.header = (header.text if header else "")[:500]
+            archive.checksum = checksum
+            archive.imported_at = timezone.now()
+            archive.save()
+        return archive
+
+    # -- pass 2 --
+
+    def _flush(self, batch: list[ParsedPost]) -> None:
+        existing = {
+            key: (pk, checksum)
+            for pk, key, checksum in Post.objects.filter(
+                key__in=[p.key for p in batch]
+            ).values_list("pk", "key", "checksum")
+        }
+        now = timezone.now()
+        new, changed, ids, changed_ids = [], [], {}, set()
+        for parsed in batch:
+            fields = {
+                "title": parsed.title,
+                "key": parsed.key,
+                "body": parsed.body,
+                "body_html": render_blocks(parsed.blocks),
+                "published": parsed.published,
+                "is_excerpt": parsed.is_excerpt,
+                "checksum": parsed.checksum(),
+            }
+            if parsed.key not in existing:
+                new.append(Post(**fields))
+                continue
+            pk, old_checksum = existing[parsed.key]
+            ids[parsed.key] = pk
+            if old_checksum == fields["checksum"]:
+                self.result.unchanged += 1
+            else:
+                changed.append(Post(pk=pk, updated_at=now, **fields))
+                changed_ids.add(pk)
+        self._assign_post_slugs(new)
+        # COPY, then read the new ids back by key: Django's INSERT compiler and parameter
+        # conversion cost more than the database does for 1,000 long posts.
+        _copy_rows(
+            Post,
+            [*_POST_COPY_FIELDS],
+            [tuple(getattr(p, f) for f in _POST_COPY_FIELDS[:-2]) + (now, now) for p in new],
+        )
+        if new:
+            new_ids = dict(
+                Post.objects.filter(key__in=[p.key for p in new]).values_list("key", "pk")
+            )
+            for post in new:
+                post.pk = new_ids[post.key]
+        Post.objects.bulk_update(
+            changed,
+            ["title", "body", "body_html", "published", "is_excerpt", "checksum", "updated_at"],
+        )
+        self.result.created += len(new)
+        self.result.updated += len(changed)
+        for post in new:
+            ids[post.key] = post.pk
+        self.created_keys.extend(post.key for post in new)
+
+        ArchiveLink = Post.archives.through
+        _copy_rows(ArchiveLink, ["post_id", "archive_id"], [(p.pk, self.archive.pk) for p in new])
+        ArchiveLink.objects.bulk_create(
+            [
+                ArchiveLink(post_id=ids[p.key], archive_id=self.archive.pk)
+                for p in batch
+                if p.key in existing
+            ],
+            ignore_conflicts=True,
+        )
+        found = {p.key: self.matcher.find(tokens(p.title + "\n" + p.body)) for p in batch}
+        self._tag(batch, ids, changed_ids, found)
+        if changed_ids:
+            # A changed text may no longer name the posts it did.
+            Post.mentions.through.objects.filter(from_post_id__in=changed_ids).delete()
+        for key, targets in found.items():
+            self.mention_pairs.extend(
+                (ids[key], target)
+                for target in targets
+                if isinstance(target, str) and target != key
+            )
+        # With DEBUG on, Django keeps every SQL text; big batches would pile up in memory.
+        reset_queries()
+
+    def _tag(
+        self,
+        batch: list[ParsedPost],
+        ids: dict[str, int],
+        changed_ids: set[int],
+        found: dict[str, set],
+    ) -> None:
+        category_ids = self.book.ensure(
+            list(dict.fromkeys(c for p in batch for c in p.categories)), Topic.Source.CATEGORY
+        )
+        wanted: set[tuple[int, int]] = set()
+        for parsed in batch:
+            pk = ids[parsed.key]
+            topic_ids = {t for t in found[parsed.key] if isinstance(t, int)}
+            topic_ids.update(category_ids[c] for c in parsed.categories if c in category_ids)
+            if self.header_topic:
+                topic_ids.add(self.header_topic)
+            wanted.update((pk, tid) for tid in topic_ids)
+        rows = TaggedPost.objects.filter(content_object_id__in=ids.values()).values_list(
+            "pk", "content_object_id", "tag_id"
+        )
+        have = {(post_id, tag_id): pk for pk, post_id, tag_id in rows}
+        # Tags only go when a post's own text changed, so a post found in two archives keeps
+        # the header topics of both.
+        stale = [pk for pair, pk in have.items() if pair[0] in changed_ids and pair not in wanted]
+        if stale:
+            TaggedPost.objects.filter(pk__in=stale).delete()
+        # The rows are new by construction (diffed above, in this transaction), so COPY is safe
+        # and several times faster than INSERT for the ~10 tags of every post.
+        _copy_rows(TaggedPost, ["content_object_id", "tag_id"], sorted(wanted - have.keys()))
+
+    def _assign_post_slugs(self, posts: list[Post]) -> None:
+        """Slugs from the folded title; a clash with another title gets a hash of its key."""
+        bases = {post.key: post_slug_base(post.key) for post in posts}
+        wanted = set(bases.values()) | {slug_with_hash(b, k) for k, b in bases.items()}
+        taken = set(Post.objects.filter(slug__in=wanted).values_list("slug", flat=True))
+        for post in posts:
+            base = bases[post.key]
+            slug = base
+            if slug in taken:
+                slug = slug_with_hash(base, post.key)
+            if slug in taken:
+                slug = slug_with_hash(base, post.key, length=16)
+            taken.add(slug)
+            post.slug = slug
+
+    # -- after pass 2 --
+
+    def _link_mentions(self) -> None:
+        """Resolve mentioned titles to posts and link them, in chunks."""
+        Through = Post.mentions.through
+        pairs = self.mention_pairs
+        for start in range(0, len(pairs), 5000):
+            chunk = pairs[start : start + 5000]
+            key_ids = dict(
+                Post.objects.filter(key__in={k for _, k in chunk}).values_list("key", "pk")
+            )
+            rows = [
+                Through(from_post_id=src, to_post_id=key_ids[k]) for src, k in chunk if k in key_ids
+            ]
+            Through.objects.bulk_create(rows, ignore_conflicts=True)
+            self.result.mentions += len(rows)
+
+    def _link_incoming_mentions(self) -> None:
+        """Posts from other archives that name a title this file brought in for the first time."""
+        if not self.created_keys:
+            return
+        # Counting is cheap; an anti-join on the fresh archive links is not.
+        if Post.objects.count() <= len(self.winners):
+            return
+        matcher = PhraseMatcher()
+        for key in self.created_keys:
+            toks = title_tokens(key)
+            if toks:
+                matcher.add(toks, key)
+        pairs = []
+        rows = Post.objects.values_list("pk", "key", "title", "body").iterator(chunk_size=2000)
+        for pk, key, title, body in rows:
+            if key not in self.winners:  # this file's own posts were matched in the load pass
+                pairs.extend((pk, k) for k in matcher.find(tokens(title + "\n" + body)))
+        self.mention_pairs = pairs
+        self._link_mentions()

@@ -1,0 +1,307 @@
+"""Which topics a post is about, and which other posts it names. Pure: no Django, no database.
+
+Topics come from the curated vocabulary (`seeds/topics.toml`), the archive header, the archive's
+category lines and recurring named phrases. Matching works on folded word tokens (`tokens()`), so
+it is case-insensitive, on word boundaries, and treats typographic variants alike.
+
+`PhraseMatcher` finds many phrases in one pass over a text: phrases are indexed by their first
+two tokens, so the cost per word does not grow with the number of phrases (100,000 post titles
+cost about the same as 30 topic names).
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+import tomllib
+from collections import Counter
+from collections.abc import Hashable, Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from posts.importer.parse import fold, fold_chars
+
+_WORD = re.compile(r"\w+")
+TOPIC_NAME_MAX = 100  # Topic.name is 100 characters wide
+
+# A title must be this many words before a mention of it counts: "Volunteering" as a title would
+# otherwise link every post that uses the word.
+MENTION_MIN_TOKENS = 3
+
+
+def tokens(text: str) -> list[str]:
+    """Folded word tokens; punctuation and typographic variants drop out."""
+    return _WORD.findall(fold_chars(text).casefold())
+
+
+class VocabularyError(ValueError):
+    pass
+
+
+@dataclass(frozen=True)
+class VocabularyTopic:
+    name: str
+    description: str = ""
+    aliases: tuple[str, ...] = ()
+
+    @property
+    def phrases(self) -> tuple[str, ...]:
+        return (self.name, *self.aliases)
+
+
+def load_vocabulary(path: Path) -> list[VocabularyTopic]:
+    """Read `topics.toml`: a list of `[[topic]]` tables with name, aliases and description."""
+    try:
+        with open(path, "rb") as f:
+            data = tomllib.load(f)
+    except OSError as exc:
+        raise VocabularyError(
+            f"{path}: cannot read the topic vocabulary ({exc.strerror})"
+        ) from None
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise VocabularyError(f"{path}: not valid TOML ({exc})") from None
+    topics: list[VocabularyTopic] = []
+    seen: dict[str, str] = {}
+    entries = data.get("topic", [])
+    if not isinstance(entries, list):
+        raise VocabularyError(f"{path}: expected [[topic]] tables")
+    for i, entry in enumerate(entries, start=1):
+        name = entry.get("name") if isinstance(entry, dict) else None
+        if not isinstance(name, str) or not name.strip():
+            raise VocabularyError(f"{path}: topic #{i} has no name")
+        name = name.strip()
+        aliases = entry.get("aliases", [])
+        description = entry.get("description", "")
+        if not isinstance(aliases, list) or not all(isinstance(a, str) for a in aliases):
+            raise VocabularyError(f"{path}: topic {name!r}: aliases must be a list of strings")
+        if not isinstance(description, str):
+            raise VocabularyError(f"{path}: topic {name!r}: description must be a string")
+        if len(name) > TOPIC_NAME_MAX:
+            raise VocabularyError(f"{path}: topic {name!r} is longer than {TOPIC_NAME_MAX}")
+        for phrase in (name, *aliases):
+            key = " ".join(tokens(phrase))
+            if not key:
+                raise VocabularyError(f"{path}: topic {name!r}: {phrase!r} has no words")
+            if seen.get(key, name) != name:
+                raise VocabularyError(f"{path}: {phrase!r} names both {seen[key]!r} and {name!r}")
+            seen[key] = name
+        topics.append(
+            VocabularyTopic(
+                name=name,
+                description=description.strip(),
+                aliases=tuple(a.strip() for a in aliases),
+            )
+        )
+    if not topics:
+        raise VocabularyError(f"{path}: no [[topic]] entries")
+    return topics
+
+
+class PhraseMatcher:
+    """Find which of many phrases occur, as whole words, in a token list.
+
+    Phrases live in a three-level index (first, second, third token; "" marks a phrase that
+    ends there), with the rest of longer phrases compared as tuples. Most words are not the first
+    word of any phrase, so a word usually costs one dict lookup.
+    """
+
+    _END = ""  # never a token: tokens are runs of word characters
+
+    def __init__(self):
+        self._index: dict[str, dict] = {}
+        self.size = 0
+
+    def add(self, phrase: str | Iterable[str], target: Hashable) -> bool:
+        toks = tokens(phrase) if isinstance(phrase, str) else list(phrase)
+        if not toks:
+            return False
+        toks = [sys.intern(t) for t in toks]
+        node = self._index
+        for tok in toks[:2]:
+            node = node.setdefault(tok, {})
+        if len(toks) <= 2:
+            node.setdefault(self._END, []).append(((), target))
+        else:
+            node.setdefault(toks[2], []).append((tuple(toks[3:]), target))
+        self.size += 1
+        return True
+
+    def find(self, toks: list[str]) -> set[Hashable]:
+        # The hot loop of an import: written out flat (no generator, locals bound) on purpose.
+        index, end_mark = self._index, self._END
+        found: set[Hashable] = set()
+        n = len(toks)
+        for i in range(n):
+            first = index.get(toks[i])
+            if first is None:
+                continue
+            hit = first.get(end_mark)
+            if hit:
+                found.update(t for _, t in hit)
+            if i + 1 == n:
+                break
+            second = first.get(toks[i + 1])
+            if second is None:
+                continue
+            hit = second.get(end_mark)
+            if hit:
+                found.update(t for _, t in hit)
+            if i + 2 == n:
+                continue
+            hit = second.get(toks[i + 2])
+            if hit:
+                for rest, target in hit:
+                    if not rest or tuple(toks[i + 3 : i + 3 + len(rest)]) == rest:
+                        found.add(target)
+        return found
+
+    def spans(self, toks: list[str]) -> list[tuple[int, int]]:
+        """Token ranges [start, end) covered by any phrase, for masking them out."""
+        return [(start, end) for start, end, _ in self._matches(toks)]
+
+    def _matches(self, toks: list[str]) -> Iterator[tuple[int, int, Hashable]]:
+        index, end_mark = self._index, self._END
+        n = len(toks)
+        for i, tok in enumerate(toks):
+            first = index.get(tok)
+            if first is None:
+                continue
+            for _, target in first.get(end_mark, ()):
+                yield i, i + 1, target
+            if i + 1 >= n:
+                continue
+            second = first.get(toks[i + 1])
+            if second is None:
+                continue
+            for _, target in second.get(end_mark, ()):
+                yield i, i + 2, target
+            if i + 2 >= n:
+                continue
+            for rest, target in second.get(toks[i + 2], ()):
+                stop = i + 3 + len(rest)
+                if not rest or tuple(toks[i + 3 : stop]) == rest:
+                    yield i, stop, target
+
+
+def vocabulary_matcher(vocabulary: Iterable[VocabularyTopic]) -> PhraseMatcher:
+    matcher = PhraseMatcher()
+    for topic in vocabulary:
+        for phrase in topic.phrases:
+            matcher.add(phrase, topic.name)
+    return matcher
+
+
+def title_tokens(title: str) -> list[str] | None:
+    """Tokens to look for when other posts mention this title, or None if it is too short."""
+    toks = tokens(title)
+    return toks if len(toks) >= MENTION_MIN_TOKENS else None
+
+
+# --- Recurring named phrases ------------------------------------------------------------------
+
+# Capitalised words that start sentences or are too common to name anything.
+_STOP_TEXT = """
+    a an and as at but by for from he her his i if in into it its me my no not of on or our she so
+    that the their then there these they this those to us was we were what when where which who
+    why will with yes you your here how all also after before because every some many most more
+    much one two three first last next new yesterday today tomorrow morning evening
+    mr mrs ms dr lord sir st
+    january february march april may june july august september october november december
+    monday tuesday wednesday thursday friday saturday sunday
+"""
+STOP_WORDS = frozenset(_STOP_TEXT.split())
+# Small words allowed inside a name ("Department of Health", "Social by Social"), never at its
+# ends. Not "and": it would join two names ("London and Twitter") into one.
+CONNECTORS = frozenset({"of", "for", "by", "the"})
+# A capitalised word (ASCII and Latin-1 capitals), and runs of them joined by spaces and connectors.
+_NAME = r"[A-ZÀ-ÖØ-Þ]\w*(?:['’]\w+)*"
+_NAME_RUN = re.compile(rf"(?<![\w'’]){_NAME}(?:[ \u00a0]+(?:(?:of|for|by|the)[ \u00a0]+)*{_NAME})*")
+_POSSESSIVE = re.compile(r"['’]s$")
+PHRASE_MIN_POSTS = 2
+PHRASE_MAX_WORDS = 4
+# A big archive has thousands of phrases found in two posts; the topic index keeps the commonest.
+PHRASE_MAX_TOPICS = 200
+PHRASE_MAX_CANDIDATES = 500_000
+
+
+def _name_runs(text: str) -> Iterator[list[str]]:
+    """Runs of capitalised words (with connectors inside), as written; "’s" dropped."""
+    for m in _NAME_RUN.finditer(text):
+        run: list[str] = []
+        for word in m.group().split():
+            word = _POSSESSIVE.sub("", word)
+            if "'" in word or "’" in word:  # a contraction such as "I’ve" is not a name
+                if run:
+                    yield run
+                run = []
+            else:
+                run.append(word)
+        while run and run[-1] in CONNECTORS:
+            run.pop()
+        if run:
+            yield run
+
+
+class PhraseMiner:
+    """Count capitalised multi-word names per post; keep those found in two or more posts.
+
+    Spans already covered by `exclude` (the vocabulary) are masked first, so "Big Society Big
+    Plan" yields "Big Plan" and vocabulary names never come back as phrases.
+    """
+
+    def __init__(self, exclude: PhraseMatcher | None = None):
+        self._exclude = exclude
+        self._counts: Counter[tuple[str, ...]] = Counter()
+        self._surface: dict[tuple[str, ...], str] = {}
+
+    def feed(self, text: str) -> None:
+        seen: set[tuple[str, ...]] = set()
+        for words in _name_runs(text):
+            folded = [w.casefold() if w.isascii() else fold(w) for w in words]
+            masked = [False] * len(words)
+            if self._exclude is not None:
+                for start, end in self._exclude.spans(folded):
+                    for j in range(start, end):
+                        masked[j] = True
+            for i in range(len(words)):
+                for j in range(i + 2, min(i + PHRASE_MAX_WORDS, len(words)) + 1):
+                    if any(masked[i:j]):
+                        break
+                    key = tuple(folded[i:j])
+                    if key[0] in STOP_WORDS or key[-1] in STOP_WORDS:
+                        continue
+                    if key[0] in CONNECTORS or key[-1] in CONNECTORS:
+                        continue
+                    if key not in seen:
+                        seen.add(key)
+                        self._surface.setdefault(key, " ".join(words[i:j]))
+        self._counts.update(seen)
+        if len(self._counts) > PHRASE_MAX_CANDIDATES:
+            self._prune()
+
+    def _prune(self) -> None:
+        # Bounded memory on huge archives: forget names seen once so far. Deterministic for a
+        # given file; a name whose two posts lie far apart in a huge file may be missed.
+        for key in [k for k, c in self._counts.items() if c < PHRASE_MIN_POSTS]:
+            del self._counts[key]
+            self._surface.pop(key, None)
+
+    def phrases(self) -> list[str]:
+        """Recurring phrases, commonest first; a phrase inside a longer one found in as many
+        posts is dropped ("Society Network" when "Big Society Network" is always there)."""
+        kept = {k: c for k, c in self._counts.items() if c >= PHRASE_MIN_POSTS}
+        # For every phrase, the most posts any longer phrase containing it was found in.
+        in_longer: dict[tuple[str, ...], int] = {}
+        for key, count in kept.items():
+            for n in range(2, len(key)):
+                for i in range(len(key) - n + 1):
+                    sub = key[i : i + n]
+                    if in_longer.get(sub, 0) < count:
+                        in_longer[sub] = count
+        result = []
+        for key, count in kept.items():
+            surface = self._surface[key]
+            if in_longer.get(key, 0) < count and len(surface) <= TOPIC_NAME_MAX:
+                result.append((-count, surface.casefold(), surface))
+        result.sort()
+        return [surface for _, _, surface in result[:PHRASE_MAX_TOPICS]]

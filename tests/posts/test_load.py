@@ -1,0 +1,223 @@
+"""Loading archives into PostgreSQL: idempotence, updates in place, rollback, topics, mentions."""
+
+from pathlib import Path
+
+import pytest
+
+from posts.importer.load import ArchiveError, import_archive, sync_vocabulary
+from posts.importer.topics import VocabularyTopic, load_vocabulary
+from posts.models import Archive, Post, TaggedPost, Topic
+
+SEEDS = Path(__file__).resolve().parents[2] / "seeds"
+SEED = SEEDS / "big-society-network.txt"
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def vocabulary():
+    vocab = load_vocabulary(SEEDS / "topics.toml")
+    sync_vocabulary(vocab)
+    return vocab
+
+
+def write(tmp_path, name, text):
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def load(path, vocabulary, **kw):
+    return import_archive(path, vocabulary=vocabulary, **kw)
+
+
+def test_seed_loads_nine_posts_with_exact_titles(vocabulary):
+    result = load(SEED, vocabulary)
+    assert (result.posts, result.created, result.duplicates) == (9, 9, 1)
+    assert Post.objects.count() == 9
+    assert Post.objects.filter(
+        title="An amazing day with Chain Reaction: no moans, many assets, a community march. "
+        "That’s big society – or Our Society"
+    ).exists()
+    assert not Post.objects.filter(title__contains="That's").exists()
+
+
+def test_seed_posts_record_their_archive_and_rendered_body(vocabulary):
+    load(SEED, vocabulary)
+    archive = Archive.objects.get(name="big-society-network.txt")
+    assert archive.header == 'Search Results for: "big society network"'
+    assert archive.posts.count() == 9
+    post = Post.objects.get(title__startswith="Networking Big Society")
+    assert post.is_excerpt
+    assert "<ol><li>Give communities more powers</li>" in post.body_html
+    assert "read more" not in post.body and "read more" not in post.body_html
+
+
+def test_seed_gives_at_least_twenty_topics_with_posts(vocabulary):
+    load(SEED, vocabulary)
+    used = Topic.objects.with_post_counts().filter(post_count__gt=0)
+    assert used.count() >= 20
+    assert all(p.tags.exists() for p in Post.objects.all())
+
+
+def test_header_topic_tags_every_post_of_the_archive(vocabulary):
+    load(SEED, vocabulary)
+    network = Topic.objects.get(name="Big Society Network")
+    assert network.source == Topic.Source.VOCABULARY  # the header matched a vocabulary name
+    assert Post.objects.for_topic(network).count() == 9
+
+
+def test_recurring_phrases_become_phrase_topics(vocabulary):
+    load(SEED, vocabulary)
+    phrase = Topic.objects.get(name="Big Plan")
+    assert phrase.source == Topic.Source.PHRASE
+    assert Post.objects.for_topic(phrase).count() == 2
+
+
+def test_post_naming_another_title_mentions_it(vocabulary):
+    load(SEED, vocabulary)
+    evolving = Post.objects.get(title__startswith="Evolving Big Society")
+    networking = Post.objects.get(title__startswith="Networking Big Society")
+    assert list(evolving.mentions.all()) == [networking]
+    assert list(networking.mentioned_by.all()) == [evolving]
+
+
+def test_second_run_changes_nothing(vocabulary):
+    load(SEED, vocabulary)
+    before = {p.pk: (p.slug, p.updated_at, p.checksum) for p in Post.objects.all()}
+    counts = (Post.objects.count(), Topic.objects.count(), TaggedPost.objects.count())
+    result = load(SEED, vocabulary)
+    assert (result.created, result.updated, result.unchanged) == (0, 0, 9)
+    assert {p.pk: (p.slug, p.updated_at, p.checksum) for p in Post.objects.all()} == before
+    assert (Post.objects.count(), Topic.objects.count(), TaggedPost.objects.count()) == counts
+
+
+def test_changed_post_is_updated_in_place(tmp_path, vocabulary):
+    path = write(tmp_path, "a.txt", "One post\n\nFirst text. read more »\n\nTwo\n\nOther.\n")
+    load(path, vocabulary)
+    post = Post.objects.get(title="One post")
+    path.write_text("One post\n\nSecond text about volunteers. read more »\n\nTwo\n\nOther.\n")
+    result = load(path, vocabulary)
+    assert (result.created, result.updated, result.unchanged) == (0, 1, 1)
+    again = Post.objects.get(title="One post")
+    assert (again.pk, again.slug) == (post.pk, post.slug)
+    assert again.body == "Second text about volunteers."
+    assert again.updated_at > post.updated_at
+    assert again.tags.filter(name="Volunteering").exists()
+    assert Post.objects.count() == 2
+
+
+def test_typographic_twin_updates_the_title_of_the_same_post(tmp_path, vocabulary):
+    path = write(tmp_path, "a.txt", "That's it - done\n\nBody.\n")
+    load(path, vocabulary)
+    path.write_text("That’s it – done\n\nBody.\n")
+    load(path, vocabulary)
+    assert list(Post.objects.values_list("title", flat=True)) == ["That’s it – done"]
+
+
+def test_typographic_twin_wins_within_a_file_whatever_the_order(tmp_path, vocabulary):
+    path = write(
+        tmp_path, "a.txt", "Its a 'test'\n\nPlain. read more »\n\nIts a ‘test’\n\nCurly.\n"
+    )
+    result = load(path, vocabulary)
+    assert result.duplicates == 1
+    post = Post.objects.get()
+    assert (post.title, post.body) == ("Its a ‘test’", "Curly.")
+
+
+def test_slug_collision_with_another_title_gets_a_hashed_suffix(tmp_path, vocabulary):
+    path = write(tmp_path, "a.txt", "Hello, world\n\nOne. read more »\n\nHello world!\n\nTwo.\n")
+    load(path, vocabulary)
+    slugs = sorted(Post.objects.values_list("slug", flat=True))
+    assert slugs[0] == "hello-world"
+    assert slugs[1].startswith("hello-world-") and len(slugs[1]) == len("hello-world-") + 8
+    load(path, vocabulary)
+    assert sorted(Post.objects.values_list("slug", flat=True)) == slugs
+
+
+def test_broken_file_changes_nothing_even_when_it_fails_late(tmp_path, vocabulary):
+    good = "".join(f"Post {i}\n\nBody {i}. read more »\n\n" for i in range(50))
+    path = write(tmp_path, "late.txt", good + "Lonely title at the end\n")
+    with pytest.raises(ArchiveError) as exc:
+        load(path, vocabulary, batch_size=10)
+    assert exc.value.line == 201
+    assert "late.txt, line 201" in str(exc.value)
+    assert Post.objects.count() == 0
+    assert not Archive.objects.filter(name="late.txt").exists()
+
+
+def test_broken_new_version_leaves_the_old_posts_as_they_were(tmp_path, vocabulary):
+    path = write(tmp_path, "a.txt", "One\n\nOld text.\n")
+    load(path, vocabulary)
+    path.write_bytes("One\n\nNew text. read more »\n\nTwo\n\nBad \xe9\n".encode("latin-1"))
+    with pytest.raises(ArchiveError, match="not valid UTF-8"):
+        load(path, vocabulary)
+    assert list(Post.objects.values_list("body", flat=True)) == ["Old text."]
+
+
+def test_interrupted_load_rolls_back_batches_already_written(tmp_path, vocabulary):
+    path = write(tmp_path, "a.txt", "".join(f"P{i} x\n\nBody. read more »\n\n" for i in range(5)))
+
+    def interrupt(stage, done, total):
+        if stage == "load" and done >= 2:
+            assert Post.objects.count() == 2  # the first batch really was written
+            raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        load(path, vocabulary, batch_size=2, progress=interrupt)
+    assert Post.objects.count() == 0
+    assert TaggedPost.objects.count() == 0
+
+
+def test_category_lines_and_dates_are_stored(tmp_path, vocabulary):
+    path = write(
+        tmp_path,
+        "c.txt",
+        "Category Archives: Localism\n\nA post\nJune 20, 2010\n\nText.\nread more »\n"
+        "Posted in Volunteering, Parish councils\n",
+    )
+    load(path, vocabulary)
+    post = Post.objects.get()
+    assert str(post.published) == "2010-06-20"
+    names = {t.name: t.source for t in post.tags.all()}
+    assert names["Volunteering"] == Topic.Source.VOCABULARY  # a category naming a vocabulary topic
+    assert names["Parish councils"] == Topic.Source.CATEGORY
+    # The header phrase is an alias of a vocabulary topic, so the post gets that topic.
+    assert names["Community empowerment"] == Topic.Source.VOCABULARY
+    assert not Topic.objects.filter(name="Localism").exists()
+
+
+def test_unknown_header_phrase_becomes_an_archive_topic(tmp_path, vocabulary):
+    path = write(tmp_path, "t.txt", "Tag Archives: allotments\n\nA post\n\nText.\n")
+    load(path, vocabulary)
+    topic = Topic.objects.get(name="allotments")
+    assert topic.source == Topic.Source.ARCHIVE
+    assert Post.objects.for_topic(topic).count() == 1
+
+
+def test_a_post_in_two_archives_records_both(tmp_path, vocabulary):
+    one = write(tmp_path, "one.txt", "Tag Archives: apples\n\nShared post\n\nText.\n")
+    two = write(tmp_path, "two.txt", "Tag Archives: pears\n\nShared post\n\nText.\n")
+    load(one, vocabulary)
+    load(two, vocabulary)
+    load(one, vocabulary)
+    post = Post.objects.get()
+    assert sorted(a.name for a in post.archives.all()) == ["one.txt", "two.txt"]
+    assert {"apples", "pears"} <= set(post.tags.values_list("name", flat=True))
+
+
+def test_mentions_link_across_archives_in_either_order(tmp_path, vocabulary):
+    first = write(tmp_path, "1.txt", "Notes on the day\n\nSee A Guide To Gardens for more.\n")
+    second = write(tmp_path, "2.txt", "A guide to gardens\n\nHow to garden.\n")
+    load(first, vocabulary)
+    load(second, vocabulary)
+    guide = Post.objects.get(title="A guide to gardens")
+    assert [p.title for p in guide.mentioned_by.all()] == ["Notes on the day"]
+
+
+def test_vocabulary_sync_creates_every_topic_and_updates_descriptions():
+    sync_vocabulary([VocabularyTopic("Allotments", "Growing food.", ("allotment",))])
+    sync_vocabulary([VocabularyTopic("Allotments", "Growing food locally.", ())])
+    topic = Topic.objects.get(name="Allotments")
+    assert (topic.description, topic.aliases) == ("Growing food locally.", [])
+    assert Topic.objects.count() == 1

@@ -1,0 +1,163 @@
+"""Topic matching and phrase mining, without a database."""
+
+from pathlib import Path
+
+import pytest
+
+from posts.importer.parse import ArchiveParser, LineReader
+from posts.importer.topics import (
+    PHRASE_MAX_TOPICS,
+    PhraseMatcher,
+    PhraseMiner,
+    VocabularyError,
+    load_vocabulary,
+    tokens,
+    vocabulary_matcher,
+)
+
+SEEDS = Path(__file__).resolve().parents[2] / "seeds"
+
+
+@pytest.fixture(scope="module")
+def vocabulary():
+    return load_vocabulary(SEEDS / "topics.toml")
+
+
+@pytest.fixture(scope="module")
+def seed_posts():
+    with open(SEEDS / "big-society-network.txt", "rb") as f:
+        posts = list(ArchiveParser(LineReader(f)))
+    return {p.key: p for p in posts}.values()  # one record per title
+
+
+def topics_of(matcher, post):
+    return matcher.find(tokens(post.title + "\n" + post.body))
+
+
+def test_vocabulary_has_the_topics_the_archive_needs(vocabulary):
+    names = {t.name for t in vocabulary}
+    assert len(vocabulary) >= 22
+    assert {
+        "Big Society",
+        "Big Society Network",
+        "Our Society",
+        "Chain Reaction",
+        "Nat Wei",
+        "Steve Moore",
+        "NESTA",
+        "Neighbourhood Challenge",
+        "Innovation Hub",
+        "Knowledge gardening",
+        "Volunteering",
+        "Social enterprise",
+        "Community organisers",
+        "Twitter",
+        "Wiki",
+        "Social reporting",
+        "Voluntary sector",
+        "RSA",
+        "Third Sector",
+        "David Cameron",
+    } <= names
+    assert all(t.description for t in vocabulary)
+
+
+def test_matching_ignores_case_and_typography():
+    matcher = PhraseMatcher()
+    matcher.add("That’s big society", "t")
+    assert matcher.find(tokens("THAT'S Big\u00a0Society!")) == {"t"}
+
+
+def test_matching_is_on_word_boundaries():
+    matcher = PhraseMatcher()
+    matcher.add("RSA", "rsa")
+    matcher.add("wiki", "wiki")
+    assert matcher.find(tokens("Versailles, Wikipedia and the wikis")) == set()
+    assert matcher.find(tokens("the RSA hosted a wiki")) == {"rsa", "wiki"}
+
+
+def test_hashtag_alias_matches_the_bare_word(vocabulary):
+    matcher = vocabulary_matcher(vocabulary)
+    assert "Big Society" in matcher.find(tokens("“#bigsociety is about much more”"))
+
+
+def test_longer_phrases_match_whole(vocabulary):
+    matcher = PhraseMatcher()
+    matcher.add("a b c d e", 1)
+    matcher.add("a b", 2)
+    assert matcher.find(tokens("x a b c d e")) == {1, 2}
+    assert matcher.find(tokens("x a b c d")) == {2}
+
+
+def test_every_seed_post_gets_vocabulary_topics(vocabulary, seed_posts):
+    matcher = vocabulary_matcher(vocabulary)
+    for post in seed_posts:
+        assert topics_of(matcher, post), post.title
+
+
+def test_seed_posts_get_the_topics_they_are_about(vocabulary, seed_posts):
+    matcher = vocabulary_matcher(vocabulary)
+    found = {p.title: topics_of(matcher, p) for p in seed_posts}
+    chain = next(t for t in found if t.startswith("An amazing day"))
+    assert {"Chain Reaction", "Nat Wei", "Our Society", "Volunteering"} <= found[chain]
+    assert {"NESTA", "Neighbourhood Challenge", "RSA", "Voluntary sector", "Twitter"} <= found[
+        "Where do we gather on Big Society – besides London and Twitter?"
+    ]
+    assert {"Knowledge gardening", "Social enterprise"} <= found[
+        "Networking Big Society – or maybe some knowledge gardening"
+    ]
+    assert "Steve Moore" in found["Steve Moore leads new Big Society Innovation Platform"]
+
+
+def test_recurring_phrases_of_the_seed_leave_out_vocabulary_names(vocabulary, seed_posts):
+    miner = PhraseMiner(exclude=vocabulary_matcher(vocabulary))
+    for post in seed_posts:
+        miner.feed(post.body)
+    phrases = miner.phrases()
+    assert {"Big Plan", "Big Process", "Prime Minister"} <= set(phrases)
+    assert "Big Society" not in phrases and "Society Network" not in phrases
+
+
+def test_phrases_need_two_posts_and_skip_sentence_starts():
+    miner = PhraseMiner()
+    miner.feed("Yesterday Kevin Harris met The Young Foundation. In London it rained.")
+    miner.feed("Then Kevin Harris wrote. In London again.")
+    miner.feed("Only here: Canary Wharf.")
+    phrases = miner.phrases()
+    assert phrases == ["Kevin Harris"]
+
+
+def test_phrases_are_deterministic_and_capped():
+    texts = [f"Alpha Beta{i // 2} met Gamma Delta." for i in range(2 * (PHRASE_MAX_TOPICS + 50))]
+    first, second = PhraseMiner(), PhraseMiner()
+    for text in texts:
+        first.feed(text)
+    for text in texts:
+        second.feed(text)
+    assert first.phrases() == second.phrases()
+    assert len(first.phrases()) == PHRASE_MAX_TOPICS
+    assert first.phrases()[0] == "Gamma Delta"  # found in every post, so it comes first
+
+
+def test_phrase_inside_a_longer_one_as_common_is_dropped():
+    miner = PhraseMiner()
+    miner.feed("We met the Social Enterprise Coalition.")
+    miner.feed("Then the Social Enterprise Coalition replied.")
+    assert miner.phrases() == ["Social Enterprise Coalition"]
+
+
+def test_broken_vocabulary_gives_a_clear_error(tmp_path):
+    bad = tmp_path / "topics.toml"
+    bad.write_text('[[topic]]\nname = "A"\naliases = "not a list"\n')
+    with pytest.raises(VocabularyError, match="aliases must be a list"):
+        load_vocabulary(bad)
+    bad.write_text("[[topic]\n")
+    with pytest.raises(VocabularyError, match="not valid TOML"):
+        load_vocabulary(bad)
+    bad.write_text(
+        '[[topic]]\nname = "A"\naliases = ["x"]\n[[topic]]\nname = "B"\naliases = ["X"]\n'
+    )
+    with pytest.raises(VocabularyError, match="names both"):
+        load_vocabulary(bad)
+    with pytest.raises(VocabularyError, match="cannot read"):
+        load_vocabulary(tmp_path / "missing.toml")
