@@ -5,6 +5,7 @@ PostgreSQL whose data lives in a git-ignored folder of the project, and leaves i
 the next start (or another process, such as the test run next to `make run`) reuses it.
 """
 
+import warnings
 from pathlib import Path
 from urllib.parse import parse_qs, urlparse
 
@@ -15,8 +16,11 @@ def embedded_database(data_dir: Path) -> dict:
     import pgserver  # imported here: only machines without DATABASE_URL pay for it
 
     data_dir.mkdir(parents=True, exist_ok=True)
-    # cleanup_mode=None keeps the server up after this process exits, so it is reused.
-    server = pgserver.get_server(data_dir, cleanup_mode=None)
+    with warnings.catch_warnings():
+        # platformdirs warns on every start when XDG_RUNTIME_DIR is unset (servers, CI): noise.
+        warnings.simplefilter("ignore", UserWarning)
+        # cleanup_mode=None keeps the server up after this process exits, so it is reused.
+        server = pgserver.get_server(data_dir, cleanup_mode=None)
     uri = urlparse(server.get_uri())
     socket_dir = parse_qs(uri.query)["host"][0]
     exists = server.psql(f"SELECT 1 FROM pg_database WHERE datname = '{DATABASE_NAME}';")
