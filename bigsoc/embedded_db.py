@@ -13,12 +13,12 @@ DATABASE_NAME = "bigsoc"
 
 
 def embedded_database(data_dir: Path) -> dict:
-    import pgserver  # imported here: only machines without DATABASE_URL pay for it
-
     data_dir.mkdir(parents=True, exist_ok=True)
     with warnings.catch_warnings():
         # platformdirs warns on every start when XDG_RUNTIME_DIR is unset (servers, CI): noise.
         warnings.simplefilter("ignore", UserWarning)
+        import pgserver  # imported here: only machines without DATABASE_URL pay for it
+
         # cleanup_mode=None keeps the server up after this process exits, so it is reused.
         server = pgserver.get_server(data_dir, cleanup_mode=None)
     uri = urlparse(server.get_uri())
