@@ -5,5 +5,7 @@ from django.urls import include, path
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("accounts/", include("wiki.account_urls")),
+    path("", include("wiki.urls")),
     path("", include("posts.urls")),
 ]
