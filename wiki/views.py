@@ -34,10 +34,22 @@ def _moved(slug: str, view_name: str, **kwargs):
     return redirect(reverse(view_name, args=[moved.page.slug, *kwargs.values()]))
 
 
-def _page_for_tools(slug: str, view_name: str, **kwargs):
-    """(page, None) for history-like views, or (None, redirect) for a moved page; 404 otherwise."""
+def _deleted(request, page):
+    return render(
+        request,
+        "wiki/page_deleted.html",
+        {"page": page, "is_moderator": is_moderator(request.user)},
+        status=404,
+    )
+
+
+def _page_for_tools(request, slug: str, view_name: str, **kwargs):
+    """(page, None) for history-like views, or (None, response): a moved page's redirect, or
+    the notice of a deleted page (whose history only moderators see); 404 otherwise."""
     page = Page.objects.with_current().filter(slug=slug).first()
     if page is not None:
+        if page.is_deleted and not is_moderator(request.user):
+            return None, _deleted(request, page)
         return page, None
     response = _moved(slug, view_name, **kwargs)
     if response is None:
@@ -57,12 +69,7 @@ def page_detail(request, slug):
     if page.topic_id and not page.is_deleted:
         return redirect(topic_url(slug))
     if page.is_deleted:
-        return render(
-            request,
-            "wiki/page_deleted.html",
-            {"page": page, "is_moderator": is_moderator(request.user)},
-            status=404,
-        )
+        return _deleted(request, page)
     return render(
         request,
         "wiki/page_detail.html",
@@ -93,12 +100,7 @@ def page_edit(request, slug):
         # A "missing" link saved before this page existed: show the page, not its editor.
         return redirect(page.get_absolute_url())
     if page is not None and page.is_deleted:
-        return render(
-            request,
-            "wiki/page_deleted.html",
-            {"page": page, "is_moderator": is_moderator(request.user)},
-            status=404,
-        )
+        return _deleted(request, page)
     if not can_edit(request.user, page):
         return render(request, "wiki/page_protected.html", {"page": page}, status=403)
 
@@ -176,7 +178,7 @@ def _conflict(request, form, page, slug, current: Revision | None):
 
 
 def page_history(request, slug):
-    page, moved = _page_for_tools(slug, "wiki:history")
+    page, moved = _page_for_tools(request, slug, "wiki:history")
     if moved:
         return moved
     revisions = (
@@ -194,7 +196,7 @@ def page_history(request, slug):
 
 
 def revision_detail(request, slug, number):
-    page, moved = _page_for_tools(slug, "wiki:revision", number=number)
+    page, moved = _page_for_tools(request, slug, "wiki:revision", number=number)
     if moved:
         return moved
     revision = get_object_or_404(
@@ -220,7 +222,7 @@ def _int_param(request, name):
 
 
 def page_diff(request, slug):
-    page, moved = _page_for_tools(slug, "wiki:diff")
+    page, moved = _page_for_tools(request, slug, "wiki:diff")
     if moved:
         return moved
     current_number = page.current_revision.number if page.current_revision else 0
