@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.cache import cache
 from django.db import IntegrityError, transaction
 from django.db.models import Q
@@ -344,6 +345,44 @@ def move_page(*, page: Page, new_title: str, author) -> Page:
             parent=current,
         )
     return page
+
+
+def system_user(username: str = "importer"):
+    """The account that authors imported text: it cannot log in."""
+    user, created = get_user_model().objects.get_or_create(
+        username=username, defaults={"is_active": False}
+    )
+    if created:
+        user.set_unusable_password()
+        user.save(update_fields=["password"])
+    return user
+
+
+def seed_topic_entries(*, author) -> int:
+    """Give each topic with a description and no entry a first revision made from it.
+
+    Topics that already have an entry are left alone, so re-importing never overwrites a
+    volunteer's text. Returns the number of entries created.
+    """
+    created = 0
+    topics = Topic.objects.filter(wiki_entry__isnull=True).exclude(description="")
+    for topic in topics:
+        if Page.objects.filter(slug=topic.slug).exists():
+            continue
+        with transaction.atomic():
+            page = Page.objects.create(
+                title=topic.name, slug=topic.slug, key=link_key(topic.name), topic=topic
+            )
+            _append_revision(
+                page,
+                text=topic.description,
+                author=author,
+                summary="Imported from the topic description",
+                minor=False,
+                parent=None,
+            )
+        created += 1
+    return created
 
 
 def set_protected(*, page: Page, protected: bool) -> None:

@@ -176,3 +176,23 @@ def test_a_topic_entry_cannot_be_moved():
 def test_page_links_are_one_row_per_target():
     page = make_page(title="A", text="[[B]] [[b]] [[B|again]]")
     assert PageLink.objects.filter(from_page=page).count() == 1
+
+
+def test_seeding_entries_never_overwrites_a_volunteers_text(volunteer):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    written = Topic.objects.create(name="Localism", slug="localism", description="Imported A")
+    fresh = Topic.objects.create(name="Giving", slug="giving", description="Imported B")
+    Topic.objects.create(name="Empty", slug="empty")
+    save_revision(page_or_none=None, title="Localism", text="Volunteer text", author=volunteer)
+    out = StringIO()
+    call_command("seed_wiki_entries", stdout=out)
+    call_command("seed_wiki_entries", stdout=out)
+    assert "Created 1 topic entry." in out.getvalue()
+    assert "Created 0 topic entries." in out.getvalue()
+    assert entry_for_topic(written).current_revision.text == "Volunteer text"
+    seeded = entry_for_topic(fresh).current_revision
+    assert seeded.text == "Imported B"
+    assert seeded.author.username == "importer" and not seeded.author.has_usable_password()
