@@ -13,6 +13,7 @@ urlpatterns = [
     path("wiki/<str:slug>/edit/", views.page_edit, name="edit"),
     path("wiki/<str:slug>/history/", views.page_history, name="history"),
     path("wiki/<str:slug>/revisions/<int:number>/", views.revision_detail, name="revision"),
+    path("wiki/<str:slug>/links/", views.page_links, name="links"),
     path("wiki/<str:slug>/diff/", views.page_diff, name="diff"),
     path("wiki/<str:slug>/revert/<int:number>/", views_moderation.page_revert, name="revert"),
     path("wiki/<str:slug>/move/", views_moderation.page_move, name="move"),

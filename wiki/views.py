@@ -129,7 +129,8 @@ def page_edit(request, slug):
     try:
         revision = save_revision(
             page_or_none=page,
-            title=data.get("title") or (page.title if page else ""),
+            # The entry of a topic always takes the topic's name (and so its slug).
+            title=topic.name if topic else data.get("title") or (page.title if page else ""),
             text=data["text"],
             author=request.user,
             summary=data["summary"],
@@ -192,6 +193,21 @@ def page_history(request, slug):
         request,
         "wiki/page_history.html",
         {"page": page, "revisions": paginated, "is_moderator": is_moderator(request.user)},
+    )
+
+
+def page_links(request, slug):
+    """What links here: needed for topic entries, whose page is the topic's page."""
+    page, moved = _page_for_tools(request, slug, "wiki:links")
+    if moved:
+        return moved
+    return render(
+        request,
+        "wiki/page_links.html",
+        {
+            "page": page,
+            "backlinks": Page.objects.linking_to(page).select_related("topic").alphabetical(),
+        },
     )
 
 

@@ -48,7 +48,7 @@ def test_what_links_here_lists_linking_pages(client):
     make_page(title="Events", text="At [[town halls|a hall]].")
     make_page(title="Unrelated", text="Nothing.")
     html = client.get(f"/wiki/{target.slug}/").content.decode()
-    section = html.split("What links here")[1]
+    section = html.split('id="backlinks-heading"')[1]
     assert "Meetings" in section and "Events" in section
     assert "Unrelated" not in section
 
@@ -150,7 +150,7 @@ def test_moving_a_page_redirects_the_old_slug_and_keeps_links_working(alice, vol
     # The old link still reaches the page, and counts as a backlink.
     assert (
         "Meetings"
-        in client.get("/wiki/community-halls/").content.decode().split("What links here")[1]
+        in client.get("/wiki/community-halls/").content.decode().split('id="backlinks-heading"')[1]
     )
     edit(linking, "Still [[Town halls]].")
     linking.refresh_from_db()
@@ -196,3 +196,21 @@ def test_seeding_entries_never_overwrites_a_volunteers_text(volunteer):
     seeded = entry_for_topic(fresh).current_revision
     assert seeded.text == "Imported B"
     assert seeded.author.username == "importer" and not seeded.author.has_usable_password()
+
+
+def test_what_links_here_has_its_own_page_for_topic_entries(client):
+    make_topic()
+    save_revision(page_or_none=None, title="Localism", text="Entry", author=None)
+    make_page(title="Meetings", text="About [[Localism]].")
+    response = client.get("/wiki/localism/links/")
+    assert response.status_code == 200
+    assert "Meetings" in response.content.decode()
+
+
+def test_creating_at_a_topic_slug_always_makes_the_topic_entry(alice):
+    topic = make_topic()
+    alice.post(
+        "/wiki/localism/edit/",
+        {"title": "Something else", "text": "Entry", "base_revision": "0", "action": "save"},
+    )
+    assert entry_for_topic(topic).title == "Localism"
