@@ -58,7 +58,7 @@ MIDDLEWARE = [
 
 # django-axes first: it refuses logins for locked-out accounts and addresses before checking.
 AUTHENTICATION_BACKENDS = [
-    "axes.backends.AxesStandaloneBackend",
+    "bigsoc.auth.LoginThrottleBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
 

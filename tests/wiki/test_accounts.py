@@ -129,3 +129,19 @@ def test_every_wiki_page_has_exactly_one_h1(alice, mona):
         response = alice.get(url)
         assert response.status_code == 200, url
         assert response.content.decode().count("<h1") == 1, url
+
+
+def test_test_client_login_still_works_with_login_throttling(client):
+    make_user("hana")
+    assert client.login(username="hana", password="pw-x9!k2q")
+    assert not client.login(username="hana", password="wrong")
+
+
+def test_password_reset_sends_an_email(client):
+    from django.core import mail
+
+    make_user("ivan")
+    response = client.post("/accounts/password_reset/", {"email": "ivan@example.org"})
+    assert response.status_code == 302
+    assert len(mail.outbox) == 1
+    assert "/accounts/reset/" in mail.outbox[0].body
