@@ -152,6 +152,7 @@ class Rendered:
 
 
 Resolver = Callable[[WikiLink], ResolvedLink]
+_Found = dict[int, tuple[etree.Element, WikiLink]]  # wiki-link <a> elements by id()
 
 # `[[target]]` or `[[target|label]]`, on one line, no brackets inside.
 _WIKILINK_RE = r"\[\[([^\[\]|\n]+)(?:\|([^\[\]\n]*))?\]\]"
@@ -190,7 +191,7 @@ def default_resolve(link: WikiLink) -> ResolvedLink:
 class _WikiLinkInline(InlineProcessor):
     """Turns `[[...]]` into an empty <a>; `_FinishTree` resolves it once the tree is complete."""
 
-    def __init__(self, pattern: str, md: markdown.Markdown, found: dict[int, WikiLink]):
+    def __init__(self, pattern: str, md: markdown.Markdown, found: _Found):
         super().__init__(pattern, md)
         self.found = found
 
@@ -201,7 +202,8 @@ class _WikiLinkInline(InlineProcessor):
         el = etree.Element("a")
         # AtomicString: the label is shown as typed, never parsed as Markdown or HTML.
         el.text = AtomicString(link.label)
-        self.found[id(el)] = link
+        # Keep the element itself: an id() alone could be reused by a later element.
+        self.found[id(el)] = (el, link)
         return el, m.start(0), m.end(0)
 
 
@@ -209,7 +211,7 @@ class _FinishTree(Treeprocessor):
     """After inline processing, before the toc: prefix and tidy ids, and resolve wiki links in
     document order (so `Rendered.links` follows the text, footnotes last)."""
 
-    def __init__(self, md, found: dict[int, WikiLink], resolve: Resolver | None):
+    def __init__(self, md, found: _Found, resolve: Resolver | None):
         super().__init__(md)
         self.found = found
         self.resolve = resolve
@@ -219,9 +221,10 @@ class _FinishTree(Treeprocessor):
         self._prefix_ids(root)
         seen: dict[tuple[str, str], ResolvedLink | None] = {}
         for el in root.iter("a"):
-            link = self.found.get(id(el))
-            if link is None:
+            el_and_link = self.found.get(id(el))
+            if el_and_link is None or el_and_link[0] is not el:
                 continue
+            link = el_and_link[1]
             if link.key not in seen:
                 self.links.append(link)
                 seen[link.key] = self.resolve(link) if self.resolve else None
@@ -331,7 +334,7 @@ class _WikiTableProcessor(TableProcessor):
 
 
 class _WikiExtension(Extension):
-    def __init__(self, found: dict[int, WikiLink], finisher_args: tuple, **kwargs):
+    def __init__(self, found: _Found, finisher_args: tuple, **kwargs):
         self.found = found
         self.finisher_args = finisher_args
         self.finisher: _FinishTree | None = None
@@ -359,7 +362,7 @@ class _WikiExtension(Extension):
 
 def _convert(text: str, resolve: Resolver | None) -> tuple[str, list[WikiLink], str, int]:
     """Markdown -> unsanitised HTML, links in order, toc HTML and heading count."""
-    found: dict[int, WikiLink] = {}
+    found: _Found = {}
     wiki = _WikiExtension(found, (resolve,))
     # A fresh instance per call: Markdown objects keep per-document state and are not thread-safe.
     md = markdown.Markdown(
