@@ -8,6 +8,8 @@ from bigsoc import views
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("healthz", views.healthz, name="healthz"),
+    path("accounts/", include("wiki.account_urls")),
+    path("", include("wiki.urls")),
     path("", include("posts.urls")),
 ]
 
