@@ -1,7 +1,7 @@
 """What every page must get right in a browser, as functions that return the problems they find.
 
 Each returns a list of plain sentences (empty when the page is fine), so one test can report all
-of a page's problems at once; tests/browser/test_checks.py proves each one notices a broken page.
+of a page's problems at once; tests/browser/test_tools.py proves each one notices a broken page.
 """
 
 # Fields a person fills in; hidden inputs are never shown and buttons carry their own text.

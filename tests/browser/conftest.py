@@ -221,7 +221,7 @@ def reading_archive(make_topic, make_post, make_archive):
     powers = make_post(
         "Councils get new powers under the Localism Bill",
         topics=[localism, trusts],
-        published=datetime.date(2010, 12, 13),
+        published=datetime.date(2011, 2, 14),
         archives=[make_archive("bigsociety-2010-12-localism-bill-tag-archive-part-two.txt")],
         body=(
             "The bill gives councils a general power of competence.\n\n"

@@ -1,6 +1,10 @@
-"""The browser checks and the watch notice broken pages (static HTML, no server needed)."""
+"""The browser test tools: the checks and the watch notice broken pages (static HTML, no server),
+and `new_page(user=…)` opens a logged-in context."""
+
+import re
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.browser import checks
 from tests.browser.conftest import VIEWPORTS, BrowserWatch
@@ -84,3 +88,15 @@ def test_watch_records_dialogs_errors_and_foreign_requests(chromium):
     assert kinds == {"console error", "page error", "foreign request"}
     assert ("foreign request", "https://tracker.example/pixel.png") in unexpected
     assert ("dialog", "alert: hello") in watch.problems
+
+
+def test_page_opened_for_a_user_is_logged_in_and_others_are_not(new_page, django_user_model):
+    # The admin is the one logged-in page the project has before the wiki's own. No password:
+    # hashing one costs a second, and new_page(user=…) does not need it.
+    editor = django_user_model.objects.create_superuser("editor", "editor@example.org", None)
+    page = new_page(user=editor)
+    page.goto("/admin/")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Site administration")
+    stranger = new_page()
+    stranger.goto("/admin/")
+    expect(stranger).to_have_url(re.compile(r"/admin/login/\?next=/admin/$"))
