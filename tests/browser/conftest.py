@@ -13,6 +13,7 @@ loop running in this thread, and Django refuses ORM calls from a thread with a r
 unless DJANGO_ALLOW_ASYNC_UNSAFE is set. The variable is set only while the browser is open.
 """
 
+import contextlib
 import datetime
 import os
 import re
@@ -23,6 +24,8 @@ from urllib.parse import urlsplit
 import pytest
 from django.conf import settings
 from django.test import Client
+from playwright.sync_api import Error as PlaywrightError
+from playwright.sync_api import sync_playwright
 
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -60,8 +63,6 @@ def chromium():
         if os.environ.get("CI"):
             pytest.fail(reason, pytrace=False)
         pytest.skip(reason)
-    from playwright.sync_api import sync_playwright
-
     saved = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
     os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
     try:
@@ -106,7 +107,7 @@ class BrowserWatch:
     def unexpected(self) -> list[tuple[str, str]]:
         # A round trip to each page first, so events the browser has sent are all delivered.
         for page in self.pages:
-            if not page.is_closed():
+            with contextlib.suppress(PlaywrightError):  # a closed or navigating page has no more
                 page.evaluate("0")
         return [
             (kind, text)
