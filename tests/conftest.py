@@ -2,6 +2,9 @@
 
 import pytest
 
+# The archive data helpers, for tests outside tests/posts too (browser, security).
+from tests.posts.conftest import make_archive, make_post, make_topic  # noqa: F401
+
 
 @pytest.fixture(autouse=True)
 def _plain_static_storage(settings):
