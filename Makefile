@@ -39,7 +39,6 @@ run: install
 	DEBUG=$${DEBUG-1} $(BIN)/python manage.py migrate --noinput
 	DEBUG=$${DEBUG-1} $(BIN)/python manage.py createcachetable
 	DEBUG=$${DEBUG-1} $(BIN)/python manage.py import_seeds
-	DEBUG=$${DEBUG-1} $(BIN)/python manage.py seed_wiki_entries
 	DEBUG=$${DEBUG-1} $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 test: install browser
