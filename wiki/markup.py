@@ -273,6 +273,9 @@ def _apply_resolution(el, link: WikiLink, resolved: ResolvedLink) -> None:
         el.set("class", "wikilink")
         if resolved.title:
             el.set("title", resolved.title)
+            if link.kind == "post" and link.label == link.target:
+                # [[post:slug]] without a label reads as the post's title, not its slug.
+                el.text = AtomicString(resolved.title)
     else:
         el.set("class", "wikilink missing")
         default = MISSING_POST_TITLE if link.kind == "post" else MISSING_PAGE_TITLE

@@ -1,7 +1,6 @@
 """The archive parser, without a database: the real seed, other WordPress layouts, bad input."""
 
 import io
-import time
 from datetime import date
 from pathlib import Path
 
@@ -309,12 +308,10 @@ def test_title_followed_only_by_a_teaser_is_refused():
         parse_text("One\n\nread more »\n")
 
 
-def test_five_megabyte_single_line_fails_fast():
+def test_five_megabyte_single_line_is_refused_with_its_line_number():
     data = b"x" * (5 * 1024 * 1024)
-    started = time.perf_counter()
     with pytest.raises(ParseError, match="longer than") as exc:
         read_bytes(data)
-    assert time.perf_counter() - started < 1.0
     assert exc.value.line == 1
 
 
