@@ -45,9 +45,8 @@ class PostsFeed(Feed):
         # body_html is the importer's output: the archive text escaped, wrapped in <p> only.
         return {"content_html": post.body_html}
 
-    def item_guid(self, post):
-        # The post page's address never changes (slugs are unique and kept), so it is the id.
-        return self.item_link(post)
+    # No item_guid: the framework then uses the absolute link as each entry's id, and a post's
+    # address never changes (slugs are unique and kept).
 
     def item_link(self, post):
         return post.get_absolute_url()
