@@ -18,9 +18,8 @@ from django.core.cache import cache
 from django.db import connection
 from django.utils.safestring import SafeString, mark_safe
 
-from posts import forcelayout, svg, topicmap
+from posts import forcelayout, svg, timeline, topicmap
 from posts.models import TaggedPost, Topic
-from posts.timeline import render_timeline_svg
 from posts.topicmap import Edge, Node
 
 # At 50 topics the map is still legible on a laptop screen (tests/posts/test_topicmap.py checks
@@ -30,8 +29,15 @@ MAP_WIDTH = 960
 MAP_HEIGHT = 680
 # The sidebar of a topic page is 18rem (288 px) wide: drawn at that size, labels stay 12 px.
 NEIGHBOURHOOD_WIDTH = 288
+# Up to this tall for a full neighbourhood; a topic with few neighbours gets a shorter picture
+# instead of a tall empty box.
 NEIGHBOURHOOD_HEIGHT = 360
+NEIGHBOURHOOD_BASE_HEIGHT = 120
+NEIGHBOURHOOD_HEIGHT_PER_TOPIC = 24
 TIMELINE_WIDTH = 600
+# A few months draw as a few bars: the picture is cut to them (plus room for the axis labels)
+# rather than drawn full width and shrunk on a phone to fit its empty half.
+TIMELINE_MIN_WIDTH = 200
 TIMELINE_HEIGHT = 120
 # Entries are keyed by their input data, so they never go stale; the timeout only frees space.
 CACHE_SECONDS = 24 * 60 * 60
@@ -169,7 +175,10 @@ def neighbourhood_svg(topic: Topic, post_total: int, related: list[Topic]) -> Sa
         nodes,
         edges,
         width=NEIGHBOURHOOD_WIDTH,
-        height=NEIGHBOURHOOD_HEIGHT,
+        height=min(
+            NEIGHBOURHOOD_HEIGHT,
+            NEIGHBOURHOOD_BASE_HEIGHT + NEIGHBOURHOOD_HEIGHT_PER_TOPIC * len(nodes),
+        ),
         highlight=topic.slug,
         title=f"{topic.name} and the topics sharing its posts",
     )
@@ -178,9 +187,14 @@ def neighbourhood_svg(topic: Topic, post_total: int, related: list[Topic]) -> Sa
 def timeline_svg(topic: Topic, months: list[tuple[date, int]]) -> SafeString:
     """Posts of `topic` per month (from `Post.objects.for_topic(topic).per_month()`) as a bar
     chart; "" when none of them has a date."""
-    drawn = render_timeline_svg(
+    if not months:
+        return mark_safe("")
+    (first, _), (last, _) = min(months), max(months)
+    span = (last.year - first.year) * 12 + last.month - first.month + 1
+    needed = timeline.LEFT + timeline.RIGHT + span * timeline.MAX_BAND
+    drawn = timeline.render_timeline_svg(
         months,
-        width=TIMELINE_WIDTH,
+        width=round(min(TIMELINE_WIDTH, max(TIMELINE_MIN_WIDTH, needed))),
         height=TIMELINE_HEIGHT,
         title=f"Posts about {topic.name} per month",
     )
