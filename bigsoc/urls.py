@@ -1,13 +1,20 @@
 """Top-level URLs: each app owns its own; this file only mounts them."""
 
 from django.contrib import admin
+from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 
 from bigsoc import views
+from posts.sitemaps import PostSitemap
+from wiki.sitemaps import PageSitemap, TopicWithEntrySitemap
+
+SITEMAPS = {"topics": TopicWithEntrySitemap, "posts": PostSitemap, "pages": PageSitemap}
 
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("healthz", views.healthz, name="healthz"),
+    path("robots.txt", views.robots_txt, name="robots_txt"),
+    path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
     path("accounts/", include("wiki.account_urls")),
     path("", include("wiki.urls")),
     path("", include("posts.urls")),

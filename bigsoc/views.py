@@ -1,10 +1,13 @@
-"""Site-wide views that belong to no app: the health check and the server-error handler."""
+"""Site-wide views that belong to no app: the health check, robots.txt and the server-error
+handler."""
 
 import sys
 
 from django.db import DatabaseError, InterfaceError, OperationalError, connection
 from django.http import HttpResponse, JsonResponse
+from django.shortcuts import render
 from django.template import loader
+from django.urls import reverse
 from django.views.decorators.cache import never_cache
 
 # Errors that mean "the database is out of reach", not "our code is wrong".
@@ -34,3 +37,14 @@ def server_error(request):
         response["Retry-After"] = "30"
         return response
     return HttpResponse(loader.render_to_string("500.html"), status=500)
+
+
+def robots_txt(request):
+    """robots.txt: crawl everything but accounts, the admin and the wiki's tools; find the rest
+    through the sitemap, whose address is absolute as the standard asks."""
+    return render(
+        request,
+        "robots.txt",
+        {"sitemap_url": request.build_absolute_uri(reverse("sitemap"))},
+        content_type="text/plain; charset=utf-8",
+    )

@@ -112,10 +112,11 @@ def _fit_axis(
     return [centre + (v - mid) * scale for v in values]
 
 
-def separate(xs, ys, half, above, below, bounds) -> None:
+def separate(xs, ys, half, above, below, bounds, pinned: int | None = None) -> None:
     """Push apart points whose boxes overlap, along the axis that needs the smaller move, then
     keep every point inside its bounds; repeat until nothing overlaps or sweeps run out. A box
-    reaches `half[i]` left and right of its point, `above[i]` up and `below[i]` down."""
+    reaches `half[i]` left and right of its point, `above[i]` up and `below[i]` down. The
+    `pinned` point never moves: the other point of an overlapping pair moves the whole way."""
     n = len(xs)
     widest = max(half)
     for _ in range(OVERLAP_SWEEPS):
@@ -136,14 +137,17 @@ def separate(xs, ys, half, above, below, bounds) -> None:
                 if oy <= 0:
                     continue
                 moved = True
+                # Shares of the move: half each, or all of it for the point that is not pinned.
+                share_i = 0.0 if i == pinned else 1.0 if j == pinned else 0.5
+                share_j = 1.0 - share_i
                 # Wide labels make x moves expensive; compare overlaps relative to box size.
                 if ox / (half[i] + half[j]) < oy / (above[i] + below[i] + above[j] + below[j]):
-                    xs[i] -= ox / 2 + 0.1
-                    xs[j] += ox / 2 + 0.1
+                    xs[i] -= (ox + 0.2) * share_i
+                    xs[j] += (ox + 0.2) * share_j
                 else:
-                    shift = (oy / 2 + 0.1) * (1 if dy >= 0 else -1)
-                    ys[i] -= shift
-                    ys[j] += shift
+                    shift = (oy + 0.2) * (1 if dy >= 0 else -1)
+                    ys[i] -= shift * share_i
+                    ys[j] += shift * share_j
         for i, (lo_x, hi_x, lo_y, hi_y) in enumerate(bounds):
             xs[i] = min(hi_x, max(lo_x, xs[i]))
             ys[i] = min(hi_y, max(lo_y, ys[i]))

@@ -4,10 +4,12 @@ Topics are django-taggit tags with a custom tag model (`Topic`) so each can carr
 aliases and where it came from. Rendering happens on import: `Post.body_html` is stored.
 """
 
+import datetime
+
 from django.contrib.postgres.fields import ArrayField
 from django.db import models
-from django.db.models import Count, Prefetch
-from django.db.models.functions import Left, Lower
+from django.db.models import Count, OuterRef, Prefetch, Subquery
+from django.db.models.functions import Left, Lower, TruncMonth
 from django.urls import reverse
 from taggit.managers import TaggableManager
 from taggit.models import ItemBase, TagBase
@@ -45,11 +47,20 @@ class TopicQuerySet(models.QuerySet):
         return self.with_post_counts().filter(post_count__gt=0).largest_first()
 
     def related_to(self, topic: "Topic"):
-        """Other topics sharing posts with `topic`, most shared first, as `shared`."""
+        """Other topics sharing posts with `topic`, most shared first, as `shared`, each with
+        its own `post_count` too."""
+        # A subquery, not Count("tagged_posts"): the filter's join only reaches shared posts.
+        posts = (
+            TaggedPost.objects.filter(tag=OuterRef("pk"))
+            .order_by()
+            .values("tag")
+            .annotate(n=Count("*"))
+            .values("n")
+        )
         return (
             self.filter(tagged_posts__content_object__tagged_items__tag=topic)
             .exclude(pk=topic.pk)
-            .annotate(shared=Count("tagged_posts", distinct=True))
+            .annotate(shared=Count("tagged_posts", distinct=True), post_count=Subquery(posts))
             .order_by("-shared", Lower("name"), "name")
         )
 
@@ -125,6 +136,19 @@ class PostQuerySet(models.QuerySet):
             Prefetch("mentions", queryset=linked),
             Prefetch("mentioned_by", queryset=linked),
             "archives",
+        )
+
+    def per_month(self) -> list[tuple[datetime.date, int]]:
+        """(first day of the month, posts published that month) for the months with dated posts,
+        oldest first: one aggregate query. Posts without a date are left out."""
+        return list(
+            self.filter(published__isnull=False)
+            .annotate(month=TruncMonth("published"))
+            .order_by()
+            .values("month")
+            .annotate(posts=Count("id", distinct=True))
+            .order_by("month")
+            .values_list("month", "posts")
         )
 
     def newest_first(self):

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.http import Http404
 
+from posts import maps
 from posts.models import Post, Topic
 
 POSTS_PER_PAGE = 20
@@ -61,13 +62,20 @@ def paginate(queryset, page_number: str | int | None, per_page: int):
 
 
 def topic_page_context(topic: Topic, page_number: str | int | None) -> dict:
-    """Everything `posts/topic_detail.html` needs: the topic, one page of posts, related topics."""
+    """Everything `posts/topic_detail.html` needs: the topic, one page of posts, related topics
+    and the pictures (its neighbourhood in the topic map, its posts per month; "" when empty)."""
     posts = Post.objects.for_topic(topic).for_listing().newest_first()
     page = paginate(posts, page_number, POSTS_PER_PAGE)
+    related = list(Topic.objects.related_to(topic)[:RELATED_TOPICS])
+    months = Post.objects.for_topic(topic).per_month()
     return {
         "topic": topic,
         "page_obj": page,
         "posts": page.object_list,
         "post_total": page.paginator.count,
-        "related_topics": list(Topic.objects.related_to(topic)[:RELATED_TOPICS]),
+        "related_topics": related,
+        "neighbourhood_svg": maps.neighbourhood_svg(topic, page.paginator.count, related),
+        "timeline_svg": maps.timeline_svg(topic, months),
+        # The timeline shows dated posts only; the page says how many it leaves out.
+        "undated_total": page.paginator.count - sum(posts for _, posts in months),
     }

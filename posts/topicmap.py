@@ -119,7 +119,7 @@ def _layout(
     start = forcelayout.spiral(order, width, height)
     moved = forcelayout.simulate(start, graph.edges, width, height, pinned)
     xs, ys = forcelayout.fit(moved, bounds, width, height, pinned)
-    forcelayout.separate(xs, ys, half, above, below, bounds)
+    forcelayout.separate(xs, ys, half, above, below, bounds, pinned)
     return xs, ys
 
 

@@ -6,6 +6,7 @@ annotated, related rows prefetched); tests/posts/test_views.py holds them to it.
 
 from django.shortcuts import get_object_or_404, render
 
+from posts import maps
 from posts.models import Post, Topic
 from posts.pages import group_by_letter, topic_page_context
 
@@ -39,6 +40,10 @@ def topic_list(request):
     else:
         context = {"topics": None, "letter_groups": group_by_letter(topics.a_to_z())}
     return render(request, "posts/topic_list.html", {**context, "sort": sort, "sorts": TOPIC_SORTS})
+
+
+def topic_map(request):
+    return render(request, "posts/topic_map.html", {"map": maps.topic_map()})
 
 
 def topic_detail(request, slug):

@@ -1,8 +1,10 @@
-"""Wiki URLs: /wiki/..., /recent/ and /users/<username>/ (mounted at the site root)."""
+"""Wiki URLs: /wiki/..., /recent/, /feeds/changes/ and /users/<username>/ (mounted at the
+site root)."""
 
 from django.urls import path
 
 from wiki import views, views_lists, views_moderation
+from wiki.feeds import RecentChangesFeed
 
 app_name = "wiki"
 
@@ -21,5 +23,6 @@ urlpatterns = [
     path("wiki/<str:slug>/delete/", views_moderation.page_delete, name="delete"),
     path("wiki/<str:slug>/restore/", views_moderation.page_restore, name="restore"),
     path("recent/", views_lists.recent_changes, name="recent"),
+    path("feeds/changes/", RecentChangesFeed(), name="changes_feed"),
     path("users/<str:username>/", views_lists.user_contributions, name="user"),
 ]

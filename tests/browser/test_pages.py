@@ -8,7 +8,16 @@ from tests.browser.conftest import VIEWPORTS
 
 pytestmark = pytest.mark.browser
 
-PAGES = ["home", "topics-a-z", "topics-by-size", "topic", "topic-page-2", "post", "not-found"]
+PAGES = [
+    "home",
+    "topics-a-z",
+    "topics-by-size",
+    "topic-map",
+    "topic",
+    "topic-page-2",
+    "post",
+    "not-found",
+]
 
 
 def address(name, archive):
@@ -16,6 +25,7 @@ def address(name, archive):
         "home": "/",
         "topics-a-z": "/topics/",
         "topics-by-size": "/topics/?sort=size",
+        "topic-map": "/topics/map/",
         "topic": archive["topics"]["localism"].get_absolute_url(),
         "topic-page-2": archive["topics"]["localism"].get_absolute_url() + "?page=2",
         "post": archive["posts"]["powers"].get_absolute_url(),

@@ -40,7 +40,8 @@ def test_reader_goes_from_home_to_a_topic_a_post_and_a_related_topic(page, readi
     expect(page.get_by_role("region", name="Posts").get_by_role("heading", level=3)).to_have_text(
         ["Councils get new powers under the Localism Bill", "Land trust buys the village pub"]
     )
-    related = page.get_by_role("complementary", name="Related topics")
+    # The list of related topics; the neighbourhood map above it links the same topics.
+    related = page.get_by_role("complementary", name="Related topics").get_by_role("list")
     expect(related.get_by_role("link", name="Localism Bill")).to_be_visible()
 
     related.get_by_role("link", name="Big Society Network").click()
@@ -49,6 +50,20 @@ def test_reader_goes_from_home_to_a_topic_a_post_and_a_related_topic(page, readi
     expect(page.get_by_role("region", name="Posts").get_by_role("link").first).to_have_text(
         "Land trust buys the village pub"
     )
+
+
+def test_reader_opens_the_topic_map_and_follows_a_topic_on_it(page, reading_archive):
+    page.goto("/topics/")
+    page.get_by_role("link", name="topic map").click()
+    expect(heading(page)).to_have_text("Topic map")
+    drawing = page.get_by_role("group", name="Topic map")
+    expect(drawing.get_by_role("link")).to_have_count(4)
+    # By keyboard, as someone without a mouse would: the circles are links in the tab order.
+    node = drawing.get_by_role("link", name="Community land trusts")
+    node.focus()
+    page.keyboard.press("Enter")
+    expect(page).to_have_url(reading_archive["topics"]["trusts"].get_absolute_url())
+    expect(heading(page)).to_have_text("Community land trusts")
 
 
 HOSTILE_TITLE = "<script>alert(1)</script>"

@@ -1,0 +1,17 @@
+"""Template context every page needs."""
+
+# Longer page numbers are not real pages (and Python refuses to read very long digit strings).
+MAX_PAGE_DIGITS = 9
+
+
+def canonical_url(request) -> dict:
+    """`canonical_url`: the page's own absolute address for <link rel="canonical">.
+
+    The query string is dropped (sorting, filters and tracking tags show the same content),
+    except a `page` number beyond the first: later pages of a list are pages of their own.
+    """
+    url = request.build_absolute_uri(request.path)
+    page = request.GET.get("page", "")
+    if page.isascii() and page.isdigit() and len(page) <= MAX_PAGE_DIGITS and int(page) > 1:
+        url += f"?page={int(page)}"
+    return {"canonical_url": url}
