@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "taggit",
     "posts",
     "wiki",
+    "search",
 ]
 
 MIDDLEWARE = [

@@ -8,6 +8,7 @@ from bigsoc import views
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("healthz", views.healthz, name="healthz"),
+    path("search/", include("search.urls")),
     path("", include("posts.urls")),
 ]
 
