@@ -1,15 +1,17 @@
 # Two commands do all set-up on a fresh clone: `make run` and `make test`.
 # Everything the project needs is installed by these targets; nothing is assumed on the machine
-# beyond Python 3.11.
+# beyond Python 3.11 (and, for the browser tests, Debian's chromium, which `make test` installs
+# when run as root).
 
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
+CHROMIUM ?= /usr/bin/chromium
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 
-.PHONY: install run test lint check-deploy clean
+.PHONY: install browser run test lint check-deploy clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -19,14 +21,28 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
+# The browser tests drive Debian's Chromium by path; Playwright never downloads a browser here.
+# Without it (and without root to install it) the browser tests are skipped, or fail under CI=1.
+browser:
+	@if [ -x "$(CHROMIUM)" ]; then \
+		true; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+		echo "Installing Debian's chromium for the browser tests"; \
+		apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends chromium; \
+	else \
+		echo "Chromium is missing at $(CHROMIUM): the browser tests will be skipped."; \
+		echo "Install it with: sudo apt-get install chromium  (or set CHROMIUM=/path/to/chromium)"; \
+	fi
+
 # Development server with the seeds loaded. DEBUG=1 unless the environment says otherwise.
 run: install
 	DEBUG=$${DEBUG-1} $(BIN)/python manage.py migrate --noinput
 	DEBUG=$${DEBUG-1} $(BIN)/python manage.py createcachetable
 	DEBUG=$${DEBUG-1} $(BIN)/python manage.py import_seeds
+	DEBUG=$${DEBUG-1} $(BIN)/python manage.py seed_wiki_entries
 	DEBUG=$${DEBUG-1} $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
-test: install
+test: install browser
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 lint: install

@@ -5,6 +5,7 @@ site refuses to start without a SECRET_KEY and ALLOWED_HOSTS, and turns on HTTPS
 unless HTTPS=0 says it is served over plain HTTP on a private network or loopback.
 """
 
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -36,6 +37,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.postgres",
     "taggit",
+    "axes",
     "posts",
     "wiki",
     "search",
@@ -43,6 +45,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "bigsoc.middleware.reject_nul_characters",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -50,6 +53,15 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "bigsoc.middleware.ContentSecurityPolicyMiddleware",
+    # Last, as django-axes asks: it turns a lockout into the friendly lockout page.
+    "axes.middleware.AxesMiddleware",
+]
+
+# django-axes first: it refuses logins for locked-out accounts and addresses before checking.
+AUTHENTICATION_BACKENDS = [
+    "bigsoc.auth.LoginThrottleBackend",
+    "django.contrib.auth.backends.ModelBackend",
 ]
 
 ROOT_URLCONF = "bigsoc.urls"
@@ -148,6 +160,31 @@ X_FRAME_OPTIONS = "DENY"
 LOGIN_URL = "/accounts/login/"
 LOGIN_REDIRECT_URL = "/"
 LOGOUT_REDIRECT_URL = "/"
+# New volunteers may sign up at /accounts/signup/ unless SIGNUP_ENABLED=0.
+SIGNUP_ENABLED = env_bool("SIGNUP_ENABLED", True)
+
+# --- Failed-login throttling (django-axes): per account and, separately, per address ------------
+AXES_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("LOGIN_COOLOFF_MINUTES", 15))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "registration/lockout.html"
+AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
+
+# --- Wiki edits: at most N saves per person per window, "saves/seconds" ---------------------------
+WIKI_EDIT_RATE = env_str("WIKI_EDIT_RATE", "30/600")
+
+# --- Email (password reset): printed to the console unless an SMTP server is configured ----------
+EMAIL_HOST = env_str("EMAIL_HOST", "")
+if EMAIL_HOST:
+    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    EMAIL_PORT = env_int("EMAIL_PORT", 587)
+    EMAIL_HOST_USER = env_str("EMAIL_HOST_USER", "")
+    EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD", "")
+    EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", True)
+else:
+    EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "bigsoc <noreply@localhost>")
 
 # The importer reads every archive in this folder unless told otherwise.
 SEEDS_DIR = BASE_DIR / "seeds"

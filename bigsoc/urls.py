@@ -9,6 +9,8 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("healthz", views.healthz, name="healthz"),
     path("search/", include("search.urls")),
+    path("accounts/", include("wiki.account_urls")),
+    path("", include("wiki.urls")),
     path("", include("posts.urls")),
 ]
 

@@ -2,6 +2,9 @@
 
 import pytest
 
+# The archive data helpers, for tests outside tests/posts too (browser, security).
+from tests.posts.conftest import make_archive, make_post, make_topic  # noqa: F401
+
 
 @pytest.fixture(autouse=True)
 def _plain_static_storage(settings):
@@ -10,3 +13,9 @@ def _plain_static_storage(settings):
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    # Production hashing is slow on purpose; tests create many users and need no such protection.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -490,7 +490,7 @@ def test_post_page_runs_a_fixed_number_of_queries(
     with django_assert_max_num_queries(PAGE_QUERY_LIMITS["post_detail"]):
         response = client.get(post.get_absolute_url())
     html = response.content.decode()
-    assert html.count("/posts/archive-post-") == 4  # two mentions each way
+    assert html.count('href="/posts/archive-post-') == 4  # two mentions each way
 
 
 def _queries_per_page(client) -> dict[str, int]:

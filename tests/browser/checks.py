@@ -1,0 +1,74 @@
+"""What every page must get right in a browser, as functions that return the problems they find.
+
+Each returns a list of plain sentences (empty when the page is fine), so one test can report all
+of a page's problems at once; tests/browser/test_tools.py proves each one notices a broken page.
+"""
+
+# Fields a person fills in; hidden inputs are never shown and buttons carry their own text.
+FIELDS = (
+    "input:not([type=hidden], [type=submit], [type=reset], [type=button], [type=image]),"
+    " select, textarea"
+)
+# The names of a field that has none of: a <label>, aria-label, aria-labelledby pointing at text.
+UNLABELLED = """fields => fields.filter(field => {
+  const labels = [...(field.labels || [])].map(label => label.textContent).join("");
+  const labelledBy = (field.getAttribute("aria-labelledby") || "").split(/\\s+/)
+    .map(id => (id && document.getElementById(id)?.textContent) || "").join("");
+  return !(labels + (field.getAttribute("aria-label") || "") + labelledBy).trim();
+}).map(field => field.outerHTML.slice(0, 120))"""
+
+
+def horizontal_scroll(page) -> list[str]:
+    widths = page.evaluate(
+        "({scroll: document.documentElement.scrollWidth, inner: window.innerWidth})"
+    )
+    expected = page.viewport_size["width"]
+    if widths["scroll"] > widths["inner"] or widths["inner"] > expected:
+        return [
+            f"scrolls sideways: content is {widths['scroll']}px wide, the window "
+            f"{widths['inner']}px, the screen {expected}px"
+        ]
+    return []
+
+
+def title_and_heading(page) -> list[str]:
+    problems = []
+    if not page.title().strip():
+        problems.append("has an empty <title>")
+    headings = page.locator("h1").count()
+    if headings != 1:
+        problems.append(f"has {headings} <h1> elements, not one")
+    return problems
+
+
+def unlabelled_fields(page) -> list[str]:
+    return [
+        f"has an unlabelled field: {html}" for html in page.locator(FIELDS).evaluate_all(UNLABELLED)
+    ]
+
+
+def skip_link(page) -> list[str]:
+    """The first Tab stop is a link to #main, hidden until focused, and Enter moves focus there.
+
+    Leaves the page scrolled to #main with focus in it: run it after the other checks.
+    """
+    page.evaluate("window.scrollTo(0, 0); document.activeElement?.blur()")
+    page.keyboard.press("Tab")
+    focused = page.locator(":focus")
+    if focused.count() != 1 or focused.get_attribute("href") != "#main":
+        return ["has no skip link to #main as its first Tab stop"]
+    problems = []
+    box = focused.bounding_box()
+    viewport = page.viewport_size
+    if not (
+        box
+        and box["width"] > 1
+        and box["height"] > 1
+        and 0 <= box["x"] < viewport["width"]
+        and 0 <= box["y"] < viewport["height"]
+    ):
+        problems.append(f"its skip link stays out of sight when focused ({box})")
+    page.keyboard.press("Enter")
+    if page.evaluate("document.activeElement?.id") != "main":
+        problems.append("its skip link does not move focus to #main")
+    return problems

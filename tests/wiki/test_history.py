@@ -1,0 +1,148 @@
+"""History, old revisions, diffs, reverts, and the revision table's guarantees."""
+
+import pytest
+from django.db import IntegrityError, connection, transaction
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from tests.wiki.conftest import edit, make_page
+from wiki.diff import word_diff
+from wiki.models import Revision
+
+pytestmark = pytest.mark.django_db
+
+
+def test_history_lists_every_revision_with_author_summary_and_size_change(client, volunteer):
+    page = make_page(text="abc", author=volunteer, summary="first go")
+    edit(page, "abcdefgh", author=volunteer, summary="more letters", minor=True)
+    html = client.get(f"/wiki/{page.slug}/history/").content.decode()
+    assert "first go" in html and "more letters" in html
+    assert html.count('href="/users/alice/"') >= 2
+    assert '<span class="size-up">+5</span>' in html
+    assert '<span class="size-up">+3</span>' in html
+    assert 'title="minor edit"' in html
+    assert 'name="from" value="1"' in html and 'name="to" value="2"' in html
+
+
+def test_history_is_paginated_fifty_to_a_page(client):
+    page = make_page(text="r1")
+    bulk_revisions(page, 60)
+    first = client.get(f"/wiki/{page.slug}/history/").content.decode()
+    second = client.get(f"/wiki/{page.slug}/history/?page=2").content.decode()
+    assert first.count('name="to"') == 50
+    assert second.count('name="to"') == 11
+
+
+def test_old_revision_has_its_own_permalink(client):
+    page = make_page(text="The first words")
+    edit(page, "The second words")
+    response = client.get(f"/wiki/{page.slug}/revisions/1/")
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "The first words" in html
+    assert "This is an old revision" in html
+    assert client.get(f"/wiki/{page.slug}/revisions/9/").status_code == 404
+
+
+def test_diff_marks_added_and_removed_words(client):
+    page = make_page(text="Volunteers ran the hall on Saturday.")
+    edit(page, "Volunteers ran the community hall on Sunday.")
+    response = client.get(f"/wiki/{page.slug}/diff/?from=1&to=2")
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "<ins>community </ins>" in html
+    assert "<del>Saturday.</del><ins>Sunday.</ins>" in html
+
+
+def test_diff_escapes_the_text_it_compares():
+    assert word_diff("a <b>", "a <i>") == "a <del>&lt;b&gt;</del><ins>&lt;i&gt;</ins>"
+
+
+def test_diff_of_unknown_revisions_says_so(client):
+    page = make_page()
+    response = client.get(f"/wiki/{page.slug}/diff/?from=1&to=7")
+    assert response.status_code == 400
+    assert "Choose two revisions that exist" in response.content.decode()
+
+
+def test_revert_creates_a_new_revision_with_the_old_text(mona, moderator):
+    page = make_page(text="Good text")
+    edit(page, "VANDALISM")
+    response = mona.post(f"/wiki/{page.slug}/revert/1/")
+    assert response.status_code == 302
+    page.refresh_from_db()
+    assert page.current_revision.number == 3
+    assert page.current_revision.text == "Good text"
+    assert page.current_revision.author == moderator
+    assert page.current_revision.summary == "Reverted to revision 1"
+    assert page.revisions.filter(text="VANDALISM").exists()
+
+
+def test_revert_is_post_only(mona):
+    page = make_page()
+    edit(page, "two")
+    assert mona.get(f"/wiki/{page.slug}/revert/1/").status_code == 405
+
+
+def test_a_duplicate_revision_number_is_refused_by_the_database():
+    page = make_page()
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Revision.objects.bulk_create([Revision(page=page, number=1, text="dup", html="")])
+
+
+def test_revisions_cannot_be_changed_or_deleted():
+    revision = make_page().current_revision
+    revision.text = "rewritten"
+    with pytest.raises(ValueError, match="append-only"):
+        revision.save()
+    with pytest.raises(ValueError, match="append-only"):
+        revision.delete()
+    assert Revision.objects.get(pk=revision.pk).text != "rewritten"
+
+
+def bulk_revisions(page, count):
+    """Add `count` more revisions to `page` in one insert (for size-independence tests)."""
+    start = page.current_revision.number
+    now = timezone.now()
+    revisions = Revision.objects.bulk_create(
+        Revision(
+            page=page,
+            number=start + i,
+            text=f"text {i} " * 20,
+            html=f"<p>text {i}</p>",
+            size=len(f"text {i} " * 20),
+            summary=f"edit {i}",
+            created_at=now,
+        )
+        for i in range(1, count + 1)
+    )
+    page.current_revision = revisions[-1]
+    page.save(update_fields=["current_revision"])
+    return revisions
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/wiki/{slug}/",
+        "/wiki/{slug}/history/",
+        "/wiki/{slug}/diff/?from=2&to=3",
+        "/wiki/{slug}/revisions/2/",
+        "/recent/",
+        "/users/alice/",
+    ],
+)
+def test_page_views_run_the_same_queries_with_300_revisions_as_with_3(
+    url, alice, volunteer, django_assert_max_num_queries
+):
+    small = make_page(title="Small", text="s", author=volunteer)
+    bulk_revisions(small, 2)
+    big = make_page(title="Big", text="b", author=volunteer)
+    bulk_revisions(big, 299)
+    assert big.revisions.count() == 300
+
+    with CaptureQueriesContext(connection) as small_queries:
+        assert alice.get(url.format(slug=small.slug)).status_code == 200
+    with django_assert_max_num_queries(len(small_queries)):
+        assert alice.get(url.format(slug=big.slug)).status_code == 200
+    assert len(small_queries) <= 8

@@ -1,0 +1,216 @@
+"""Wiki links, backlinks, wanted pages, citations, topic entries and moving pages."""
+
+import pytest
+from django.template.loader import render_to_string
+
+from posts.models import Post, Topic
+from tests.wiki.conftest import edit, make_page
+from wiki.models import Citation, PageLink, PageRedirect
+from wiki.services import citations_for_post, entry_for_topic, move_page, save_revision
+
+pytestmark = pytest.mark.django_db
+
+
+def make_topic(name="Localism", slug="localism"):
+    return Topic.objects.create(name=name, slug=slug)
+
+
+def make_post(**over):
+    fields = {
+        "title": "Big Society launch",
+        "slug": "big-society-launch",
+        "key": "big society launch",
+        "body": "b",
+        "body_html": "<p>b</p>",
+        "checksum": "0",
+    }
+    return Post.objects.create(**{**fields, **over})
+
+
+def test_link_to_existing_page_is_ordinary_and_missing_link_opens_create_form():
+    make_page(title="Town halls", text="t")
+    page = make_page(title="Meetings", text="See [[Town halls]] and [[Village fetes|fetes]].")
+    html = page.current_revision.html
+    assert 'href="/wiki/town-halls/"' in html
+    assert 'href="/wiki/village-fetes/edit/?title=Village+fetes"' in html
+    assert "missing" in html.split("village-fetes")[0].rsplit("<a", 1)[1]
+
+
+def test_link_by_topic_name_goes_to_the_topic_page():
+    make_topic()
+    page = make_page(title="Meetings", text="About [[localism]].")
+    assert 'href="/topics/localism/"' in page.current_revision.html
+
+
+def test_what_links_here_lists_linking_pages(client):
+    target = make_page(title="Town halls", text="t")
+    make_page(title="Meetings", text="See [[Town halls]].")
+    make_page(title="Events", text="At [[town halls|a hall]].")
+    make_page(title="Unrelated", text="Nothing.")
+    html = client.get(f"/wiki/{target.slug}/").content.decode()
+    section = html.split('id="backlinks-heading"')[1]
+    assert "Meetings" in section and "Events" in section
+    assert "Unrelated" not in section
+
+
+def test_backlinks_are_rebuilt_on_save():
+    target = make_page(title="Town halls", text="t")
+    linking = make_page(title="Meetings", text="See [[Town halls]].")
+    assert list(type(target).objects.linking_to(target)) == [linking]
+    edit(linking, "No link any more.")
+    assert list(type(target).objects.linking_to(target)) == []
+
+
+def test_wanted_pages_are_missing_pages_most_linked_first(client):
+    make_page(title="A", text="[[Village fetes]] [[Parish councils]]")
+    make_page(title="B", text="[[Parish councils]]")
+    make_page(title="C", text="[[Parish councils]] [[Village fetes]] [[A]]")
+    make_page(title="D", text="[[Bake sales]]")
+    html = client.get("/wiki/wanted/").content.decode()
+    assert html.index("Parish councils") < html.index("Village fetes") < html.index("Bake sales")
+    assert "3 links" in html and "2 links" in html and "1 link<" in html
+    assert ">A<" not in html  # A exists
+
+
+def test_a_wanted_page_stops_being_wanted_once_written(client):
+    make_page(title="A", text="[[Village fetes]]")
+    assert "Village fetes" in client.get("/wiki/wanted/").content.decode()
+    make_page(title="Village fetes", text="Now written.")
+    assert "Village fetes" not in client.get("/wiki/wanted/").content.decode()
+
+
+def test_post_citations_are_recorded_and_listed_on_the_post():
+    post = make_post()
+    page = make_page(title="Launch", text="As [[post:big-society-launch|the launch post]] says.")
+    make_page(title="Other", text="[[post:no-such-post]]")
+    assert 'href="/posts/big-society-launch/"' in page.current_revision.html
+    assert Citation.objects.count() == 1
+    assert citations_for_post(post) == [page]
+    html = render_to_string("wiki/includes/cited_in.html", {"citations": [page]})
+    assert "Cited in" in html and 'href="/wiki/launch/"' in html
+    assert render_to_string("wiki/includes/cited_in.html", {"citations": []}).strip() == ""
+
+
+def test_citations_for_post_is_one_query(django_assert_num_queries):
+    post = make_post()
+    for n in range(5):
+        make_page(title=f"Page {n}", text="[[post:big-society-launch]]")
+    with django_assert_num_queries(1):
+        assert len(citations_for_post(post)) == 5
+
+
+def test_editing_a_topic_slug_creates_the_topic_entry(alice):
+    topic = make_topic()
+    form = alice.get("/wiki/localism/edit/").content.decode()
+    assert "Write the entry for Localism" in form
+    response = alice.post(
+        "/wiki/localism/edit/",
+        {"title": "Localism", "text": "Power to places.", "base_revision": "0", "action": "save"},
+    )
+    assert response.status_code == 302
+    assert response["Location"] == "/topics/localism/"
+    entry = entry_for_topic(topic)
+    assert entry.slug == "localism" and entry.topic == topic
+    assert alice.get("/wiki/localism/")["Location"] == "/topics/localism/"
+    assert alice.get("/wiki/localism/history/").status_code == 200
+
+
+def test_entry_for_topic_is_one_query(django_assert_num_queries):
+    topic = make_topic()
+    save_revision(page_or_none=None, title="Localism", text="Entry text", author=None)
+    topic = Topic.objects.get(pk=topic.pk)
+    with django_assert_num_queries(1):
+        entry = entry_for_topic(topic)
+        assert entry.current_revision.html == "<p>Entry text</p>"
+
+
+def test_entry_include_shows_entry_or_invites_one(volunteer):
+    topic = make_topic()
+    invitation = render_to_string("wiki/includes/entry.html", {"topic": topic, "entry": None})
+    assert "Write the entry" in invitation and 'href="/wiki/localism/edit/"' in invitation
+    save_revision(page_or_none=None, title="Localism", text="Entry text", author=volunteer)
+    html = render_to_string(
+        "wiki/includes/entry.html", {"topic": topic, "entry": entry_for_topic(topic)}
+    )
+    assert "<p>Entry text</p>" in html
+    assert 'href="/wiki/localism/edit/"' in html and 'href="/wiki/localism/history/"' in html
+    assert "alice" in html
+
+
+def test_moving_a_page_redirects_the_old_slug_and_keeps_links_working(alice, volunteer, client):
+    page = make_page(title="Town halls", text="t")
+    linking = make_page(title="Meetings", text="See [[Town halls]].")
+    response = alice.post(f"/wiki/{page.slug}/move/", {"new_title": "Community halls"})
+    assert response.status_code == 302
+    page.refresh_from_db()
+    assert page.slug == "community-halls"
+    assert PageRedirect.objects.get(old_slug="town-halls").page == page
+    assert client.get("/wiki/town-halls/")["Location"] == "/wiki/community-halls/"
+    assert client.get("/wiki/town-halls/history/")["Location"] == "/wiki/community-halls/history/"
+    # The old link still reaches the page, and counts as a backlink.
+    assert (
+        "Meetings"
+        in client.get("/wiki/community-halls/").content.decode().split('id="backlinks-heading"')[1]
+    )
+    edit(linking, "Still [[Town halls]].")
+    linking.refresh_from_db()
+    assert 'href="/wiki/community-halls/"' in linking.current_revision.html
+    assert "Moved" in page.current_revision.summary
+
+
+def test_moving_onto_an_existing_page_is_refused_with_a_message(alice):
+    page = make_page(title="Town halls", text="t")
+    make_page(title="Halls", text="h")
+    response = alice.post(f"/wiki/{page.slug}/move/", {"new_title": "Halls"})
+    assert response.status_code == 400
+    assert "already exists" in response.content.decode()
+
+
+def test_a_topic_entry_cannot_be_moved():
+    make_topic()
+    page = save_revision(page_or_none=None, title="Localism", text="e", author=None).page
+    with pytest.raises(ValueError, match="cannot be moved"):
+        move_page(page=page, new_title="Other", author=None)
+
+
+def test_page_links_are_one_row_per_target():
+    page = make_page(title="A", text="[[B]] [[b]] [[B|again]]")
+    assert PageLink.objects.filter(from_page=page).count() == 1
+
+
+def test_seeding_entries_never_overwrites_a_volunteers_text(volunteer):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    written = Topic.objects.create(name="Localism", slug="localism", description="Imported A")
+    fresh = Topic.objects.create(name="Giving", slug="giving", description="Imported B")
+    Topic.objects.create(name="Empty", slug="empty")
+    save_revision(page_or_none=None, title="Localism", text="Volunteer text", author=volunteer)
+    out = StringIO()
+    call_command("seed_wiki_entries", stdout=out)
+    call_command("seed_wiki_entries", stdout=out)
+    assert "Created 1 topic entry." in out.getvalue()
+    assert "Created 0 topic entries." in out.getvalue()
+    assert entry_for_topic(written).current_revision.text == "Volunteer text"
+    seeded = entry_for_topic(fresh).current_revision
+    assert seeded.text == "Imported B"
+    assert seeded.author.username == "importer" and not seeded.author.has_usable_password()
+
+
+def test_what_links_here_has_its_own_page_for_topic_entries(client):
+    make_topic()
+    save_revision(page_or_none=None, title="Localism", text="Entry", author=None)
+    make_page(title="Meetings", text="About [[Localism]].")
+    response = client.get("/wiki/localism/links/")
+    assert response.status_code == 200
+    assert "Meetings" in response.content.decode()
+
+
+def test_creating_at_a_topic_slug_always_makes_the_topic_entry(alice):
+    topic = make_topic()
+    alice.post(
+        "/wiki/localism/edit/",
+        {"title": "Something else", "text": "Entry", "base_revision": "0", "action": "save"},
+    )
+    assert entry_for_topic(topic).title == "Localism"

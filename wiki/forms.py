@@ -1,0 +1,64 @@
+"""Forms of the wiki: they validate and normalise input; the services do the writing."""
+
+from django import forms
+from django.contrib.auth import get_user_model
+from django.contrib.auth.forms import UserCreationForm
+
+from wiki.services import PageError, normalise_text, validate_new_slug
+
+
+class EditForm(forms.Form):
+    """The edit and create form. `title` is only asked for when the page does not exist yet."""
+
+    title = forms.CharField(max_length=255, required=False)
+    text = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 24, "cols": 80}),
+        strip=False,
+        max_length=200_000,
+        help_text="Markdown. Link pages with [[Page title]] and cite posts with [[post:slug]].",
+    )
+    summary = forms.CharField(
+        max_length=300,
+        required=False,
+        label="Edit summary",
+        help_text="Briefly, what did you change and why?",
+    )
+    minor = forms.BooleanField(required=False, label="This is a minor edit")
+    base_revision = forms.IntegerField(min_value=0, widget=forms.HiddenInput)
+
+    def __init__(self, *args, creating: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.creating = creating
+        if creating:
+            self.fields["title"].required = True
+        else:
+            del self.fields["title"]
+
+    def clean_title(self):
+        title = " ".join(self.cleaned_data["title"].split())
+        try:
+            validate_new_slug(title)
+        except PageError as error:
+            raise forms.ValidationError(str(error)) from None
+        return title
+
+    def clean_text(self):
+        return normalise_text(self.cleaned_data["text"])
+
+
+class MoveForm(forms.Form):
+    new_title = forms.CharField(max_length=255, label="New title")
+
+    def clean_new_title(self):
+        title = " ".join(self.cleaned_data["new_title"].split())
+        try:
+            validate_new_slug(title)
+        except PageError as error:
+            raise forms.ValidationError(str(error)) from None
+        return title
+
+
+class SignupForm(UserCreationForm):
+    class Meta(UserCreationForm.Meta):
+        model = get_user_model()
+        fields = ("username", "email")

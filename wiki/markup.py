@@ -1,0 +1,482 @@
+"""The wiki's one Markdown renderer and sanitiser. Pure: no ORM, no database.
+
+Source text goes through Python-Markdown (tables, fenced code, footnotes, a table of contents, sane
+lists and `[[wiki links]]`), then through bleach against the explicit allowlist below, with
+linkify. Raw HTML in the source is never passed through: Markdown shows it as escaped text, and
+bleach is the second line of defence should any extension ever emit something unexpected.
+
+Callers look wiki links up themselves (one query for all of `extract_links(text)`) and hand
+`render_markdown` a `resolve` function; this module never touches the database.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+import unicodedata
+import xml.etree.ElementTree as etree
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import partial
+from html import unescape as html_unescape
+
+import markdown
+from bleach.linkifier import LinkifyFilter, build_url_re
+from bleach.sanitizer import Cleaner
+from django.utils.html import escape
+from django.utils.text import slugify
+from markdown.extensions import Extension
+from markdown.extensions.fenced_code import FencedCodeExtension
+from markdown.extensions.footnotes import FootnoteExtension
+from markdown.extensions.sane_lists import SaneListExtension
+from markdown.extensions.tables import TableExtension, TableProcessor
+from markdown.extensions.toc import TocExtension
+from markdown.inlinepatterns import InlineProcessor
+from markdown.treeprocessors import Treeprocessor
+from markdown.util import AtomicString
+
+# --- The allowlist ---------------------------------------------------------------------------
+# Exactly what our Markdown configuration produces, nothing more. Headings start at h2 because
+# the page template owns the single h1.
+ALLOWED_TAGS = frozenset(
+    {
+        "p", "br", "hr", "blockquote", "pre", "code",
+        "h2", "h3", "h4", "h5", "h6",
+        "strong", "em", "b", "i", "sup", "sub",
+        "ul", "ol", "li",
+        "a", "img",
+        "table", "thead", "tbody", "tr", "th", "td",
+        "div",
+    }
+)  # fmt: skip
+
+ALLOWED_ATTRIBUTES: dict[str, frozenset[str]] = {
+    "a": frozenset({"href", "title", "class", "rel"}),
+    "img": frozenset({"src", "alt", "title"}),
+    "th": frozenset({"align"}),
+    "td": frozenset({"align"}),
+    "ol": frozenset({"start"}),
+    "code": frozenset({"class"}),
+    "div": frozenset({"class"}),
+    "sup": frozenset({"id"}),
+    "li": frozenset({"id"}),
+    **{f"h{level}": frozenset({"id"}) for level in range(2, 7)},
+}
+
+ALLOWED_PROTOCOLS = frozenset({"http", "https", "mailto"})
+
+# Class names are part of the page's styling vocabulary, so users may not pick their own: only
+# the ones our extensions emit (plus `language-*` from fenced code) survive.
+ALLOWED_CLASSES: dict[str, frozenset[str]] = {
+    "a": frozenset({"wikilink", "missing", "footnote-ref", "footnote-backref"}),
+    "div": frozenset({"footnote", "toc"}),
+}
+_CODE_CLASS_RE = re.compile(r"language-[A-Za-z0-9_+#.-]{1,40}")
+
+# Every id in rendered content carries this prefix, so user text can never produce an id the site
+# templates use (no DOM clobbering of page ids); templates must not use ids starting with it.
+USER_ID_PREFIX = "md-"
+_USER_ID_RE = re.compile(re.escape(USER_ID_PREFIX) + r"[a-z0-9_-]{1,100}")
+_MAX_ID_SLUG = 80
+
+LINK_REL = "nofollow ugc noopener"
+MISSING_PAGE_TITLE = "Page does not exist yet \N{EM DASH} create it"
+MISSING_POST_TITLE = "No archive post with this address"
+TOC_MIN_HEADINGS = 3
+MAX_TITLE_LENGTH = 255
+MAX_LINK_SCAN = 1000  # characters Markdown looks ahead for the end of a link's text or URL
+
+# --- Titles and keys -------------------------------------------------------------------------
+_TYPOGRAPHY = str.maketrans(
+    {
+        "\u2018": "'", "\u2019": "'", "\u201a": "'", "\u201b": "'", "\u2032": "'",
+        "\u201c": '"', "\u201d": '"', "\u201e": '"', "\u201f": '"', "\u2033": '"',
+        "\u2010": "-", "\u2011": "-", "\u2012": "-", "\u2013": "-", "\u2014": "-",
+        "\u2015": "-", "\u2212": "-",
+        "\u2026": "...",
+    }
+)  # fmt: skip
+# C0 controls (bar tab and newlines) and DEL. Python-Markdown uses \x02/\x03 as its own
+# placeholder delimiters, so user text must not carry them.
+_CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def _fold(title: str) -> str:
+    # NFKC turns NBSP into a space and the ellipsis into three dots; the table does quotes and
+    # dashes. Format characters (zero-width space, soft hyphen) are dropped: invisible in a title.
+    folded = unicodedata.normalize("NFKC", title).translate(_TYPOGRAPHY)
+    folded = "".join(ch for ch in folded if unicodedata.category(ch) != "Cf")
+    return " ".join(folded.split())
+
+
+def link_key(title: str) -> str:
+    """Normalised key for matching a link target to a page/topic: typography folded (’‘“”–—… NBSP ->
+    plain), whitespace collapsed, casefolded. Also `title_slug(title) -> str`: django slugify of the
+    folded title (used by pages as their slug)."""
+    return _fold(title).casefold()
+
+
+def title_slug(title: str) -> str:
+    """The page slug for a title: django `slugify` of the folded title (may be "" for titles
+    without any ASCII letter or digit)."""
+    return slugify(link_key(title))
+
+
+# --- Wiki links ------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class WikiLink:
+    # "page" for [[Title]] / [[Title|label]], "post" for [[post:slug]] / [[post:slug|label]]
+    kind: str
+    target: str  # page: the title as written, whitespace-normalised; post: the slug
+    label: str  # text shown (defaults to the target title; for posts to the slug)
+
+    @property
+    def key(self) -> tuple[str, str]:
+        """What makes two links the same: (kind, link_key(title)) for pages, (kind, slug)
+        for posts."""
+        return (self.kind, self.target if self.kind == "post" else link_key(self.target))
+
+
+@dataclass(frozen=True)
+class ResolvedLink:
+    url: str
+    exists: bool  # False => rendered as a "missing" link (class="wikilink missing")
+    title: str = ""  # optional tooltip text (e.g. the real post title)
+
+
+@dataclass(frozen=True)
+class Rendered:
+    html: str  # sanitised, safe to mark_safe and store
+    links: tuple[WikiLink, ...]  # every [[...]] link found, in order, de-duplicated by WikiLink.key
+    toc_html: str = ""  # sanitised table of contents when the page has >= 3 headings, else ""
+
+
+Resolver = Callable[[WikiLink], ResolvedLink]
+_Found = dict[int, tuple[etree.Element, WikiLink]]  # wiki-link <a> elements by id()
+
+# `[[target]]` or `[[target|label]]`, on one line, no brackets inside.
+_WIKILINK_RE = r"\[\[([^\[\]|\n]+)(?:\|([^\[\]\n]*))?\]\]"
+_POST_PREFIX_RE = re.compile(r"post\s*:\s*(.*)", re.IGNORECASE | re.DOTALL)
+_POST_SLUG_RE = re.compile(r"[-a-zA-Z0-9_]{1,255}")
+# As in MediaWiki: characters that cannot be part of a page title ("#" would name a section,
+# which we do not support). A "link" with them stays text.
+_TITLE_FORBIDDEN_RE = re.compile(r"[#<>{}\[\]|]")
+
+
+def parse_wikilink(target: str, label: str | None = None) -> WikiLink | None:
+    """The WikiLink for the parts of `[[target|label]]`, or None when it is not a valid link
+    (bad post slug, forbidden title characters, a title with no slug); those stay plain text."""
+    target = " ".join(target.split())
+    label = " ".join((label or "").split())
+    post = _POST_PREFIX_RE.fullmatch(target)
+    if post:
+        slug = post.group(1)
+        if not _POST_SLUG_RE.fullmatch(slug):
+            return None
+        return WikiLink(kind="post", target=slug, label=label or slug)
+    if len(target) > MAX_TITLE_LENGTH or _TITLE_FORBIDDEN_RE.search(target):
+        return None
+    if not title_slug(target):
+        return None
+    return WikiLink(kind="page", target=target, label=label or target)
+
+
+def default_resolve(link: WikiLink) -> ResolvedLink:
+    """Resolution without a database: pages exist at /wiki/<slug>/, posts at /posts/<slug>/."""
+    if link.kind == "post":
+        return ResolvedLink(url=f"/posts/{link.target}/", exists=True)
+    return ResolvedLink(url=f"/wiki/{title_slug(link.target)}/", exists=True)
+
+
+class _WikiLinkInline(InlineProcessor):
+    """Turns `[[...]]` into an empty <a>; `_FinishTree` resolves it once the tree is complete."""
+
+    def __init__(self, pattern: str, md: markdown.Markdown, found: _Found):
+        super().__init__(pattern, md)
+        self.found = found
+
+    def handleMatch(self, m, data):  # noqa: N802 - Python-Markdown's API name
+        link = parse_wikilink(m.group(1), m.group(2))
+        if link is None:
+            return None, None, None
+        el = etree.Element("a")
+        # AtomicString: the label is shown as typed, never parsed as Markdown or HTML.
+        el.text = AtomicString(link.label)
+        # Keep the element itself: an id() alone could be reused by a later element.
+        self.found[id(el)] = (el, link)
+        return el, m.start(0), m.end(0)
+
+
+class _FinishTree(Treeprocessor):
+    """After inline processing, before the toc: prefix and tidy ids, and resolve wiki links in
+    document order (so `Rendered.links` follows the text, footnotes last)."""
+
+    def __init__(self, md, found: _Found, resolve: Resolver | None):
+        super().__init__(md)
+        self.found = found
+        self.resolve = resolve
+        self.links: list[WikiLink] = []
+
+    def run(self, root):
+        self._prefix_ids(root)
+        seen: dict[tuple[str, str], ResolvedLink | None] = {}
+        for el in root.iter("a"):
+            el_and_link = self.found.get(id(el))
+            if el_and_link is None or el_and_link[0] is not el:
+                continue
+            link = el_and_link[1]
+            if link.key not in seen:
+                self.links.append(link)
+                seen[link.key] = self.resolve(link) if self.resolve else None
+            resolved = seen[link.key]
+            if resolved is not None:
+                _apply_resolution(el, link, resolved)
+
+    def _prefix_ids(self, root) -> None:
+        # Footnote ids come from user labels (`[^label]` -> "fn:label"); rewrite them into the
+        # user-id namespace and follow the in-page links that point at them.
+        renamed: dict[str, str] = {}
+        used: set[str] = set()
+        for el in root.iter():
+            old = el.get("id")
+            if old is None:
+                continue
+            new = _unique_id(slugify(old.replace(":", "-")), used)
+            renamed[old] = new
+            el.set("id", new)
+        for el in root.iter("a"):
+            href = el.get("href", "")
+            # Footnotes store some fragments entity-escaped ("#fnref:&lt;b&gt;").
+            fragment = html_unescape(href[1:])
+            if href.startswith("#") and fragment in renamed:
+                el.set("href", "#" + renamed[fragment])
+
+
+def _unique_id(slug: str, used: set[str]) -> str:
+    base = USER_ID_PREFIX + (slug[:_MAX_ID_SLUG].strip("-_") or "section")
+    candidate, n = base, 1
+    while candidate in used:
+        candidate = f"{base}-{n}"
+        n += 1
+    used.add(candidate)
+    return candidate
+
+
+def _heading_id(value: str, separator: str) -> str:
+    # toc's own `unique()` adds "_1", "_2" for repeats and avoids the footnote ids.
+    return USER_ID_PREFIX + (slugify(value)[:_MAX_ID_SLUG].strip("-_") or "section")
+
+
+def _apply_resolution(el, link: WikiLink, resolved: ResolvedLink) -> None:
+    el.set("href", resolved.url)
+    if resolved.exists:
+        el.set("class", "wikilink")
+        if resolved.title:
+            el.set("title", resolved.title)
+    else:
+        el.set("class", "wikilink missing")
+        default = MISSING_POST_TITLE if link.kind == "post" else MISSING_PAGE_TITLE
+        el.set("title", resolved.title or default)
+
+
+class _BoundedScan:
+    """Bounds Python-Markdown's search for the `]` and `)` that close a link or image.
+
+    Upstream scans from every `[` to the end of the paragraph, character by character, so a few
+    kilobytes of `[[[[` take seconds to minutes (Python-Markdown issues #798 and #1619). Real link
+    text and URLs are short: looking MAX_LINK_SCAN characters ahead keeps hostile input cheap.
+    """
+
+    def getText(self, data: str, index: int):  # noqa: N802 - Python-Markdown's API name
+        end = index + MAX_LINK_SCAN
+        close = data.find("]", index, end)
+        if close < 0:
+            return "", index, False
+        if data.find("[", index, close) < 0:
+            # The usual case, no nested brackets: answer without the per-character loop.
+            return data[index:close], close + 1, True
+        return super().getText(data[:end], index)
+
+    def getLink(self, data: str, index: int):  # noqa: N802 - Python-Markdown's API name
+        end = index + MAX_LINK_SCAN
+        if data.find(")", index, end) < 0:
+            return "", None, index, False
+        return super().getLink(data[:end], index)
+
+
+def _bounded(cls: type) -> type:
+    return type(f"Bounded{cls.__name__}", (_BoundedScan, cls), {})
+
+
+# Name and priority of every Python-Markdown pattern that scans for a closing bracket.
+_BRACKET_PATTERNS = (
+    ("reference", 170),
+    ("link", 160),
+    ("image_link", 150),
+    ("image_reference", 140),
+    ("short_reference", 130),
+    ("short_image_ref", 125),
+)
+
+
+class _WikiTableProcessor(TableProcessor):
+    """Tables whose cells may hold `[[Title|label]]`: that pipe is not a column separator."""
+
+    _WIKILINK_SPAN_RE = re.compile(r"\[\[[^\[\]\n]*\]\]")
+    _MASK = "\x1f"  # a control character, so never in (cleaned) user text
+
+    def _split(self, row: str) -> list[str]:
+        def mask(m: re.Match) -> str:
+            return m.group(0).replace("|", self._MASK)
+
+        cells = super()._split(self._WIKILINK_SPAN_RE.sub(mask, row))
+        return [cell.replace(self._MASK, "|") for cell in cells]
+
+
+class _WikiExtension(Extension):
+    def __init__(self, found: _Found, finisher_args: tuple, **kwargs):
+        self.found = found
+        self.finisher_args = finisher_args
+        self.finisher: _FinishTree | None = None
+        super().__init__(**kwargs)
+
+    def extendMarkdown(self, md):  # noqa: N802 - Python-Markdown's API name
+        # No raw HTML: `<tag>` in the source becomes visible text, escaped by the serialiser.
+        md.preprocessors.deregister("html_block")
+        md.inlinePatterns.deregister("html")
+        table = md.parser.blockprocessors["table"]
+        md.parser.blockprocessors.register(
+            _WikiTableProcessor(md.parser, table.config), "table", 75
+        )
+        for name, priority in _BRACKET_PATTERNS:
+            upstream = md.inlinePatterns[name]
+            bounded = _bounded(type(upstream))(upstream.pattern, md)
+            md.inlinePatterns.register(bounded, name, priority)
+        # Above footnotes' `[^` (175) is unnecessary, but above reference links (170) and links
+        # (160) is: they would otherwise eat the outer brackets. Code spans (190) win over us.
+        md.inlinePatterns.register(_WikiLinkInline(_WIKILINK_RE, md, self.found), "wikilink", 172)
+        self.finisher = _FinishTree(md, self.found, *self.finisher_args)
+        # After inline (20), footnote renumbering (15) and prettify (10); before the toc (5).
+        md.treeprocessors.register(self.finisher, "wiki_finish", 8)
+
+
+def _convert(text: str, resolve: Resolver | None) -> tuple[str, list[WikiLink], str, int]:
+    """Markdown -> unsanitised HTML, links in order, toc HTML and heading count."""
+    found: _Found = {}
+    wiki = _WikiExtension(found, (resolve,))
+    # A fresh instance per call: Markdown objects keep per-document state and are not thread-safe.
+    md = markdown.Markdown(
+        extensions=[
+            TableExtension(use_align_attribute=True),  # `align`, not a style attribute
+            FencedCodeExtension(),
+            FootnoteExtension(),
+            TocExtension(marker="", baselevel=2, permalink=False, slugify=_heading_id),
+            SaneListExtension(),
+            wiki,
+        ],
+        output_format="html",
+    )
+    html = md.convert(_CONTROL_RE.sub("", text))
+    return html, wiki.finisher.links, md.toc, _count_headings(md.toc_tokens)
+
+
+def _count_headings(tokens: list[dict]) -> int:
+    return sum(1 + _count_headings(t["children"]) for t in tokens)
+
+
+# --- Sanitising ------------------------------------------------------------------------------
+_SCHEME_RE = re.compile(r"([a-z][a-z0-9+.-]*):")
+# What browsers ignore inside a URL scheme (the same set bleach strips before its own check).
+_URL_NOISE_RE = re.compile(r"[`\x00-\x20\x7f-\xa0\s\ufffd]+")
+
+
+def _scheme(url: str) -> str | None:
+    m = _SCHEME_RE.match(_URL_NOISE_RE.sub("", html_unescape(url)).lower())
+    return m.group(1) if m else None
+
+
+def _allow_attribute(tag: str, name: str, value: str) -> bool:
+    """Bleach's attribute filter: the allowlist, plus value rules for the risky few. Bleach still
+    applies ALLOWED_PROTOCOLS to href/src after this."""
+    if name not in ALLOWED_ATTRIBUTES.get(tag, ()):
+        return False
+    if name == "class":
+        classes = value.split()
+        if tag == "code":
+            return len(classes) == 1 and bool(_CODE_CLASS_RE.fullmatch(classes[0]))
+        return bool(classes) and all(c in ALLOWED_CLASSES.get(tag, ()) for c in classes)
+    if name == "id":
+        return bool(_USER_ID_RE.fullmatch(value))
+    if name == "href":
+        # Bleach's own check lets "javascript:1" through (its URL parser reads ":1" as a port).
+        return _scheme(value) in (None, *ALLOWED_PROTOCOLS)
+    if name == "src":
+        # Images only over the web (or relative): no mailto:, no data:.
+        return _scheme(value) in (None, "http", "https")
+    if name == "align":
+        return value in ("left", "right", "center")
+    if name == "start":
+        return value.isdigit() and len(value) <= 9
+    return True
+
+
+def _mark_user_links(attrs: dict, new: bool = False) -> dict:
+    """Linkify callback: links leaving the site say they are user-made and unendorsed."""
+    href = attrs.get((None, "href"), "")
+    if href.startswith("//") or _scheme(href) is not None:
+        attrs[(None, "rel")] = LINK_REL
+    return attrs
+
+
+_LINKIFY_URL_RE = build_url_re(protocols=["http", "https"])
+_thread = threading.local()
+
+
+def _cleaner() -> Cleaner:
+    # Bleach cleaners keep parser state: one per thread.
+    cleaner = getattr(_thread, "cleaner", None)
+    if cleaner is None:
+        cleaner = _thread.cleaner = Cleaner(
+            tags=ALLOWED_TAGS,
+            attributes=_allow_attribute,
+            protocols=ALLOWED_PROTOCOLS,
+            strip=True,
+            strip_comments=True,
+            filters=[
+                partial(
+                    LinkifyFilter,
+                    callbacks=[_mark_user_links],
+                    skip_tags={"pre", "code"},
+                    parse_email=False,
+                    url_re=_LINKIFY_URL_RE,
+                )
+            ],
+        )
+    return cleaner
+
+
+def sanitise_html(html: str) -> str:
+    """Clean an HTML fragment against the allowlist and linkify it (what `render_markdown` does
+    after Markdown; exposed for HTML built elsewhere)."""
+    return _cleaner().clean(html)
+
+
+# --- Public entry points ---------------------------------------------------------------------
+def extract_links(text: str) -> list[WikiLink]:
+    """All wiki links in Markdown source (not inside code spans/fenced code), de-duplicated."""
+    return _convert(text, None)[1]
+
+
+def render_markdown(text: str, resolve: Resolver | None = None) -> Rendered:
+    """Markdown -> sanitised HTML. `resolve` maps each wiki link to its URL and existence; the
+    caller looks targets up in ONE query beforehand (extract_links first). Without `resolve`, page
+    links go to /wiki/<title_slug>/ as existing, post links to /posts/<slug>/."""
+    html, links, toc, headings = _convert(text, resolve or default_resolve)
+    toc_html = sanitise_html(toc) if headings >= TOC_MIN_HEADINGS else ""
+    return Rendered(html=sanitise_html(html), links=tuple(links), toc_html=toc_html)
+
+
+def sanitise_text(text: str) -> str:
+    """Plain-text fields (titles, edit summaries) for places that are not auto-escaped: escape.
+    (Templates auto-escape; this exists for the few places that build HTML in Python.)"""
+    return escape(_CONTROL_RE.sub("", text))

@@ -1,0 +1,162 @@
+"""Wiki pages and their append-only history.
+
+A `Page` is a title and a slug pointing at its current `Revision`. Revisions are never changed or
+deleted once written: every edit, revert or move adds a row. The HTML of a revision is rendered
+and sanitised once, on save (see `wiki.services`); reads never re-render. `PageLink` and
+`Citation` are rebuilt on every save so "what links here", `/wiki/wanted/` and "cited in" are
+one query each. A topic's entry is a Page with `topic` set, using the topic's slug.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+from django.utils import timezone
+
+from wiki.targets import topic_url
+
+
+class PageQuerySet(models.QuerySet):
+    def live(self):
+        return self.filter(is_deleted=False)
+
+    def with_current(self):
+        """Select the current revision and its author, leaving out the (large) source text."""
+        return self.select_related("current_revision", "current_revision__author", "topic")
+
+    def alphabetical(self):
+        return self.order_by(models.functions.Lower("title"), "id")
+
+    def linking_to(self, page: "Page"):
+        """Live pages whose wiki links reach `page` by its title, slug or an old slug."""
+        links = PageLink.objects.filter(
+            models.Q(target_slug=page.slug)
+            | models.Q(target_key=page.key)
+            | models.Q(target_slug__in=PageRedirect.objects.filter(page=page).values("old_slug"))
+        )
+        return self.live().filter(pk__in=links.values("from_page")).exclude(pk=page.pk)
+
+
+class Page(models.Model):
+    title = models.CharField(max_length=255)
+    slug = models.CharField(max_length=255, unique=True)
+    # link_key(title): the folded form wiki links are matched against.
+    key = models.CharField(max_length=255, db_index=True)
+    topic = models.OneToOneField(
+        "posts.Topic",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="wiki_entry",
+        help_text="Set when this page is the entry of a topic.",
+    )
+    current_revision = models.ForeignKey(
+        "Revision", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    protected = models.BooleanField(default=False, help_text="Only moderators may edit.")
+    is_deleted = models.BooleanField(default=False)
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    objects = PageQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["title"]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        if self.topic_id:
+            return topic_url(self.slug)
+        return reverse("wiki:page", args=[self.slug])
+
+
+class Revision(models.Model):
+    """One saved version of a page. Append-only: `save` refuses updates, `delete` refuses."""
+
+    page = models.ForeignKey(Page, on_delete=models.CASCADE, related_name="revisions")
+    number = models.PositiveIntegerField()
+    text = models.TextField(help_text="Markdown source as the volunteer wrote it.")
+    html = models.TextField(help_text="Rendered and sanitised on save.")
+    toc_html = models.TextField(blank=True)
+    # PROTECT: a person with edits in the history is deactivated, not deleted, so the
+    # record of who wrote what stays whole. Null means the system (an importer).
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="wiki_revisions",
+    )
+    summary = models.CharField(max_length=300, blank=True)
+    minor = models.BooleanField(default=False)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    size = models.PositiveIntegerField(default=0, help_text="Length of the text in characters.")
+
+    class Meta:
+        ordering = ["page", "-number"]
+        constraints = [
+            models.UniqueConstraint(fields=["page", "number"], name="unique_revision_number")
+        ]
+
+    def __str__(self):
+        return f"{self.page_id} r{self.number}"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise ValueError("Revisions are append-only: add a new revision instead.")
+        self.size = len(self.text)
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("wiki:revision", args=[self.page.slug, self.number])
+
+    def delete(self, *args, **kwargs):
+        raise ValueError("Revisions are append-only and cannot be deleted.")
+
+
+class PageLink(models.Model):
+    """A `[[wiki link]]` in a page's current text, matched to pages by key and slug at read time."""
+
+    from_page = models.ForeignKey(Page, on_delete=models.CASCADE, related_name="outgoing_links")
+    kind = models.CharField(max_length=10, default="page")
+    target_title = models.CharField(max_length=255)
+    target_key = models.CharField(max_length=255, db_index=True)
+    target_slug = models.CharField(max_length=255, db_index=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["from_page", "target_slug"], name="unique_page_link_target"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.from_page_id} -> {self.target_slug}"
+
+
+class Citation(models.Model):
+    """A `[[post:slug]]` in a page's current text: the page cites that archive post."""
+
+    page = models.ForeignKey(Page, on_delete=models.CASCADE, related_name="citations")
+    post = models.ForeignKey("posts.Post", on_delete=models.CASCADE, related_name="citations")
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["page", "post"], name="unique_citation")]
+
+    def __str__(self):
+        return f"{self.page_id} cites {self.post_id}"
+
+
+class PageRedirect(models.Model):
+    """An old slug of a moved page, so old URLs and old wiki links keep working."""
+
+    old_slug = models.CharField(max_length=255, unique=True)
+    page = models.ForeignKey(Page, on_delete=models.CASCADE, related_name="redirects")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self):
+        return f"{self.old_slug} -> {self.page_id}"

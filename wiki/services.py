@@ -1,0 +1,401 @@
+"""Every write to the wiki goes through these functions: save, revert, move, protect, delete.
+
+Each runs in one transaction and locks the page row (`select_for_update`), so two volunteers
+saving at once are serialised and the second one sees an `EditConflict` instead of overwriting
+the first. Text is rendered and sanitised here, once, and the link tables are rebuilt with it.
+Reads for other apps: `entry_for_topic`, `citations_for_post`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from urllib.parse import urlencode
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.cache import cache
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.db.models.functions import Lower
+from django.urls import reverse
+from django.utils import timezone
+
+from posts.models import Post, Topic
+from wiki.markup import ResolvedLink, WikiLink, extract_links, link_key, render_markdown, title_slug
+from wiki.models import Citation, Page, PageLink, PageRedirect, Revision
+from wiki.targets import post_url, topic_url
+
+# Slugs the wiki's own URLs use under /wiki/; no page may take them.
+RESERVED_SLUGS = frozenset({"wanted"})
+
+
+class EditConflict(Exception):
+    """Someone saved the page after the editor loaded it; nothing was written."""
+
+    def __init__(self, current_revision: Revision | None):
+        super().__init__("The page changed since you started editing.")
+        self.current_revision = current_revision
+
+
+class EditRateLimited(Exception):
+    """The person saved too often in the current window; nothing was written."""
+
+    def __init__(self, limit: int, window: int):
+        minutes = max(1, window // 60)
+        super().__init__(
+            f"You have saved {limit} edits in the last {minutes} minutes, which is our limit. "
+            "Please wait a few minutes and save again; your text is kept below."
+        )
+
+
+class PageError(ValueError):
+    """A request the wiki cannot carry out, with a message for the person who asked."""
+
+
+# --- Reads used by the reading side ----------------------------------------------------------
+
+
+def entry_for_topic(topic: Topic) -> Page | None:
+    """The live wiki entry of `topic` with its current revision, in one query."""
+    return Page.objects.live().with_current().filter(topic=topic).first()
+
+
+def citations_for_post(post: Post) -> list[Page]:
+    """Live pages citing `post` with `[[post:slug]]`, A-Z, in one query."""
+    return list(
+        Page.objects.live().filter(citations__post=post).select_related("topic").alphabetical()
+    )
+
+
+# --- Link resolution -------------------------------------------------------------------------
+
+
+@dataclass
+class LinkResolver:
+    """Resolves the wiki links of one text with a fixed handful of queries, fetched up front."""
+
+    pages_by_slug: dict[str, Page] = field(default_factory=dict)
+    pages_by_key: dict[str, Page] = field(default_factory=dict)
+    redirects: dict[str, Page] = field(default_factory=dict)
+    topics_by_slug: dict[str, Topic] = field(default_factory=dict)
+    topics_by_key: dict[str, Topic] = field(default_factory=dict)
+    posts: dict[str, Post] = field(default_factory=dict)
+
+    @classmethod
+    def for_links(cls, links: list[WikiLink]) -> LinkResolver:
+        resolver = cls()
+        page_targets = [link.target for link in links if link.kind == "page"]
+        post_slugs = {link.target for link in links if link.kind == "post"}
+        if page_targets:
+            keys = {link_key(t) for t in page_targets}
+            slugs = {title_slug(t) for t in page_targets} - {""}
+            for page in Page.objects.filter(Q(key__in=keys) | Q(slug__in=slugs)):
+                resolver.pages_by_slug[page.slug] = page
+                resolver.pages_by_key.setdefault(page.key, page)
+            for redirect in PageRedirect.objects.filter(old_slug__in=slugs).select_related("page"):
+                resolver.redirects[redirect.old_slug] = redirect.page
+            topics = Topic.objects.annotate(lname=Lower("name")).filter(
+                Q(slug__in=slugs) | Q(lname__in={t.lower() for t in page_targets})
+            )
+            for topic in topics:
+                resolver.topics_by_slug[topic.slug] = topic
+                resolver.topics_by_key[link_key(topic.name)] = topic
+        if post_slugs:
+            resolver.posts = {p.slug: p for p in Post.objects.filter(slug__in=post_slugs)}
+        return resolver
+
+    def page_for(self, target: str) -> Page | None:
+        slug = title_slug(target)
+        return (
+            self.pages_by_slug.get(slug)
+            or self.pages_by_key.get(link_key(target))
+            or self.redirects.get(slug)
+        )
+
+    def __call__(self, link: WikiLink) -> ResolvedLink:
+        if link.kind == "post":
+            post = self.posts.get(link.target)
+            if post is None:
+                return ResolvedLink(url=post_url(link.target), exists=False)
+            return ResolvedLink(url=post_url(post.slug), exists=True, title=post.title)
+        page = self.page_for(link.target)
+        if page is not None and not page.is_deleted:
+            return ResolvedLink(url=page.get_absolute_url(), exists=True, title=page.title)
+        topic = self.topics_by_slug.get(title_slug(link.target)) or self.topics_by_key.get(
+            link_key(link.target)
+        )
+        if topic is not None:
+            return ResolvedLink(url=topic_url(topic.slug), exists=True, title=topic.name)
+        return ResolvedLink(url=missing_page_url(link.target), exists=False)
+
+
+def missing_page_url(title: str) -> str:
+    slug = title_slug(title)
+    if not slug:
+        return reverse("wiki:index")
+    return reverse("wiki:edit", args=[slug]) + "?" + urlencode({"title": title})
+
+
+# --- Edit rate limit -------------------------------------------------------------------------
+
+
+def edit_rate() -> tuple[int, int]:
+    """(saves, seconds) from WIKI_EDIT_RATE, e.g. "30/600"."""
+    count, _, seconds = str(settings.WIKI_EDIT_RATE).partition("/")
+    return int(count), int(seconds or 600)
+
+
+def _rate_key(user) -> str:
+    return f"wiki:edit-rate:{user.pk}"
+
+
+def check_edit_rate(user) -> None:
+    if user is None:
+        return
+    limit, window = edit_rate()
+    if cache.get(_rate_key(user), 0) >= limit:
+        raise EditRateLimited(limit, window)
+
+
+def _count_edit(user) -> None:
+    if user is None:
+        return
+    _, window = edit_rate()
+    key = _rate_key(user)
+    # A fixed window: the first save of a window creates the counter with the window's expiry.
+    if not cache.add(key, 1, timeout=window):
+        try:
+            cache.incr(key)
+        except ValueError:  # expired between add and incr
+            cache.set(key, 1, timeout=window)
+
+
+# --- Writes ----------------------------------------------------------------------------------
+
+
+def normalise_text(text: str) -> str:
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def validate_new_slug(title: str) -> str:
+    slug = title_slug(title)
+    if not slug:
+        raise PageError("A title needs at least one letter or digit.")
+    if slug in RESERVED_SLUGS:
+        raise PageError(f"“{title}” is reserved by the wiki; please choose another title.")
+    return slug
+
+
+def _append_revision(
+    page: Page, *, text: str, author, summary: str, minor: bool, parent: Revision | None
+) -> Revision:
+    """Render `text`, add it as the page's next revision and rebuild its link tables."""
+    links = extract_links(text)
+    resolver = LinkResolver.for_links(links)
+    rendered = render_markdown(text, resolve=resolver)
+    now = timezone.now()
+    revision = Revision.objects.create(
+        page=page,
+        number=(parent.number + 1) if parent else 1,
+        text=text,
+        html=rendered.html,
+        toc_html=rendered.toc_html or "",
+        author=author,
+        summary=summary.strip()[:300],
+        minor=minor,
+        parent=parent,
+        created_at=now,
+    )
+    page.current_revision = revision
+    page.updated_at = now
+    page.save(update_fields=["current_revision", "updated_at", "title", "slug", "key"])
+    _rebuild_link_tables(page, links, resolver)
+    return revision
+
+
+def _rebuild_link_tables(page: Page, links: list[WikiLink], resolver: LinkResolver) -> None:
+    PageLink.objects.filter(from_page=page).delete()
+    Citation.objects.filter(page=page).delete()
+    page_links: dict[str, PageLink] = {}
+    cited: set[int] = set()
+    for link in links:
+        if link.kind == "post":
+            post = resolver.posts.get(link.target)
+            if post is not None:
+                cited.add(post.pk)
+            continue
+        slug = title_slug(link.target)
+        if slug and slug not in page_links:
+            page_links[slug] = PageLink(
+                from_page=page,
+                kind="page",
+                target_title=link.target[:255],
+                target_key=link_key(link.target)[:255],
+                target_slug=slug[:255],
+            )
+    PageLink.objects.bulk_create(page_links.values())
+    Citation.objects.bulk_create(Citation(page=page, post_id=pk) for pk in cited)
+
+
+def _lock(page: Page) -> Page:
+    return (
+        Page.objects.select_related("current_revision")
+        .select_for_update(of=("self",))
+        .get(pk=page.pk)
+    )
+
+
+def _create_page(title: str) -> Page:
+    """A new page for `title`, or the entry of the topic whose slug the title takes."""
+    slug = validate_new_slug(title)
+    existing = Page.objects.select_for_update().filter(slug=slug).first()
+    if existing is not None:
+        raise EditConflict(existing.current_revision)
+    topic = Topic.objects.filter(slug=slug).first()
+    if topic is not None:
+        title = topic.name
+    # A new page takes over an old slug of a moved page: the redirect gives way.
+    PageRedirect.objects.filter(old_slug=slug).delete()
+    try:
+        with transaction.atomic():
+            return Page.objects.create(
+                title=title.strip(), slug=slug, key=link_key(title), topic=topic
+            )
+    except IntegrityError:
+        # Someone created the same page a moment ago.
+        raise EditConflict(Page.objects.get(slug=slug).current_revision) from None
+
+
+def save_revision(
+    *,
+    page_or_none: Page | None,
+    title: str,
+    text: str,
+    author,
+    summary: str = "",
+    minor: bool = False,
+    base_revision: int | None = None,
+) -> Revision:
+    """Save `text` as the next revision of the page (creating it when `page_or_none` is None).
+
+    `base_revision` is the number of the revision the editor started from (None or 0 for a new
+    page). When it is not the current one, nothing is written and `EditConflict` is raised.
+    """
+    check_edit_rate(author)
+    text = normalise_text(text)
+    with transaction.atomic():
+        if page_or_none is None:
+            page = _create_page(title)
+            current = None
+        else:
+            page = _lock(page_or_none)
+            current = page.current_revision
+            if (current.number if current else 0) != (base_revision or 0):
+                raise EditConflict(current)
+            if current is not None and current.text == text:
+                return current  # nothing changed: no empty revision in the history
+        revision = _append_revision(
+            page, text=text, author=author, summary=summary, minor=minor, parent=current
+        )
+    _count_edit(author)
+    return revision
+
+
+def revert_to(*, revision: Revision, author) -> Revision:
+    """Make the text of an old `revision` current again, as a new revision."""
+    with transaction.atomic():
+        page = _lock(revision.page)
+        current = page.current_revision
+        if current is not None and current.pk == revision.pk:
+            return current
+        return _append_revision(
+            page,
+            text=revision.text,
+            author=author,
+            summary=f"Reverted to revision {revision.number}",
+            minor=False,
+            parent=current,
+        )
+
+
+def move_page(*, page: Page, new_title: str, author) -> Page:
+    """Rename `page`; its old slug redirects to the new one, so old links keep working."""
+    if page.topic_id:
+        raise PageError("A topic's entry takes its name from the topic and cannot be moved.")
+    new_title = new_title.strip()
+    new_slug = validate_new_slug(new_title)
+    with transaction.atomic():
+        page = _lock(page)
+        old_title, old_slug = page.title, page.slug
+        if new_slug != old_slug:
+            if Page.objects.filter(slug=new_slug).exists():
+                raise PageError(f"A page at /wiki/{new_slug}/ already exists.")
+            if Topic.objects.filter(slug=new_slug).exists():
+                raise PageError(f"“{new_title}” is the name of a topic; choose another title.")
+            PageRedirect.objects.filter(old_slug=new_slug).delete()
+            PageRedirect.objects.create(old_slug=old_slug, page=page)
+        page.title, page.slug, page.key = new_title, new_slug, link_key(new_title)
+        current = page.current_revision
+        _append_revision(
+            page,
+            text=current.text if current else "",
+            author=author,
+            summary=f"Moved “{old_title}” to “{new_title}”",
+            minor=False,
+            parent=current,
+        )
+    return page
+
+
+def system_user(username: str = "importer"):
+    """The account that authors imported text: it cannot log in."""
+    user, created = get_user_model().objects.get_or_create(
+        username=username, defaults={"is_active": False}
+    )
+    if created:
+        user.set_unusable_password()
+        user.save(update_fields=["password"])
+    return user
+
+
+def seed_topic_entries(*, author) -> int:
+    """Give each topic with a description and no entry a first revision made from it.
+
+    Topics that already have an entry are left alone, so re-importing never overwrites a
+    volunteer's text. Returns the number of entries created.
+    """
+    created = 0
+    topics = Topic.objects.filter(wiki_entry__isnull=True).exclude(description="")
+    for topic in topics:
+        if Page.objects.filter(slug=topic.slug).exists():
+            continue
+        with transaction.atomic():
+            page = Page.objects.create(
+                title=topic.name, slug=topic.slug, key=link_key(topic.name), topic=topic
+            )
+            _append_revision(
+                page,
+                text=topic.description,
+                author=author,
+                summary="Imported from the topic description",
+                minor=False,
+                parent=None,
+            )
+        created += 1
+    return created
+
+
+def set_protected(*, page: Page, protected: bool) -> None:
+    Page.objects.filter(pk=page.pk).update(protected=protected)
+    page.protected = protected
+
+
+def delete_page(*, page: Page) -> None:
+    """Hide a page (its history is kept, so it can be restored)."""
+    Page.objects.filter(pk=page.pk).update(is_deleted=True)
+    page.is_deleted = True
+
+
+def restore_page(*, page: Page) -> None:
+    Page.objects.filter(pk=page.pk).update(is_deleted=False)
+    page.is_deleted = False

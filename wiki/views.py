@@ -1,0 +1,272 @@
+"""Pages of the wiki: read a page, edit or create it (with preview and conflict screen),
+its history, an old revision and a diff. Thin: fetch, validate, call a service, render."""
+
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db.models import F
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+
+from posts.models import Topic
+from wiki.diff import word_diff
+from wiki.forms import EditForm
+from wiki.markup import extract_links, render_markdown
+from wiki.models import Page, PageRedirect, Revision
+from wiki.permissions import can_edit, is_moderator
+from wiki.services import (
+    EditConflict,
+    EditRateLimited,
+    LinkResolver,
+    PageError,
+    save_revision,
+)
+from wiki.targets import topic_url
+
+HISTORY_PER_PAGE = 50
+
+
+def _moved(slug: str, view_name: str, **kwargs):
+    """A redirect to the page that used to live at `slug`, or None."""
+    moved = PageRedirect.objects.filter(old_slug=slug).select_related("page").first()
+    if moved is None:
+        return None
+    return redirect(reverse(view_name, args=[moved.page.slug, *kwargs.values()]))
+
+
+def _deleted(request, page):
+    return render(
+        request,
+        "wiki/page_deleted.html",
+        {"page": page, "is_moderator": is_moderator(request.user)},
+        status=404,
+    )
+
+
+def _page_for_tools(request, slug: str, view_name: str, **kwargs):
+    """(page, None) for history-like views, or (None, response): a moved page's redirect, or
+    the notice of a deleted page (whose history only moderators see); 404 otherwise."""
+    page = Page.objects.with_current().filter(slug=slug).first()
+    if page is not None:
+        if page.is_deleted and not is_moderator(request.user):
+            return None, _deleted(request, page)
+        return page, None
+    response = _moved(slug, view_name, **kwargs)
+    if response is None:
+        raise Http404("No such page")
+    return None, response
+
+
+def page_detail(request, slug):
+    page = Page.objects.with_current().filter(slug=slug).first()
+    if page is None:
+        moved = _moved(slug, "wiki:page")
+        if moved is not None:
+            return moved
+        if Topic.objects.filter(slug=slug).exists():
+            return redirect(topic_url(slug))
+        return render(request, "wiki/page_missing.html", {"slug": slug}, status=404)
+    if page.topic_id and not page.is_deleted:
+        return redirect(topic_url(slug))
+    if page.is_deleted:
+        return _deleted(request, page)
+    return render(
+        request,
+        "wiki/page_detail.html",
+        {
+            "page": page,
+            "revision": page.current_revision,
+            "backlinks": Page.objects.linking_to(page).select_related("topic").alphabetical(),
+            "can_edit": can_edit(request.user, page),
+            "is_moderator": is_moderator(request.user),
+        },
+    )
+
+
+def _preview(text: str):
+    return render_markdown(text, resolve=LinkResolver.for_links(extract_links(text)))
+
+
+@login_required
+def page_edit(request, slug):
+    page = Page.objects.with_current().filter(slug=slug).first()
+    topic = None
+    if page is None:
+        moved = _moved(slug, "wiki:edit")
+        if moved is not None:
+            return moved
+        topic = Topic.objects.filter(slug=slug).first()
+    elif request.method == "GET" and "title" in request.GET and not page.is_deleted:
+        # A "missing" link saved before this page existed: show the page, not its editor.
+        return redirect(page.get_absolute_url())
+    if page is not None and page.is_deleted:
+        return _deleted(request, page)
+    if not can_edit(request.user, page):
+        return render(request, "wiki/page_protected.html", {"page": page}, status=403)
+
+    creating = page is None
+    current = page.current_revision if page else None
+    context = {"page": page, "topic": topic, "creating": creating, "slug": slug}
+    if request.method != "POST":
+        title = request.GET.get("title") or (topic.name if topic else slug.replace("-", " "))
+        form = EditForm(
+            creating=creating,
+            initial={
+                "title": title[:255],
+                "text": current.text if current else "",
+                "base_revision": current.number if current else 0,
+            },
+        )
+        return render(request, "wiki/page_edit.html", {**context, "form": form})
+
+    form = EditForm(request.POST, creating=creating)
+    if not form.is_valid():
+        return render(request, "wiki/page_edit.html", {**context, "form": form}, status=400)
+    data = form.cleaned_data
+    if request.POST.get("action") == "preview":
+        preview = _preview(data["text"])
+        return render(request, "wiki/page_edit.html", {**context, "form": form, "preview": preview})
+    try:
+        revision = save_revision(
+            page_or_none=page,
+            # The entry of a topic always takes the topic's name (and so its slug).
+            title=topic.name if topic else data.get("title") or (page.title if page else ""),
+            text=data["text"],
+            author=request.user,
+            summary=data["summary"],
+            minor=data["minor"],
+            base_revision=data["base_revision"],
+        )
+    except EditConflict as conflict:
+        return _conflict(request, form, page, slug, conflict.current_revision)
+    except EditRateLimited as error:
+        form.add_error(None, str(error))
+        return render(request, "wiki/page_edit.html", {**context, "form": form}, status=429)
+    except PageError as error:
+        form.add_error("title" if creating else None, str(error))
+        return render(request, "wiki/page_edit.html", {**context, "form": form}, status=400)
+    return redirect(revision.page.get_absolute_url())
+
+
+def _conflict(request, form, page, slug, current: Revision | None):
+    """Nothing was saved: show the editor's own text, the other change, and a diff to merge."""
+    if current is None:  # the page vanished or has no text; start afresh from the editor's text
+        raise Http404("The page you were editing no longer exists.")
+    current = Revision.objects.select_related("author", "page").get(pk=current.pk)
+    theirs = form.cleaned_data["text"]
+    base_number = form.cleaned_data["base_revision"]
+    base = (
+        Revision.objects.filter(page=current.page, number=base_number).first()
+        if base_number
+        else None
+    )
+    data = request.POST.copy()
+    data["base_revision"] = str(current.number)
+    merge_form = EditForm(data, creating=False)
+    return render(
+        request,
+        "wiki/page_conflict.html",
+        {
+            "page": current.page,
+            "form": merge_form,
+            "current": current,
+            "base": base,
+            "their_change": word_diff(base.text if base else "", current.text),
+            "yours_vs_current": word_diff(current.text, theirs),
+        },
+        status=409,
+    )
+
+
+def page_history(request, slug):
+    page, moved = _page_for_tools(request, slug, "wiki:history")
+    if moved:
+        return moved
+    revisions = (
+        page.revisions.select_related("author")
+        .defer("text", "html", "toc_html")
+        .annotate(parent_size=F("parent__size"))
+        .order_by("-number")
+    )
+    paginated = Paginator(revisions, HISTORY_PER_PAGE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "wiki/page_history.html",
+        {"page": page, "revisions": paginated, "is_moderator": is_moderator(request.user)},
+    )
+
+
+def page_links(request, slug):
+    """What links here: needed for topic entries, whose page is the topic's page."""
+    page, moved = _page_for_tools(request, slug, "wiki:links")
+    if moved:
+        return moved
+    return render(
+        request,
+        "wiki/page_links.html",
+        {
+            "page": page,
+            "backlinks": Page.objects.linking_to(page).select_related("topic").alphabetical(),
+        },
+    )
+
+
+def revision_detail(request, slug, number):
+    page, moved = _page_for_tools(request, slug, "wiki:revision", number=number)
+    if moved:
+        return moved
+    revision = get_object_or_404(
+        Revision.objects.select_related("author").annotate(parent_size=F("parent__size")),
+        page=page,
+        number=number,
+    )
+    return render(
+        request,
+        "wiki/revision_detail.html",
+        {
+            "page": page,
+            "revision": revision,
+            "is_current": revision.pk == page.current_revision_id,
+            "is_moderator": is_moderator(request.user),
+        },
+    )
+
+
+def _int_param(request, name):
+    value = request.GET.get(name, "")
+    return int(value) if value.isdigit() else None
+
+
+def page_diff(request, slug):
+    page, moved = _page_for_tools(request, slug, "wiki:diff")
+    if moved:
+        return moved
+    current_number = page.current_revision.number if page.current_revision else 0
+    to_number = _int_param(request, "to") or current_number
+    from_number = _int_param(request, "from")
+    if from_number is None:
+        from_number = max(to_number - 1, 0)
+    if from_number > to_number:
+        from_number, to_number = to_number, from_number
+    found = {
+        r.number: r
+        for r in page.revisions.select_related("author").filter(number__in=[from_number, to_number])
+    }
+    old, new = found.get(from_number), found.get(to_number)
+    if new is None or (from_number and old is None):
+        return render(
+            request,
+            "wiki/page_diff.html",
+            {"page": page, "error": "Choose two revisions that exist in this page's history."},
+            status=400,
+        )
+    return render(
+        request,
+        "wiki/page_diff.html",
+        {
+            "page": page,
+            "old": old,
+            "new": new,
+            "diff": word_diff(old.text if old else "", new.text),
+        },
+    )

@@ -1,0 +1,84 @@
+"""Lists across the wiki: all pages, wanted pages, recent changes, a volunteer's contributions."""
+
+from django.contrib.auth import get_user_model
+from django.core.paginator import Paginator
+from django.db.models import Count, F, Min
+from django.shortcuts import get_object_or_404, render
+
+from posts.models import Topic
+from wiki.models import Page, PageLink, PageRedirect, Revision
+
+PAGES_PER_PAGE = 200
+CHANGES_PER_PAGE = 50
+WANTED_LIMIT = 200
+
+
+def page_index(request):
+    pages = (
+        Page.objects.live()
+        .select_related("topic")
+        .alphabetical()
+        .only("title", "slug", "topic_id", "topic__slug")
+    )
+    return render(
+        request,
+        "wiki/page_index.html",
+        {"pages": Paginator(pages, PAGES_PER_PAGE).get_page(request.GET.get("page"))},
+    )
+
+
+def wanted_pages(request):
+    wanted = (
+        PageLink.objects.filter(from_page__is_deleted=False)
+        .exclude(target_slug__in=Page.objects.live().values("slug"))
+        .exclude(target_key__in=Page.objects.live().values("key"))
+        .exclude(target_slug__in=PageRedirect.objects.values("old_slug"))
+        .exclude(target_slug__in=Topic.objects.values("slug"))
+        .values("target_slug")
+        .annotate(links=Count("from_page", distinct=True), title=Min("target_title"))
+        .order_by("-links", "target_slug")[:WANTED_LIMIT]
+    )
+    return render(request, "wiki/page_wanted.html", {"wanted": wanted})
+
+
+def _changes():
+    """Revisions with their page and author, newest first, without the large text columns."""
+    return (
+        Revision.objects.filter(page__is_deleted=False)
+        .select_related("page", "author", "page__topic")
+        .defer("text", "html", "toc_html")
+        .annotate(parent_size=F("parent__size"))
+        .order_by("-created_at", "-id")
+    )
+
+
+def recent_changes(request):
+    changes = _changes()
+    user_filter = request.GET.get("user", "").strip()
+    hide_minor = request.GET.get("hide_minor") == "1"
+    if user_filter:
+        changes = changes.filter(author__username=user_filter)
+    if hide_minor:
+        changes = changes.filter(minor=False)
+    return render(
+        request,
+        "wiki/change_list.html",
+        {
+            "changes": Paginator(changes, CHANGES_PER_PAGE).get_page(request.GET.get("page")),
+            "user_filter": user_filter,
+            "hide_minor": hide_minor,
+        },
+    )
+
+
+def user_contributions(request, username):
+    person = get_object_or_404(get_user_model(), username=username)
+    changes = _changes().filter(author=person)
+    return render(
+        request,
+        "wiki/user_contributions.html",
+        {
+            "person": person,
+            "changes": Paginator(changes, CHANGES_PER_PAGE).get_page(request.GET.get("page")),
+        },
+    )

@@ -1,0 +1,85 @@
+"""Moderation: revert, protect, delete and restore (the `moderators` group), and move (any
+volunteer who may edit the page). Every change is a POST."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from wiki.forms import MoveForm
+from wiki.models import Page, Revision
+from wiki.permissions import can_edit, is_moderator
+from wiki.services import PageError, delete_page, move_page, restore_page, revert_to, set_protected
+
+
+def _forbidden(request, page):
+    return render(
+        request, "wiki/page_protected.html", {"page": page, "moderators_only": True}, status=403
+    )
+
+
+@require_POST
+@login_required
+def page_revert(request, slug, number):
+    page = get_object_or_404(Page, slug=slug)
+    if not is_moderator(request.user):
+        return _forbidden(request, page)
+    revision = get_object_or_404(Revision.objects.select_related("page"), page=page, number=number)
+    new = revert_to(revision=revision, author=request.user)
+    messages.success(request, f"Reverted to revision {number} (now revision {new.number}).")
+    return redirect(reverse("wiki:history", args=[page.slug]))
+
+
+@require_POST
+@login_required
+def page_protect(request, slug):
+    page = get_object_or_404(Page, slug=slug)
+    if not is_moderator(request.user):
+        return _forbidden(request, page)
+    protect = request.POST.get("protected") == "1"
+    set_protected(page=page, protected=protect)
+    messages.success(
+        request, "Page protected: only moderators can edit it." if protect else "Page unprotected."
+    )
+    return redirect(reverse("wiki:history", args=[page.slug]))
+
+
+@require_POST
+@login_required
+def page_delete(request, slug):
+    page = get_object_or_404(Page, slug=slug)
+    if not is_moderator(request.user):
+        return _forbidden(request, page)
+    delete_page(page=page)
+    messages.success(request, f"“{page.title}” was deleted; its history is kept.")
+    return redirect(reverse("wiki:page", args=[page.slug]))
+
+
+@require_POST
+@login_required
+def page_restore(request, slug):
+    page = get_object_or_404(Page, slug=slug)
+    if not is_moderator(request.user):
+        return _forbidden(request, page)
+    restore_page(page=page)
+    messages.success(request, f"“{page.title}” was restored.")
+    return redirect(page.get_absolute_url())
+
+
+@login_required
+def page_move(request, slug):
+    page = get_object_or_404(Page.objects.select_related("current_revision"), slug=slug)
+    if not can_edit(request.user, page):
+        return _forbidden(request, page)
+    form = MoveForm(request.POST or None, initial={"new_title": page.title})
+    if request.method == "POST" and form.is_valid():
+        try:
+            move_page(page=page, new_title=form.cleaned_data["new_title"], author=request.user)
+        except PageError as error:
+            form.add_error("new_title", str(error))
+        else:
+            messages.success(request, "Page moved; the old address redirects here.")
+            return redirect(page.get_absolute_url())
+    status = 400 if form.errors else 200
+    return render(request, "wiki/page_move.html", {"page": page, "form": form}, status=status)
