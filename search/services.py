@@ -1,8 +1,8 @@
 """Site search: one ranked, paginated list over every kind of searchable thing.
 
 `search(params)` is the whole service; the view only parses the request and renders. Each kind
-(posts now; wiki pages are meant to be one more `Kind` in `KINDS`) says how its rows match a
-query, how they rank, how a page of hits is shown, and how titles are matched exactly or loosely.
+(posts, wiki pages: `search.kinds`) says how its rows match a query, how they rank, how a page
+of hits is shown, and how titles are matched exactly or loosely.
 
 How a search runs, in a fixed number of SQL queries whatever the archive's size:
 1. an exact (folded) title match jumps straight to that page, one query per kind;
@@ -17,33 +17,24 @@ How a search runs, in a fixed number of SQL queries whatever the archive's size:
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date
 
-from django.contrib.postgres.search import (
-    SearchHeadline,
-    SearchQuery,
-    SearchRank,
-    TrigramWordSimilarity,
-)
+from django.contrib.postgres.search import SearchQuery
 from django.core.paginator import Page, Paginator
 from django.db import connections
-from django.db.models import F, QuerySet, Value
-from django.utils.html import escape
-from django.utils.safestring import SafeString, mark_safe
 
-from posts.importer.parse import fold
-from posts.models import SEARCH_CONFIG, Post, Topic, title_search_vector
+from posts.models import SEARCH_CONFIG, Topic
+from search.kinds import KINDS, Hit, Kind
 
 # Longer queries are cut to this many characters (and the page says so): nobody types more,
 # and it bounds the work a single request can ask of the database.
 QUERY_MAX_CHARS = 200
 RESULTS_PER_PAGE = 20
 # Ranking reads every candidate's stored vector, so ranking all 95,000 posts that mention a
-# common word would take seconds. Each kind ranks at most its title hits (found through the
-# title-only index) plus this many of the rows the full index matches; past that, results are
-# "more than" the count shown. Measured at 20,000 posts: see the closing note of issue 4.
+# common word would take seconds. Each kind ranks at most this many title hits (through the
+# title-only index) and this many of all its hits; past that, results are "more than" the count
+# shown. Measured at 20,000 posts: see the closing note of issue 4.
 CANDIDATES = 500
 # With fewer full-text hits than this, titles like the query are suggested (pg_trgm).
 FEW_HITS = 3
@@ -51,10 +42,6 @@ SUGGESTIONS = 5
 # Typo matching needs a word this long: short words are trigram-alike to half the titles.
 SUGGEST_MIN_WORD = 4
 
-# ts_headline marks matches with these; they are private-use characters, which `escape` leaves
-# alone, so the snippet is escaped whole and only then are the markers turned into <mark>.
-START_SEL, STOP_SEL = "\ue000", "\ue001"
-_MARKED = re.compile(f"{START_SEL}([^{START_SEL}{STOP_SEL}]*){STOP_SEL}")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 _WORD = re.compile(r"\w+")
 # A term as websearch_to_tsquery reads it: an optional "-", then a "quoted phrase" or a word.
@@ -112,19 +99,6 @@ class SearchParams:
 
 
 @dataclass
-class Hit:
-    """One search result, ready to show: `title_html` and `snippet_html` are escaped and marked."""
-
-    kind: str
-    kind_label: str
-    url: str
-    title: str
-    title_html: SafeString
-    snippet_html: SafeString
-    published: date | None = None
-
-
-@dataclass
 class Suggestion:
     """A title like the query, for a typo."""
 
@@ -145,123 +119,6 @@ class Results:
     more: bool = False  # at least one kind had more matches than it ranks
     suggestions: list[Suggestion] = field(default_factory=list)
     trigram: bool = False  # typo tolerance was available for this search
-
-
-def marked_html(text: str) -> SafeString:
-    """`text` from ts_headline, escaped, with its match markers turned into <mark> elements."""
-    html = _MARKED.sub(r"<mark>\1</mark>", escape(text))
-    # A marker the text itself held (or an unpaired one) is dropped rather than shown.
-    return mark_safe(html.replace(START_SEL, "").replace(STOP_SEL, ""))  # noqa: S308 (escaped)
-
-
-def _headline(expression: str, query: SearchQuery, **options) -> SearchHeadline:
-    return SearchHeadline(
-        expression, query, config=SEARCH_CONFIG, start_sel=START_SEL, stop_sel=STOP_SEL, **options
-    )
-
-
-# --- Kinds ------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Kind:
-    """How one kind of thing is searched. Every function runs exactly one query."""
-
-    name: str  # the `?kind=` value
-    label: str  # shown beside each hit: "Post"
-    plural: str  # the kind filter's choice: "Posts"
-    # (query, topic) -> a values_list queryset of (kind, pk, rank), unordered
-    ranked: Callable[[SearchQuery, Topic | None], QuerySet]
-    # (pks, query) -> Hits by pk
-    hits: Callable[[list[int], SearchQuery], dict[int, Hit]]
-    # folded query -> URL of the thing with exactly that title, or None
-    exact_title: Callable[[str], str | None]
-    # text -> a values_list queryset of (kind, title, slug, similarity), unordered
-    similar_titles: Callable[[str], QuerySet]
-    # kind name, slug -> URL (for suggestions)
-    url: Callable[[str], str]
-
-
-def _post_ranked(query: SearchQuery, topic: Topic | None) -> QuerySet:
-    matching = Post.objects.filter(search_vector=query).order_by()
-    if topic is not None:
-        matching = matching.filter(tagged_items__tag=topic)
-    # Every title hit is a candidate, however common the word (the search_vector test keeps
-    # exclusions honest: "-word" must hold for the body too).
-    title_hits = matching.alias(title_vector=title_search_vector()).filter(title_vector=query)
-    candidates = title_hits.values("pk")[:CANDIDATES].union(matching.values("pk")[:CANDIDATES])
-    return (
-        Post.objects.filter(pk__in=candidates)
-        .order_by()
-        # Normalisation 1 divides by the log of the length, so long posts do not win by bulk.
-        .annotate(kind=Value("posts"), rank=SearchRank(F("search_vector"), query, normalization=1))
-        .values_list("kind", "pk", "rank")
-    )
-
-
-def _post_hits(pks: list[int], query: SearchQuery) -> dict[int, Hit]:
-    rows = (
-        Post.objects.filter(pk__in=pks)
-        .order_by()
-        .annotate(
-            title_marked=_headline("title", query, highlight_all=True),
-            snippet=_headline(
-                "body",
-                query,
-                max_words=35,
-                min_words=15,
-                max_fragments=2,
-                fragment_delimiter=" … ",
-            ),
-        )
-        .values_list("pk", "slug", "title", "published", "title_marked", "snippet")
-    )
-    return {
-        pk: Hit(
-            kind=POSTS.name,
-            kind_label=POSTS.label,
-            url=_post_url(slug),
-            title=title,
-            title_html=marked_html(title_marked),
-            snippet_html=marked_html(snippet),
-            published=published,
-        )
-        for pk, slug, title, published, title_marked, snippet in rows
-    }
-
-
-def _post_exact_title(folded: str) -> str | None:
-    # `Post.key` is the folded title, unique and indexed.
-    slug = Post.objects.filter(key=folded).values_list("slug", flat=True).first()
-    return _post_url(slug) if slug else None
-
-
-def _post_similar_titles(text: str) -> QuerySet:
-    return (
-        Post.objects.filter(title__trigram_word_similar=text)
-        .order_by()
-        .annotate(kind=Value("posts"), similarity=TrigramWordSimilarity(text, "title"))
-        .values_list("kind", "title", "slug", "similarity")
-    )
-
-
-def _post_url(slug: str) -> str:
-    return Post(slug=slug).get_absolute_url()
-
-
-POSTS = Kind(
-    name="posts",
-    label="Post",
-    plural="Posts",
-    ranked=_post_ranked,
-    hits=_post_hits,
-    exact_title=_post_exact_title,
-    similar_titles=_post_similar_titles,
-    url=_post_url,
-)
-
-# The kinds search covers, in the order the kind filter lists them.
-KINDS: dict[str, Kind] = {kind.name: kind for kind in (POSTS,)}
 
 
 # --- Typo tolerance ----------------------------------------------------------------------------
@@ -315,15 +172,14 @@ def search(params: SearchParams) -> Results:
     # A bare query that is exactly a title goes to that page; a filtered or paged search is
     # someone reading results, so it stays on them.
     if not (params.topic or params.page):
-        folded = fold(params.q)
         for kind in kinds:
-            url = kind.exact_title(folded)
+            url = kind.exact_title(params.q)
             if url:
                 results.redirect = url
                 return results
 
     query = SearchQuery(params.q, search_type="websearch", config=SEARCH_CONFIG)
-    parts = [kind.ranked(query, results.topic) for kind in kinds]
+    parts = [kind.ranked(query, results.topic, CANDIDATES) for kind in kinds]
     union = parts[0].union(*parts[1:], all=True) if len(parts) > 1 else parts[0]
     ranked = list(union.order_by("-rank", "kind", "pk"))
     results.total = len(ranked)

@@ -2,7 +2,8 @@
 
 from django.http import QueryDict
 
-from search.services import QUERY_MAX_CHARS, START_SEL, STOP_SEL, SearchParams, marked_html
+from search.kinds import START_SEL, STOP_SEL, marked_html
+from search.services import QUERY_MAX_CHARS, SearchParams
 
 
 def params(query: str) -> SearchParams:
