@@ -8,7 +8,18 @@ from tests.browser.conftest import VIEWPORTS
 
 pytestmark = pytest.mark.browser
 
-PAGES = ["home", "topics-a-z", "topics-by-size", "topic", "topic-page-2", "post", "not-found"]
+PAGES = [
+    "home",
+    "topics-a-z",
+    "topics-by-size",
+    "topic",
+    "topic-page-2",
+    "post",
+    "not-found",
+    "search",
+    "search-empty",
+    "search-nothing",
+]
 
 
 def address(name, archive):
@@ -20,6 +31,9 @@ def address(name, archive):
         "topic-page-2": archive["topics"]["localism"].get_absolute_url() + "?page=2",
         "post": archive["posts"]["powers"].get_absolute_url(),
         "not-found": "/no-such-page/",
+        "search": "/search/?q=localism+council&kind=posts",
+        "search-empty": "/search/",
+        "search-nothing": "/search/?q=zzzz+qqqq",
     }[name]
 
 
