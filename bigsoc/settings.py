@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "axes",
     "posts",
     "wiki",
+    "search",
 ]
 
 MIDDLEWARE = [

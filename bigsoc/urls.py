@@ -15,6 +15,7 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("robots.txt", views.robots_txt, name="robots_txt"),
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
+    path("search/", include("search.urls")),
     path("accounts/", include("wiki.account_urls")),
     path("", include("wiki.urls")),
     path("", include("posts.urls")),

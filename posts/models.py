@@ -7,6 +7,8 @@ aliases and where it came from. Rendering happens on import: `Post.body_html` is
 import datetime
 
 from django.contrib.postgres.fields import ArrayField
+from django.contrib.postgres.indexes import GinIndex
+from django.contrib.postgres.search import SearchVector, SearchVectorField
 from django.db import models
 from django.db.models import Count, OuterRef, Prefetch, Subquery
 from django.db.models.functions import Left, Lower, TruncMonth
@@ -155,8 +157,25 @@ class PostQuerySet(models.QuerySet):
         return self.order_by(models.F("published").desc(nulls_last=True), "-id")
 
 
+# The text-search configuration of every stored vector and every query: English stemming
+# ("volunteers" and "volunteering" meet at "volunteer"). A constant, so the generated column's
+# expression is immutable, as PostgreSQL requires.
+SEARCH_CONFIG = "english"
+
+
+def title_search_vector() -> SearchVector:
+    """The title alone as a search vector: the expression of a GIN index, so search can find
+    every title hit cheaply even when a common word matches most bodies."""
+    return SearchVector("title", config=SEARCH_CONFIG)
+
+
 class Post(models.Model):
-    """An archive post. `key` is the title folded for matching, so typographic twins merge."""
+    """An archive post. `key` is the title folded for matching, so typographic twins merge.
+
+    `search_vector` is computed by PostgreSQL from the title (weight A) and the body (weight B)
+    whenever a row is written, however it is written (ORM, bulk_update or the importer's COPY),
+    so search never computes it per query and it cannot go stale.
+    """
 
     title = models.CharField(max_length=500)
     slug = models.SlugField(max_length=100, unique=True)
@@ -174,6 +193,12 @@ class Post(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    search_vector = models.GeneratedField(
+        expression=SearchVector("title", weight="A", config=SEARCH_CONFIG)
+        + SearchVector("body", weight="B", config=SEARCH_CONFIG),
+        output_field=SearchVectorField(),
+        db_persist=True,
+    )
 
     tags = TaggableManager(through=TaggedPost, blank=True, related_name="posts")
 
@@ -181,6 +206,10 @@ class Post(models.Model):
 
     class Meta:
         ordering = ["title"]
+        indexes = [
+            GinIndex(fields=["search_vector"], name="post_search_vector"),
+            GinIndex(title_search_vector(), name="post_title_search"),
+        ]
 
     def __str__(self):
         return self.title

@@ -8,11 +8,28 @@ one query each. A topic's entry is a Page with `topic` set, using the topic's sl
 """
 
 from django.conf import settings
+from django.contrib.postgres.indexes import GinIndex
+from django.contrib.postgres.search import SearchVector, SearchVectorField
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 
+from posts.models import SEARCH_CONFIG
 from wiki.targets import topic_url
+
+
+def page_search_vector(html: str) -> SearchVector:
+    """What `Page.search_vector` is set to when `html` becomes the page's current text: the
+    title (weight A) and the rendered text (weight B). PostgreSQL's parser skips HTML tags, so
+    the sanitised HTML indexes as plain words, without the Markdown source's punctuation."""
+    return SearchVector("title", weight="A", config=SEARCH_CONFIG) + SearchVector(
+        models.Value(html), weight="B", config=SEARCH_CONFIG
+    )
+
+
+def page_title_search_vector() -> SearchVector:
+    """The title alone: the expression of a GIN index, as for posts."""
+    return SearchVector("title", config=SEARCH_CONFIG)
 
 
 class PageQuerySet(models.QuerySet):
@@ -56,11 +73,18 @@ class Page(models.Model):
     is_deleted = models.BooleanField(default=False)
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(default=timezone.now)
+    # Set by wiki.services with every new revision (the text lives in Revision, so a generated
+    # column cannot see it); read by search.
+    search_vector = SearchVectorField(null=True, editable=False)
 
     objects = PageQuerySet.as_manager()
 
     class Meta:
         ordering = ["title"]
+        indexes = [
+            GinIndex(fields=["search_vector"], name="page_search_vector"),
+            GinIndex(page_title_search_vector(), name="page_title_search"),
+        ]
 
     def __str__(self):
         return self.title

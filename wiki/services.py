@@ -22,7 +22,7 @@ from django.utils import timezone
 
 from posts.models import Post, Topic
 from wiki.markup import ResolvedLink, WikiLink, extract_links, link_key, render_markdown, title_slug
-from wiki.models import Citation, Page, PageLink, PageRedirect, Revision
+from wiki.models import Citation, Page, PageLink, PageRedirect, Revision, page_search_vector
 from wiki.targets import post_url, topic_url
 
 # Slugs the wiki's own URLs use under /wiki/; no page may take them.
@@ -209,6 +209,8 @@ def _append_revision(
     page.current_revision = revision
     page.updated_at = now
     page.save(update_fields=["current_revision", "updated_at", "title", "slug", "key"])
+    # After the save, so a move's new title is what gets indexed.
+    Page.objects.filter(pk=page.pk).update(search_vector=page_search_vector(rendered.html))
     _rebuild_link_tables(page, links, resolver)
     return revision
 

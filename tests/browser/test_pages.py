@@ -17,6 +17,9 @@ PAGES = [
     "topic-page-2",
     "post",
     "not-found",
+    "search",
+    "search-empty",
+    "search-nothing",
 ]
 
 
@@ -30,6 +33,9 @@ def address(name, archive):
         "topic-page-2": archive["topics"]["localism"].get_absolute_url() + "?page=2",
         "post": archive["posts"]["powers"].get_absolute_url(),
         "not-found": "/no-such-page/",
+        "search": "/search/?q=localism+council&kind=posts",
+        "search-empty": "/search/",
+        "search-nothing": "/search/?q=zzzz+qqqq",
     }[name]
 
 
