@@ -69,6 +69,11 @@ class Page(models.Model):
     current_revision = models.ForeignKey(
         "Revision", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
+    # What readers see: the current revision's HTML, rendered again (see wiki.links) when a page
+    # it links to appears or disappears, so its links are never shown as missing when they
+    # are not. The revision's own HTML stays as it was saved.
+    html = models.TextField(blank=True, editable=False)
+    toc_html = models.TextField(blank=True, editable=False)
     protected = models.BooleanField(default=False, help_text="Only moderators may edit.")
     is_deleted = models.BooleanField(default=False)
     created_at = models.DateTimeField(default=timezone.now)

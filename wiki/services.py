@@ -8,22 +8,16 @@ Reads for other apps: `entry_for_topic`, `citations_for_post`.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from urllib.parse import urlencode
-
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.cache import cache
 from django.db import IntegrityError, transaction
-from django.db.models import Q
-from django.db.models.functions import Lower
-from django.urls import reverse
 from django.utils import timezone
 
 from posts.models import Post, Topic
-from wiki.markup import ResolvedLink, WikiLink, extract_links, link_key, render_markdown, title_slug
-from wiki.models import Citation, Page, PageLink, PageRedirect, Revision, page_search_vector
-from wiki.targets import post_url, topic_url
+from wiki.links import LinkResolver, rebuild_link_tables, refresh_pages_linking_to
+from wiki.markup import extract_links, link_key, render_markdown, title_slug
+from wiki.models import Page, PageRedirect, Revision, page_search_vector
 
 # Slugs the wiki's own URLs use under /wiki/; no page may take them.
 RESERVED_SLUGS = frozenset({"wanted"})
@@ -65,75 +59,6 @@ def citations_for_post(post: Post) -> list[Page]:
     return list(
         Page.objects.live().filter(citations__post=post).select_related("topic").alphabetical()
     )
-
-
-# --- Link resolution -------------------------------------------------------------------------
-
-
-@dataclass
-class LinkResolver:
-    """Resolves the wiki links of one text with a fixed handful of queries, fetched up front."""
-
-    pages_by_slug: dict[str, Page] = field(default_factory=dict)
-    pages_by_key: dict[str, Page] = field(default_factory=dict)
-    redirects: dict[str, Page] = field(default_factory=dict)
-    topics_by_slug: dict[str, Topic] = field(default_factory=dict)
-    topics_by_key: dict[str, Topic] = field(default_factory=dict)
-    posts: dict[str, Post] = field(default_factory=dict)
-
-    @classmethod
-    def for_links(cls, links: list[WikiLink]) -> LinkResolver:
-        resolver = cls()
-        page_targets = [link.target for link in links if link.kind == "page"]
-        post_slugs = {link.target for link in links if link.kind == "post"}
-        if page_targets:
-            keys = {link_key(t) for t in page_targets}
-            slugs = {title_slug(t) for t in page_targets} - {""}
-            for page in Page.objects.filter(Q(key__in=keys) | Q(slug__in=slugs)):
-                resolver.pages_by_slug[page.slug] = page
-                resolver.pages_by_key.setdefault(page.key, page)
-            for redirect in PageRedirect.objects.filter(old_slug__in=slugs).select_related("page"):
-                resolver.redirects[redirect.old_slug] = redirect.page
-            topics = Topic.objects.annotate(lname=Lower("name")).filter(
-                Q(slug__in=slugs) | Q(lname__in={t.lower() for t in page_targets})
-            )
-            for topic in topics:
-                resolver.topics_by_slug[topic.slug] = topic
-                resolver.topics_by_key[link_key(topic.name)] = topic
-        if post_slugs:
-            resolver.posts = {p.slug: p for p in Post.objects.filter(slug__in=post_slugs)}
-        return resolver
-
-    def page_for(self, target: str) -> Page | None:
-        slug = title_slug(target)
-        return (
-            self.pages_by_slug.get(slug)
-            or self.pages_by_key.get(link_key(target))
-            or self.redirects.get(slug)
-        )
-
-    def __call__(self, link: WikiLink) -> ResolvedLink:
-        if link.kind == "post":
-            post = self.posts.get(link.target)
-            if post is None:
-                return ResolvedLink(url=post_url(link.target), exists=False)
-            return ResolvedLink(url=post_url(post.slug), exists=True, title=post.title)
-        page = self.page_for(link.target)
-        if page is not None and not page.is_deleted:
-            return ResolvedLink(url=page.get_absolute_url(), exists=True, title=page.title)
-        topic = self.topics_by_slug.get(title_slug(link.target)) or self.topics_by_key.get(
-            link_key(link.target)
-        )
-        if topic is not None:
-            return ResolvedLink(url=topic_url(topic.slug), exists=True, title=topic.name)
-        return ResolvedLink(url=missing_page_url(link.target), exists=False)
-
-
-def missing_page_url(title: str) -> str:
-    slug = title_slug(title)
-    if not slug:
-        return reverse("wiki:index")
-    return reverse("wiki:edit", args=[slug]) + "?" + urlencode({"title": title})
 
 
 # --- Edit rate limit -------------------------------------------------------------------------
@@ -208,35 +133,14 @@ def _append_revision(
     )
     page.current_revision = revision
     page.updated_at = now
-    page.save(update_fields=["current_revision", "updated_at", "title", "slug", "key"])
+    page.html, page.toc_html = revision.html, revision.toc_html
+    page.save(
+        update_fields=["current_revision", "updated_at", "title", "slug", "key", "html", "toc_html"]
+    )
     # After the save, so a move's new title is what gets indexed.
     Page.objects.filter(pk=page.pk).update(search_vector=page_search_vector(rendered.html))
-    _rebuild_link_tables(page, links, resolver)
+    rebuild_link_tables(page, links, resolver)
     return revision
-
-
-def _rebuild_link_tables(page: Page, links: list[WikiLink], resolver: LinkResolver) -> None:
-    PageLink.objects.filter(from_page=page).delete()
-    Citation.objects.filter(page=page).delete()
-    page_links: dict[str, PageLink] = {}
-    cited: set[int] = set()
-    for link in links:
-        if link.kind == "post":
-            post = resolver.posts.get(link.target)
-            if post is not None:
-                cited.add(post.pk)
-            continue
-        slug = title_slug(link.target)
-        if slug and slug not in page_links:
-            page_links[slug] = PageLink(
-                from_page=page,
-                kind="page",
-                target_title=link.target[:255],
-                target_key=link_key(link.target)[:255],
-                target_slug=slug[:255],
-            )
-    PageLink.objects.bulk_create(page_links.values())
-    Citation.objects.bulk_create(Citation(page=page, post_id=pk) for pk in cited)
 
 
 def _lock(page: Page) -> Page:
@@ -299,6 +203,9 @@ def save_revision(
         revision = _append_revision(
             page, text=text, author=author, summary=summary, minor=minor, parent=current
         )
+        if current is None:
+            # Links to this title were shown as missing until now.
+            refresh_pages_linking_to(page)
     _count_edit(author)
     return revision
 
@@ -336,6 +243,7 @@ def move_page(*, page: Page, new_title: str, author) -> Page:
                 raise PageError(f"“{new_title}” is the name of a topic; choose another title.")
             PageRedirect.objects.filter(old_slug=new_slug).delete()
             PageRedirect.objects.create(old_slug=old_slug, page=page)
+        old_key = page.key
         page.title, page.slug, page.key = new_title, new_slug, link_key(new_title)
         current = page.current_revision
         _append_revision(
@@ -346,6 +254,7 @@ def move_page(*, page: Page, new_title: str, author) -> Page:
             minor=False,
             parent=current,
         )
+        refresh_pages_linking_to(page, also_keys=(old_key,))
     return page
 
 
@@ -394,10 +303,14 @@ def set_protected(*, page: Page, protected: bool) -> None:
 
 def delete_page(*, page: Page) -> None:
     """Hide a page (its history is kept, so it can be restored)."""
-    Page.objects.filter(pk=page.pk).update(is_deleted=True)
-    page.is_deleted = True
+    with transaction.atomic():
+        Page.objects.filter(pk=page.pk).update(is_deleted=True)
+        page.is_deleted = True
+        refresh_pages_linking_to(page)
 
 
 def restore_page(*, page: Page) -> None:
-    Page.objects.filter(pk=page.pk).update(is_deleted=False)
-    page.is_deleted = False
+    with transaction.atomic():
+        Page.objects.filter(pk=page.pk).update(is_deleted=False)
+        page.is_deleted = False
+        refresh_pages_linking_to(page)

@@ -11,16 +11,11 @@ from django.urls import reverse
 from posts.models import Topic
 from wiki.diff import word_diff
 from wiki.forms import EditForm
+from wiki.links import LinkResolver
 from wiki.markup import extract_links, render_markdown
 from wiki.models import Page, PageRedirect, Revision
 from wiki.permissions import can_edit, is_moderator
-from wiki.services import (
-    EditConflict,
-    EditRateLimited,
-    LinkResolver,
-    PageError,
-    save_revision,
-)
+from wiki.services import EditConflict, EditRateLimited, PageError, save_revision
 from wiki.targets import topic_url
 
 HISTORY_PER_PAGE = 50

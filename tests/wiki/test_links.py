@@ -214,3 +214,45 @@ def test_creating_at_a_topic_slug_always_makes_the_topic_entry(alice):
         {"title": "Something else", "text": "Entry", "base_revision": "0", "action": "save"},
     )
     assert entry_for_topic(topic).title == "Localism"
+
+
+def _link_class(html: str, href_fragment: str) -> str:
+    """The class attribute of the <a> whose href contains `href_fragment`."""
+    anchor = html.split(href_fragment)[0].rsplit("<a", 1)[1]
+    return anchor.split('class="', 1)[1].split('"', 1)[0]
+
+
+def test_missing_link_becomes_ordinary_for_readers_once_its_page_is_written(client):
+    meetings = make_page(title="Meetings", text="See [[Village fetes|fetes]].")
+    assert _link_class(client.get("/wiki/meetings/").content.decode(), "village-fetes") == (
+        "wikilink missing"
+    )
+    make_page(title="Village fetes", text="Cake and bunting.")
+    html = client.get("/wiki/meetings/").content.decode()
+    assert 'href="/wiki/village-fetes/"' in html
+    assert _link_class(html, 'href="/wiki/village-fetes/"') == "wikilink"
+    # The revision keeps the HTML it was saved with; only the readers' copy was refreshed.
+    meetings.refresh_from_db()
+    assert "missing" in meetings.current_revision.html
+    assert meetings.current_revision.number == 1
+
+
+def test_deleting_a_page_marks_links_to_it_missing_and_restoring_undoes_it(client):
+    from wiki.services import delete_page, restore_page
+
+    fetes = make_page(title="Village fetes", text="Cake.")
+    make_page(title="Meetings", text="See [[Village fetes]].")
+    delete_page(page=fetes)
+    html = client.get("/wiki/meetings/").content.decode()
+    assert _link_class(html, "village-fetes") == "wikilink missing"
+    restore_page(page=fetes)
+    html = client.get("/wiki/meetings/").content.decode()
+    assert _link_class(html, 'href="/wiki/village-fetes/"') == "wikilink"
+
+
+def test_moving_a_page_to_a_wanted_title_fixes_links_to_that_title(client, volunteer):
+    make_page(title="Meetings", text="See [[Town hall tour]].")
+    draft = make_page(title="Tour draft", text="The tour was called off.")
+    move_page(page=draft, new_title="Town hall tour", author=volunteer)
+    html = client.get("/wiki/meetings/").content.decode()
+    assert _link_class(html, 'href="/wiki/town-hall-tour/"') == "wikilink"

@@ -1,0 +1,141 @@
+"""Wiki links: resolving them to pages, topics and posts, the link tables, and keeping
+readers' HTML right when a link's target appears or disappears.
+
+A revision's HTML is rendered once, when it is saved, and never changes. Whether a link shows as
+"missing" depends on other pages, though: when a page is created, deleted, restored or moved,
+the pages linking to it are rendered again into `Page.html` (the readers' copy of the current
+text), so their links stop (or start) being shown as missing. Reads still never render.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from urllib.parse import urlencode
+
+from django.db.models import Q
+from django.db.models.functions import Lower
+from django.urls import reverse
+
+from posts.models import Post, Topic
+from wiki.markup import ResolvedLink, WikiLink, extract_links, link_key, render_markdown, title_slug
+from wiki.models import Citation, Page, PageLink, PageRedirect
+from wiki.targets import post_url, topic_url
+
+
+@dataclass
+class LinkResolver:
+    """Resolves the wiki links of one text with a fixed handful of queries, fetched up front."""
+
+    pages_by_slug: dict[str, Page] = field(default_factory=dict)
+    pages_by_key: dict[str, Page] = field(default_factory=dict)
+    redirects: dict[str, Page] = field(default_factory=dict)
+    topics_by_slug: dict[str, Topic] = field(default_factory=dict)
+    topics_by_key: dict[str, Topic] = field(default_factory=dict)
+    posts: dict[str, Post] = field(default_factory=dict)
+
+    @classmethod
+    def for_links(cls, links: list[WikiLink]) -> LinkResolver:
+        resolver = cls()
+        page_targets = [link.target for link in links if link.kind == "page"]
+        post_slugs = {link.target for link in links if link.kind == "post"}
+        if page_targets:
+            keys = {link_key(t) for t in page_targets}
+            slugs = {title_slug(t) for t in page_targets} - {""}
+            for page in Page.objects.filter(Q(key__in=keys) | Q(slug__in=slugs)):
+                resolver.pages_by_slug[page.slug] = page
+                resolver.pages_by_key.setdefault(page.key, page)
+            for redirect in PageRedirect.objects.filter(old_slug__in=slugs).select_related("page"):
+                resolver.redirects[redirect.old_slug] = redirect.page
+            topics = Topic.objects.annotate(lname=Lower("name")).filter(
+                Q(slug__in=slugs) | Q(lname__in={t.lower() for t in page_targets})
+            )
+            for topic in topics:
+                resolver.topics_by_slug[topic.slug] = topic
+                resolver.topics_by_key[link_key(topic.name)] = topic
+        if post_slugs:
+            resolver.posts = {p.slug: p for p in Post.objects.filter(slug__in=post_slugs)}
+        return resolver
+
+    def page_for(self, target: str) -> Page | None:
+        slug = title_slug(target)
+        return (
+            self.pages_by_slug.get(slug)
+            or self.pages_by_key.get(link_key(target))
+            or self.redirects.get(slug)
+        )
+
+    def __call__(self, link: WikiLink) -> ResolvedLink:
+        if link.kind == "post":
+            post = self.posts.get(link.target)
+            if post is None:
+                return ResolvedLink(url=post_url(link.target), exists=False)
+            return ResolvedLink(url=post_url(post.slug), exists=True, title=post.title)
+        page = self.page_for(link.target)
+        if page is not None and not page.is_deleted:
+            return ResolvedLink(url=page.get_absolute_url(), exists=True, title=page.title)
+        topic = self.topics_by_slug.get(title_slug(link.target)) or self.topics_by_key.get(
+            link_key(link.target)
+        )
+        if topic is not None:
+            return ResolvedLink(url=topic_url(topic.slug), exists=True, title=topic.name)
+        return ResolvedLink(url=missing_page_url(link.target), exists=False)
+
+
+def missing_page_url(title: str) -> str:
+    slug = title_slug(title)
+    if not slug:
+        return reverse("wiki:index")
+    return reverse("wiki:edit", args=[slug]) + "?" + urlencode({"title": title})
+
+
+def rebuild_link_tables(page: Page, links: list[WikiLink], resolver: LinkResolver) -> None:
+    PageLink.objects.filter(from_page=page).delete()
+    Citation.objects.filter(page=page).delete()
+    page_links: dict[str, PageLink] = {}
+    cited: set[int] = set()
+    for link in links:
+        if link.kind == "post":
+            post = resolver.posts.get(link.target)
+            if post is not None:
+                cited.add(post.pk)
+            continue
+        slug = title_slug(link.target)
+        if slug and slug not in page_links:
+            page_links[slug] = PageLink(
+                from_page=page,
+                kind="page",
+                target_title=link.target[:255],
+                target_key=link_key(link.target)[:255],
+                target_slug=slug[:255],
+            )
+    PageLink.objects.bulk_create(page_links.values())
+    Citation.objects.bulk_create(Citation(page=page, post_id=pk) for pk in cited)
+
+
+def refresh_pages_linking_to(page: Page, *, also_keys: tuple[str, ...] = ()) -> int:
+    """Render again the current text of live pages whose links reach `page` (by its title, slug,
+    old slugs, or any of `also_keys`, e.g. a moved page's old title), storing it in Page.html.
+
+    Runs inside the caller's transaction. Returns how many pages were rendered again.
+    """
+    links = PageLink.objects.filter(
+        Q(target_slug=page.slug)
+        | Q(target_key=page.key)
+        | Q(target_key__in=also_keys)
+        | Q(target_slug__in=PageRedirect.objects.filter(page=page).values("old_slug"))
+    )
+    linking = (
+        Page.objects.live()
+        .filter(pk__in=links.values("from_page"))
+        .exclude(pk=page.pk)
+        .select_related("current_revision")
+    )
+    count = 0
+    for other in linking:
+        if other.current_revision is None:
+            continue
+        text = other.current_revision.text
+        rendered = render_markdown(text, resolve=LinkResolver.for_links(extract_links(text)))
+        Page.objects.filter(pk=other.pk).update(html=rendered.html, toc_html=rendered.toc_html)
+        count += 1
+    return count
