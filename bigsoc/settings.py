@@ -46,6 +46,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "bigsoc.middleware.reject_nul_characters",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Before the session: a page served from the cache needs no session, user or view.
+    "bigsoc.cache.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -108,6 +110,10 @@ else:
             "LOCATION": "bigsoc_cache",
         }
     }
+
+# Anonymous readers' pages live this long in the shared cache at most; every write makes them
+# stale at once anyway (bigsoc/cache.py). 0 turns the page cache off.
+PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 3600)
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

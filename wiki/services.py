@@ -20,6 +20,7 @@ from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
 
+from bigsoc.cache import site_changed
 from posts.models import Post, Topic
 from wiki.markup import ResolvedLink, WikiLink, extract_links, link_key, render_markdown, title_slug
 from wiki.models import Citation, Page, PageLink, PageRedirect, Revision
@@ -210,6 +211,7 @@ def _append_revision(
     page.updated_at = now
     page.save(update_fields=["current_revision", "updated_at", "title", "slug", "key"])
     _rebuild_link_tables(page, links, resolver)
+    site_changed()
     return revision
 
 
@@ -387,15 +389,18 @@ def seed_topic_entries(*, author) -> int:
 
 def set_protected(*, page: Page, protected: bool) -> None:
     Page.objects.filter(pk=page.pk).update(protected=protected)
+    site_changed()
     page.protected = protected
 
 
 def delete_page(*, page: Page) -> None:
     """Hide a page (its history is kept, so it can be restored)."""
     Page.objects.filter(pk=page.pk).update(is_deleted=True)
+    site_changed()
     page.is_deleted = True
 
 
 def restore_page(*, page: Page) -> None:
     Page.objects.filter(pk=page.pk).update(is_deleted=False)
+    site_changed()
     page.is_deleted = False

@@ -29,6 +29,7 @@ from django.db import connection, reset_queries, transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
+from bigsoc.cache import site_changed
 from posts.importer.parse import (
     ArchiveHeader,
     ArchiveParser,
@@ -125,6 +126,8 @@ def sync_vocabulary(vocabulary: list[VocabularyTopic]) -> int:
     _assign_topic_slugs(created)
     Topic.objects.bulk_create(created)
     Topic.objects.bulk_update(changed, ["description", "aliases", "source"])
+    if created or changed:
+        site_changed()
     return len(created)
 
 
@@ -182,7 +185,10 @@ def import_archive(
     """Import one archive file in one transaction. Raises `ArchiveError` (nothing written)."""
     path = Path(path)
     with transaction.atomic():
-        return _FileImport(path, vocabulary, batch_size, progress).run()
+        result = _FileImport(path, vocabulary, batch_size, progress).run()
+        if result.created or result.updated or result.topics_created or result.mentions:
+            site_changed()  # once the file commits, cached pages are stale
+    return result
 
 
 _POST_COPY_FIELDS = (
