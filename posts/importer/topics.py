@@ -101,8 +101,8 @@ class PhraseMatcher:
     """Find which of many phrases occur, as whole words, in a token list.
 
     Phrases live in a three-level index (first, second, third token; "" marks a phrase that
-    ends there), with the rest of longer phrases compared as tuples. Most words are not the first
-    word of any phrase, so a word usually costs one dict lookup.
+    ends there), with the rest of longer phrases looked up by length and then as a tuple. Most
+    words are not the first word of any phrase, so a word usually costs one dict lookup.
     """
 
     _END = ""  # never a token: tokens are runs of word characters
@@ -122,7 +122,13 @@ class PhraseMatcher:
         if len(toks) <= 2:
             node.setdefault(self._END, []).append(((), target))
         else:
-            node.setdefault(toks[2], []).append((tuple(toks[3:]), target))
+            # The rest of a long phrase is looked up by its length, then as a tuple: thousands
+            # of titles sharing three first words ("Why people gather …") cost one lookup each
+            # length, not one comparison each title.
+            rest = tuple(toks[3:])
+            node.setdefault(toks[2], {}).setdefault(len(rest), {}).setdefault(rest, []).append(
+                target
+            )
         self.size += 1
         return True
 
@@ -130,6 +136,7 @@ class PhraseMatcher:
         # The hot loop of an import: written out flat (no generator, locals bound) on purpose.
         index, end_mark = self._index, self._END
         found: set[Hashable] = set()
+        toks = tuple(toks)  # slices of a tuple are the tuples the index holds
         n = len(toks)
         for i in range(n):
             first = index.get(toks[i])
@@ -148,11 +155,13 @@ class PhraseMatcher:
                 found.update(t for _, t in hit)
             if i + 2 == n:
                 continue
-            hit = second.get(toks[i + 2])
-            if hit:
-                for rest, target in hit:
-                    if not rest or tuple(toks[i + 3 : i + 3 + len(rest)]) == rest:
-                        found.add(target)
+            by_length = second.get(toks[i + 2])
+            if by_length:
+                start = i + 3
+                for length, by_rest in by_length.items():
+                    targets = by_rest.get(toks[start : start + length])
+                    if targets:
+                        found.update(targets)
         return found
 
     def spans(self, toks: list[str]) -> list[tuple[int, int]]:
@@ -177,9 +186,9 @@ class PhraseMatcher:
                 yield i, i + 2, target
             if i + 2 >= n:
                 continue
-            for rest, target in second.get(toks[i + 2], ()):
-                stop = i + 3 + len(rest)
-                if not rest or tuple(toks[i + 3 : stop]) == rest:
+            for length, by_rest in second.get(toks[i + 2], {}).items():
+                stop = i + 3 + length
+                for target in by_rest.get(tuple(toks[i + 3 : stop]), ()):
                     yield i, stop, target
 
 
