@@ -115,6 +115,9 @@ else:
 # stale at once anyway (bigsoc/cache.py). 0 turns the page cache off.
 PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 3600)
 
+# `make bench` only: mounts /bench/ceiling/, a minimal 6 KB view. Never in production.
+BENCH_CEILING = env_bool("BENCH_CEILING", False)
+
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
