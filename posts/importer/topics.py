@@ -231,14 +231,19 @@ PHRASE_MAX_WORDS = 4
 # A big archive has thousands of phrases found in two posts; the topic index keeps the commonest.
 PHRASE_MAX_TOPICS = 200
 PHRASE_MAX_CANDIDATES = 500_000
+RUN_MEMO_MAX = 200_000
 
 
 def _name_runs(text: str) -> Iterator[list[str]]:
-    """Runs of capitalised words (with connectors inside), as written; "’s" dropped."""
+    """Runs of two or more capitalised words (connectors inside), as written; "’s" dropped."""
     for m in _NAME_RUN.finditer(text):
+        found = m.group()
+        if " " not in found and "\u00a0" not in found:
+            continue  # one word: most runs are a capital starting a sentence
         run: list[str] = []
-        for word in m.group().split():
-            word = _POSSESSIVE.sub("", word)
+        for word in found.split():
+            if word.endswith(("s", "S")):
+                word = _POSSESSIVE.sub("", word)
             if "'" in word or "’" in word:  # a contraction such as "I’ve" is not a name
                 if run:
                     yield run
@@ -262,31 +267,48 @@ class PhraseMiner:
         self._exclude = exclude
         self._counts: Counter[tuple[str, ...]] = Counter()
         self._surface: dict[tuple[str, ...], str] = {}
+        # The same runs of names come back post after post ("Big Society Network", "Nat Wei"):
+        # each distinct run is folded, masked and cut into phrases once.
+        self._run_keys: dict[tuple[str, ...], tuple[tuple[str, ...], ...]] = {}
 
     def feed(self, text: str) -> None:
         seen: set[tuple[str, ...]] = set()
+        memo = self._run_keys
         for words in _name_runs(text):
-            folded = [w.casefold() if w.isascii() else fold(w) for w in words]
-            masked = [False] * len(words)
-            if self._exclude is not None:
-                for start, end in self._exclude.spans(folded):
-                    for j in range(start, end):
-                        masked[j] = True
-            for i in range(len(words)):
-                for j in range(i + 2, min(i + PHRASE_MAX_WORDS, len(words)) + 1):
-                    if any(masked[i:j]):
-                        break
-                    key = tuple(folded[i:j])
-                    if key[0] in STOP_WORDS or key[-1] in STOP_WORDS:
-                        continue
-                    if key[0] in CONNECTORS or key[-1] in CONNECTORS:
-                        continue
-                    if key not in seen:
-                        seen.add(key)
-                        self._surface.setdefault(key, " ".join(words[i:j]))
+            if len(words) < 2:
+                continue
+            run = tuple(words)
+            keys = memo.get(run)
+            if keys is None:
+                if len(memo) >= RUN_MEMO_MAX:
+                    memo.clear()
+                keys = memo[run] = self._run_phrases(words)
+            seen.update(keys)
         self._counts.update(seen)
         if len(self._counts) > PHRASE_MAX_CANDIDATES:
             self._prune()
+
+    def _run_phrases(self, words: list[str]) -> tuple[tuple[str, ...], ...]:
+        """The candidate phrases (folded) inside one run of names; notes how each is written."""
+        folded = [w.casefold() if w.isascii() else fold(w) for w in words]
+        masked = [False] * len(words)
+        if self._exclude is not None:
+            for start, end in self._exclude.spans(folded):
+                for j in range(start, end):
+                    masked[j] = True
+        keys = []
+        for i in range(len(words)):
+            for j in range(i + 2, min(i + PHRASE_MAX_WORDS, len(words)) + 1):
+                if any(masked[i:j]):
+                    break
+                key = tuple(folded[i:j])
+                if key[0] in STOP_WORDS or key[-1] in STOP_WORDS:
+                    continue
+                if key[0] in CONNECTORS or key[-1] in CONNECTORS:
+                    continue
+                keys.append(key)
+                self._surface.setdefault(key, " ".join(words[i:j]))
+        return tuple(dict.fromkeys(keys))
 
     def _prune(self) -> None:
         # Bounded memory on huge archives: forget names seen once so far. Deterministic for a
@@ -294,6 +316,7 @@ class PhraseMiner:
         for key in [k for k, c in self._counts.items() if c < PHRASE_MIN_POSTS]:
             del self._counts[key]
             self._surface.pop(key, None)
+        self._run_keys.clear()  # its runs would no longer note how a forgotten name is written
 
     def phrases(self) -> list[str]:
         """Recurring phrases, commonest first; a phrase inside a longer one found in as many
