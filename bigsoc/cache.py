@@ -79,6 +79,34 @@ def _start_generation() -> int:
     return cache.get(GENERATION_KEY)
 
 
+# --- Costly figures ---------------------------------------------------------------------------
+
+DATA_KEY_PREFIX = "bigsoc:data:"
+
+
+def for_generation(name: str, compute):
+    """`compute()`, kept in the shared cache until the next write: for aggregates over the whole
+    archive (topic sizes, related topics) that every reader, logged in or not, sees alike.
+
+    One cache round trip when fresh. With the page cache off (PAGE_CACHE_SECONDS=0, as in tests
+    that write through the ORM) it always computes.
+    """
+    timeout = settings.PAGE_CACHE_SECONDS
+    if not timeout:
+        return compute()
+    key = DATA_KEY_PREFIX + name
+    found = cache.get_many([GENERATION_KEY, key])
+    generation = found.get(GENERATION_KEY)
+    stored = found.get(key)
+    if generation is not None and stored is not None and stored[0] == generation:
+        return stored[1]
+    if generation is None:
+        generation = _start_generation()
+    value = compute()
+    cache.set(key, (generation, value), timeout=timeout)
+    return value
+
+
 # --- Pages ------------------------------------------------------------------------------------
 
 

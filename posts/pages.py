@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.http import Http404
 
+from bigsoc.cache import for_generation
 from posts.models import Post, Topic
 
 POSTS_PER_PAGE = 20
@@ -49,9 +50,13 @@ def group_by_letter(topics: Iterable[Topic]) -> list[LetterGroup]:
     return sorted(groups.values(), key=lambda g: (g.letter != OTHER_LETTER, g.letter))
 
 
-def paginate(queryset, page_number: str | int | None, per_page: int):
-    """One page of `queryset`; a page number that is not a number or out of range is a 404."""
+def paginate(queryset, page_number: str | int | None, per_page: int, count: int | None = None):
+    """One page of `queryset`; a page number that is not a number or out of range is a 404.
+
+    `count`, when known, saves the paginator its COUNT query."""
     paginator = Paginator(queryset, per_page)
+    if count is not None:
+        paginator.count = count  # a cached_property: set, it is never computed
     try:
         return paginator.page(page_number or 1)
     except PageNotAnInteger as error:
@@ -61,13 +66,24 @@ def paginate(queryset, page_number: str | int | None, per_page: int):
 
 
 def topic_page_context(topic: Topic, page_number: str | int | None) -> dict:
-    """Everything `posts/topic_detail.html` needs: the topic, one page of posts, related topics."""
-    posts = Post.objects.for_topic(topic).for_listing().newest_first()
-    page = paginate(posts, page_number, POSTS_PER_PAGE)
+    """Everything `posts/topic_detail.html` needs: the topic, one page of posts, related topics.
+
+    The topic's size and related topics are aggregates over the whole archive: they are kept
+    until the next write (`for_generation`). The page is chosen on ids alone, so PostgreSQL sorts
+    (published, id) pairs, not the openings of every post in the topic.
+    """
+    in_topic = Post.objects.for_topic(topic)
+    total = for_generation(f"topic-size:{topic.pk}", in_topic.count)
+    page = paginate(in_topic.newest_first().values("pk"), page_number, POSTS_PER_PAGE, total)
+    page.object_list = Post.objects.filter(pk__in=page.object_list).for_listing().newest_first()
+    related = for_generation(
+        f"related-topics:{topic.pk}",
+        lambda: list(Topic.objects.related_to(topic)[:RELATED_TOPICS]),
+    )
     return {
         "topic": topic,
         "page_obj": page,
         "posts": page.object_list,
-        "post_total": page.paginator.count,
-        "related_topics": list(Topic.objects.related_to(topic)[:RELATED_TOPICS]),
+        "post_total": total,
+        "related_topics": related,
     }

@@ -15,6 +15,7 @@ from django.core.handlers.wsgi import WSGIHandler
 from django.core.management import call_command
 from django.db import connection, connections, transaction
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 
 from bigsoc.cache import GENERATION_KEY, current_generation, site_changed
 from tests.wiki.conftest import client_for, edit, make_page, make_user
@@ -260,3 +261,17 @@ def test_edit_through_one_server_shows_on_the_other_at_once(database_cache):
         headers, body = _get(reader, other + url)
         assert headers["X-Page-Cache"] == "miss"
         assert "Text after the edit." in body
+
+
+def test_archive_figures_are_kept_until_the_next_write(db, page_cache, commits, make_post):
+    make_post("The first post")
+    alice = client_for(make_user("alice"))  # logged in: no page cache, only the figures
+    with CaptureQueriesContext(connection) as first:
+        assert "1 post " in alice.get("/").content.decode()
+    with CaptureQueriesContext(connection) as second:
+        alice.get("/")
+    assert len(second) < len(first)
+    with commits():
+        make_post("The second post")
+        site_changed()
+    assert "2 posts " in alice.get("/").content.decode()
