@@ -27,6 +27,7 @@ from django.core.cache import cache
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.utils.cache import get_conditional_response, patch_cache_control
+from django.utils.functional import SimpleLazyObject
 from django.utils.http import http_date
 
 GENERATION_KEY = "bigsoc:generation"
@@ -105,6 +106,16 @@ def for_generation(name: str, compute):
     value = compute()
     cache.set(key, (generation, value), timeout=timeout)
     return value
+
+
+def fragments(request) -> dict:
+    """Context processor: what `{% cache page_cache_seconds name generation … %}` needs to keep
+    a fragment every reader sees alike (a list of posts) until the next write. The generation is
+    read only by templates that use it."""
+    return {
+        "generation": SimpleLazyObject(current_generation),
+        "page_cache_seconds": settings.PAGE_CACHE_SECONDS,
+    }
 
 
 # --- Pages ------------------------------------------------------------------------------------

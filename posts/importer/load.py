@@ -185,6 +185,12 @@ def import_archive(
     """Import one archive file in one transaction. Raises `ArchiveError` (nothing written)."""
     path = Path(path)
     with transaction.atomic():
+        # An import can be run again at no cost, so it need not wait at commit for its write-
+        # ahead log to reach the disk (PostgreSQL's own guarantee stays: a crash loses at most
+        # the last moment's commits, never consistency). At 20,000 posts the wait was a fifth
+        # of the import's time.
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL synchronous_commit TO OFF")
         result = _FileImport(path, vocabulary, batch_size, progress).run()
         if result.created or result.updated or result.topics_created or result.mentions:
             site_changed()  # once the file commits, cached pages are stale
