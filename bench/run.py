@@ -410,6 +410,8 @@ def main(argv: list[str] | None = None) -> None:
         page_rows(env, plan, sql, wrk, args.seconds, args.connections, workers, threads, report)
     finally:
         shutil.rmtree(work, ignore_errors=True)
+        if redis_url:
+            usable_redis(redis_url)  # empties the bench's Redis database again
         if not args.keep_db:
             try:
                 drop_database(database_url)
