@@ -11,7 +11,7 @@ CHROMIUM ?= /usr/bin/chromium
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 
-.PHONY: install browser run test lint check-deploy clean
+.PHONY: install browser run test lint check-deploy clean bench
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -43,6 +43,12 @@ run: install
 
 test: install browser
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# The benchmark (not part of `make test`): import POSTS generated posts, load every page with wrk,
+# print one Markdown table. Uses the local PostgreSQL and Redis; see bench/run.py and the README.
+POSTS ?= 20000
+bench: install
+	$(BIN)/python -m bench.run --posts $(POSTS)
 
 lint: install
 	$(BIN)/ruff check .

@@ -48,6 +48,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "bigsoc.middleware.reject_nul_characters",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Before the session: a page served from the cache needs no session, user or view.
+    "bigsoc.cache.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -79,6 +81,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "bigsoc.context_processors.canonical_url",
+                "bigsoc.cache.fragments",
             ],
         },
     },
@@ -111,6 +114,13 @@ else:
             "LOCATION": "bigsoc_cache",
         }
     }
+
+# Anonymous readers' pages live this long in the shared cache at most; every write makes them
+# stale at once anyway (bigsoc/cache.py). 0 turns the page cache off.
+PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 3600)
+
+# `make bench` only: mounts /bench/ceiling/, a minimal 6 KB view. Never in production.
+BENCH_CEILING = env_bool("BENCH_CEILING", False)
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

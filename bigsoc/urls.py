@@ -1,5 +1,6 @@
 """Top-level URLs: each app owns its own; this file only mounts them."""
 
+from django.conf import settings
 from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
@@ -20,5 +21,9 @@ urlpatterns = [
     path("", include("wiki.urls")),
     path("", include("posts.urls")),
 ]
+
+# The benchmark's ceiling exists only when the server was started with BENCH_CEILING=1.
+if settings.BENCH_CEILING:
+    urlpatterns.append(path("bench/ceiling/", views.ceiling, name="bench_ceiling"))
 
 handler500 = "bigsoc.views.server_error"

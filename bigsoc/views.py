@@ -1,5 +1,5 @@
-"""Site-wide views that belong to no app: the health check, robots.txt and the server-error
-handler."""
+"""Site-wide views that belong to no app: the health check, robots.txt, the server-error
+handler, and the benchmark's ceiling (mounted only when BENCH_CEILING=1)."""
 
 import sys
 
@@ -48,3 +48,15 @@ def robots_txt(request):
         {"sitemap_url": request.build_absolute_uri(reverse("sitemap"))},
         content_type="text/plain; charset=utf-8",
     )
+
+
+# 6 KB of text: the benchmark's yardstick for the fastest any Django page can be served here.
+CEILING_BODY = ("The quick brown fox jumps over the lazy dog. " * 140)[:6144]
+
+
+def ceiling(request):
+    """A minimal view returning a 6 KB string, through the same middleware as every page.
+
+    Plain text, so the page cache leaves it alone: it measures Django, not the cache.
+    """
+    return HttpResponse(CEILING_BODY, content_type="text/plain; charset=utf-8")

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.http import Http404
 
+from bigsoc.cache import for_generation
 from posts import maps
 from posts.models import Post, Topic
 
@@ -50,9 +51,13 @@ def group_by_letter(topics: Iterable[Topic]) -> list[LetterGroup]:
     return sorted(groups.values(), key=lambda g: (g.letter != OTHER_LETTER, g.letter))
 
 
-def paginate(queryset, page_number: str | int | None, per_page: int):
-    """One page of `queryset`; a page number that is not a number or out of range is a 404."""
+def paginate(queryset, page_number: str | int | None, per_page: int, count: int | None = None):
+    """One page of `queryset`; a page number that is not a number or out of range is a 404.
+
+    `count`, when known, saves the paginator its COUNT query."""
     paginator = Paginator(queryset, per_page)
+    if count is not None:
+        paginator.count = count  # a cached_property: set, it is never computed
     try:
         return paginator.page(page_number or 1)
     except PageNotAnInteger as error:
@@ -63,19 +68,29 @@ def paginate(queryset, page_number: str | int | None, per_page: int):
 
 def topic_page_context(topic: Topic, page_number: str | int | None) -> dict:
     """Everything `posts/topic_detail.html` needs: the topic, one page of posts, related topics
-    and the pictures (its neighbourhood in the topic map, its posts per month; "" when empty)."""
-    posts = Post.objects.for_topic(topic).for_listing().newest_first()
-    page = paginate(posts, page_number, POSTS_PER_PAGE)
-    related = list(Topic.objects.related_to(topic)[:RELATED_TOPICS])
-    months = Post.objects.for_topic(topic).per_month()
+    and the pictures (its neighbourhood in the topic map, its posts per month; "" when empty).
+
+    The topic's size and related topics are aggregates over the whole archive: they are kept
+    until the next write (`for_generation`). The page is chosen on ids alone, so PostgreSQL sorts
+    (published, id) pairs, not the openings of every post in the topic.
+    """
+    in_topic = Post.objects.for_topic(topic)
+    total = for_generation(f"topic-size:{topic.pk}", in_topic.count)
+    page = paginate(in_topic.newest_first().values("pk"), page_number, POSTS_PER_PAGE, total)
+    page.object_list = Post.objects.filter(pk__in=page.object_list).for_listing().newest_first()
+    related = for_generation(
+        f"related-topics:{topic.pk}",
+        lambda: list(Topic.objects.related_to(topic)[:RELATED_TOPICS]),
+    )
+    months = for_generation(f"topic-months:{topic.pk}", lambda: list(in_topic.per_month()))
     return {
         "topic": topic,
         "page_obj": page,
         "posts": page.object_list,
-        "post_total": page.paginator.count,
+        "post_total": total,
         "related_topics": related,
-        "neighbourhood_svg": maps.neighbourhood_svg(topic, page.paginator.count, related),
+        "neighbourhood_svg": maps.neighbourhood_svg(topic, total, related),
         "timeline_svg": maps.timeline_svg(topic, months),
         # The timeline shows dated posts only; the page says how many it leaves out.
-        "undated_total": page.paginator.count - sum(posts for _, posts in months),
+        "undated_total": total - sum(posts for _, posts in months),
     }

@@ -6,6 +6,7 @@ annotated, related rows prefetched); tests/posts/test_views.py holds them to it.
 
 from django.shortcuts import get_object_or_404, render
 
+from bigsoc.cache import for_generation
 from posts import maps
 from posts.models import Post, Topic
 from posts.pages import group_by_letter, topic_page_context
@@ -17,15 +18,22 @@ HOME_POSTS = 8
 TOPIC_SORTS = {"az": "A–Z", "size": "Most posts"}
 
 
+def _home_figures() -> dict:
+    return {
+        "busiest_topics": list(Topic.objects.busiest()[:HOME_TOPICS]),
+        "post_total": Post.objects.count(),
+        "topic_total": Topic.objects.count(),
+    }
+
+
 def home(request):
+    # Counting the archive costs the same for every reader: kept until the next write.
     return render(
         request,
         "posts/home.html",
         {
-            "busiest_topics": Topic.objects.busiest()[:HOME_TOPICS],
+            **for_generation("home", _home_figures),
             "recent_posts": Post.objects.for_listing().newest_first()[:HOME_POSTS],
-            "post_total": Post.objects.count(),
-            "topic_total": Topic.objects.count(),
         },
     )
 
@@ -36,9 +44,15 @@ def topic_list(request):
         sort = "az"  # an unknown sort is not worth an error page: show the default
     topics = Topic.objects.with_post_counts()
     if sort == "size":
-        context = {"topics": list(topics.largest_first()), "letter_groups": None}
+        context = for_generation(
+            "topics-by-size",
+            lambda: {"topics": list(topics.largest_first()), "letter_groups": None},
+        )
     else:
-        context = {"topics": None, "letter_groups": group_by_letter(topics.a_to_z())}
+        context = for_generation(
+            "topics-a-z",
+            lambda: {"topics": None, "letter_groups": group_by_letter(topics.a_to_z())},
+        )
     return render(request, "posts/topic_list.html", {**context, "sort": sort, "sorts": TOPIC_SORTS})
 
 

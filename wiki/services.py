@@ -14,6 +14,7 @@ from django.core.cache import cache
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from bigsoc.cache import site_changed
 from posts.models import Post, Topic
 from wiki.links import LinkResolver, rebuild_link_tables, refresh_pages_linking_to
 from wiki.markup import extract_links, link_key, render_markdown, title_slug
@@ -140,6 +141,7 @@ def _append_revision(
     # After the save, so a move's new title is what gets indexed.
     Page.objects.filter(pk=page.pk).update(search_vector=page_search_vector(rendered.html))
     rebuild_link_tables(page, links, resolver)
+    site_changed()
     return revision
 
 
@@ -298,6 +300,7 @@ def seed_topic_entries(*, author) -> int:
 
 def set_protected(*, page: Page, protected: bool) -> None:
     Page.objects.filter(pk=page.pk).update(protected=protected)
+    site_changed()
     page.protected = protected
 
 
@@ -307,6 +310,7 @@ def delete_page(*, page: Page) -> None:
         Page.objects.filter(pk=page.pk).update(is_deleted=True)
         page.is_deleted = True
         refresh_pages_linking_to(page)
+    site_changed()
 
 
 def restore_page(*, page: Page) -> None:
@@ -314,3 +318,4 @@ def restore_page(*, page: Page) -> None:
         Page.objects.filter(pk=page.pk).update(is_deleted=False)
         page.is_deleted = False
         refresh_pages_linking_to(page)
+    site_changed()

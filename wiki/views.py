@@ -2,6 +2,7 @@
 its history, an old revision and a diff. Thin: fetch, validate, call a service, render."""
 
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.db.models import F
 from django.http import Http404
@@ -173,6 +174,13 @@ def _conflict(request, form, page, slug, current: Revision | None):
     )
 
 
+def _revision_diff(old: Revision | None, new: Revision):
+    # Revisions never change, so neither does their diff: computed once, for every reader
+    # (a diff of a long page costs tens of milliseconds).
+    key = f"wiki:diff:{old.pk if old else 0}:{new.pk}"
+    return cache.get_or_set(key, lambda: word_diff(old.text if old else "", new.text), 86_400)
+
+
 def page_history(request, slug):
     page, moved = _page_for_tools(request, slug, "wiki:history")
     if moved:
@@ -262,6 +270,6 @@ def page_diff(request, slug):
             "page": page,
             "old": old,
             "new": new,
-            "diff": word_diff(old.text if old else "", new.text),
+            "diff": _revision_diff(old, new),
         },
     )

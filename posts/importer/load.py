@@ -29,6 +29,7 @@ from django.db import connection, reset_queries, transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
+from bigsoc.cache import site_changed
 from posts.importer.parse import (
     ArchiveHeader,
     ArchiveParser,
@@ -125,6 +126,8 @@ def sync_vocabulary(vocabulary: list[VocabularyTopic]) -> int:
     _assign_topic_slugs(created)
     Topic.objects.bulk_create(created)
     Topic.objects.bulk_update(changed, ["description", "aliases", "source"])
+    if created or changed:
+        site_changed()
     return len(created)
 
 
@@ -182,7 +185,16 @@ def import_archive(
     """Import one archive file in one transaction. Raises `ArchiveError` (nothing written)."""
     path = Path(path)
     with transaction.atomic():
-        return _FileImport(path, vocabulary, batch_size, progress).run()
+        # An import can be run again at no cost, so it need not wait at commit for its write-
+        # ahead log to reach the disk (PostgreSQL's own guarantee stays: a crash loses at most
+        # the last moment's commits, never consistency). At 20,000 posts the wait was a fifth
+        # of the import's time.
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL synchronous_commit TO OFF")
+        result = _FileImport(path, vocabulary, batch_size, progress).run()
+        if result.created or result.updated or result.topics_created or result.mentions:
+            site_changed()  # once the file commits, cached pages are stale
+    return result
 
 
 _POST_COPY_FIELDS = (

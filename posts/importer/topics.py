@@ -101,8 +101,8 @@ class PhraseMatcher:
     """Find which of many phrases occur, as whole words, in a token list.
 
     Phrases live in a three-level index (first, second, third token; "" marks a phrase that
-    ends there), with the rest of longer phrases compared as tuples. Most words are not the first
-    word of any phrase, so a word usually costs one dict lookup.
+    ends there), with the rest of longer phrases looked up by length and then as a tuple. Most
+    words are not the first word of any phrase, so a word usually costs one dict lookup.
     """
 
     _END = ""  # never a token: tokens are runs of word characters
@@ -122,7 +122,13 @@ class PhraseMatcher:
         if len(toks) <= 2:
             node.setdefault(self._END, []).append(((), target))
         else:
-            node.setdefault(toks[2], []).append((tuple(toks[3:]), target))
+            # The rest of a long phrase is looked up by its length, then as a tuple: thousands
+            # of titles sharing three first words ("Why people gather …") cost one lookup each
+            # length, not one comparison each title.
+            rest = tuple(toks[3:])
+            node.setdefault(toks[2], {}).setdefault(len(rest), {}).setdefault(rest, []).append(
+                target
+            )
         self.size += 1
         return True
 
@@ -130,6 +136,7 @@ class PhraseMatcher:
         # The hot loop of an import: written out flat (no generator, locals bound) on purpose.
         index, end_mark = self._index, self._END
         found: set[Hashable] = set()
+        toks = tuple(toks)  # slices of a tuple are the tuples the index holds
         n = len(toks)
         for i in range(n):
             first = index.get(toks[i])
@@ -148,11 +155,13 @@ class PhraseMatcher:
                 found.update(t for _, t in hit)
             if i + 2 == n:
                 continue
-            hit = second.get(toks[i + 2])
-            if hit:
-                for rest, target in hit:
-                    if not rest or tuple(toks[i + 3 : i + 3 + len(rest)]) == rest:
-                        found.add(target)
+            by_length = second.get(toks[i + 2])
+            if by_length:
+                start = i + 3
+                for length, by_rest in by_length.items():
+                    targets = by_rest.get(toks[start : start + length])
+                    if targets:
+                        found.update(targets)
         return found
 
     def spans(self, toks: list[str]) -> list[tuple[int, int]]:
@@ -177,9 +186,9 @@ class PhraseMatcher:
                 yield i, i + 2, target
             if i + 2 >= n:
                 continue
-            for rest, target in second.get(toks[i + 2], ()):
-                stop = i + 3 + len(rest)
-                if not rest or tuple(toks[i + 3 : stop]) == rest:
+            for length, by_rest in second.get(toks[i + 2], {}).items():
+                stop = i + 3 + length
+                for target in by_rest.get(tuple(toks[i + 3 : stop]), ()):
                     yield i, stop, target
 
 
@@ -222,14 +231,19 @@ PHRASE_MAX_WORDS = 4
 # A big archive has thousands of phrases found in two posts; the topic index keeps the commonest.
 PHRASE_MAX_TOPICS = 200
 PHRASE_MAX_CANDIDATES = 500_000
+RUN_MEMO_MAX = 200_000
 
 
 def _name_runs(text: str) -> Iterator[list[str]]:
-    """Runs of capitalised words (with connectors inside), as written; "’s" dropped."""
+    """Runs of two or more capitalised words (connectors inside), as written; "’s" dropped."""
     for m in _NAME_RUN.finditer(text):
+        found = m.group()
+        if " " not in found and "\u00a0" not in found:
+            continue  # one word: most runs are a capital starting a sentence
         run: list[str] = []
-        for word in m.group().split():
-            word = _POSSESSIVE.sub("", word)
+        for word in found.split():
+            if word.endswith(("s", "S")):
+                word = _POSSESSIVE.sub("", word)
             if "'" in word or "’" in word:  # a contraction such as "I’ve" is not a name
                 if run:
                     yield run
@@ -253,31 +267,48 @@ class PhraseMiner:
         self._exclude = exclude
         self._counts: Counter[tuple[str, ...]] = Counter()
         self._surface: dict[tuple[str, ...], str] = {}
+        # The same runs of names come back post after post ("Big Society Network", "Nat Wei"):
+        # each distinct run is folded, masked and cut into phrases once.
+        self._run_keys: dict[tuple[str, ...], tuple[tuple[str, ...], ...]] = {}
 
     def feed(self, text: str) -> None:
         seen: set[tuple[str, ...]] = set()
+        memo = self._run_keys
         for words in _name_runs(text):
-            folded = [w.casefold() if w.isascii() else fold(w) for w in words]
-            masked = [False] * len(words)
-            if self._exclude is not None:
-                for start, end in self._exclude.spans(folded):
-                    for j in range(start, end):
-                        masked[j] = True
-            for i in range(len(words)):
-                for j in range(i + 2, min(i + PHRASE_MAX_WORDS, len(words)) + 1):
-                    if any(masked[i:j]):
-                        break
-                    key = tuple(folded[i:j])
-                    if key[0] in STOP_WORDS or key[-1] in STOP_WORDS:
-                        continue
-                    if key[0] in CONNECTORS or key[-1] in CONNECTORS:
-                        continue
-                    if key not in seen:
-                        seen.add(key)
-                        self._surface.setdefault(key, " ".join(words[i:j]))
+            if len(words) < 2:
+                continue
+            run = tuple(words)
+            keys = memo.get(run)
+            if keys is None:
+                if len(memo) >= RUN_MEMO_MAX:
+                    memo.clear()
+                keys = memo[run] = self._run_phrases(words)
+            seen.update(keys)
         self._counts.update(seen)
         if len(self._counts) > PHRASE_MAX_CANDIDATES:
             self._prune()
+
+    def _run_phrases(self, words: list[str]) -> tuple[tuple[str, ...], ...]:
+        """The candidate phrases (folded) inside one run of names; notes how each is written."""
+        folded = [w.casefold() if w.isascii() else fold(w) for w in words]
+        masked = [False] * len(words)
+        if self._exclude is not None:
+            for start, end in self._exclude.spans(folded):
+                for j in range(start, end):
+                    masked[j] = True
+        keys = []
+        for i in range(len(words)):
+            for j in range(i + 2, min(i + PHRASE_MAX_WORDS, len(words)) + 1):
+                if any(masked[i:j]):
+                    break
+                key = tuple(folded[i:j])
+                if key[0] in STOP_WORDS or key[-1] in STOP_WORDS:
+                    continue
+                if key[0] in CONNECTORS or key[-1] in CONNECTORS:
+                    continue
+                keys.append(key)
+                self._surface.setdefault(key, " ".join(words[i:j]))
+        return tuple(dict.fromkeys(keys))
 
     def _prune(self) -> None:
         # Bounded memory on huge archives: forget names seen once so far. Deterministic for a
@@ -285,6 +316,7 @@ class PhraseMiner:
         for key in [k for k, c in self._counts.items() if c < PHRASE_MIN_POSTS]:
             del self._counts[key]
             self._surface.pop(key, None)
+        self._run_keys.clear()  # its runs would no longer note how a forgotten name is written
 
     def phrases(self) -> list[str]:
         """Recurring phrases, commonest first; a phrase inside a longer one found in as many

@@ -344,6 +344,6 @@ def test_post_citation_without_label_reads_as_the_post_title():
         return ResolvedLink(url=f"/posts/{link.target}/", exists=True, title="Big day <for> BSN")
 
     html = render_markdown("See [[post:big-day]] and [[post:big-day|that post]].", resolve).html
-    assert '>Big day &lt;for&gt; BSN</a>' in html
+    assert ">Big day &lt;for&gt; BSN</a>" in html
     assert ">that post</a>" in html
     assert ">big-day</a>" not in html

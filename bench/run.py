@@ -1,0 +1,451 @@
+"""The benchmark: import N generated posts, then load every reading page with wrk; one table.
+
+    make bench POSTS=100000                      # or: python -m bench.run --posts 100000
+
+Steps, each in processes of their own so the figures are the real commands':
+1. generate the archive (bench/generate.py) and a copy with 1% of posts edited;
+2. on an empty database (BENCH_DATABASE_URL, default the local server's `bigsoc_bench`), time
+   `import_seeds` three times — empty database, unchanged archive, 1% edited — with each
+   process's peak memory (os.wait4);
+3. add a wiki page with 300 revisions and a logged-in volunteer (bench/site.py), count SQL per page;
+4. start gunicorn with production settings (DEBUG off, Redis cache at BENCH_REDIS_URL when it
+   answers, BENCH_CEILING=1 for the 6 KB ceiling view), pick the worker count from a short sweep,
+   and load each page with wrk (16 connections, BENCH_SECONDS each), anonymous and logged in.
+
+The server is always stopped and the generated files removed, even on failure or Ctrl-C; the
+database is dropped unless --keep-db. Environment: POSTS, BENCH_SECONDS, BENCH_CONNECTIONS,
+BENCH_WORKERS ("2,3,4" to sweep, or one number), BENCH_DATABASE_URL, BENCH_REDIS_URL.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+from bench.wrk import Load, ensure_wrk, run_wrk
+
+ROOT = Path(__file__).resolve().parent.parent
+OUT = ROOT / "bench" / "out"
+DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/bigsoc_bench"
+DEFAULT_REDIS_URL = "redis://127.0.0.1:6379/5"
+CEILING_PATH = "/bench/ceiling/"
+SWEEP_SECONDS = 3
+
+# Targets of issue 5, for 100,000 posts on a 2-core machine.
+ANON_RATIO, ANON_P99_MS, LOGGED_IN_RATIO, SEARCH_P95_MS, SQL_MAX = 0.5, 20, 0.1, 50, 10
+IMPORT_RATE, IMPORT_PEAK_MB, UNCHANGED_S, EDITED_S, TARGET_POSTS = 3300, 250, 10, 15, 100_000
+
+
+def say(message: str) -> None:
+    print(f"bench: {message}", file=sys.stderr, flush=True)
+
+
+@dataclass
+class Row:
+    name: str
+    mode: str = ""
+    rate: str = ""
+    p50: str = ""
+    p95: str = ""
+    p99: str = ""
+    errors: str = ""
+    ratio: str = ""
+    sql: str = ""
+    cost: str = ""
+    meets: str = ""
+
+
+@dataclass
+class Report:
+    rows: list[Row] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+    def markdown(self) -> str:
+        head = (
+            "| page / step | mode | req/s (posts/s) | p50 ms | p95 ms | p99 ms | errors "
+            "| vs ceiling | SQL | time · peak memory | target |"
+        )
+        lines = [head, "|" + "---|" * 11]
+        for r in self.rows:
+            cells = [r.name, r.mode, r.rate, r.p50, r.p95, r.p99, r.errors, r.ratio, r.sql]
+            lines.append("| " + " | ".join([*cells, r.cost, r.meets]) + " |")
+        return "\n".join(lines)
+
+
+# --- Processes ---------------------------------------------------------------------------------
+
+
+def django_env(database_url: str, redis_url: str | None, **extra: str) -> dict[str, str]:
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in {"DEBUG", "REDIS_URL", "DATABASE_URL", "PAGE_CACHE_SECONDS"}
+    }
+    env.update(
+        DEBUG="0",
+        SECRET_KEY="bench-" + "k" * 60,
+        ALLOWED_HOSTS="127.0.0.1,localhost,testserver",
+        HTTPS="0",
+        DATABASE_URL=database_url,
+        LOG_LEVEL="ERROR",
+        WIKI_EDIT_RATE="100000/600",
+        PYTHONPATH=str(ROOT),
+    )
+    if redis_url:
+        env["REDIS_URL"] = redis_url
+    env.update(extra)
+    return env
+
+
+def manage(env: dict[str, str], *args: str, capture: bool = True) -> str:
+    result = subprocess.run(
+        [sys.executable, "manage.py", *args], cwd=ROOT, env=env, capture_output=capture, text=True
+    )
+    if result.returncode:
+        sys.exit(f"bench: manage.py {' '.join(args)} failed:\n{result.stderr}")
+    return result.stdout
+
+
+def timed_import(env: dict[str, str], archive: Path, log: Path) -> tuple[float, int, str]:
+    """(wall seconds, peak RSS in MB, summary line) of one `import_seeds` process."""
+    start = time.perf_counter()
+    with open(log, "w") as out:
+        process = subprocess.Popen(
+            [sys.executable, "manage.py", "import_seeds", str(archive)],
+            cwd=ROOT,
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+        )
+        # wait4 gives this one child's resource use, peak memory included.
+        _, status, usage = os.wait4(process.pid, 0)
+    wall = time.perf_counter() - start
+    process.returncode = os.waitstatus_to_exitcode(status)
+    output = log.read_text()
+    if process.returncode:
+        sys.exit(f"bench: import failed:\n{output}")
+    summary = output.strip().splitlines()[-1] if output.strip() else ""
+    return wall, usage.ru_maxrss // 1024, summary
+
+
+def reset_database(url: str) -> None:
+    import psycopg
+
+    parts = urlsplit(url)
+    name = parts.path.lstrip("/")
+    if not re.fullmatch(r"\w+", name):
+        sys.exit(f"bench: unexpected database name {name!r}")
+    admin = urlunsplit(parts._replace(path="/postgres"))
+    with psycopg.connect(admin, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        conn.execute(f'CREATE DATABASE "{name}"')
+
+
+def drop_database(url: str) -> None:
+    import psycopg
+
+    parts = urlsplit(url)
+    admin = urlunsplit(parts._replace(path="/postgres"))
+    with psycopg.connect(admin, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{parts.path.lstrip("/")}" WITH (FORCE)')
+
+
+def usable_redis(url: str) -> bool:
+    """Empty the bench's Redis database; False when Redis does not answer."""
+    try:
+        import redis
+
+        client = redis.Redis.from_url(url, socket_connect_timeout=2)
+        client.flushdb()
+        return True
+    except Exception:  # noqa: BLE001 (any failure means: run with the database cache)
+        return False
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class Server:
+    """gunicorn with production settings; stop() always ends the whole process group."""
+
+    def __init__(self, env: dict[str, str], workers: int, threads: int):
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.workers, self.threads = workers, threads
+        args = [sys.executable, "-m", "gunicorn", "bigsoc.wsgi", "--workers", str(workers),
+                "--bind", f"127.0.0.1:{self.port}", "--log-level", "warning"]  # fmt: skip
+        if threads > 1:
+            args += ["--worker-class", "gthread", "--threads", str(threads)]
+        self.process = subprocess.Popen(
+            args, cwd=ROOT, env={**env, "BENCH_CEILING": "1"}, start_new_session=True
+        )
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                sys.exit("bench: gunicorn exited at start-up")
+            try:
+                with urllib.request.urlopen(self.url + "/healthz", timeout=2) as response:
+                    if response.status == 200:
+                        return
+            except OSError:
+                time.sleep(0.2)
+        self.stop()
+        sys.exit("bench: gunicorn did not answer /healthz within 60 s")
+
+    def warm(self, paths: list[str], cookie: str = "") -> None:
+        for path in paths:
+            request = urllib.request.Request(self.url + path, headers={"Cookie": cookie})
+            for _ in range(self.workers * 2):  # every worker imports its templates and code
+                with urllib.request.urlopen(request, timeout=30) as response:
+                    response.read()
+
+    def stop(self) -> None:
+        if self.process.poll() is not None:
+            return
+        os.killpg(self.process.pid, signal.SIGTERM)
+        try:
+            self.process.wait(10)
+        except subprocess.TimeoutExpired:
+            os.killpg(self.process.pid, signal.SIGKILL)
+            self.process.wait()
+
+
+# --- Steps -------------------------------------------------------------------------------------
+
+
+def import_rows(env: dict[str, str], posts: int, work: Path, report: Report) -> None:
+    plain, edited = work / "plain" / "bench-archive.txt", work / "edited" / "bench-archive.txt"
+    for path, percent in ((plain, 0), (edited, 1)):
+        path.parent.mkdir(parents=True, exist_ok=True)
+        say(f"generating {posts:,} posts ({percent}% edited) …")
+        subprocess.run(
+            [sys.executable, "-m", "bench.generate", "--posts", str(posts),
+             "--edit-percent", str(percent), "--out", str(path)],
+            cwd=ROOT, check=True,
+        )  # fmt: skip
+    scale = posts / TARGET_POSTS
+    steps = [
+        ("import, empty database", plain, None),
+        ("import again, unchanged", plain, UNCHANGED_S * scale),
+        ("import again, 1% edited", edited, EDITED_S * scale),
+    ]
+    for name, path, limit in steps:
+        say(f"{name} …")
+        wall, peak, summary = timed_import(env, path, work / "import.log")
+        rate = posts / wall
+        if limit is None:
+            ok = rate >= IMPORT_RATE and peak <= IMPORT_PEAK_MB
+            meets = f"{'✓' if ok else '✗'} ≥ {IMPORT_RATE:,}/s, ≤ {IMPORT_PEAK_MB} MB"
+        else:
+            ok = wall <= limit and peak <= IMPORT_PEAK_MB
+            meets = f"{'✓' if ok else '✗'} ≤ {limit:.1f} s"
+        report.rows.append(
+            Row(name, "", f"{rate:,.0f}", cost=f"{wall:.1f} s · {peak} MB", meets=meets)
+        )
+        report.notes.append(f"{name}: {summary}")
+
+
+def sweep_workers(env, candidates, plan, wrk, connections, report) -> tuple[int, int]:
+    """Try each (workers, threads) briefly on the ceiling, a cached page and a logged-in page."""
+    if len(candidates) == 1:
+        return candidates[0]
+    post = next(urls for name, urls in plan["rows"] if name == "post")
+    cookie = f"sessionid={plan['session']}"
+    trials = [(CEILING_PATH, ""), (post[0], ""), (post[0], cookie)]
+    results = {}
+    for workers, threads in candidates:
+        server = Server(env, workers, threads)
+        try:
+            for path, c in trials:
+                server.warm([path], c)
+            rates = [
+                run_wrk(wrk, server.url, [p], seconds=SWEEP_SECONDS, connections=connections,
+                        cookie=c).rate
+                for p, c in trials
+            ]  # fmt: skip
+        finally:
+            server.stop()
+        results[(workers, threads)] = rates
+    best = [max(r[i] for r in results.values()) for i in range(len(trials))]
+    scores = {k: sum(r[i] / best[i] for i in range(len(trials))) for k, r in results.items()}
+    chosen = max(scores, key=scores.get)
+    for (workers, threads), rates in results.items():
+        label = f"{workers} workers" + (f" × {threads} threads" if threads > 1 else " (sync)")
+        report.notes.append(
+            f"sweep {label}: ceiling {rates[0]:,.0f}, post anonymous {rates[1]:,.0f}, "
+            f"post logged in {rates[2]:,.0f} req/s"
+            + ("  ← chosen" if (workers, threads) == chosen else "")
+        )
+    return chosen
+
+
+def page_rows(env, plan, sql, wrk, seconds, connections, workers, threads, report) -> None:
+    server = Server(env, workers, threads)
+    cookie = f"sessionid={plan['session']}"
+    try:
+        server.warm([CEILING_PATH])
+        for _, urls in plan["rows"]:
+            server.warm(urls)
+            server.warm(urls, cookie)
+        say("ceiling …")
+        before = run_wrk(wrk, server.url, [CEILING_PATH], seconds=seconds, connections=connections)
+        loads: list[tuple[str, str, Load]] = []
+        for name, urls in plan["rows"]:
+            for mode, c in (("anonymous", ""), ("logged in", cookie)):
+                say(f"{name}, {mode} …")
+                load = run_wrk(
+                    wrk, server.url, urls, seconds=seconds, connections=connections, cookie=c
+                )
+                loads.append((name, mode, load))
+        after = run_wrk(wrk, server.url, [CEILING_PATH], seconds=seconds, connections=connections)
+    finally:
+        server.stop()
+    ceiling = (before.rate + after.rate) / 2
+    report.rows.append(
+        Row("ceiling: 6 KB view", "anonymous", f"{ceiling:,.0f}", f"{before.p50:.1f}",
+            f"{before.p95:.1f}", f"{before.p99:.1f}", str(before.errors + after.errors), "100%",
+            "0", meets=f"runs {before.rate:,.0f} and {after.rate:,.0f}")
+    )  # fmt: skip
+    for name, mode, load in loads:
+        ratio = load.rate / ceiling
+        queries = sql.get(f"{name}|{mode}", "?")
+        worst = max((int(n) for n in queries.split("/") if n.isdigit()), default=0)
+        checks = [worst <= SQL_MAX, load.errors == 0]
+        if mode == "anonymous":
+            checks += [ratio >= ANON_RATIO, load.p99 < ANON_P99_MS]
+            goal = f"≥ {ANON_RATIO:.0%}, p99 < {ANON_P99_MS} ms"
+        else:
+            checks.append(ratio >= LOGGED_IN_RATIO)
+            goal = f"≥ {LOGGED_IN_RATIO:.0%}"
+        if name.startswith("search"):
+            checks.append(load.p95 <= SEARCH_P95_MS)
+            goal += f", p95 ≤ {SEARCH_P95_MS} ms"
+        report.rows.append(
+            Row(name, mode, f"{load.rate:,.0f}", f"{load.p50:.1f}", f"{load.p95:.1f}",
+                f"{load.p99:.1f}", str(load.errors), f"{ratio:.0%}", queries,
+                meets=f"{'✓' if all(checks) else '✗'} {goal}")
+        )  # fmt: skip
+
+
+def parse_candidates(text: str) -> list[tuple[int, int]]:
+    """ "2,3,4" or "3" or "2x4" (workers × threads) → [(workers, threads), …]."""
+    found = []
+    for item in text.split(","):
+        workers, _, threads = item.strip().partition("x")
+        found.append((int(workers), int(threads or 1)))
+    return found
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--posts", type=int, default=int(os.environ.get("POSTS", 20_000)))
+    parser.add_argument("--seconds", type=float, default=float(os.environ.get("BENCH_SECONDS", 10)))
+    parser.add_argument(
+        "--connections", type=int, default=int(os.environ.get("BENCH_CONNECTIONS", 16))
+    )
+    parser.add_argument("--workers", default=os.environ.get("BENCH_WORKERS", "2,3,4,2x4"))
+    parser.add_argument("--keep-db", action="store_true", help="leave the database afterwards")
+    parser.add_argument("--skip-import", action="store_true", help="reuse a kept database")
+    args = parser.parse_args(argv)
+
+    database_url = os.environ.get("BENCH_DATABASE_URL", DEFAULT_DATABASE_URL)
+    redis_url = os.environ.get("BENCH_REDIS_URL", DEFAULT_REDIS_URL)
+    wrk = ensure_wrk()
+    report = Report()
+    load_before = os.getloadavg()
+    started = time.monotonic()
+    work = OUT / f"run-{os.getpid()}"
+    work.mkdir(parents=True, exist_ok=True)
+    try:
+        if not usable_redis(redis_url):
+            say(f"Redis does not answer at {redis_url}: using the database cache")
+            redis_url = None
+        env = django_env(database_url, redis_url)
+        if not args.skip_import:
+            say(f"empty database at {urlsplit(database_url).path.lstrip('/')} …")
+            reset_database(database_url)
+        manage(env, "migrate", "--noinput")
+        manage(env, "createcachetable")
+        if not args.skip_import:
+            import_rows(env, args.posts, work, report)
+        say("wiki page with 300 revisions, a volunteer, SQL counts …")
+        plan_path = work / "plan.json"
+        subprocess.run(
+            [sys.executable, "-m", "bench.site", "prepare", str(plan_path)],
+            cwd=ROOT, env=env, check=True,
+        )  # fmt: skip
+        plan = json.loads(plan_path.read_text())
+        if not plan["search"]:
+            report.notes.append("search: not on this branch yet; its row appears once it is")
+        manage(env, "collectstatic", "--noinput")
+        sql = json.loads(
+            subprocess.run(
+                [sys.executable, "-m", "bench.site", "queries", str(plan_path)],
+                cwd=ROOT, env={**env, "PAGE_CACHE_SECONDS": "0"}, check=True,
+                capture_output=True, text=True,
+            ).stdout
+        )  # fmt: skip
+        if redis_url:  # the query pass and the page set-up filled nothing that matters
+            usable_redis(redis_url)
+        say("choosing the worker count …")
+        workers, threads = sweep_workers(
+            env, parse_candidates(args.workers), plan, wrk, args.connections, report
+        )
+        page_rows(env, plan, sql, wrk, args.seconds, args.connections, workers, threads, report)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+        if redis_url:
+            usable_redis(redis_url)  # empties the bench's Redis database again
+        if not args.keep_db:
+            try:
+                drop_database(database_url)
+            except Exception as exc:  # noqa: BLE001 (clean-up must not hide the real error)
+                say(f"could not drop the bench database: {exc}")
+
+    load_after = os.getloadavg()
+    commit = subprocess.run(
+        ["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True
+    ).stdout.strip()
+    server = f"{workers} gunicorn workers" + (f" × {threads} threads" if threads > 1 else " (sync)")
+    header = [
+        f"## bigsoc benchmark: {args.posts:,} posts",
+        "",
+        f"{os.cpu_count()} CPUs, Python {platform.python_version()}, commit {commit or '?'}; "
+        f"{server}; cache: {'Redis' if redis_url else 'database'}; wrk {args.connections} "
+        f"connections, {args.seconds:g} s a row; "
+        f"load average {load_before[0]:.2f} before, {load_after[0]:.2f} after; "
+        f"{(time.monotonic() - started) / 60:.1f} min in all.",
+        "",
+        "SQL: the view's queries on a cache miss (anonymous) and with a session (logged in); a "
+        "page-cache hit runs none with Redis, one with the database cache.",
+        "",
+    ]
+    text = (
+        "\n".join(header)
+        + report.markdown()
+        + "\n\n"
+        + "\n".join(f"- {note}" for note in report.notes)
+    )
+    print(text)
+    OUT.mkdir(exist_ok=True)
+    (OUT / f"results-{args.posts}.md").write_text(text + "\n")
+
+
+if __name__ == "__main__":
+    main()

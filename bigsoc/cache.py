@@ -1,0 +1,230 @@
+"""The shared page cache for anonymous readers, and the site generation that invalidates it.
+
+Every write that readers could see calls `site_changed()`: it sets a new *generation* in the
+default cache once the write's transaction has committed. A cached page remembers the generation
+it was rendered under and is served only while that is still the current one, so a saved edit or
+an import shows on the very next request on every worker. Reading a page costs one cache round
+trip (`get_many` of the generation and the page): one Redis GET pair, or one SQL query with the
+database cache.
+
+Generations are nanosecond timestamps, each in a later second than the one before, so the
+generation also serves as the page's Last-Modified: a client's If-Modified-Since from an older
+generation is always earlier than the current one.
+
+Only anonymous requests without a session or messages cookie are served from or stored in the
+cache, and only 200 responses that set no cookie, used no CSRF token and do not ask to stay
+private. Those responses carry an ETag and Last-Modified and answer conditional requests with 304.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import time
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import transaction
+from django.http import HttpRequest, HttpResponse
+from django.utils.cache import get_conditional_response, patch_cache_control
+from django.utils.functional import SimpleLazyObject
+from django.utils.http import http_date
+
+GENERATION_KEY = "bigsoc:generation"
+PAGE_KEY_PREFIX = "bigsoc:page:"
+# Types a reader's page or feed comes in; anything else (JSON health checks, files) is not cached.
+CACHED_TYPES = ("text/html", "application/xml", "text/xml", "application/rss+xml",
+                "application/atom+xml")  # fmt: skip
+SAFE_METHODS = ("GET", "HEAD")
+# The cookies that make a request personal: a session (logged in, or a form in progress) and
+# one-off messages. A CSRF cookie alone does not: cached pages never hold a token.
+PERSONAL_COOKIES = (settings.SESSION_COOKIE_NAME, "messages")
+NANOSECONDS = 1_000_000_000
+
+
+# --- The generation ---------------------------------------------------------------------------
+
+
+def _new_generation(previous: int | None) -> int:
+    """Now, in nanoseconds, but always in a later second than `previous`."""
+    now = time.time_ns()
+    if previous is not None:
+        now = max(now, (previous // NANOSECONDS + 1) * NANOSECONDS)
+    return now
+
+
+def _bump() -> None:
+    # Not atomic across workers, and need not be: every bump runs after its own commit, so
+    # whichever value wins, pages stored under it were rendered after both writes.
+    cache.set(GENERATION_KEY, _new_generation(cache.get(GENERATION_KEY)), timeout=None)
+
+
+def site_changed() -> None:
+    """Call after any write readers can see: cached pages become stale once it commits.
+
+    Inside a transaction the bump waits for the commit (a page rendered before the commit must
+    not be stored under the new generation); a rolled-back write bumps nothing.
+    """
+    transaction.on_commit(_bump)
+
+
+def current_generation() -> int:
+    generation = cache.get(GENERATION_KEY)
+    return generation if generation is not None else _start_generation()
+
+
+def _start_generation() -> int:
+    # The key is missing (first start, or the cache dropped it): a fresh value matches no page
+    # stored before, so nothing stale can be served.
+    cache.add(GENERATION_KEY, _new_generation(None), timeout=None)
+    return cache.get(GENERATION_KEY)
+
+
+# --- Costly figures ---------------------------------------------------------------------------
+
+DATA_KEY_PREFIX = "bigsoc:data:"
+
+
+def for_generation(name: str, compute):
+    """`compute()`, kept in the shared cache until the next write: for aggregates over the whole
+    archive (topic sizes, related topics) that every reader, logged in or not, sees alike.
+
+    One cache round trip when fresh. With the page cache off (PAGE_CACHE_SECONDS=0, as in tests
+    that write through the ORM) it always computes.
+    """
+    timeout = settings.PAGE_CACHE_SECONDS
+    if not timeout:
+        return compute()
+    key = DATA_KEY_PREFIX + name
+    found = cache.get_many([GENERATION_KEY, key])
+    generation = found.get(GENERATION_KEY)
+    stored = found.get(key)
+    if generation is not None and stored is not None and stored[0] == generation:
+        return stored[1]
+    if generation is None:
+        generation = _start_generation()
+    value = compute()
+    cache.set(key, (generation, value), timeout=timeout)
+    return value
+
+
+def fragments(request) -> dict:
+    """Context processor: what `{% cache page_cache_seconds name generation … %}` needs to keep
+    a fragment every reader sees alike (a list of posts) until the next write. The generation is
+    read only by templates that use it."""
+    return {
+        "generation": SimpleLazyObject(current_generation),
+        "page_cache_seconds": settings.PAGE_CACHE_SECONDS,
+    }
+
+
+# --- Pages ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CachedPage:
+    generation: int
+    content: bytes
+    headers: tuple[tuple[str, str], ...]
+    etag: str
+
+    @property
+    def last_modified(self) -> int:
+        return self.generation // NANOSECONDS
+
+    def response(self) -> HttpResponse:
+        response = HttpResponse(self.content)
+        for name, value in self.headers:
+            response[name] = value
+        return response
+
+
+def page_key(request: HttpRequest) -> str:
+    """One key per host and full path (query included), hashed to a fixed length."""
+    url = f"{request.get_host()}{request.get_full_path()}"
+    return PAGE_KEY_PREFIX + hashlib.sha256(url.encode()).hexdigest()
+
+
+def is_anonymous_reader(request: HttpRequest) -> bool:
+    return request.method in SAFE_METHODS and not any(
+        name in request.COOKIES for name in PERSONAL_COOKIES
+    )
+
+
+def is_storable(request: HttpRequest, response: HttpResponse) -> bool:
+    if response.status_code != 200 or response.streaming or response.cookies:
+        return False
+    if request.META.get("CSRF_COOKIE_NEEDS_UPDATE") or request.META.get("CSRF_COOKIE_USED"):
+        return False  # the page holds a CSRF token: it belongs to one visitor
+    user = getattr(request, "user", None)
+    if user is not None and user.is_authenticated:
+        return False
+    if not response.get("Content-Type", "").startswith(CACHED_TYPES):
+        return False
+    cache_control = response.get("Cache-Control", "")
+    if any(word in cache_control for word in ("private", "no-store", "no-cache")):
+        return False
+    # Pages vary on the cookie (the header shows who is logged in); requests served here carry
+    # no personal cookie, so that variation is covered. Anything else is not.
+    varies = {v.strip().lower() for v in response.get("Vary", "").split(",") if v.strip()}
+    return varies <= {"cookie"}
+
+
+def _conditional(request, page: CachedPage, response: HttpResponse) -> HttpResponse:
+    response["ETag"] = page.etag
+    response["Last-Modified"] = http_date(page.last_modified)
+    if "Cache-Control" not in response:
+        # Browsers and proxies may keep the page but must ask again: an edit shows at once.
+        patch_cache_control(response, no_cache=True)
+    return get_conditional_response(
+        request, etag=page.etag, last_modified=page.last_modified, response=response
+    )
+
+
+class PageCacheMiddleware:
+    """Serve anonymous readers from the shared cache; store what they are served.
+
+    Sits after WhiteNoise and before the session: a hit skips sessions, CSRF, authentication
+    and the view. Also bumps the generation after any successful write by a logged-in person
+    (the admin, account pages), so writes outside the services cannot leave pages stale.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        timeout = settings.PAGE_CACHE_SECONDS
+        if not timeout:
+            return self.get_response(request)
+        if not is_anonymous_reader(request):
+            response = self.get_response(request)
+            if request.method not in SAFE_METHODS and response.status_code < 400:
+                user = getattr(request, "user", None)
+                if user is not None and user.is_authenticated:
+                    site_changed()
+            return response
+
+        key = page_key(request)
+        found = cache.get_many([GENERATION_KEY, key])
+        generation = found.get(GENERATION_KEY)
+        page = found.get(key)
+        if generation is not None and page is not None and page.generation == generation:
+            response = _conditional(request, page, page.response())
+            response["X-Page-Cache"] = "hit"
+            return response
+
+        if generation is None:
+            generation = _start_generation()
+        response = self.get_response(request)
+        if not is_storable(request, response):
+            return response
+        page = CachedPage(
+            generation=generation,
+            content=response.content,
+            headers=tuple(response.items()),
+            etag=f'"{hashlib.md5(response.content, usedforsecurity=False).hexdigest()}"',
+        )
+        cache.set(key, page, timeout=timeout)
+        response = _conditional(request, page, response)
+        response["X-Page-Cache"] = "miss"
+        return response

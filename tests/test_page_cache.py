@@ -1,0 +1,277 @@
+"""The shared page cache (bigsoc/cache.py): hits, invalidation, privacy and conditional GET."""
+
+import http.cookiejar
+import re
+import threading
+import urllib.error
+import urllib.parse
+import urllib.request
+from contextlib import contextmanager
+from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
+
+import pytest
+from django.core.cache import cache
+from django.core.handlers.wsgi import WSGIHandler
+from django.core.management import call_command
+from django.db import connection, connections, transaction
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+
+from bigsoc.cache import GENERATION_KEY, current_generation, site_changed
+from tests.wiki.conftest import client_for, edit, make_page, make_user
+
+CACHE_TABLE = "bigsoc_cache_test"
+
+
+@pytest.fixture
+def page_cache(settings):
+    settings.PAGE_CACHE_SECONDS = 600
+    return settings
+
+
+@pytest.fixture
+def commits(django_capture_on_commit_callbacks):
+    """Tests run inside a transaction that never commits: run the on-commit bumps at once."""
+    return lambda: django_capture_on_commit_callbacks(execute=True)
+
+
+@pytest.fixture
+def reading_page(db, page_cache):
+    return make_page("Knowledge gardening", "The first words of the page.")
+
+
+def test_anonymous_reader_is_served_the_stored_page_the_second_time(client, reading_page):
+    first = client.get(reading_page.get_absolute_url())
+    second = client.get(reading_page.get_absolute_url())
+    assert (first["X-Page-Cache"], second["X-Page-Cache"]) == ("miss", "hit")
+    assert second.content == first.content
+    assert "The first words of the page." in second.content.decode()
+    assert second["Content-Type"] == first["Content-Type"]
+    assert second["Content-Security-Policy"] == first["Content-Security-Policy"]
+
+
+def test_saved_edit_shows_on_the_very_next_request(client, reading_page, commits):
+    client.get(reading_page.get_absolute_url())
+    with commits():
+        edit(reading_page, "The second words of the page.")
+    response = client.get(reading_page.get_absolute_url())
+    assert response["X-Page-Cache"] == "miss"
+    assert "The second words of the page." in response.content.decode()
+
+
+def test_page_is_keyed_by_query_string(client, reading_page):
+    history = reading_page.get_absolute_url() + "history/"
+    client.get(history)
+    assert client.get(history + "?page=1")["X-Page-Cache"] == "miss"
+    assert client.get(history + "?page=1")["X-Page-Cache"] == "hit"
+
+
+def test_logged_in_volunteer_never_gets_a_cached_page(client, reading_page):
+    client.get(reading_page.get_absolute_url())
+    alice = client_for(make_user("alice"))
+    for _ in range(2):
+        response = alice.get(reading_page.get_absolute_url())
+        assert "X-Page-Cache" not in response
+        assert "alice" in response.content.decode()
+    # Nor does what she was served reach anonymous readers.
+    assert "alice" not in client.get(reading_page.get_absolute_url()).content.decode()
+
+
+def test_cached_pages_never_carry_a_cookie_or_a_csrf_token(client, reading_page):
+    urls = ["/", "/topics/", "/recent/", "/wiki/", reading_page.get_absolute_url()]
+    for url in urls:
+        client.get(url)
+        hit = Client().get(url)
+        assert hit["X-Page-Cache"] == "hit", url
+        assert not hit.cookies, url
+        assert "csrfmiddlewaretoken" not in hit.content.decode(), url
+
+
+def test_pages_with_a_form_token_are_never_stored(client, db, page_cache):
+    tokens = set()
+    for _ in range(2):
+        response = Client().get("/accounts/login/")
+        assert "X-Page-Cache" not in response
+        assert "csrftoken" in response.cookies
+        tokens.add(re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', response.text)[1])
+    assert len(tokens) == 2
+
+
+def test_reader_with_a_session_or_messages_cookie_is_not_served_from_cache(client, reading_page):
+    url = reading_page.get_absolute_url()
+    client.get(url)
+    for name in ("sessionid", "messages"):
+        other = Client()
+        other.cookies[name] = "something"
+        assert "X-Page-Cache" not in other.get(url)
+
+
+def test_unchanged_page_answers_304_to_its_etag_and_date(client, reading_page):
+    url = reading_page.get_absolute_url()
+    first = client.get(url)
+    assert first["ETag"] and first["Last-Modified"]
+    assert "no-cache" in first["Cache-Control"]
+    by_etag = client.get(url, headers={"If-None-Match": first["ETag"]})
+    by_date = client.get(url, headers={"If-Modified-Since": first["Last-Modified"]})
+    assert (by_etag.status_code, by_date.status_code) == (304, 304)
+    assert by_etag.content == b""
+
+
+def test_edited_page_answers_200_to_an_old_etag_or_date(client, reading_page, commits):
+    url = reading_page.get_absolute_url()
+    first = client.get(url)
+    with commits():
+        edit(reading_page, "Changed within the same second.")
+    for header in ({"If-None-Match": first["ETag"]}, {"If-Modified-Since": first["Last-Modified"]}):
+        response = client.get(url, headers=header)
+        assert response.status_code == 200
+        assert "Changed within the same second." in response.content.decode()
+
+
+def test_a_write_rolled_back_bumps_nothing(db, page_cache):
+    before = current_generation()
+    with transaction.atomic():
+        site_changed()
+        transaction.set_rollback(True)
+    assert cache.get(GENERATION_KEY) == before
+
+
+def test_each_generation_starts_a_new_second(db, page_cache, commits):
+    before = current_generation()
+    with commits():
+        site_changed()
+    after = cache.get(GENERATION_KEY)
+    assert after // 10**9 > before // 10**9
+
+
+def test_a_lost_generation_matches_no_stored_page(client, reading_page):
+    url = reading_page.get_absolute_url()
+    client.get(url)
+    cache.delete(GENERATION_KEY)
+    assert client.get(url)["X-Page-Cache"] == "miss"
+
+
+def test_an_import_that_changed_posts_shows_on_the_next_request(
+    client, db, page_cache, tmp_path, commits
+):
+    archive = tmp_path / "fresh.txt"
+    archive.write_text("A freshly imported post\n\nIts only paragraph. read more »\n")
+    client.get("/")
+    with commits():
+        call_command("import_seeds", str(archive), verbosity=0)
+    response = client.get("/")
+    assert response["X-Page-Cache"] == "miss"
+    assert "A freshly imported post" in response.content.decode()
+    client.get("/")
+    with commits():
+        call_command("import_seeds", str(archive), verbosity=0)  # nothing changed this time
+    assert client.get("/")["X-Page-Cache"] == "hit"
+
+
+def test_any_successful_post_by_a_logged_in_person_bumps_the_generation(reading_page, commits):
+    alice = client_for(make_user("alice"))
+    before = current_generation()
+    with commits():
+        response = alice.post(
+            reading_page.get_absolute_url() + "edit/",
+            {"text": "Only a preview.", "base_revision": 1, "action": "preview"},
+        )
+    assert response.status_code == 200
+    assert current_generation() != before
+
+
+# --- Two servers, one cache ---------------------------------------------------------------------
+
+
+class _QuietHandler(WSGIRequestHandler):
+    def log_message(self, *args):
+        pass
+
+
+@contextmanager
+def _server():
+    """A WSGI server with its own Django handler in its own thread (own DB and cache connections),
+    like a second gunicorn worker."""
+    server = make_server("127.0.0.1", 0, WSGIHandler(), WSGIServer, _QuietHandler)
+
+    def serve():
+        try:
+            server.serve_forever(poll_interval=0.05)
+        finally:
+            connections.close_all()
+
+    thread = threading.Thread(target=serve, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}"
+    finally:
+        server.shutdown()
+        thread.join(5)
+        server.server_close()
+
+
+def _get(opener, url):
+    with opener.open(url, timeout=10) as response:
+        return response.headers, response.read().decode()
+
+
+@pytest.fixture
+def database_cache(transactional_db, page_cache):
+    # The database cache: the two servers share it through PostgreSQL, not through memory.
+    page_cache.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": CACHE_TABLE,
+        }
+    }
+    call_command("createcachetable", verbosity=0)
+    yield
+    with connection.cursor() as cursor:
+        cursor.execute(f"DROP TABLE IF EXISTS {CACHE_TABLE}")
+    page_cache.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+
+def test_edit_through_one_server_shows_on_the_other_at_once(database_cache):
+    page = make_page("Shared cache", "Text before the edit.")
+    session = Client()
+    session.force_login(make_user("alice"))
+    url = page.get_absolute_url()
+    with _server() as one, _server() as other:
+        reader = urllib.request.build_opener()
+        _get(reader, other + url)
+        headers, body = _get(reader, other + url)
+        assert headers["X-Page-Cache"] == "hit"
+        assert "Text before the edit." in body
+
+        jar = http.cookiejar.CookieJar()
+        volunteer = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
+        volunteer.addheaders = [("Cookie", f"sessionid={session.cookies['sessionid'].value}")]
+        _, form = _get(volunteer, one + url + "edit/")
+        token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', form)[1]
+        fields = {"csrfmiddlewaretoken": token, "text": "Text after the edit.", "base_revision": 1}
+        csrf = next(c.value for c in jar if c.name == "csrftoken")
+        volunteer.addheaders = [
+            ("Cookie", f"sessionid={session.cookies['sessionid'].value}; csrftoken={csrf}")
+        ]
+        saved = volunteer.open(
+            one + url + "edit/", data=urllib.parse.urlencode(fields).encode(), timeout=10
+        )
+        assert saved.status == 200  # after the redirect to the page
+
+        headers, body = _get(reader, other + url)
+        assert headers["X-Page-Cache"] == "miss"
+        assert "Text after the edit." in body
+
+
+def test_archive_figures_are_kept_until_the_next_write(db, page_cache, commits, make_post):
+    make_post("The first post")
+    alice = client_for(make_user("alice"))  # logged in: no page cache, only the figures
+    with CaptureQueriesContext(connection) as first:
+        assert "1 post " in alice.get("/").content.decode()
+    with CaptureQueriesContext(connection) as second:
+        alice.get("/")
+    assert len(second) < len(first)
+    with commits():
+        make_post("The second post")
+        site_changed()
+    assert "2 posts " in alice.get("/").content.decode()
