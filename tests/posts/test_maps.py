@@ -223,9 +223,7 @@ def test_map_runs_a_fixed_number_of_queries(client, django_assert_max_num_querie
     assert len(nodes(the_svg(html, "topicmap"))) == maps.MAP_TOPICS
 
 
-def test_repeated_reads_reuse_the_counts_and_the_drawing(
-    client, triangle, monkeypatch, settings
-):
+def test_repeated_reads_reuse_the_counts_and_the_drawing(client, triangle, monkeypatch, settings):
     settings.PAGE_CACHE_SECONDS = 600  # keep figures between writes, as in production
     # A logged-in reader: the page cache stays out of it, so this tests the figures' own cache.
     client.force_login(get_user_model().objects.create_user("reader"))
