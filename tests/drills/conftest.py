@@ -23,6 +23,27 @@ REDIS_URL = "redis://127.0.0.1:6379/7"
 NO_DATABASE = "postgres://nobody@127.0.0.1:1/none"
 
 
+# Figures the drills report (timings, the soak's counts and memory), printed after the run.
+FIGURES: list[str] = []
+
+
+def pytest_terminal_summary(terminalreporter):
+    if FIGURES:
+        terminalreporter.section("drill figures")
+        for line in FIGURES:
+            terminalreporter.write_line(line)
+
+
+@pytest.fixture
+def report(request):
+    """`report("text")`: a line for the drill figures at the end of the run."""
+
+    def note(line: str) -> None:
+        FIGURES.append(f"{request.node.name}: {line}")
+
+    return note
+
+
 def pytest_collection_modifyitems(config, items):
     markexpr = config.getoption("markexpr") or ""
     named = any("drills" in str(arg) for arg in config.args)
