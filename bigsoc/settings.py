@@ -174,6 +174,11 @@ AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/lockout.html"
 AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
+# Proxies (load balancer, CDN) between the visitor and gunicorn: with PROXY_COUNT set, the
+# visitor's address is read from X-Forwarded-For, so throttling counts per visitor, not per
+# balancer. 0 (the default) trusts REMOTE_ADDR alone.
+PROXY_COUNT = env_int("PROXY_COUNT", 0)
+AXES_CLIENT_IP_CALLABLE = "bigsoc.auth.client_address"
 
 # --- Wiki edits: at most N saves per person per window, "saves/seconds" ---------------------------
 WIKI_EDIT_RATE = env_str("WIKI_EDIT_RATE", "30/600")

@@ -82,7 +82,7 @@ class Client(threading.Thread):
             "POST",
             f"/wiki/{slug}/edit/",
             {
-                "text": f"Soak edit {self.random.random():.12f}\n\n" + (form.textarea() or "")[:400],
+                "text": f"Soak edit {self.random.random():.12f}\n\n{(form.textarea() or '')[:400]}",
                 "summary": "soak",
                 "base_revision": form.form_value("base_revision"),
                 "action": "save",
@@ -136,7 +136,11 @@ def soak_site(start_server, test_database_url, redis_url):
     ]
     servers = [
         start_server(
-            test_database_url, workers=2, threads=4, REDIS_URL=redis_url, WIKI_EDIT_RATE="1000000/60"
+            test_database_url,
+            workers=2,
+            threads=4,
+            REDIS_URL=redis_url,
+            WIKI_EDIT_RATE="1000000/60",  # the soak edits far faster than any volunteer
         )
         for _ in range(2)
     ]
