@@ -11,7 +11,7 @@ CHROMIUM ?= /usr/bin/chromium
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 
-.PHONY: install browser run test lint check-deploy clean bench
+.PHONY: install browser run test drill lint check-deploy clean bench
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -43,6 +43,12 @@ run: install
 
 test: install browser
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# Failure drills (tests/drills): gunicorn servers, a killed import, PostgreSQL stopped and
+# started, two servers on one database and Redis (database 7), and a soak of SOAK_SECONDS
+# (default 60). A few minutes; CI runs them after `make test`.
+drill: install
+	$(BIN)/python -m pytest tests/drills -m drill $(PYTEST_ARGS)
 
 # The benchmark (not part of `make test`): import POSTS generated posts, load every page with wrk,
 # print one Markdown table. Uses the local PostgreSQL and Redis; see bench/run.py and the README.

@@ -107,6 +107,9 @@ if REDIS_URL:
     CACHES = {
         "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
     }
+    # Sessions are read from Redis and written through to PostgreSQL: fast reads, and a Redis
+    # restart logs nobody out.
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 else:
     CACHES = {
         "default": {
@@ -163,6 +166,8 @@ if HTTPS:
     # Behind a TLS-terminating proxy, this header tells Django the original request was HTTPS.
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SESSION_COOKIE_HTTPONLY = True
+# No script of ours reads the CSRF cookie (forms carry the token), so scripts need not see it.
+CSRF_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
 SECURE_CONTENT_TYPE_NOSNIFF = True
@@ -182,6 +187,11 @@ AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/lockout.html"
 AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
+# Proxies (load balancer, CDN) between the visitor and gunicorn: with PROXY_COUNT set, the
+# visitor's address is read from X-Forwarded-For, so throttling counts per visitor, not per
+# balancer. 0 (the default) trusts REMOTE_ADDR alone.
+PROXY_COUNT = env_int("PROXY_COUNT", 0)
+AXES_CLIENT_IP_CALLABLE = "bigsoc.auth.client_address"
 
 # --- Wiki edits: at most N saves per person per window, "saves/seconds" ---------------------------
 WIKI_EDIT_RATE = env_str("WIKI_EDIT_RATE", "30/600")

@@ -1,6 +1,7 @@
 """The health check and the friendly page shown while the database is out of reach."""
 
 import pytest
+import redis
 from django.db import OperationalError
 from django.test import Client
 from django.urls import include, path
@@ -10,6 +11,10 @@ def _database_gone(request):
     raise OperationalError("connection to server on socket failed: No such file or directory")
 
 
+def _redis_gone(request):
+    raise redis.ConnectionError("Error 111 connecting to 127.0.0.1:6379. Connection refused.")
+
+
 def _bug(request):
     raise ValueError("a programming error")
 
@@ -17,6 +22,7 @@ def _bug(request):
 # The site's own URLs stay mounted: the error pages link back into the site.
 urlpatterns = [
     path("gone/", _database_gone),
+    path("redis-gone/", _redis_gone),
     path("bug/", _bug),
     path("", include("bigsoc.urls")),
 ]
@@ -65,3 +71,10 @@ def test_programming_error_shows_site_500_page_not_traceback():
     body = response.content.decode()
     assert "Traceback" not in body and "ValueError" not in body
     assert "<h1" in body
+
+
+@pytest.mark.urls("tests.test_health")
+def test_redis_outage_shows_the_same_friendly_503():
+    response = Client(raise_request_exception=False).get("/redis-gone/")
+    assert response.status_code == 503
+    assert "Back in a moment" in response.content.decode()

@@ -26,3 +26,18 @@ def test_production_refuses_to_start_without_secret_key():
     result = run_manage("check", DEBUG="0", ALLOWED_HOSTS="wiki.example.org")
     assert result.returncode != 0
     assert "SECRET_KEY must be set" in result.stderr
+
+
+def _setting(name: str, **env: str):
+    code = f"from django.conf import settings; print(repr(settings.{name}))"
+    result = run_manage("shell", "-c", code, **PRODUCTION_LIKE, **env)
+    assert result.returncode == 0, result.stdout + result.stderr
+    return result.stdout.strip().splitlines()[-1]
+
+
+def test_sessions_are_read_from_redis_and_kept_in_postgresql_when_redis_is_configured():
+    assert _setting("SESSION_ENGINE", REDIS_URL="redis://127.0.0.1:6379/7") == (
+        "'django.contrib.sessions.backends.cached_db'"
+    )
+    # Without Redis the cache is a database table, so sessions stay plainly in the database.
+    assert _setting("SESSION_ENGINE", REDIS_URL="") == "'django.contrib.sessions.backends.db'"

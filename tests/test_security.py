@@ -173,6 +173,7 @@ def test_production_cookies_are_secure_httponly_and_samesite():
         "SESSION_COOKIE_HTTPONLY",
         "SESSION_COOKIE_SAMESITE",
         "CSRF_COOKIE_SECURE",
+        "CSRF_COOKIE_HTTPONLY",
         "CSRF_COOKIE_SAMESITE",
     ]
     code = (
@@ -185,5 +186,6 @@ def test_production_cookies_are_secure_httponly_and_samesite():
     assert flags["SESSION_COOKIE_SECURE"] is True
     assert flags["SESSION_COOKIE_HTTPONLY"] is True
     assert flags["CSRF_COOKIE_SECURE"] is True
+    assert flags["CSRF_COOKIE_HTTPONLY"] is True
     assert flags["SESSION_COOKIE_SAMESITE"] in {"Lax", "Strict"}
     assert flags["CSRF_COOKIE_SAMESITE"] in {"Lax", "Strict"}

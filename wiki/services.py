@@ -146,11 +146,16 @@ def _append_revision(
 
 
 def _lock(page: Page) -> Page:
-    return (
-        Page.objects.select_related("current_revision")
-        .select_for_update(of=("self",))
-        .get(pk=page.pk)
-    )
+    """The page row, locked, with its current revision as it is once the lock is ours.
+
+    The revision is read in a statement of its own. Joined into the locking statement it would
+    be read with that statement's snapshot, taken before waiting for the lock: a revision saved
+    by the transaction it waited for is not in it, and the page would seem to have none.
+    """
+    locked = Page.objects.select_for_update().get(pk=page.pk)
+    if locked.current_revision_id is not None:
+        locked.current_revision = Revision.objects.get(pk=locked.current_revision_id)
+    return locked
 
 
 def _create_page(title: str) -> Page:

@@ -52,7 +52,19 @@ def skip_link(page) -> list[str]:
 
     Leaves the page scrolled to #main with focus in it: run it after the other checks.
     """
-    page.evaluate("window.scrollTo(0, 0); document.activeElement?.blur()")
+    # Tab from the top of the document, even on a page that autofocuses a field: focus a
+    # stand-in at the start of <body> and remove it, which moves the browser's sequential focus
+    # starting point to the start of <body>.
+    page.evaluate(
+        """() => {
+        window.scrollTo(0, 0);
+        const start = document.createElement("span");
+        start.tabIndex = -1;
+        document.body.prepend(start);
+        start.focus();
+        start.remove();
+    }"""
+    )
     page.keyboard.press("Tab")
     focused = page.locator(":focus")
     if focused.count() != 1 or focused.get_attribute("href") != "#main":

@@ -2,9 +2,11 @@
 h1, labelled fields, a working skip link. Screenshots of each land in screenshots/."""
 
 import pytest
+from django.contrib.auth import get_user_model
 
 from tests.browser import checks
 from tests.browser.conftest import VIEWPORTS
+from wiki.services import save_revision
 
 pytestmark = pytest.mark.browser
 
@@ -20,28 +22,68 @@ PAGES = [
     "search",
     "search-empty",
     "search-nothing",
+    "edit-form",
+    "history",
+    "diff",
+    "recent-changes",
+    "login",
+    "signup",
 ]
+# Pages only a logged-in volunteer sees.
+VOLUNTEER_PAGES = {"edit-form"}
 
 
 def address(name, archive):
+    localism = archive["topics"]["localism"]
     return {
         "home": "/",
         "topics-a-z": "/topics/",
         "topics-by-size": "/topics/?sort=size",
         "topic-map": "/topics/map/",
-        "topic": archive["topics"]["localism"].get_absolute_url(),
-        "topic-page-2": archive["topics"]["localism"].get_absolute_url() + "?page=2",
+        "topic": localism.get_absolute_url(),
+        "topic-page-2": localism.get_absolute_url() + "?page=2",
         "post": archive["posts"]["powers"].get_absolute_url(),
         "not-found": "/no-such-page/",
+        "edit-form": f"/wiki/{localism.slug}/edit/",
+        "history": f"/wiki/{localism.slug}/history/",
+        "diff": f"/wiki/{localism.slug}/diff/?from=1&to=2",
+        "recent-changes": "/recent/",
+        "login": "/accounts/login/",
+        "signup": "/accounts/signup/",
         "search": "/search/?q=localism+council&kind=posts",
         "search-empty": "/search/",
         "search-nothing": "/search/?q=zzzz+qqqq",
     }[name]
 
 
+@pytest.fixture
+def wiki_archive(reading_archive):
+    """The reading archive, with a two-revision entry for Localism Bill and its author."""
+    volunteer = get_user_model().objects.create_user("pagecheck", "pagecheck@example.org")
+    topic = reading_archive["topics"]["localism"]
+    revision = save_revision(
+        page_or_none=None,
+        title=topic.name,
+        text="## What it did\n\nThe bill became the [[Localism Act]] in 2011.",
+        author=volunteer,
+        summary="first words",
+    )
+    save_revision(
+        page_or_none=revision.page,
+        title=topic.name,
+        text="## What it did\n\nThe bill became the [[Localism Act]] in November 2011, "
+        "with a general power of competence for councils and a very long word: "
+        "neighbourhoodplanningreferendumsandcommunityrighttochallengeprovisions.",
+        author=volunteer,
+        summary="added the month and the powers",
+        base_revision=revision.number,
+    )
+    return {**reading_archive, "volunteer": volunteer}
+
+
 @pytest.mark.parametrize("name", PAGES)
 def test_main_page_is_sound_at_desktop_and_phone_sizes(
-    new_page, browser_watch, reading_archive, screenshots_dir, name
+    new_page, browser_watch, wiki_archive, screenshots_dir, name
 ):
     # One test per page with every size inside it: the archive is built once, not once a size.
     expected_status = 404 if name == "not-found" else 200
@@ -52,8 +94,9 @@ def test_main_page_is_sound_at_desktop_and_phone_sizes(
         )
     problems = []
     for viewport in VIEWPORTS:
-        page = new_page(viewport)
-        assert page.goto(address(name, reading_archive)).status == expected_status
+        user = wiki_archive["volunteer"] if name in VOLUNTEER_PAGES else None
+        page = new_page(viewport, user=user)
+        assert page.goto(address(name, wiki_archive)).status == expected_status
         page.screenshot(
             path=screenshots_dir / f"{name}-{viewport}.png", full_page=True, scale="css"
         )

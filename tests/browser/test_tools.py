@@ -48,6 +48,13 @@ def test_checks_pass_a_sound_page(static_page):
     assert all_problems(static_page) == []
 
 
+def test_skip_link_check_starts_from_the_top_on_a_page_that_autofocuses_a_field(static_page):
+    # A log-in form focuses its first field; the skip link is still the first Tab stop.
+    static_page.set_content(SOUND.replace('<input id="q" name="q">', '<input id="q" autofocus>'))
+    assert static_page.evaluate("document.activeElement.id") == "q"
+    assert checks.skip_link(static_page) == []
+
+
 def test_checks_report_every_fault_of_a_broken_page(static_page):
     static_page.set_content(BROKEN)
     assert checks.horizontal_scroll(static_page)
