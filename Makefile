@@ -37,7 +37,6 @@ browser:
 # Development server with the seeds loaded. DEBUG=1 unless the environment says otherwise.
 run: install
 	DEBUG=$${DEBUG-1} $(BIN)/python manage.py migrate --noinput
-	DEBUG=$${DEBUG-1} $(BIN)/python manage.py createcachetable
 	DEBUG=$${DEBUG-1} $(BIN)/python manage.py import_seeds
 	DEBUG=$${DEBUG-1} $(BIN)/python manage.py runserver $(HOST):$(PORT)
 

@@ -30,6 +30,8 @@ from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.functional import SimpleLazyObject
 from django.utils.http import http_date
 
+from bigsoc.outages import UNAVAILABLE
+
 GENERATION_KEY = "bigsoc:generation"
 PAGE_KEY_PREFIX = "bigsoc:page:"
 # Types a reader's page or feed comes in; anything else (JSON health checks, files) is not cached.
@@ -139,6 +141,9 @@ class CachedPage:
         return response
 
 
+UNCACHED_PATHS = frozenset({"/healthz"})
+
+
 def page_key(request: HttpRequest) -> str:
     """One key per host and full path (query included), hashed to a fixed length."""
     url = f"{request.get_host()}{request.get_full_path()}"
@@ -194,7 +199,9 @@ class PageCacheMiddleware:
 
     def __call__(self, request):
         timeout = settings.PAGE_CACHE_SECONDS
-        if not timeout:
+        # The health check reports on the database itself; with the database cache, even
+        # looking in the cache would fail first and hide its answer behind the 503 page.
+        if not timeout or request.path_info in UNCACHED_PATHS:
             return self.get_response(request)
         if not is_anonymous_reader(request):
             response = self.get_response(request)
@@ -205,7 +212,12 @@ class PageCacheMiddleware:
             return response
 
         key = page_key(request)
-        found = cache.get_many([GENERATION_KEY, key])
+        try:
+            found = cache.get_many([GENERATION_KEY, key])
+        except UNAVAILABLE:
+            # The cache is out of reach: serve without it. A page that needs the database too
+            # fails on its own and shows the friendly 503; one that does not (log in) still works.
+            return self.get_response(request)
         generation = found.get(GENERATION_KEY)
         page = found.get(key)
         if generation is not None and page is not None and page.generation == generation:

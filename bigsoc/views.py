@@ -3,17 +3,14 @@ handler, and the benchmark's ceiling (mounted only when BENCH_CEILING=1)."""
 
 import sys
 
-import redis
-from django.db import DatabaseError, InterfaceError, OperationalError, connection
+from django.db import DatabaseError, connection
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.template import loader
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
 
-# Errors that mean "PostgreSQL or Redis (cache, sessions) is out of reach", not "our code is
-# wrong".
-UNAVAILABLE = (OperationalError, InterfaceError, redis.ConnectionError, redis.TimeoutError)
+from bigsoc.outages import UNAVAILABLE
 
 
 @never_cache

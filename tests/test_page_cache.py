@@ -275,3 +275,23 @@ def test_archive_figures_are_kept_until_the_next_write(db, page_cache, commits, 
         make_post("The second post")
         site_changed()
     assert "2 posts " in alice.get("/").content.decode()
+
+
+@pytest.mark.django_db
+def test_a_cache_out_of_reach_is_passed_by_and_pages_that_need_no_data_still_answer(settings):
+    # A real Redis client pointed at a port nobody listens on: every cache call fails.
+    settings.PAGE_CACHE_SECONDS = 600
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": "redis://127.0.0.1:1/0",
+        }
+    }
+    memory = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    try:
+        response = Client(raise_request_exception=False).get("/accounts/login/")
+    finally:
+        settings.CACHES = memory  # the shared fixtures clear the cache after the test
+    assert response.status_code == 200
+    assert 'name="username"' in response.content.decode()
+    assert "X-Page-Cache" not in response
