@@ -12,6 +12,10 @@ titles but never the whole file:
 
 Everything for one file runs inside one `transaction.atomic()`: a failure anywhere (even an
 interrupt half-way through) leaves the database as it was.
+
+A file whose bytes match its Archive row's checksum, recorded by a completed import under the same
+vocabulary and import rules (`import_digest`), is skipped without parsing: that import already
+wrote everything the file would write.
 """
 
 from __future__ import annotations
@@ -52,6 +56,9 @@ from posts.importer.topics import (
 from posts.models import Archive, Post, TaggedPost, Topic
 
 BATCH_SIZE = 1000
+# Part of `import_digest`: bump it when a change to parsing, rendering or matching should make
+# the next run re-import files that did not change.
+IMPORT_RULES = "1"
 SLUG_BASE_MAX = 80  # leaves room for "-" and a hash within SlugField(max_length=100)
 HEADER_TOPIC_KINDS = {"search", "tag", "category"}
 
@@ -79,6 +86,43 @@ class FileResult:
     duplicates: int = 0
     topics_created: int = 0
     mentions: int = 0
+    skipped: bool = False  # unchanged since its last import: not read, nothing written
+
+
+def import_digest(vocabulary: list[VocabularyTopic]) -> str:
+    """What besides a file's bytes decides what its import writes: the vocabulary and the rules."""
+    h = hashlib.sha256(f"rules {IMPORT_RULES}\n".encode())
+    for entry in vocabulary:
+        h.update(repr((entry.name, entry.description, entry.aliases)).encode())
+    return h.hexdigest()
+
+
+def file_checksum(path: Path) -> str:
+    """SHA-256 of the file's bytes, as `LineReader.checksum` computes it while parsing."""
+    h = hashlib.sha256()
+    try:
+        with open(path, "rb") as stream:
+            while chunk := stream.read(1 << 20):
+                h.update(chunk)
+    except OSError as exc:
+        raise ArchiveError(path, f"cannot read: {exc.strerror or exc}") from None
+    return h.hexdigest()
+
+
+def unchanged_since_last_import(path: Path, digest: str) -> FileResult | None:
+    """The result of a file whose last completed import saw the same bytes under the same
+    vocabulary and rules, or None when it must be imported."""
+    archive = Archive.objects.filter(name=path.name, rules_digest=digest).first()
+    if archive is None or not archive.checksum or file_checksum(path) != archive.checksum:
+        return None
+    return FileResult(
+        name=path.name,
+        header=archive.header,
+        posts=archive.imported_posts,
+        unchanged=archive.imported_posts,
+        duplicates=archive.imported_duplicates,
+        skipped=True,
+    )
 
 
 def topic_key(name: str) -> str:
@@ -181,9 +225,15 @@ def import_archive(
     vocabulary: list[VocabularyTopic],
     batch_size: int = BATCH_SIZE,
     progress: Progress | None = None,
+    force: bool = False,
 ) -> FileResult:
-    """Import one archive file in one transaction. Raises `ArchiveError` (nothing written)."""
+    """Import one archive file in one transaction. Raises `ArchiveError` (nothing written).
+
+    A file unchanged since its last import is skipped (`FileResult.skipped`) unless `force`."""
     path = Path(path)
+    digest = import_digest(vocabulary)
+    if not force and (skipped := unchanged_since_last_import(path, digest)):
+        return skipped
     with transaction.atomic():
         # An import can be run again at no cost, so it need not wait at commit for its write-
         # ahead log to reach the disk (PostgreSQL's own guarantee stays: a crash loses at most
@@ -192,6 +242,9 @@ def import_archive(
         with connection.cursor() as cursor:
             cursor.execute("SET LOCAL synchronous_commit TO OFF")
         result = _FileImport(path, vocabulary, batch_size, progress).run()
+        Archive.objects.filter(name=path.name).update(
+            rules_digest=digest, imported_posts=result.posts, imported_duplicates=result.duplicates
+        )
         if result.created or result.updated or result.topics_created or result.mentions:
             site_changed()  # once the file commits, cached pages are stale
     return result
