@@ -268,3 +268,55 @@ def test_file_that_failed_is_imported_again_not_skipped(tmp_path, vocabulary):
     path.write_bytes(good)  # back to what the last completed import saw
     assert load(path, vocabulary).skipped
     assert list(Post.objects.values_list("body", flat=True)) == ["Old text."]
+
+
+def test_edit_retags_the_changed_post_and_leaves_the_others_tags(tmp_path, vocabulary):
+    path = write(
+        tmp_path, "a.txt", "First post\n\nAbout volunteers. read more »\n\nSecond post\n\nQuiet.\n"
+    )
+    load(path, vocabulary)
+    second = Post.objects.get(title="Second post")
+    tags = set(second.tags.values_list("pk", flat=True))
+    path.write_text("First post\n\nAbout nothing. read more »\n\nSecond post\n\nQuiet.\n")
+    result = load(path, vocabulary)
+    assert (result.updated, result.unchanged) == (1, 1)
+    assert not Post.objects.get(title="First post").tags.filter(name="Volunteering").exists()
+    assert set(second.tags.values_list("pk", flat=True)) == tags
+
+
+def test_phrase_that_an_edit_makes_recur_tags_the_unchanged_posts_too(tmp_path, vocabulary):
+    text = "One post\n\nWe met Marlow Fenwick there. read more »\n\nTwo post\n\n{}\n"
+    path = write(tmp_path, "a.txt", text.format("Nothing new."))
+    load(path, vocabulary)
+    assert not Topic.objects.filter(name="Marlow Fenwick").exists()  # named in one post only
+    path.write_text(text.format("And Marlow Fenwick again."))
+    result = load(path, vocabulary)
+    assert result.unchanged == 1
+    phrase = Topic.objects.get(name="Marlow Fenwick")
+    assert Post.objects.for_topic(phrase).count() == 2
+
+
+def test_title_new_in_an_edited_file_is_mentioned_by_its_unchanged_posts(tmp_path, vocabulary):
+    old = "Notes on the day\n\nSee A Guide To Gardens for more. read more »\n"
+    path = write(tmp_path, "a.txt", old)
+    load(path, vocabulary)
+    path.write_text(old + "\nA guide to gardens\n\nHow to garden.\n")
+    result = load(path, vocabulary)
+    assert (result.created, result.unchanged) == (1, 1)
+    guide = Post.objects.get(title="A guide to gardens")
+    assert [p.title for p in guide.mentioned_by.all()] == ["Notes on the day"]
+
+
+def test_unchanged_post_new_to_an_archive_gets_that_archives_header_topic(tmp_path, vocabulary):
+    one = write(tmp_path, "one.txt", "Tag Archives: apples\n\nOwn post\n\nMine. read more »\n")
+    two = write(tmp_path, "two.txt", "Tag Archives: pears\n\nShared post\n\nText.\n")
+    load(one, vocabulary)
+    load(two, vocabulary)
+    one.write_text(
+        "Tag Archives: apples\n\nOwn post\n\nMine. read more »\n\nShared post\n\nText.\n"
+    )
+    result = load(one, vocabulary)
+    assert (result.created, result.unchanged) == (0, 2)
+    shared = Post.objects.get(title="Shared post")
+    assert {"apples", "pears"} <= set(shared.tags.values_list("name", flat=True))
+    assert sorted(a.name for a in shared.archives.all()) == ["one.txt", "two.txt"]
