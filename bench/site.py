@@ -112,14 +112,13 @@ def prepare(out_path: str) -> None:
         ("wiki history", [f"{wiki}history/"]),
         ("wiki diff", [f"{wiki}diff/?from={WIKI_REVISIONS - 10}&to={WIKI_REVISIONS}"]),
     ]
-    try:
-        search = reverse("search")
-    except NoReverseMatch:
+    search = None
+    for name in ("search:results", "search", "search:search"):  # main names it search:results
         try:
-            search = reverse("search:search")
+            search = reverse(name)
+            break
         except NoReverseMatch:
-            search = None
-    # SEARCH: rows appear once the search page is on main (bench/README: the 20-query mix).
+            continue
     if search:
         rows.append(
             ("search (20 queries)", [f"{search}?{urlencode({'q': q})}" for q in SEARCH_QUERIES])

@@ -25,6 +25,11 @@ class Archive(models.Model):
     header = models.CharField(max_length=500, blank=True)
     checksum = models.CharField(max_length=64, blank=True)
     imported_at = models.DateTimeField(null=True, blank=True)
+    # What the last completed import saw, so an unchanged file under unchanged rules can be
+    # skipped and still report the same counts (written in the file's own transaction).
+    rules_digest = models.CharField(max_length=64, blank=True)
+    imported_posts = models.PositiveIntegerField(default=0)
+    imported_duplicates = models.PositiveIntegerField(default=0)
 
     class Meta:
         ordering = ["name"]

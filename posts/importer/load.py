@@ -8,10 +8,17 @@ titles but never the whole file:
    here, before anything is written.
 2. load: parse again and upsert the winning copies in batches keyed by `Post.key` (the folded
    title). Unchanged posts (same checksum) are not written, so `updated_at` keeps its value;
-   changed posts are updated in place, and their slug never changes.
+   changed posts are updated in place, and their slug never changes. When the file was imported
+   before under the same rules and header, a post it held with the same text is not tokenised
+   or matched again (it keeps its tags and mentions); it is matched only against phrases and
+   titles new since then, and only when there are any.
 
 Everything for one file runs inside one `transaction.atomic()`: a failure anywhere (even an
 interrupt half-way through) leaves the database as it was.
+
+A file whose bytes match its Archive row's checksum, recorded by a completed import under the same
+vocabulary and import rules (`import_digest`), is skipped without parsing: that import already
+wrote everything the file would write.
 """
 
 from __future__ import annotations
@@ -52,6 +59,9 @@ from posts.importer.topics import (
 from posts.models import Archive, Post, TaggedPost, Topic
 
 BATCH_SIZE = 1000
+# Part of `import_digest`: bump it when a change to parsing, rendering or matching should make
+# the next run re-import files that did not change.
+IMPORT_RULES = "1"
 SLUG_BASE_MAX = 80  # leaves room for "-" and a hash within SlugField(max_length=100)
 HEADER_TOPIC_KINDS = {"search", "tag", "category"}
 
@@ -79,6 +89,43 @@ class FileResult:
     duplicates: int = 0
     topics_created: int = 0
     mentions: int = 0
+    skipped: bool = False  # unchanged since its last import: not read, nothing written
+
+
+def import_digest(vocabulary: list[VocabularyTopic]) -> str:
+    """What besides a file's bytes decides what its import writes: the vocabulary and the rules."""
+    h = hashlib.sha256(f"rules {IMPORT_RULES}\n".encode())
+    for entry in vocabulary:
+        h.update(repr((entry.name, entry.description, entry.aliases)).encode())
+    return h.hexdigest()
+
+
+def file_checksum(path: Path) -> str:
+    """SHA-256 of the file's bytes, as `LineReader.checksum` computes it while parsing."""
+    h = hashlib.sha256()
+    try:
+        with open(path, "rb") as stream:
+            while chunk := stream.read(1 << 20):
+                h.update(chunk)
+    except OSError as exc:
+        raise ArchiveError(path, f"cannot read: {exc.strerror or exc}") from None
+    return h.hexdigest()
+
+
+def unchanged_since_last_import(path: Path, digest: str) -> FileResult | None:
+    """The result of a file whose last completed import saw the same bytes under the same
+    vocabulary and rules, or None when it must be imported."""
+    archive = Archive.objects.filter(name=path.name, rules_digest=digest).first()
+    if archive is None or not archive.checksum or file_checksum(path) != archive.checksum:
+        return None
+    return FileResult(
+        name=path.name,
+        header=archive.header,
+        posts=archive.imported_posts,
+        unchanged=archive.imported_posts,
+        duplicates=archive.imported_duplicates,
+        skipped=True,
+    )
 
 
 def topic_key(name: str) -> str:
@@ -181,9 +228,15 @@ def import_archive(
     vocabulary: list[VocabularyTopic],
     batch_size: int = BATCH_SIZE,
     progress: Progress | None = None,
+    force: bool = False,
 ) -> FileResult:
-    """Import one archive file in one transaction. Raises `ArchiveError` (nothing written)."""
+    """Import one archive file in one transaction. Raises `ArchiveError` (nothing written).
+
+    A file unchanged since its last import is skipped (`FileResult.skipped`) unless `force`."""
     path = Path(path)
+    digest = import_digest(vocabulary)
+    if not force and (skipped := unchanged_since_last_import(path, digest)):
+        return skipped
     with transaction.atomic():
         # An import can be run again at no cost, so it need not wait at commit for its write-
         # ahead log to reach the disk (PostgreSQL's own guarantee stays: a crash loses at most
@@ -191,7 +244,10 @@ def import_archive(
         # of the import's time.
         with connection.cursor() as cursor:
             cursor.execute("SET LOCAL synchronous_commit TO OFF")
-        result = _FileImport(path, vocabulary, batch_size, progress).run()
+        result = _FileImport(path, vocabulary, batch_size, progress, digest).run()
+        Archive.objects.filter(name=path.name).update(
+            rules_digest=digest, imported_posts=result.posts, imported_duplicates=result.duplicates
+        )
         if result.created or result.updated or result.topics_created or result.mentions:
             site_changed()  # once the file commits, cached pages are stale
     return result
@@ -224,6 +280,10 @@ def _copy_rows(model, fields: list[str], rows: list[tuple]) -> None:
     ):
         for row in rows:
             copy.write_row(row)
+
+
+def _archive_header(header: ArchiveHeader | None) -> str:
+    return (header.text if header else "")[:500]
 
 
 def _spool(spool, post: ParsedPost) -> None:
@@ -265,8 +325,9 @@ class _Winner:
 
 
 class _FileImport:
-    def __init__(self, path, vocabulary, batch_size, progress):
+    def __init__(self, path, vocabulary, batch_size, progress, digest):
         self.path = path
+        self.digest = digest
         self.vocabulary = vocabulary
         self.batch_size = max(1, batch_size)
         self.progress = progress or (lambda stage, done, total: None)
@@ -275,6 +336,10 @@ class _FileImport:
         self.matcher = PhraseMatcher()
         self.created_keys: list[str] = []
         self.mention_pairs: list[tuple[int, str]] = []
+        # Phrases and titles that are new since this file's last import. When the rules and the
+        # header are as then, a post it already held with the same text has all its tags and
+        # mentions but these, so it is matched against this small index only (None: match all).
+        self.news: PhraseMatcher | None = None
 
     def run(self) -> FileResult:
         with tempfile.TemporaryFile(prefix="bigsoc-import-") as spool:
@@ -282,9 +347,26 @@ class _FileImport:
             book = TopicBook()
             self.book = book
             self.header_topic = self._header_topic(book, header)
+            # A mined phrase joins the index as a topic of its own, or as an older topic of any
+            # kind that shares its name; only the phrase topics that are not new were there.
+            phrase_topics = set(
+                Topic.objects.filter(source=Topic.Source.PHRASE).values_list("pk", flat=True)
+            )
             phrase_ids = book.ensure(phrases, Topic.Source.PHRASE)
             self._add_topic_phrases(book, phrase_ids)
-            self._add_known_titles()
+            new_keys = self._add_known_titles()
+            prior = Archive.objects.filter(name=self.path.name).first()
+            if (
+                prior is not None
+                and prior.rules_digest == self.digest
+                and prior.header == _archive_header(header)
+            ):
+                self.news = PhraseMatcher()
+                for name, pk in phrase_ids.items():
+                    if pk not in phrase_topics:
+                        self.news.add(name, pk)
+                for key in new_keys:
+                    self.news.add(title_tokens(key), key)
             self.archive = self._archive(header, checksum)
 
             spool.seek(0)
@@ -379,18 +461,23 @@ class _FileImport:
         for name, pk in phrase_ids.items():  # a phrase may have matched an older topic
             matcher.add(name, pk)
 
-    def _add_known_titles(self) -> None:
-        """Titles already in the database can be mentioned by this file's posts too."""
+    def _add_known_titles(self) -> set[str]:
+        """Titles already in the database can be mentioned by this file's posts too. Returns
+        the keys of this file that are not in the database yet."""
+        new_keys = set(self.winners)
         for key, title in Post.objects.values_list("key", "title").iterator(chunk_size=5000):
-            if key not in self.winners:
+            if key in new_keys:
+                new_keys.discard(key)
+            elif key not in self.winners:
                 toks = title_tokens(title)
                 if toks:
                     self.matcher.add(toks, key)
+        return new_keys
 
     def _archive(self, header: ArchiveHeader | None, checksum: str) -> Archive:
         archive, created = Archive.objects.get_or_create(name=self.path.name)
         if created or archive.checksum != checksum:
-            archive.header = (header.text if header else "")[:500]
+            archive.header = _archive_header(header)
             archive.checksum = checksum
             archive.imported_at = timezone.now()
             archive.save()
@@ -405,9 +492,26 @@ class _FileImport:
                 key__in=[p.key for p in batch]
             ).values_list("pk", "key", "checksum")
         }
+        ArchiveLink = Post.archives.through
+        linked = set()
+        if self.news is not None and existing:
+            linked = set(
+                ArchiveLink.objects.filter(
+                    archive_id=self.archive.pk, post_id__in=[pk for pk, _ in existing.values()]
+                ).values_list("post_id", flat=True)
+            )
         now = timezone.now()
-        new, changed, ids, changed_ids = [], [], {}, set()
+        new, changed, ids, changed_ids, quiet = [], [], {}, set(), set()
         for parsed in batch:
+            checksum = parsed.checksum()
+            if parsed.key in existing:
+                pk, old_checksum = existing[parsed.key]
+                ids[parsed.key] = pk
+                if old_checksum == checksum:
+                    self.result.unchanged += 1
+                    if pk in linked:
+                        quiet.add(parsed.key)
+                    continue
             fields = {
                 "title": parsed.title,
                 "key": parsed.key,
@@ -415,15 +519,10 @@ class _FileImport:
                 "body_html": render_blocks(parsed.blocks),
                 "published": parsed.published,
                 "is_excerpt": parsed.is_excerpt,
-                "checksum": parsed.checksum(),
+                "checksum": checksum,
             }
             if parsed.key not in existing:
                 new.append(Post(**fields))
-                continue
-            pk, old_checksum = existing[parsed.key]
-            ids[parsed.key] = pk
-            if old_checksum == fields["checksum"]:
-                self.result.unchanged += 1
             else:
                 changed.append(Post(pk=pk, updated_at=now, **fields))
                 changed_ids.add(pk)
@@ -451,18 +550,22 @@ class _FileImport:
             ids[post.key] = post.pk
         self.created_keys.extend(post.key for post in new)
 
-        ArchiveLink = Post.archives.through
         _copy_rows(ArchiveLink, ["post_id", "archive_id"], [(p.pk, self.archive.pk) for p in new])
         ArchiveLink.objects.bulk_create(
             [
                 ArchiveLink(post_id=ids[p.key], archive_id=self.archive.pk)
                 for p in batch
-                if p.key in existing
+                if p.key in existing and p.key not in quiet
             ],
             ignore_conflicts=True,
         )
-        found = {p.key: self.matcher.find(tokens(p.title + "\n" + p.body)) for p in batch}
-        self._tag(batch, ids, changed_ids, found)
+        found = {}
+        for p in batch:
+            if p.key not in quiet:
+                found[p.key] = self.matcher.find(tokens(p.title + "\n" + p.body))
+            elif self.news.size:  # tokenising is most of the cost: only when there is news
+                found[p.key] = self.news.find(tokens(p.title + "\n" + p.body))
+        self._tag(batch, ids, changed_ids, found, quiet)
         if changed_ids:
             # A changed text may no longer name the posts it did.
             Post.mentions.through.objects.filter(from_post_id__in=changed_ids).delete()
@@ -481,19 +584,28 @@ class _FileImport:
         ids: dict[str, int],
         changed_ids: set[int],
         found: dict[str, set],
+        quiet: set[str],
     ) -> None:
+        """Tag the batch. A quiet post (see `news`) keeps its tags and gains only new topics."""
+        loud = [p for p in batch if p.key not in quiet]
         category_ids = self.book.ensure(
-            list(dict.fromkeys(c for p in batch for c in p.categories)), Topic.Source.CATEGORY
+            list(dict.fromkeys(c for p in loud for c in p.categories)), Topic.Source.CATEGORY
         )
         wanted: set[tuple[int, int]] = set()
+        touched: list[int] = []
         for parsed in batch:
             pk = ids[parsed.key]
-            topic_ids = {t for t in found[parsed.key] if isinstance(t, int)}
-            topic_ids.update(category_ids[c] for c in parsed.categories if c in category_ids)
-            if self.header_topic:
-                topic_ids.add(self.header_topic)
+            topic_ids = {t for t in found.get(parsed.key, ()) if isinstance(t, int)}
+            if parsed.key in quiet:
+                if not topic_ids:
+                    continue
+            else:
+                topic_ids.update(category_ids[c] for c in parsed.categories if c in category_ids)
+                if self.header_topic:
+                    topic_ids.add(self.header_topic)
+            touched.append(pk)
             wanted.update((pk, tid) for tid in topic_ids)
-        rows = TaggedPost.objects.filter(content_object_id__in=ids.values()).values_list(
+        rows = TaggedPost.objects.filter(content_object_id__in=touched).values_list(
             "pk", "content_object_id", "tag_id"
         )
         have = {(post_id, tag_id): pk for pk, post_id, tag_id in rows}

@@ -51,6 +51,24 @@ def test_second_run_reports_everything_unchanged(seeds_dir):
     assert dict(Post.objects.values_list("pk", "updated_at")) == stamps
 
 
+def test_second_run_says_the_file_is_unchanged_and_force_imports_it_again(seeds_dir):
+    run()
+    out, _ = run()
+    assert "big-society-network.txt: 9 posts — unchanged since last import, skipped" in out
+    out, _ = run("--force")
+    assert "unchanged since last import" not in out
+    assert "0 posts created, 0 updated, 9 unchanged, 1 duplicate merged" in out
+
+
+def test_dry_run_records_nothing_so_the_real_run_imports(seeds_dir):
+    run("--dry-run")
+    out, _ = run()
+    assert "9 posts created" in out
+    out, _ = run("--dry-run")
+    assert "unchanged since last import" in out
+    assert "Would import 1 file: 0 posts created, 0 updated, 9 unchanged" in out
+
+
 def test_dry_run_reports_but_writes_nothing(seeds_dir):
     out, _ = run("--dry-run")
     assert "Dry run, nothing written. Would import 1 file: 9 posts created" in out

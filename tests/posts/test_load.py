@@ -82,12 +82,15 @@ def test_post_naming_another_title_mentions_it(vocabulary):
     assert list(networking.mentioned_by.all()) == [evolving]
 
 
-def test_second_run_changes_nothing(vocabulary):
-    load(SEED, vocabulary)
+@pytest.mark.parametrize("force", [False, True], ids=["skipped", "forced"])
+def test_second_run_changes_nothing(vocabulary, force):
+    first = load(SEED, vocabulary)
     before = {p.pk: (p.slug, p.updated_at, p.checksum) for p in Post.objects.all()}
     counts = (Post.objects.count(), Topic.objects.count(), TaggedPost.objects.count())
-    result = load(SEED, vocabulary)
+    result = load(SEED, vocabulary, force=force)
+    assert result.skipped is not force
     assert (result.created, result.updated, result.unchanged) == (0, 0, 9)
+    assert (result.posts, result.duplicates) == (first.posts, first.duplicates)
     assert {p.pk: (p.slug, p.updated_at, p.checksum) for p in Post.objects.all()} == before
     assert (Post.objects.count(), Topic.objects.count(), TaggedPost.objects.count()) == counts
 
@@ -221,3 +224,99 @@ def test_vocabulary_sync_creates_every_topic_and_updates_descriptions():
     topic = Topic.objects.get(name="Allotments")
     assert (topic.description, topic.aliases) == ("Growing food locally.", [])
     assert Topic.objects.count() == 1
+
+
+def test_unchanged_file_is_skipped_without_reading_its_posts(vocabulary):
+    load(SEED, vocabulary)
+    # A skipped file is not parsed, so a post removed behind the importer's back stays removed.
+    Post.objects.order_by("pk").first().delete()
+    result = load(SEED, vocabulary)
+    assert result.skipped
+    assert Post.objects.count() == 8
+    assert not load(SEED, vocabulary, force=True).skipped
+    assert Post.objects.count() == 9
+
+
+def test_changed_file_defeats_the_skip(tmp_path, vocabulary):
+    path = write(tmp_path, "a.txt", "One post\n\nFirst text.\n")
+    load(path, vocabulary)
+    path.write_text("One post\n\nSecond text.\n")
+    result = load(path, vocabulary)
+    assert not result.skipped
+    assert (result.updated, result.unchanged) == (1, 0)
+
+
+def test_changed_vocabulary_defeats_the_skip(tmp_path, vocabulary):
+    path = write(tmp_path, "a.txt", "One post\n\nThe allotment society met today.\n")
+    load(path, vocabulary)
+    widened = [*vocabulary, VocabularyTopic("Allotments", aliases=("allotment",))]
+    sync_vocabulary(widened)
+    result = load(path, widened)
+    assert not result.skipped
+    assert Post.objects.get().tags.filter(name="Allotments").exists()
+    assert load(path, widened).skipped
+
+
+def test_file_that_failed_is_imported_again_not_skipped(tmp_path, vocabulary):
+    path = write(tmp_path, "a.txt", "One\n\nOld text.\n")
+    load(path, vocabulary)
+    good = path.read_bytes()
+    path.write_text("One\n\nNew text. read more »\n\nLonely\n")
+    for _ in range(2):  # the failure recorded nothing, so the second try fails the same way
+        with pytest.raises(ArchiveError, match="line 5"):
+            load(path, vocabulary)
+    path.write_bytes(good)  # back to what the last completed import saw
+    assert load(path, vocabulary).skipped
+    assert list(Post.objects.values_list("body", flat=True)) == ["Old text."]
+
+
+def test_edit_retags_the_changed_post_and_leaves_the_others_tags(tmp_path, vocabulary):
+    path = write(
+        tmp_path, "a.txt", "First post\n\nAbout volunteers. read more »\n\nSecond post\n\nQuiet.\n"
+    )
+    load(path, vocabulary)
+    second = Post.objects.get(title="Second post")
+    tags = set(second.tags.values_list("pk", flat=True))
+    path.write_text("First post\n\nAbout nothing. read more »\n\nSecond post\n\nQuiet.\n")
+    result = load(path, vocabulary)
+    assert (result.updated, result.unchanged) == (1, 1)
+    assert not Post.objects.get(title="First post").tags.filter(name="Volunteering").exists()
+    assert set(second.tags.values_list("pk", flat=True)) == tags
+
+
+def test_phrase_that_an_edit_makes_recur_tags_the_unchanged_posts_too(tmp_path, vocabulary):
+    text = "One post\n\nWe met Marlow Fenwick there. read more »\n\nTwo post\n\n{}\n"
+    path = write(tmp_path, "a.txt", text.format("Nothing new."))
+    load(path, vocabulary)
+    assert not Topic.objects.filter(name="Marlow Fenwick").exists()  # named in one post only
+    path.write_text(text.format("And Marlow Fenwick again."))
+    result = load(path, vocabulary)
+    assert result.unchanged == 1
+    phrase = Topic.objects.get(name="Marlow Fenwick")
+    assert Post.objects.for_topic(phrase).count() == 2
+
+
+def test_title_new_in_an_edited_file_is_mentioned_by_its_unchanged_posts(tmp_path, vocabulary):
+    old = "Notes on the day\n\nSee A Guide To Gardens for more. read more »\n"
+    path = write(tmp_path, "a.txt", old)
+    load(path, vocabulary)
+    path.write_text(old + "\nA guide to gardens\n\nHow to garden.\n")
+    result = load(path, vocabulary)
+    assert (result.created, result.unchanged) == (1, 1)
+    guide = Post.objects.get(title="A guide to gardens")
+    assert [p.title for p in guide.mentioned_by.all()] == ["Notes on the day"]
+
+
+def test_unchanged_post_new_to_an_archive_gets_that_archives_header_topic(tmp_path, vocabulary):
+    one = write(tmp_path, "one.txt", "Tag Archives: apples\n\nOwn post\n\nMine. read more »\n")
+    two = write(tmp_path, "two.txt", "Tag Archives: pears\n\nShared post\n\nText.\n")
+    load(one, vocabulary)
+    load(two, vocabulary)
+    one.write_text(
+        "Tag Archives: apples\n\nOwn post\n\nMine. read more »\n\nShared post\n\nText.\n"
+    )
+    result = load(one, vocabulary)
+    assert (result.created, result.unchanged) == (0, 2)
+    shared = Post.objects.get(title="Shared post")
+    assert {"apples", "pears"} <= set(shared.tags.values_list("name", flat=True))
+    assert sorted(a.name for a in shared.archives.all()) == ["one.txt", "two.txt"]

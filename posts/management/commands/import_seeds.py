@@ -62,9 +62,14 @@ class Command(BaseCommand):
             default=None,
             help=f"topic vocabulary (default: {VOCABULARY_FILE} in settings.SEEDS_DIR)",
         )
+        parser.add_argument(
+            "--force",
+            action="store_true",
+            help="import every file, even one unchanged since its last import",
+        )
         parser.add_argument("--batch-size", type=int, default=BATCH_SIZE, help="posts per write")
 
-    def handle(self, *args, paths, dry_run, keep_going, topics, batch_size, **options):
+    def handle(self, *args, paths, dry_run, keep_going, topics, batch_size, force, **options):
         self.verbosity = options["verbosity"]
         seeds_dir = Path(settings.SEEDS_DIR)
         files = self._archive_files(paths or [seeds_dir])
@@ -85,7 +90,7 @@ class Command(BaseCommand):
                 sync_vocabulary(vocabulary)
             for path in files:
                 try:
-                    results.append(self._import_one(path, vocabulary, batch_size))
+                    results.append(self._import_one(path, vocabulary, batch_size, force))
                 except (ArchiveError, DatabaseError) as exc:
                     message = (
                         str(exc)
@@ -131,17 +136,22 @@ class Command(BaseCommand):
 
     # -- one file --
 
-    def _import_one(self, path: Path, vocabulary, batch_size: int) -> FileResult:
+    def _import_one(self, path: Path, vocabulary, batch_size: int, force: bool) -> FileResult:
         self._last_step = -1
         self._batch_size = batch_size
         progress = self._progress(path.name)
         try:
             result = import_archive(
-                path, vocabulary=vocabulary, batch_size=batch_size, progress=progress
+                path, vocabulary=vocabulary, batch_size=batch_size, progress=progress, force=force
             )
         finally:
             self._end_progress()
-        if self.verbosity >= 1:
+        if self.verbosity >= 1 and result.skipped:
+            self.stdout.write(
+                f"{result.name}: {_plural(result.posts, 'post')} — unchanged since last import, "
+                "skipped (use --force to import it again)"
+            )
+        elif self.verbosity >= 1:
             self.stdout.write(
                 f"{result.name}: {_plural(result.posts, 'post')} — {result.created:,} created, "
                 f"{result.updated:,} updated, {result.unchanged:,} unchanged; "
