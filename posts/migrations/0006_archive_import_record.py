@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('posts', '0004_reading_indexes'),
+        ('posts', '0005_cache_table'),
     ]
 
     operations = [
