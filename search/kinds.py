@@ -190,8 +190,9 @@ def _page_hits(pks: list[int], query: SearchQuery) -> dict[int, Hit]:
         .order_by()
         .annotate(
             title_marked=headline("title", query, highlight_all=True),
-            # The stored HTML: ts_headline leaves its tags out, entities are decoded below.
-            snippet=headline("current_revision__html", query, **SNIPPET),
+            # The page's own copy of its current HTML (no join to the revision): ts_headline
+            # leaves its tags out, entities are decoded below.
+            snippet=headline("html", query, **SNIPPET),
         )
         .values_list("pk", "slug", "topic_id", "title", "updated_at", "title_marked", "snippet")
     )

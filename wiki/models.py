@@ -37,7 +37,7 @@ class PageQuerySet(models.QuerySet):
         return self.filter(is_deleted=False)
 
     def with_current(self):
-        """Select the current revision and its author, leaving out the (large) source text."""
+        """Select the current revision, its author and the page's topic in the same query."""
         return self.select_related("current_revision", "current_revision__author", "topic")
 
     def alphabetical(self):
