@@ -274,6 +274,54 @@ def test_a_common_word_ranks_a_bounded_candidate_set(monkeypatch, make_post):
     assert results.hits[0].title == "Allotment guide"  # title hits are always candidates
 
 
+def test_a_title_hit_past_the_first_rows_is_still_a_candidate(monkeypatch, make_post):
+    monkeypatch.setattr(services, "CANDIDATES", 10)
+    for n in range(40):
+        make_post(f"Note {n}", body="An allotment.")
+    make_post("Allotment guide", body="Everything about plots.")  # the newest row
+    results = search(SearchParams(q="allotment", page="1"))
+    assert results.more
+    assert results.hits[0].title == "Allotment guide"
+
+
+def test_a_word_only_in_rows_past_the_head_is_found_through_the_index(monkeypatch, make_post):
+    # Body hits are looked for first among the first rows in order (2 × CANDIDATES of them);
+    # a word that is not there often enough is still found in every later row, once each.
+    monkeypatch.setattr(services, "CANDIDATES", 5)
+    for n in range(30):
+        make_post(f"Note {n}", body="About beekeeping." if n == 0 else "About plots.")
+    for n in range(3):
+        make_post(f"Late note {n}", body="About beekeeping.")
+    results = search(SearchParams(q="beekeeping", page="1"))
+    assert sorted(hit.title for hit in results.hits) == [
+        "Late note 0",
+        "Late note 1",
+        "Late note 2",
+        "Note 0",
+    ]
+    assert results.total == 4 and not results.more
+    # A common word fills its candidates from the first rows alone.
+    results = search(SearchParams(q="plots", page="1"))
+    assert results.total == 5 and results.more
+    assert {hit.title for hit in results.hits} == {f"Note {n}" for n in range(1, 6)}
+
+
+def test_a_title_hit_whose_body_has_an_excluded_word_is_left_out(make_post):
+    make_post("Volunteers", body="Volunteering with the council.")
+    make_post("Volunteers too", body="Volunteering with neighbours.")
+    assert find("volunteers -council") == ["Volunteers too"]
+
+
+def test_topic_filter_holds_in_the_head_rows_and_after_them(monkeypatch, make_post, make_topic):
+    monkeypatch.setattr(services, "CANDIDATES", 2)
+    nesta, other = make_topic("NESTA"), make_topic("Other")
+    for n in range(10):
+        make_post(f"Other {n}", body="Money for volunteering.", topics=[other])
+    make_post("Funding news", body="Money for volunteering.", topics=[nesta])
+    assert find("volunteering", topic="nesta") == ["Funding news"]
+    assert "Funding news" not in find("volunteering", topic="other")
+
+
 def test_search_page_runs_a_fixed_number_of_queries(
     client, django_assert_max_num_queries, monkeypatch
 ):
