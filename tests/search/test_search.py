@@ -180,6 +180,16 @@ def test_typo_suggestions_sit_beside_few_results(make_post, trigram):
     assert [s.title for s in results.suggestions] == ["Neighbourhood Challenge news"]
 
 
+def test_a_sentence_that_matches_nothing_gets_no_typo_lookup(make_post, trigram):
+    # Typos are looked for in queries of a few words; a sentence's trigrams are in most titles.
+    make_post("Organisers changed the date", body="Minutes.")
+    results = search(SearchParams(q="organisers have since changed the dates again", page="1"))
+    assert results.total == 0 and not results.trigram and results.suggestions == []
+    results = search(SearchParams(q="organsers changed dates", page="1"))
+    assert results.trigram
+    assert [s.title for s in results.suggestions] == ["Organisers changed the date"]
+
+
 def test_without_pg_trgm_a_typo_finds_nothing_and_says_nothing_wrong(client, make_post):
     if services.trigram_available():
         pytest.skip("this PostgreSQL has pg_trgm; the test is for servers without it")
