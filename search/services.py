@@ -6,8 +6,9 @@ of hits is shown, and how titles are matched exactly or loosely.
 
 How a search runs, in a fixed number of SQL queries whatever the archive's size:
 1. an exact (folded) title match jumps straight to that page, one query per kind;
-2. one query ranks the candidates of every kind (a UNION) by `ts_rank` over the stored,
-   GIN-indexed vectors; pages are cut from that list in Python, so its length is the total;
+2. one query (`search.ranking`) ranks the candidates of every kind by `ts_rank` over the
+   stored, GIN-indexed vectors; pages are cut from that list in Python, so its length is the
+   total;
 3. one query per kind on the current page adds titles and snippets (`ts_headline` runs for
    those rows only);
 4. when full-text search finds few hits for a short query and the server has pg_trgm, one
@@ -25,6 +26,7 @@ from django.core.paginator import Page, Paginator
 from django.db import connections
 
 from posts.models import SEARCH_CONFIG, Topic
+from search import ranking
 from search.kinds import KINDS, Hit, Kind
 
 # Longer queries are cut to this many characters (and the page says so): nobody types more,
@@ -33,8 +35,8 @@ QUERY_MAX_CHARS = 200
 RESULTS_PER_PAGE = 20
 # Ranking reads every candidate's stored vector, so ranking all 95,000 posts that mention a
 # common word would take seconds. Each kind ranks at most this many title hits (through the
-# title-only index) and this many of all its hits; past that, results are "more than" the count
-# shown. At 20,000 posts, 500 candidates cost ~20 ms of ranking for a common word, 200 about half.
+# title-only index) and this many of all its hits (search.ranking); past that, results are
+# "more than" the count shown.
 CANDIDATES = 200
 # With fewer full-text hits than this, titles like the query are suggested (pg_trgm).
 FEW_HITS = 3
@@ -182,10 +184,8 @@ def search(params: SearchParams) -> Results:
                 results.redirect = url
                 return results
 
-    query = SearchQuery(params.q, search_type="websearch", config=SEARCH_CONFIG)
-    parts = [kind.ranked(query, results.topic, CANDIDATES) for kind in kinds]
-    union = parts[0].union(*parts[1:], all=True) if len(parts) > 1 else parts[0]
-    ranked = list(union.order_by("-rank", "kind", "pk"))
+    topic_pk = results.topic.pk if results.topic else None
+    ranked = ranking.ranked([(k.name, k.rows) for k in kinds], params.q, topic_pk, CANDIDATES)
     results.total = len(ranked)
     results.more = any(
         sum(1 for row in ranked if row[0] == kind.name) >= CANDIDATES for kind in kinds
@@ -196,6 +196,7 @@ def search(params: SearchParams) -> Results:
     on_page: dict[str, list[int]] = {}
     for kind_name, pk, _rank in page.object_list:
         on_page.setdefault(kind_name, []).append(pk)
+    query = SearchQuery(params.q, search_type="websearch", config=SEARCH_CONFIG)
     found = {
         (kind_name, pk): hit
         for kind_name, pks in on_page.items()
