@@ -17,6 +17,7 @@ How a search runs, in a fixed number of SQL queries whatever the archive's size:
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -25,6 +26,7 @@ from django.contrib.postgres.search import SearchQuery
 from django.core.paginator import Page, Paginator
 from django.db import connections
 
+from bigsoc.cache import for_generation
 from posts.models import SEARCH_CONFIG, Topic
 from search import ranking
 from search.kinds import KINDS, Hit, Kind
@@ -164,7 +166,19 @@ def _suggestions(kinds: Iterable[Kind], text: str, exclude: set[str]) -> list[Su
 
 
 def search(params: SearchParams) -> Results:
-    """Run a search. `Results.redirect` is set when the query is exactly one title."""
+    """Run a search. `Results.redirect` is set when the query is exactly one title.
+
+    The results are the same for every reader until the next write, so they are kept in the
+    shared cache for the current generation (as the page cache keeps an anonymous reader's
+    whole page): a logged-in reader repeating a search, or paging through it, is served
+    without ranking again. Off with the page cache (PAGE_CACHE_SECONDS=0).
+    """
+    asked = repr((params.q, params.kind, params.topic, params.page, params.cut))
+    key = "search:" + hashlib.sha256(asked.encode()).hexdigest()
+    return for_generation(key, lambda: _search(params))
+
+
+def _search(params: SearchParams) -> Results:
     results = Results(params=params)
     kinds = [KINDS[params.kind]] if params.kind else list(KINDS.values())
     if params.topic:

@@ -4,8 +4,12 @@ pagination, query counts, and vectors kept current on save and on import."""
 import re
 
 import pytest
+from django.contrib.auth import get_user_model
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from bigsoc.cache import site_changed
 from posts.importer.load import import_archive
 from posts.importer.parse import fold
 from posts.models import Post
@@ -352,6 +356,24 @@ def test_search_page_runs_a_fixed_number_of_queries(
     # a topic filter adds its lookup (and skips the exact titles); few hits add the typo lookup
     with django_assert_max_num_queries(6):
         get(client, q="nothingmatchesthis", topic="topic-0000-01")
+
+
+def test_results_are_kept_for_the_generation_and_searched_again_after_a_write(
+    client, make_post, settings, django_capture_on_commit_callbacks
+):
+    settings.PAGE_CACHE_SECONDS = 600  # keep results between writes, as in production
+    # A logged-in reader: the page cache stays out of it, so this tests the results' own cache.
+    client.force_login(get_user_model().objects.create_user("reader"))
+    make_post("Allotment guide", body="Plots.")
+    assert "<mark>Allotment</mark> guide" in get(client, q="allotment")
+    with CaptureQueriesContext(connection) as queries:
+        html = get(client, q="allotment")
+    assert "<mark>Allotment</mark> guide" in html
+    assert not any("ts_rank" in q["sql"] or "ts_headline" in q["sql"] for q in queries)
+    with django_capture_on_commit_callbacks(execute=True):
+        make_post("Allotment news", body="More plots.")
+        site_changed()  # what every write readers can see does
+    assert "<mark>Allotment</mark> news" in get(client, q="allotment")
 
 
 def test_candidate_cap_is_set_for_large_archives():
