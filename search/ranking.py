@@ -6,9 +6,9 @@ the union of both kinds took ~3.5 ms of Python per request to assemble and compi
 depends only on the kinds and on whether a topic filters them, so it is built once per shape;
 every value arrives as a parameter.
 
-Ranking reads each row's vector, so a common word must not rank every row it matches (95,000
-of 100,000 posts mention "people"). Each kind ranks at most `limit` title hits and the first
-`limit` of all its hits in primary-key order:
+Ranking reads each row's vector, so a common word must not rank every row it matches
+(85,000 of 100,000 posts mention "people"). Each kind ranks at most `limit` title hits and the
+first `limit` of all its hits in primary-key order:
 - title hits come through the title-only index, because a title hit outranks any body
   mention. They must match the full vector too ("-word" holds for bodies), but as a check on
   each title hit behind OFFSET 0, not as a second index scan: ANDing the two indexes would
