@@ -1,7 +1,8 @@
 """The kinds of thing search finds (posts, wiki pages) and how each is matched and shown.
 
-A `Kind` is five small functions, each one query. Adding a kind is writing those five and
-listing it in `KINDS`; `search.services` does the rest (ranking across kinds, pages, typos).
+A `Kind` is where its rows are (`Rows`, for the ranking query every kind shares) and four small
+functions, each one query. Adding a kind is writing those and listing it in `KINDS`;
+`search.services` does the rest (ranking across kinds, pages, typos).
 """
 
 from __future__ import annotations
@@ -15,26 +16,24 @@ from datetime import date
 from django.contrib.postgres.search import (
     SearchHeadline,
     SearchQuery,
-    SearchRank,
     TrigramWordSimilarity,
 )
-from django.db.models import Case, CharField, F, QuerySet, Value, When
+from django.db.models import Case, CharField, QuerySet, Value, When
 from django.db.models.functions import Concat
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 from posts.importer.parse import fold
-from posts.models import SEARCH_CONFIG, Post, Topic, title_search_vector
+from posts.models import SEARCH_CONFIG, Post, TaggedPost
+from search.ranking import Rows
 from wiki.markup import link_key
-from wiki.models import Page, page_title_search_vector
+from wiki.models import Page
 from wiki.targets import post_url, topic_url
 
 # ts_headline marks matches with these; they are private-use characters, which `escape` leaves
 # alone, so the snippet is escaped whole and only then are the markers turned into <mark>.
 START_SEL, STOP_SEL = "\ue000", "\ue001"
 _MARKED = re.compile(f"{START_SEL}([^{START_SEL}{STOP_SEL}]*){STOP_SEL}")
-# Normalisation 1 divides a rank by the log of the text's length: long texts do not win by bulk.
-RANK_NORMALISATION = 1
 SNIPPET = {"max_words": 35, "min_words": 15, "max_fragments": 2, "fragment_delimiter": " … "}
 
 
@@ -65,19 +64,6 @@ def headline(expression: str, query: SearchQuery, **options) -> SearchHeadline:
     )
 
 
-def rank(query: SearchQuery) -> SearchRank:
-    return SearchRank(F("search_vector"), query, normalization=RANK_NORMALISATION)
-
-
-def candidates(matching: QuerySet, title_vector, query: SearchQuery, limit: int) -> QuerySet:
-    """Primary keys worth ranking: up to `limit` title hits (through the title-only index) and
-    up to `limit` of all the hits. Ranking reads each row's vector, so a common word must not
-    rank every row it matches; titles come first because they outrank any body mention.
-    `matching` already requires the full vector to match, so "-word" holds for bodies too."""
-    title_hits = matching.alias(title_vector=title_vector).filter(title_vector=query)
-    return title_hits.values("pk")[:limit].union(matching.values("pk")[:limit])
-
-
 @dataclass(frozen=True)
 class Kind:
     """How one kind of thing is searched. Every function runs exactly one query."""
@@ -85,8 +71,8 @@ class Kind:
     name: str  # the `?kind=` value
     label: str  # shown beside each hit: "Post"
     plural: str  # the kind filter's choice: "Posts"
-    # (query, topic or None, limit) -> values_list queryset of (kind, pk, rank), unordered
-    ranked: Callable[[SearchQuery, Topic | None, int], QuerySet]
+    # where its rows are, for the one ranking query (search.ranking)
+    rows: Rows
     # (pks, query) -> Hits by pk
     hits: Callable[[list[int], SearchQuery], dict[int, Hit]]
     # query as typed -> URL of the thing titled exactly so (after folding), or None
@@ -100,16 +86,15 @@ class Kind:
 # --- Posts -----------------------------------------------------------------------------------
 
 
-def _post_ranked(query: SearchQuery, topic: Topic | None, limit: int) -> QuerySet:
-    matching = Post.objects.filter(search_vector=query).order_by()
-    if topic is not None:
-        matching = matching.filter(tagged_items__tag=topic)
-    return (
-        Post.objects.filter(pk__in=candidates(matching, title_search_vector(), query, limit))
-        .order_by()
-        .annotate(kind=Value(POSTS.name), rank=rank(query))
-        .values_list("kind", "pk", "rank")
-    )
+_POST_ROWS = Rows(
+    table=Post._meta.db_table,
+    # The expression of the `post_title_search` index (posts.models.title_search_vector).
+    title_vector="to_tsvector(%(config)s::regconfig, COALESCE({row}.title, ''))",
+    in_topic=(
+        f"EXISTS (SELECT 1 FROM {TaggedPost._meta.db_table} tagged"
+        " WHERE tagged.content_object_id = {row}.id AND tagged.tag_id = %(topic)s)"
+    ),
+)
 
 
 def _post_hits(pks: list[int], query: SearchQuery) -> dict[int, Hit]:
@@ -155,7 +140,7 @@ POSTS = Kind(
     name="posts",
     label="Post",
     plural="Posts",
-    ranked=_post_ranked,
+    rows=_POST_ROWS,
     hits=_post_hits,
     exact_title=_post_exact_title,
     similar_titles=_post_similar_titles,
@@ -172,16 +157,13 @@ def _page_url(slug_and_topic: str) -> str:
     return topic_url(slug) if kind == "topic" else Page(slug=slug).get_absolute_url()
 
 
-def _page_ranked(query: SearchQuery, topic: Topic | None, limit: int) -> QuerySet:
-    matching = Page.objects.live().filter(search_vector=query).order_by()
-    if topic is not None:
-        matching = matching.filter(topic=topic)
-    return (
-        Page.objects.filter(pk__in=candidates(matching, page_title_search_vector(), query, limit))
-        .order_by()
-        .annotate(kind=Value(WIKI.name), rank=rank(query))
-        .values_list("kind", "pk", "rank")
-    )
+_PAGE_ROWS = Rows(
+    table=Page._meta.db_table,
+    # The expression of the `page_title_search` index (wiki.models.page_title_search_vector).
+    title_vector="to_tsvector(%(config)s::regconfig, COALESCE({row}.title, ''))",
+    live="NOT {row}.is_deleted",  # Page.objects.live()
+    in_topic="{row}.topic_id = %(topic)s",
+)
 
 
 def _page_hits(pks: list[int], query: SearchQuery) -> dict[int, Hit]:
@@ -243,7 +225,7 @@ WIKI = Kind(
     name="wiki",
     label="Wiki page",
     plural="Wiki pages",
-    ranked=_page_ranked,
+    rows=_PAGE_ROWS,
     hits=_page_hits,
     exact_title=_page_exact_title,
     similar_titles=_page_similar_titles,

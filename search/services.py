@@ -6,16 +6,18 @@ of hits is shown, and how titles are matched exactly or loosely.
 
 How a search runs, in a fixed number of SQL queries whatever the archive's size:
 1. an exact (folded) title match jumps straight to that page, one query per kind;
-2. one query ranks the candidates of every kind (a UNION) by `ts_rank` over the stored,
-   GIN-indexed vectors; pages are cut from that list in Python, so its length is the total;
+2. one query (`search.ranking`) ranks the candidates of every kind by `ts_rank` over the
+   stored, GIN-indexed vectors; pages are cut from that list in Python, so its length is the
+   total;
 3. one query per kind on the current page adds titles and snippets (`ts_headline` runs for
    those rows only);
-4. when full-text search finds few hits and the server has pg_trgm, one query finds titles
-   like the query, for typos ("Did you mean …").
+4. when full-text search finds few hits for a short query and the server has pg_trgm, one
+   query finds titles like the query, for typos ("Did you mean …").
 """
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -24,7 +26,9 @@ from django.contrib.postgres.search import SearchQuery
 from django.core.paginator import Page, Paginator
 from django.db import connections
 
+from bigsoc.cache import for_generation
 from posts.models import SEARCH_CONFIG, Topic
+from search import ranking
 from search.kinds import KINDS, Hit, Kind
 
 # Longer queries are cut to this many characters (and the page says so): nobody types more,
@@ -33,14 +37,18 @@ QUERY_MAX_CHARS = 200
 RESULTS_PER_PAGE = 20
 # Ranking reads every candidate's stored vector, so ranking all 95,000 posts that mention a
 # common word would take seconds. Each kind ranks at most this many title hits (through the
-# title-only index) and this many of all its hits; past that, results are "more than" the count
-# shown. At 20,000 posts, 500 candidates cost ~20 ms of ranking for a common word, 200 about half.
+# title-only index) and this many of all its hits (search.ranking); past that, results are
+# "more than" the count shown.
 CANDIDATES = 200
 # With fewer full-text hits than this, titles like the query are suggested (pg_trgm).
 FEW_HITS = 3
 SUGGESTIONS = 5
 # Typo matching needs a word this long: short words are trigram-alike to half the titles.
 SUGGEST_MIN_WORD = 4
+# ... and a query of at most this many words: a mistyped title is typed as a word or three. A
+# sentence's trigrams are in most titles, so matching it reads most of the trigram index
+# (~20 ms at 100,000 posts for a six-word query that matches no title at all).
+SUGGEST_MAX_WORDS = 3
 
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 _WORD = re.compile(r"\w+")
@@ -158,7 +166,19 @@ def _suggestions(kinds: Iterable[Kind], text: str, exclude: set[str]) -> list[Su
 
 
 def search(params: SearchParams) -> Results:
-    """Run a search. `Results.redirect` is set when the query is exactly one title."""
+    """Run a search. `Results.redirect` is set when the query is exactly one title.
+
+    The results are the same for every reader until the next write, so they are kept in the
+    shared cache for the current generation (as the page cache keeps an anonymous reader's
+    whole page): a logged-in reader repeating a search, or paging through it, is served
+    without ranking again. Off with the page cache (PAGE_CACHE_SECONDS=0).
+    """
+    asked = repr((params.q, params.kind, params.topic, params.page, params.cut))
+    key = "search:" + hashlib.sha256(asked.encode()).hexdigest()
+    return for_generation(key, lambda: _search(params))
+
+
+def _search(params: SearchParams) -> Results:
     results = Results(params=params)
     kinds = [KINDS[params.kind]] if params.kind else list(KINDS.values())
     if params.topic:
@@ -178,10 +198,8 @@ def search(params: SearchParams) -> Results:
                 results.redirect = url
                 return results
 
-    query = SearchQuery(params.q, search_type="websearch", config=SEARCH_CONFIG)
-    parts = [kind.ranked(query, results.topic, CANDIDATES) for kind in kinds]
-    union = parts[0].union(*parts[1:], all=True) if len(parts) > 1 else parts[0]
-    ranked = list(union.order_by("-rank", "kind", "pk"))
+    topic_pk = results.topic.pk if results.topic else None
+    ranked = ranking.ranked([(k.name, k.rows) for k in kinds], params.q, topic_pk, CANDIDATES)
     results.total = len(ranked)
     results.more = any(
         sum(1 for row in ranked if row[0] == kind.name) >= CANDIDATES for kind in kinds
@@ -192,6 +210,7 @@ def search(params: SearchParams) -> Results:
     on_page: dict[str, list[int]] = {}
     for kind_name, pk, _rank in page.object_list:
         on_page.setdefault(kind_name, []).append(pk)
+    query = SearchQuery(params.q, search_type="websearch", config=SEARCH_CONFIG)
     found = {
         (kind_name, pk): hit
         for kind_name, pks in on_page.items()
@@ -200,11 +219,12 @@ def search(params: SearchParams) -> Results:
     # A row deleted between the two queries is simply left out.
     results.hits = [found[k, pk] for k, pk, _rank in page.object_list if (k, pk) in found]
 
-    longest_word = max((len(w) for w in _WORD.findall(params.q)), default=0)
+    words = _WORD.findall(params.q)
     if (
         results.total < FEW_HITS
         and results.topic is None
-        and longest_word >= SUGGEST_MIN_WORD
+        and max(map(len, words), default=0) >= SUGGEST_MIN_WORD
+        and len(words) <= SUGGEST_MAX_WORDS
         and trigram_available()
     ):
         results.trigram = True

@@ -4,8 +4,12 @@ pagination, query counts, and vectors kept current on save and on import."""
 import re
 
 import pytest
+from django.contrib.auth import get_user_model
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from bigsoc.cache import site_changed
 from posts.importer.load import import_archive
 from posts.importer.parse import fold
 from posts.models import Post
@@ -180,6 +184,16 @@ def test_typo_suggestions_sit_beside_few_results(make_post, trigram):
     assert [s.title for s in results.suggestions] == ["Neighbourhood Challenge news"]
 
 
+def test_a_sentence_that_matches_nothing_gets_no_typo_lookup(make_post, trigram):
+    # Typos are looked for in queries of a few words; a sentence's trigrams are in most titles.
+    make_post("Organisers changed the date", body="Minutes.")
+    results = search(SearchParams(q="organisers have since changed the dates again", page="1"))
+    assert results.total == 0 and not results.trigram and results.suggestions == []
+    results = search(SearchParams(q="organsers changed dates", page="1"))
+    assert results.trigram
+    assert [s.title for s in results.suggestions] == ["Organisers changed the date"]
+
+
 def test_without_pg_trgm_a_typo_finds_nothing_and_says_nothing_wrong(client, make_post):
     if services.trigram_available():
         pytest.skip("this PostgreSQL has pg_trgm; the test is for servers without it")
@@ -274,6 +288,54 @@ def test_a_common_word_ranks_a_bounded_candidate_set(monkeypatch, make_post):
     assert results.hits[0].title == "Allotment guide"  # title hits are always candidates
 
 
+def test_a_title_hit_past_the_first_rows_is_still_a_candidate(monkeypatch, make_post):
+    monkeypatch.setattr(services, "CANDIDATES", 10)
+    for n in range(40):
+        make_post(f"Note {n}", body="An allotment.")
+    make_post("Allotment guide", body="Everything about plots.")  # the newest row
+    results = search(SearchParams(q="allotment", page="1"))
+    assert results.more
+    assert results.hits[0].title == "Allotment guide"
+
+
+def test_a_word_only_in_rows_past_the_head_is_found_through_the_index(monkeypatch, make_post):
+    # Body hits are looked for first among the first rows in order (2 × CANDIDATES of them);
+    # a word that is not there often enough is still found in every later row, once each.
+    monkeypatch.setattr(services, "CANDIDATES", 5)
+    for n in range(30):
+        make_post(f"Note {n}", body="About beekeeping." if n == 0 else "About plots.")
+    for n in range(3):
+        make_post(f"Late note {n}", body="About beekeeping.")
+    results = search(SearchParams(q="beekeeping", page="1"))
+    assert sorted(hit.title for hit in results.hits) == [
+        "Late note 0",
+        "Late note 1",
+        "Late note 2",
+        "Note 0",
+    ]
+    assert results.total == 4 and not results.more
+    # A common word fills its candidates from the first rows alone.
+    results = search(SearchParams(q="plots", page="1"))
+    assert results.total == 5 and results.more
+    assert {hit.title for hit in results.hits} == {f"Note {n}" for n in range(1, 6)}
+
+
+def test_a_title_hit_whose_body_has_an_excluded_word_is_left_out(make_post):
+    make_post("Volunteers", body="Volunteering with the council.")
+    make_post("Volunteers too", body="Volunteering with neighbours.")
+    assert find("volunteers -council") == ["Volunteers too"]
+
+
+def test_topic_filter_holds_in_the_head_rows_and_after_them(monkeypatch, make_post, make_topic):
+    monkeypatch.setattr(services, "CANDIDATES", 2)
+    nesta, other = make_topic("NESTA"), make_topic("Other")
+    for n in range(10):
+        make_post(f"Other {n}", body="Money for volunteering.", topics=[other])
+    make_post("Funding news", body="Money for volunteering.", topics=[nesta])
+    assert find("volunteering", topic="nesta") == ["Funding news"]
+    assert "Funding news" not in find("volunteering", topic="other")
+
+
 def test_search_page_runs_a_fixed_number_of_queries(
     client, django_assert_max_num_queries, monkeypatch
 ):
@@ -294,6 +356,24 @@ def test_search_page_runs_a_fixed_number_of_queries(
     # a topic filter adds its lookup (and skips the exact titles); few hits add the typo lookup
     with django_assert_max_num_queries(6):
         get(client, q="nothingmatchesthis", topic="topic-0000-01")
+
+
+def test_results_are_kept_for_the_generation_and_searched_again_after_a_write(
+    client, make_post, settings, django_capture_on_commit_callbacks
+):
+    settings.PAGE_CACHE_SECONDS = 600  # keep results between writes, as in production
+    # A logged-in reader: the page cache stays out of it, so this tests the results' own cache.
+    client.force_login(get_user_model().objects.create_user("reader"))
+    make_post("Allotment guide", body="Plots.")
+    assert "<mark>Allotment</mark> guide" in get(client, q="allotment")
+    with CaptureQueriesContext(connection) as queries:
+        html = get(client, q="allotment")
+    assert "<mark>Allotment</mark> guide" in html
+    assert not any("ts_rank" in q["sql"] or "ts_headline" in q["sql"] for q in queries)
+    with django_capture_on_commit_callbacks(execute=True):
+        make_post("Allotment news", body="More plots.")
+        site_changed()  # what every write readers can see does
+    assert "<mark>Allotment</mark> news" in get(client, q="allotment")
 
 
 def test_candidate_cap_is_set_for_large_archives():
