@@ -24,11 +24,12 @@ wrote everything the file would write.
 from __future__ import annotations
 
 import hashlib
+import itertools
 import marshal
 import queue
 import tempfile
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Container, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
@@ -280,7 +281,9 @@ def _archive_header(header: ArchiveHeader | None) -> str:
 
 
 def _spool(spool, post: ParsedPost) -> None:
-    marshal.dump(
+    """Append a post to the spool: a length, then the marshalled record, so that the load
+    pass can step over posts it has nothing to do for without decoding them."""
+    record = marshal.dumps(
         (
             post.title,
             tuple((b.kind, b.items, b.start) for b in post.blocks),
@@ -289,17 +292,23 @@ def _spool(spool, post: ParsedPost) -> None:
             post.published.toordinal() if post.published else 0,
             post.categories,
             post.captions,
-        ),
-        spool,
+        )
     )
+    spool.write(len(record).to_bytes(4, "little"))
+    spool.write(record)
 
 
-def _unspool(spool) -> Iterator[ParsedPost]:
-    while True:
-        try:
-            title, blocks, line, is_excerpt, day, categories, captions = marshal.load(spool)
-        except EOFError:
+def _unspool(spool, ordinals: Container[int]) -> Iterator[ParsedPost]:
+    """The spooled posts whose ordinals (their places in the file) are in `ordinals`."""
+    for ordinal in itertools.count():
+        head = spool.read(4)
+        if not head:
             return
+        size = int.from_bytes(head, "little")
+        if ordinal not in ordinals:
+            spool.seek(size, 1)
+            continue
+        title, blocks, line, is_excerpt, day, categories, captions = marshal.loads(spool.read(size))
         yield ParsedPost(
             title=title,
             blocks=tuple(Block(*b) for b in blocks),
@@ -335,6 +344,7 @@ class _Writer:
         self._queue: queue.Queue = queue.Queue(maxsize=depth)
         self._error: BaseException | None = None
         self._abandon = False
+        self.written = 0  # what `mark` counted, once the jobs queued before it are done
         self._thread = threading.Thread(target=self._work, name="import-writer", daemon=True)
 
     def __enter__(self) -> _Writer:
@@ -353,6 +363,14 @@ class _Writer:
         self._raise()
         self._queue.put(job)
 
+    def mark(self, count: int) -> None:
+        """Count `count` more things written once the jobs queued so far are done."""
+
+        def job(cursor) -> None:
+            self.written += count
+
+        self.put(job)
+
     def _raise(self) -> None:
         if self._error is not None:
             raise self._error
@@ -362,7 +380,10 @@ class _Writer:
             while (job := self._queue.get()) is not None:
                 if self._error is None and not self._abandon:
                     try:
-                        job(cursor)
+                        # As Django's own cursors do: psycopg's errors become Django's, which
+                        # import_seeds reports without a traceback.
+                        with connection.wrap_database_errors:
+                            job(cursor)
                     except BaseException as exc:  # noqa: BLE001 (handed to the caller)
                         self._error = exc
 
@@ -480,7 +501,7 @@ class _FileImport:
             )
             phrase_ids = book.ensure(phrases, Topic.Source.PHRASE)
             self._add_topic_phrases(book, phrase_ids)
-            new_keys = self._add_known_titles()
+            new_keys, existing = self._read_posts()
             prior = Archive.objects.filter(name=self.path.name).first()
             if (
                 prior is not None
@@ -494,25 +515,29 @@ class _FileImport:
                 for key in new_keys:
                     self.news.add(title_tokens(key), key)
             self.archive = self._archive(header, checksum)
-            plan = self._plan()
+            plan = self._plan(existing)
+            del existing
 
+            # A quiet post has nothing to do when no phrase or title is new: it is not read.
+            skip = plan.quiet if self.news is None or not self.news.size else set()
+            self.result.unchanged += len(skip)
+            load = {w.ordinal for key, w in self.winners.items() if key not in skip}
             spool.seek(0)
             batch: list[ParsedPost] = []
-            done = 0
             with _Writer() as writer:
-                for ordinal, post in enumerate(_unspool(spool)):
-                    if self.winners[post.key].ordinal != ordinal:
-                        continue
+                writer.mark(len(skip))
+                for post in _unspool(spool, load):
                     batch.append(post)
                     if len(batch) >= self.batch_size:
                         self._flush(batch, plan, writer)
-                        done += len(batch)
+                        writer.mark(len(batch))
                         batch = []
-                        self.progress("load", done, self.result.posts)
+                        # Posts written, not queued: the writer may be a batch or two behind.
+                        self.progress("load", writer.written, self.result.posts)
                 if batch:
                     self._flush(batch, plan, writer)
-                    done += len(batch)
-            self.progress("load", done, self.result.posts)
+                    writer.mark(len(batch))
+            self.progress("load", writer.written, self.result.posts)
 
         self._link_mentions()
         self._link_incoming_mentions()
@@ -590,18 +615,23 @@ class _FileImport:
         for name, pk in phrase_ids.items():  # a phrase may have matched an older topic
             matcher.add(name, pk)
 
-    def _add_known_titles(self) -> set[str]:
-        """Titles already in the database can be mentioned by this file's posts too. Returns
-        the keys of this file that are not in the database yet."""
-        new_keys = set(self.winners)
-        for key, title in Post.objects.values_list("key", "title").iterator(chunk_size=5000):
-            if key in new_keys:
-                new_keys.discard(key)
-            elif key not in self.winners:
-                toks = title_tokens(title)
-                if toks:
-                    self.matcher.add(toks, key)
-        return new_keys
+    def _read_posts(self) -> tuple[set[str], dict[str, tuple[int, str]]]:
+        """One pass over the posts already in the database. Their titles join the title index,
+        as this file's posts can mention them too. Returns the keys of this file that are not
+        in the database yet, and (pk, checksum) by key of those that are."""
+        winners = self.winners
+        new_keys = set(winners)
+        existing: dict[str, tuple[int, str]] = {}
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT key, title, id, checksum FROM {_table(Post)}")
+            while rows := cursor.fetchmany(5000):
+                for key, title, pk, checksum in rows:
+                    if key in winners:
+                        new_keys.discard(key)
+                        existing[key] = (pk, checksum)
+                    elif toks := title_tokens(title):
+                        self.matcher.add(toks, key)
+        return new_keys, existing
 
     def _archive(self, header: ArchiveHeader | None, checksum: str) -> Archive:
         archive, created = Archive.objects.get_or_create(name=self.path.name)
@@ -612,15 +642,8 @@ class _FileImport:
             archive.save()
         return archive
 
-    def _plan(self) -> _Plan:
+    def _plan(self, existing: dict[str, tuple[int, str]]) -> _Plan:
         winners = self.winners
-        existing: dict[str, tuple[int, str]] = {}
-        keys = list(winners)
-        for start in range(0, len(keys), PLAN_CHUNK):
-            rows = Post.objects.filter(key__in=keys[start : start + PLAN_CHUNK]).values_list(
-                "key", "pk", "checksum"
-            )
-            existing.update((key, (pk, checksum)) for key, pk, checksum in rows)
         quiet: set[str] = set()
         if self.news is not None and existing:
             ArchiveLink = Post.archives.through

@@ -3,7 +3,9 @@
 from pathlib import Path
 
 import pytest
+from django.db import DataError
 
+from posts.importer import load as load_module
 from posts.importer.load import ArchiveError, import_archive, sync_vocabulary
 from posts.importer.topics import VocabularyTopic, load_vocabulary
 from posts.models import Archive, Post, TaggedPost, Topic
@@ -163,11 +165,30 @@ def test_interrupted_load_rolls_back_batches_already_written(tmp_path, vocabular
 
     def interrupt(stage, done, total):
         if stage == "load" and done >= 2:
-            assert Post.objects.count() == 2  # the first batch really was written
+            assert Post.objects.count() >= 2  # the first batch really was written
             raise KeyboardInterrupt
 
     with pytest.raises(KeyboardInterrupt):
         load(path, vocabulary, batch_size=2, progress=interrupt)
+    assert Post.objects.count() == 0
+    assert TaggedPost.objects.count() == 0
+
+
+def test_failed_write_in_the_writer_thread_rolls_back_everything(tmp_path, vocabulary, monkeypatch):
+    # The load pass writes in a thread of its own; an error there must surface as Django's
+    # error in the caller and leave nothing behind, even batches written before it.
+    path = write(tmp_path, "a.txt", "".join(f"P{i} x\n\nBody. read more »\n\n" for i in range(6)))
+    real_copy_job, calls = load_module._copy_job, []
+
+    def failing_third_copy(*args):
+        calls.append(args)
+        if len(calls) == 3:
+            return lambda cursor: cursor.execute("SELECT 1 / 0")
+        return real_copy_job(*args)
+
+    monkeypatch.setattr(load_module, "_copy_job", failing_third_copy)
+    with pytest.raises(DataError):
+        load(path, vocabulary, batch_size=2)
     assert Post.objects.count() == 0
     assert TaggedPost.objects.count() == 0
 
