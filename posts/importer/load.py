@@ -320,7 +320,7 @@ def _unspool(spool, ordinals: Container[int]) -> Iterator[ParsedPost]:
         )
 
 
-@dataclass
+@dataclass(slots=True)  # one per post of the file: slots keep 100,000 of them small
 class _Winner:
     ordinal: int
     score: int
@@ -466,8 +466,9 @@ class _Plan:
 
     existing: dict[str, tuple[int, str]]  # key -> (pk, checksum) of this file's posts in the db
     quiet: set[str]  # keys of posts that are matched only against `news` (see _FileImport)
-    new_ids: dict[str, int]  # key -> reserved pk of a post to create
-    slugs: dict[str, str]  # key -> slug of a post to create
+    # (key, reserved pk, slug) of each post to create, in load order: the load pass takes them
+    # one by one, so they are not held in a second dict keyed by title.
+    new_posts: Iterator[tuple[str, int, str]]
     category_ids: dict[str, int]
 
 
@@ -667,8 +668,9 @@ class _FileImport:
         return _Plan(
             existing=existing,
             quiet=quiet,
-            new_ids=dict(zip(new, self._reserve_post_ids(len(new)), strict=True)),
-            slugs=self._post_slugs(new),
+            new_posts=zip(
+                new, self._reserve_post_ids(len(new)), self._post_slugs(new), strict=True
+            ),
             category_ids=self.book.ensure(
                 list(dict.fromkeys(loud_categories)), Topic.Source.CATEGORY
             ),
@@ -688,7 +690,7 @@ class _FileImport:
             return [pk for (pk,) in cursor.fetchall()]
 
     @staticmethod
-    def _post_slugs(keys: list[str]) -> dict[str, str]:
+    def _post_slugs(keys: list[str]) -> list[str]:
         """Slugs from the folded title; a clash with another title gets a hash of its key."""
         bases = {key: post_slug_base(key) for key in keys}
         wanted = list(set(bases.values()) | {slug_with_hash(b, k) for k, b in bases.items()})
@@ -699,7 +701,7 @@ class _FileImport:
                     "slug", flat=True
                 )
             )
-        slugs = {}
+        slugs = []
         for key in keys:
             base = bases[key]
             slug = base
@@ -708,7 +710,7 @@ class _FileImport:
             if slug in taken:
                 slug = slug_with_hash(base, key, length=16)
             taken.add(slug)
-            slugs[key] = slug
+            slugs.append(slug)
         return slugs
 
     # -- pass 2 --
@@ -743,12 +745,14 @@ class _FileImport:
                     )
                 )
             else:
-                pk = ids[key] = plan.new_ids[key]
+                planned_key, pk, slug = next(plan.new_posts)
+                assert planned_key == key, "posts to create come in load order"
+                ids[key] = pk
                 new_rows.append(
                     (
                         pk,
                         parsed.title,
-                        plan.slugs[key],
+                        slug,
                         key,
                         parsed.body,
                         render_blocks(parsed.blocks),
