@@ -3,7 +3,7 @@
 from pathlib import Path
 
 import pytest
-from django.db import DataError
+from django.db import DataError, connection
 
 from posts.importer import load as load_module
 from posts.importer.load import ArchiveError, import_archive, sync_vocabulary
@@ -191,6 +191,37 @@ def test_failed_write_in_the_writer_thread_rolls_back_everything(tmp_path, vocab
         load(path, vocabulary, batch_size=2)
     assert Post.objects.count() == 0
     assert TaggedPost.objects.count() == 0
+
+
+def _foreign_keys():
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT conrelid::regclass::text, conname, pg_get_constraintdef(oid) FROM pg_constraint"
+            " WHERE contype = 'f' AND conrelid::regclass::text LIKE 'posts_%%' ORDER BY 1, 2"
+        )
+        return cursor.fetchall()
+
+
+def test_first_import_puts_back_every_foreign_key_it_set_aside(tmp_path, vocabulary, monkeypatch):
+    # Into an empty database the import drops the tag, archive and mention tables' foreign keys
+    # and adds them back (one check of every row); they must come back exactly as they were.
+    before = _foreign_keys()
+    assert any("taggedpost" in table for table, _, _ in before)
+    put_aside = []
+    real = load_module._foreign_keys_checked_at_the_end
+
+    def spy(bulk):
+        put_aside.append(bulk)
+        return real(bulk)
+
+    monkeypatch.setattr(load_module, "_foreign_keys_checked_at_the_end", spy)
+    load(SEED, vocabulary)
+    assert put_aside == [True]
+    assert _foreign_keys() == before
+    assert TaggedPost.objects.exists()
+    load(write(tmp_path, "b.txt", "Another post here\n\nBody. read more »\n"), vocabulary)
+    assert put_aside == [True, False]  # not once the site has posts
+    assert _foreign_keys() == before
 
 
 def test_category_lines_and_dates_are_stored(tmp_path, vocabulary):
