@@ -30,7 +30,7 @@ import queue
 import tempfile
 import threading
 from collections.abc import Callable, Container, Iterator
-from contextlib import ExitStack, contextmanager
+from contextlib import ExitStack, contextmanager, nullcontext
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -505,6 +505,8 @@ class _Plan:
     # one by one, so they are not held in a second dict keyed by title.
     new_posts: Iterator[tuple[str, int, str]]
     category_ids: dict[str, int]
+    # key -> pk of posts the scan already wrote (a first import into an empty database)
+    written: dict[str, int]
 
 
 class _FileImport:
@@ -523,6 +525,13 @@ class _FileImport:
         # header are as then, a post it already held with the same text has all its tags and
         # mentions but these, so it is matched against this small index only (None: match all).
         self.news: PhraseMatcher | None = None
+        # A first import into an empty database writes each post as the scan first meets it,
+        # so PostgreSQL's work on the posts (the search vector above all) runs beside the
+        # parsing. A later, typographic twin then rewrites its post in the load pass.
+        self.bulk = False
+        self.scan_rows: list[tuple] = []
+        self.slugs_taken: set[str] = set()
+        self.rewrite: set[str] = set()
 
     def run(self) -> FileResult:
         with ExitStack() as stack:
@@ -531,7 +540,13 @@ class _FileImport:
 
     def _run(self, stack: ExitStack) -> FileResult:
         with tempfile.TemporaryFile(prefix="bigsoc-import-") as spool:
-            header, checksum, phrases = self._scan(spool)
+            # Nothing in the database yet (a new site's first import): write posts during the
+            # scan, and check foreign keys once at the end instead of row by row.
+            self.bulk = not Post.objects.exists()
+            stack.enter_context(_foreign_keys_checked_at_the_end(self.bulk))
+            with _Writer() if self.bulk else nullcontext() as writer:
+                header, checksum, phrases = self._scan(spool, writer)
+            self.slugs_taken.clear()
             book = TopicBook()
             self.book = book
             self.header_topic = self._header_topic(book, header)
@@ -543,6 +558,10 @@ class _FileImport:
             phrase_ids = book.ensure(phrases, Topic.Source.PHRASE)
             self._add_topic_phrases(book, phrase_ids)
             new_keys, existing = self._read_posts()
+            written: dict[str, int] = {}
+            if self.bulk:  # every post in the database is one the scan wrote
+                written = {key: pk for key, (pk, _) in existing.items()}
+                existing = {}
             prior = Archive.objects.filter(name=self.path.name).first()
             if (
                 prior is not None
@@ -556,12 +575,8 @@ class _FileImport:
                 for key in new_keys:
                     self.news.add(title_tokens(key), key)
             self.archive = self._archive(header, checksum)
-            plan = self._plan(existing)
-            # Nothing in the database yet (a new site's first import): check foreign keys once
-            # at the end instead of row by row. `existing` is empty then, as the table is.
-            bulk = not existing and not Post.objects.exists()
-            del existing
-            stack.enter_context(_foreign_keys_checked_at_the_end(bulk))
+            plan = self._plan(existing, written)
+            del existing, written
 
             # A quiet post has nothing to do when no phrase or title is new: it is not read.
             skip = plan.quiet if self.news is None or not self.news.size else set()
@@ -591,7 +606,7 @@ class _FileImport:
 
     # -- pass 1 --
 
-    def _scan(self, spool) -> tuple[ArchiveHeader | None, str, list[str]]:
+    def _scan(self, spool, writer: _Writer | None) -> tuple[ArchiveHeader | None, str, list[str]]:
         """Parse the file once, keeping small per-title facts in memory and the records in a
         spool file, so the load pass neither parses again nor holds the archive in memory."""
         miner = PhraseMiner(exclude=vocabulary_matcher(self.vocabulary))
@@ -603,7 +618,9 @@ class _FileImport:
                     _spool(spool, post)
                     self._note_title(ordinal, post, miner)
                     if (ordinal + 1) % self.batch_size == 0:
+                        self._write_scanned(writer)
                         self.progress("scan", ordinal + 1, None)
+                self._write_scanned(writer)
             except ParseError as exc:
                 raise ArchiveError(self.path, exc.message, exc.line) from None
             except OSError as exc:
@@ -622,11 +639,45 @@ class _FileImport:
             toks = title_tokens(post.title)
             if toks:
                 self.matcher.add(toks, key)
+            if self.bulk:
+                self._scanned_row(post)
             return
         self.result.duplicates += 1
         if score > winner.score:  # of two twins, the typographic title wins
             winner.ordinal, winner.score = ordinal, score
             winner.checksum, winner.categories = post.checksum(), post.categories
+            if self.bulk:
+                self.rewrite.add(key)
+
+    def _scanned_row(self, post: ParsedPost) -> None:
+        """A bulk import's post, as the scan first meets it (slug: see `_post_slugs`)."""
+        base, key, taken = post_slug_base(post.key), post.key, self.slugs_taken
+        slug = base
+        if slug in taken:
+            slug = slug_with_hash(base, key)
+        if slug in taken:
+            slug = slug_with_hash(base, key, length=16)
+        taken.add(slug)
+        now = timezone.now()
+        self.scan_rows.append(
+            (
+                post.title,
+                slug,
+                key,
+                post.body,
+                render_blocks(post.blocks),
+                post.published,
+                post.is_excerpt,
+                self.winners[key].checksum,
+                now,
+                now,
+            )
+        )
+
+    def _write_scanned(self, writer: _Writer | None) -> None:
+        if self.scan_rows:
+            writer.put(_copy_job(Post, [*_POST_COPY_FIELDS], self.scan_rows))
+            self.scan_rows = []
 
     @contextmanager
     def _open(self):
@@ -687,7 +738,7 @@ class _FileImport:
             archive.save()
         return archive
 
-    def _plan(self, existing: dict[str, tuple[int, str]]) -> _Plan:
+    def _plan(self, existing: dict[str, tuple[int, str]], written: dict[str, int]) -> _Plan:
         winners = self.winners
         quiet: set[str] = set()
         if self.news is not None and existing:
@@ -704,7 +755,8 @@ class _FileImport:
             }
         # New posts in load order, which decides who gets a plain slug when two titles clash.
         new = sorted(
-            (key for key in winners if key not in existing), key=lambda k: winners[k].ordinal
+            (key for key in winners if key not in existing and key not in written),
+            key=lambda k: winners[k].ordinal,
         )
         loud_categories = (
             c for key, w in winners.items() if key not in quiet for c in w.categories
@@ -718,6 +770,7 @@ class _FileImport:
             category_ids=self.book.ensure(
                 list(dict.fromkeys(loud_categories)), Topic.Source.CATEGORY
             ),
+            written=written,
         )
 
     @staticmethod
@@ -764,6 +817,7 @@ class _FileImport:
         now = timezone.now()
         archive_id = self.archive.pk
         new_rows, changed_rows, ids, changed_ids, linked_existing = [], [], {}, [], []
+        created: list[int] = []
         for parsed in batch:
             key = parsed.key
             checksum = self.winners[key].checksum
@@ -788,6 +842,23 @@ class _FileImport:
                         pk,
                     )
                 )
+            elif key in plan.written:
+                pk = ids[key] = plan.written[key]
+                created.append(pk)
+                self.created_keys.append(key)
+                if key in self.rewrite:  # a twin that came later won: its text, not the first's
+                    changed_rows.append(
+                        (
+                            parsed.title,
+                            parsed.body,
+                            render_blocks(parsed.blocks),
+                            parsed.published,
+                            parsed.is_excerpt,
+                            checksum,
+                            now,
+                            pk,
+                        )
+                    )
             else:
                 planned_key, pk, slug = next(plan.new_posts)
                 assert planned_key == key, "posts to create come in load order"
@@ -808,17 +879,16 @@ class _FileImport:
                     )
                 )
                 self.created_keys.append(key)
-        self.result.created += len(new_rows)
-        self.result.updated += len(changed_rows)
+                created.append(pk)
+        self.result.created += len(created)
+        self.result.updated += len(changed_ids)
 
         ArchiveLink = Post.archives.through
         writer.put(_copy_job(Post, ["id", *_POST_COPY_FIELDS], new_rows))
         if changed_rows:
             writer.put(_update_posts_job(changed_rows, changed_ids))
         writer.put(
-            _copy_job(
-                ArchiveLink, ["post_id", "archive_id"], [(r[0], archive_id) for r in new_rows]
-            )
+            _copy_job(ArchiveLink, ["post_id", "archive_id"], [(pk, archive_id) for pk in created])
         )
         if linked_existing:
             writer.put(_link_archive_job(archive_id, linked_existing))
