@@ -67,6 +67,8 @@ BATCH_SIZE = 1000
 IMPORT_RULES = "1"
 SLUG_BASE_MAX = 80  # leaves room for "-" and a hash within SlugField(max_length=100)
 HEADER_TOPIC_KINDS = {"search", "tag", "category"}
+# Posts created or changed by one file that make the import refresh the planner's statistics.
+ANALYZE_AFTER = 1000
 # Keys or slugs per query when the import reads what the database holds before its load pass.
 PLAN_CHUNK = 20_000
 
@@ -259,7 +261,18 @@ def import_archive(
         )
         if result.created or result.updated or result.topics_created or result.mentions:
             site_changed()  # once the file commits, cached pages are stale
+    if result.created + result.updated >= ANALYZE_AFTER and not connection.in_atomic_block:
+        _analyze()
     return result
+
+
+def _analyze() -> None:
+    """Refresh the planner's statistics of the tables an import fills. Without them, a new
+    site's first pages after a big import are planned from default guesses (autovacuum may be
+    off, or not have come round yet)."""
+    with connection.cursor() as cursor:
+        for model in (Post, TaggedPost, Post.archives.through, Post.mentions.through):
+            cursor.execute(f"ANALYZE {_table(model)}")
 
 
 _POST_COPY_FIELDS = (

@@ -224,6 +224,23 @@ def test_first_import_puts_back_every_foreign_key_it_set_aside(tmp_path, vocabul
     assert _foreign_keys() == before
 
 
+def _estimated_posts() -> float:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT reltuples FROM pg_class WHERE relname = 'posts_post'")
+        return cursor.fetchone()[0]
+
+
+@pytest.mark.django_db(transaction=True)  # ANALYZE runs once the file's transaction commits
+def test_big_import_refreshes_the_planners_statistics(tmp_path, vocabulary, monkeypatch):
+    monkeypatch.setattr(load_module, "ANALYZE_AFTER", 5)
+    small = write(tmp_path, "a.txt", "".join(f"P{i} x\n\nBody. read more »\n\n" for i in range(4)))
+    load(small, vocabulary)
+    assert _estimated_posts() != 4  # below the threshold: statistics left to autovacuum
+    big = write(tmp_path, "b.txt", "".join(f"Q{i} y\n\nBody. read more »\n\n" for i in range(6)))
+    load(big, vocabulary)
+    assert _estimated_posts() == 10
+
+
 def test_category_lines_and_dates_are_stored(tmp_path, vocabulary):
     path = write(
         tmp_path,
