@@ -24,15 +24,18 @@ wrote everything the file would write.
 from __future__ import annotations
 
 import hashlib
+import itertools
 import marshal
+import queue
 import tempfile
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+import threading
+from collections.abc import Callable, Container, Iterator
+from contextlib import ExitStack, contextmanager, nullcontext
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from django.db import connection, reset_queries, transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
@@ -64,6 +67,10 @@ BATCH_SIZE = 1000
 IMPORT_RULES = "1"
 SLUG_BASE_MAX = 80  # leaves room for "-" and a hash within SlugField(max_length=100)
 HEADER_TOPIC_KINDS = {"search", "tag", "category"}
+# Posts created or changed by one file that make the import refresh the planner's statistics.
+ANALYZE_AFTER = 1000
+# Keys or slugs per query when the import reads what the database holds before its load pass.
+PLAN_CHUNK = 20_000
 
 # progress(stage, done, total): stage "scan" (total unknown, None) or "load".
 Progress = Callable[[str, int, int | None], None]
@@ -244,13 +251,28 @@ def import_archive(
         # of the import's time.
         with connection.cursor() as cursor:
             cursor.execute("SET LOCAL synchronous_commit TO OFF")
+            # Foreign keys are checked as each statement ends, in the writer's thread beside the
+            # parsing (see `_Writer`), instead of all at once at commit: for 2 million tag rows
+            # that tail was a sixth of the import.
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
         result = _FileImport(path, vocabulary, batch_size, progress, digest).run()
         Archive.objects.filter(name=path.name).update(
             rules_digest=digest, imported_posts=result.posts, imported_duplicates=result.duplicates
         )
         if result.created or result.updated or result.topics_created or result.mentions:
             site_changed()  # once the file commits, cached pages are stale
+    if result.created + result.updated >= ANALYZE_AFTER and not connection.in_atomic_block:
+        _analyze()
     return result
+
+
+def _analyze() -> None:
+    """Refresh the planner's statistics of the tables an import fills. Without them, a new
+    site's first pages after a big import are planned from default guesses (autovacuum may be
+    off, or not have come round yet)."""
+    with connection.cursor() as cursor:
+        for model in (Post, TaggedPost, Post.archives.through, Post.mentions.through):
+            cursor.execute(f"ANALYZE {_table(model)}")
 
 
 _POST_COPY_FIELDS = (
@@ -267,27 +289,14 @@ _POST_COPY_FIELDS = (
 )
 
 
-def _copy_rows(model, fields: list[str], rows: list[tuple]) -> None:
-    """Insert many plain rows with PostgreSQL COPY, on the connection's open transaction."""
-    if not rows:
-        return
-    columns = ", ".join(connection.ops.quote_name(model._meta.get_field(f).column) for f in fields)
-    table = connection.ops.quote_name(model._meta.db_table)
-    connection.ensure_connection()
-    with (
-        connection.connection.cursor() as cursor,
-        cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy,
-    ):
-        for row in rows:
-            copy.write_row(row)
-
-
 def _archive_header(header: ArchiveHeader | None) -> str:
     return (header.text if header else "")[:500]
 
 
 def _spool(spool, post: ParsedPost) -> None:
-    marshal.dump(
+    """Append a post to the spool: a length, then the marshalled record, so that the load
+    pass can step over posts it has nothing to do for without decoding them."""
+    record = marshal.dumps(
         (
             post.title,
             tuple((b.kind, b.items, b.start) for b in post.blocks),
@@ -296,17 +305,23 @@ def _spool(spool, post: ParsedPost) -> None:
             post.published.toordinal() if post.published else 0,
             post.categories,
             post.captions,
-        ),
-        spool,
+        )
     )
+    spool.write(len(record).to_bytes(4, "little"))
+    spool.write(record)
 
 
-def _unspool(spool) -> Iterator[ParsedPost]:
-    while True:
-        try:
-            title, blocks, line, is_excerpt, day, categories, captions = marshal.load(spool)
-        except EOFError:
+def _unspool(spool, ordinals: Container[int]) -> Iterator[ParsedPost]:
+    """The spooled posts whose ordinals (their places in the file) are in `ordinals`."""
+    for ordinal in itertools.count():
+        head = spool.read(4)
+        if not head:
             return
+        size = int.from_bytes(head, "little")
+        if ordinal not in ordinals:
+            spool.seek(size, 1)
+            continue
+        title, blocks, line, is_excerpt, day, categories, captions = marshal.loads(spool.read(size))
         yield ParsedPost(
             title=title,
             blocks=tuple(Block(*b) for b in blocks),
@@ -318,10 +333,193 @@ def _unspool(spool) -> Iterator[ParsedPost]:
         )
 
 
-@dataclass
+@dataclass(slots=True)  # one per post of the file: slots keep 100,000 of them small
 class _Winner:
     ordinal: int
     score: int
+    checksum: str
+    categories: tuple[str, ...]
+
+
+class _Writer:
+    """Runs a file's writes, in order, in a thread of its own on the same connection (so in the
+    same transaction), while the caller prepares the next batch.
+
+    PostgreSQL's share of an import (the search vector, indexes, foreign-key checks) is as big as
+    Python's (parsing, matching), and they ran one after the other on a two-core machine. Each
+    job is a callable given a psycopg cursor. The caller must not use the connection until the
+    writer is closed; the context manager closes it, skipping what is queued after a failure.
+    """
+
+    def __init__(self, depth: int = 2):
+        connection.ensure_connection()
+        self._conn = connection.connection
+        self._queue: queue.Queue = queue.Queue(maxsize=depth)
+        self._error: BaseException | None = None
+        self._abandon = False
+        self.written = 0  # what `mark` counted, once the jobs queued before it are done
+        self._thread = threading.Thread(target=self._work, name="import-writer", daemon=True)
+
+    def __enter__(self) -> _Writer:
+        self._thread.start()
+        return self
+
+    def __exit__(self, exc_type, exc, tb) -> None:
+        if exc_type is not None:
+            self._abandon = True  # the transaction is rolled back: skip what is queued
+        self._queue.put(None)
+        self._thread.join()
+        if exc_type is None:
+            self._raise()
+
+    def put(self, job: Callable) -> None:
+        self._raise()
+        self._queue.put(job)
+
+    def mark(self, count: int) -> None:
+        """Count `count` more things written once the jobs queued so far are done."""
+
+        def job(cursor) -> None:
+            self.written += count
+
+        self.put(job)
+
+    def _raise(self) -> None:
+        if self._error is not None:
+            raise self._error
+
+    def _work(self) -> None:
+        with self._conn.cursor() as cursor:
+            while (job := self._queue.get()) is not None:
+                if self._error is None and not self._abandon:
+                    try:
+                        # As Django's own cursors do: psycopg's errors become Django's, which
+                        # import_seeds reports without a traceback.
+                        with connection.wrap_database_errors:
+                            job(cursor)
+                    except BaseException as exc:  # noqa: BLE001 (handed to the caller)
+                        self._error = exc
+
+
+def _table(model) -> str:
+    return connection.ops.quote_name(model._meta.db_table)
+
+
+def _columns(model, fields) -> str:
+    return ", ".join(connection.ops.quote_name(model._meta.get_field(f).column) for f in fields)
+
+
+def _copy_job(model, fields: list[str], rows: list[tuple]) -> Callable:
+    """A writer job: COPY `rows` into `model`'s table."""
+    sql = f"COPY {_table(model)} ({_columns(model, fields)}) FROM STDIN"
+
+    def job(cursor) -> None:
+        if rows:
+            with cursor.copy(sql) as copy:
+                for row in rows:
+                    copy.write_row(row)
+
+    return job
+
+
+def _update_posts_job(rows: list[tuple], pks: list[int]) -> Callable:
+    """A writer job: update changed posts in place (`rows` end with the pk) and drop the
+    mentions they made, which their new text may no longer make."""
+    fields = ["title", "body", "body_html", "published", "is_excerpt", "checksum", "updated_at"]
+    sets = ", ".join(f"{_columns(Post, [f])} = %s" for f in fields)
+    update = f"UPDATE {_table(Post)} SET {sets} WHERE id = %s"
+    Mention = Post.mentions.through
+    forget = f"DELETE FROM {_table(Mention)} WHERE {_columns(Mention, ['from_post'])} = ANY(%s)"
+
+    def job(cursor) -> None:
+        cursor.executemany(update, rows)
+        cursor.execute(forget, [pks])
+
+    return job
+
+
+def _link_archive_job(archive_id: int, pks: list[int]) -> Callable:
+    """A writer job: link posts that may already be linked to the archive."""
+    Link = Post.archives.through
+    sql = (
+        f"INSERT INTO {_table(Link)} ({_columns(Link, ['post', 'archive'])}) "
+        "SELECT unnest(%s::bigint[]), %s ON CONFLICT DO NOTHING"
+    )
+
+    def job(cursor) -> None:
+        cursor.execute(sql, [pks, archive_id])
+
+    return job
+
+
+def _retag_job(pks: list[int], wanted: set[tuple[int, int]], changed: set[int]) -> Callable:
+    """A writer job: give posts already in the database the (post, topic) pairs `wanted`.
+    Tags only go when a post's own text changed, so a post found in two archives keeps the
+    header topics of both."""
+    table = _table(TaggedPost)
+    post, tag = _columns(TaggedPost, ["content_object"]), _columns(TaggedPost, ["tag"])
+    select = f"SELECT id, {post}, {tag} FROM {table} WHERE {post} = ANY(%s)"
+
+    def job(cursor) -> None:
+        cursor.execute(select, [pks])
+        have = {(post_id, tag_id): pk for pk, post_id, tag_id in cursor.fetchall()}
+        stale = [pk for pair, pk in have.items() if pair[0] in changed and pair not in wanted]
+        if stale:
+            cursor.execute(f"DELETE FROM {table} WHERE id = ANY(%s)", [stale])
+        # The rows to add are known only once the current tags are read.
+        _copy_job(TaggedPost, ["content_object", "tag"], sorted(wanted - have.keys()))(cursor)
+
+    return job
+
+
+# The tables a first import fills with millions of rows, and the foreign keys that PostgreSQL
+# otherwise checks one row at a time (2 million tag rows: two lookups each).
+def _bulk_tables() -> list[str]:
+    return [m._meta.db_table for m in (TaggedPost, Post.archives.through, Post.mentions.through)]
+
+
+@contextmanager
+def _foreign_keys_checked_at_the_end(bulk: bool):
+    """When `bulk`, drop the foreign keys of the bulk tables and add them back at the end, which
+    checks every row in one join: PostgreSQL's own advice for populating a database.
+
+    Inside the file's transaction, so a failure restores them as they were. Dropping them locks
+    those tables and the posts and topics they point to until commit, so readers wait for the
+    import: only done for the first import into an empty database, when there is nothing yet
+    to read. An error in the check (a row pointing nowhere) fails the import like any other.
+    """
+    if not bulk:
+        yield
+        return
+    quote = connection.ops.quote_name
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT conrelid::regclass::text, conname, pg_get_constraintdef(oid) FROM pg_constraint"
+            " WHERE contype = 'f' AND conrelid = ANY(%s::regclass[]) ORDER BY conrelid, conname",
+            [_bulk_tables()],
+        )
+        keys = cursor.fetchall()
+        for table, name, _ in keys:
+            cursor.execute(f"ALTER TABLE {table} DROP CONSTRAINT {quote(name)}")
+    yield
+    with connection.cursor() as cursor:
+        for table, name, definition in keys:
+            cursor.execute(f"ALTER TABLE {table} ADD CONSTRAINT {quote(name)} {definition}")
+
+
+@dataclass
+class _Plan:
+    """What the load pass needs from the database, read once before it starts, so that the pass
+    itself only writes (through the `_Writer`) and never waits for the database."""
+
+    existing: dict[str, tuple[int, str]]  # key -> (pk, checksum) of this file's posts in the db
+    quiet: set[str]  # keys of posts that are matched only against `news` (see _FileImport)
+    # (key, reserved pk, slug) of each post to create, in load order: the load pass takes them
+    # one by one, so they are not held in a second dict keyed by title.
+    new_posts: Iterator[tuple[str, int, str]]
+    category_ids: dict[str, int]
+    # key -> pk of posts the scan already wrote (a first import into an empty database)
+    written: dict[str, int]
 
 
 class _FileImport:
@@ -340,10 +538,28 @@ class _FileImport:
         # header are as then, a post it already held with the same text has all its tags and
         # mentions but these, so it is matched against this small index only (None: match all).
         self.news: PhraseMatcher | None = None
+        # A first import into an empty database writes each post as the scan first meets it,
+        # so PostgreSQL's work on the posts (the search vector above all) runs beside the
+        # parsing. A later, typographic twin then rewrites its post in the load pass.
+        self.bulk = False
+        self.scan_rows: list[tuple] = []
+        self.slugs_taken: set[str] = set()
+        self.rewrite: set[str] = set()
 
     def run(self) -> FileResult:
+        with ExitStack() as stack:
+            result = self._run(stack)
+        return result
+
+    def _run(self, stack: ExitStack) -> FileResult:
         with tempfile.TemporaryFile(prefix="bigsoc-import-") as spool:
-            header, checksum, phrases = self._scan(spool)
+            # Nothing in the database yet (a new site's first import): write posts during the
+            # scan, and check foreign keys once at the end instead of row by row.
+            self.bulk = not Post.objects.exists()
+            stack.enter_context(_foreign_keys_checked_at_the_end(self.bulk))
+            with _Writer() if self.bulk else nullcontext() as writer:
+                header, checksum, phrases = self._scan(spool, writer)
+            self.slugs_taken.clear()
             book = TopicBook()
             self.book = book
             self.header_topic = self._header_topic(book, header)
@@ -354,7 +570,11 @@ class _FileImport:
             )
             phrase_ids = book.ensure(phrases, Topic.Source.PHRASE)
             self._add_topic_phrases(book, phrase_ids)
-            new_keys = self._add_known_titles()
+            new_keys, existing = self._read_posts()
+            written: dict[str, int] = {}
+            if self.bulk:  # every post in the database is one the scan wrote
+                written = {key: pk for key, (pk, _) in existing.items()}
+                existing = {}
             prior = Archive.objects.filter(name=self.path.name).first()
             if (
                 prior is not None
@@ -368,23 +588,29 @@ class _FileImport:
                 for key in new_keys:
                     self.news.add(title_tokens(key), key)
             self.archive = self._archive(header, checksum)
+            plan = self._plan(existing, written)
+            del existing, written
 
+            # A quiet post has nothing to do when no phrase or title is new: it is not read.
+            skip = plan.quiet if self.news is None or not self.news.size else set()
+            self.result.unchanged += len(skip)
+            load = {w.ordinal for key, w in self.winners.items() if key not in skip}
             spool.seek(0)
             batch: list[ParsedPost] = []
-            done = 0
-            for ordinal, post in enumerate(_unspool(spool)):
-                if self.winners[post.key].ordinal != ordinal:
-                    continue
-                batch.append(post)
-                if len(batch) >= self.batch_size:
-                    self._flush(batch)
-                    done += len(batch)
-                    batch = []
-                    self.progress("load", done, self.result.posts)
-            if batch:
-                self._flush(batch)
-                done += len(batch)
-            self.progress("load", done, self.result.posts)
+            with _Writer() as writer:
+                writer.mark(len(skip))
+                for post in _unspool(spool, load):
+                    batch.append(post)
+                    if len(batch) >= self.batch_size:
+                        self._flush(batch, plan, writer)
+                        writer.mark(len(batch))
+                        batch = []
+                        # Posts written, not queued: the writer may be a batch or two behind.
+                        self.progress("load", writer.written, self.result.posts)
+                if batch:
+                    self._flush(batch, plan, writer)
+                    writer.mark(len(batch))
+            self.progress("load", writer.written, self.result.posts)
 
         self._link_mentions()
         self._link_incoming_mentions()
@@ -393,7 +619,7 @@ class _FileImport:
 
     # -- pass 1 --
 
-    def _scan(self, spool) -> tuple[ArchiveHeader | None, str, list[str]]:
+    def _scan(self, spool, writer: _Writer | None) -> tuple[ArchiveHeader | None, str, list[str]]:
         """Parse the file once, keeping small per-title facts in memory and the records in a
         spool file, so the load pass neither parses again nor holds the archive in memory."""
         miner = PhraseMiner(exclude=vocabulary_matcher(self.vocabulary))
@@ -405,7 +631,9 @@ class _FileImport:
                     _spool(spool, post)
                     self._note_title(ordinal, post, miner)
                     if (ordinal + 1) % self.batch_size == 0:
+                        self._write_scanned(writer)
                         self.progress("scan", ordinal + 1, None)
+                self._write_scanned(writer)
             except ParseError as exc:
                 raise ArchiveError(self.path, exc.message, exc.line) from None
             except OSError as exc:
@@ -419,15 +647,50 @@ class _FileImport:
         score = typographic_score(post.title)
         winner = self.winners.get(key)
         if winner is None:
-            self.winners[key] = _Winner(ordinal, score)
+            self.winners[key] = _Winner(ordinal, score, post.checksum(), post.categories)
             miner.feed(post.body)
             toks = title_tokens(post.title)
             if toks:
                 self.matcher.add(toks, key)
+            if self.bulk:
+                self._scanned_row(post)
             return
         self.result.duplicates += 1
         if score > winner.score:  # of two twins, the typographic title wins
             winner.ordinal, winner.score = ordinal, score
+            winner.checksum, winner.categories = post.checksum(), post.categories
+            if self.bulk:
+                self.rewrite.add(key)
+
+    def _scanned_row(self, post: ParsedPost) -> None:
+        """A bulk import's post, as the scan first meets it (slug: see `_post_slugs`)."""
+        base, key, taken = post_slug_base(post.key), post.key, self.slugs_taken
+        slug = base
+        if slug in taken:
+            slug = slug_with_hash(base, key)
+        if slug in taken:
+            slug = slug_with_hash(base, key, length=16)
+        taken.add(slug)
+        now = timezone.now()
+        self.scan_rows.append(
+            (
+                post.title,
+                slug,
+                key,
+                post.body,
+                render_blocks(post.blocks),
+                post.published,
+                post.is_excerpt,
+                self.winners[key].checksum,
+                now,
+                now,
+            )
+        )
+
+    def _write_scanned(self, writer: _Writer | None) -> None:
+        if self.scan_rows:
+            writer.put(_copy_job(Post, [*_POST_COPY_FIELDS], self.scan_rows))
+            self.scan_rows = []
 
     @contextmanager
     def _open(self):
@@ -461,18 +724,23 @@ class _FileImport:
         for name, pk in phrase_ids.items():  # a phrase may have matched an older topic
             matcher.add(name, pk)
 
-    def _add_known_titles(self) -> set[str]:
-        """Titles already in the database can be mentioned by this file's posts too. Returns
-        the keys of this file that are not in the database yet."""
-        new_keys = set(self.winners)
-        for key, title in Post.objects.values_list("key", "title").iterator(chunk_size=5000):
-            if key in new_keys:
-                new_keys.discard(key)
-            elif key not in self.winners:
-                toks = title_tokens(title)
-                if toks:
-                    self.matcher.add(toks, key)
-        return new_keys
+    def _read_posts(self) -> tuple[set[str], dict[str, tuple[int, str]]]:
+        """One pass over the posts already in the database. Their titles join the title index,
+        as this file's posts can mention them too. Returns the keys of this file that are not
+        in the database yet, and (pk, checksum) by key of those that are."""
+        winners = self.winners
+        new_keys = set(winners)
+        existing: dict[str, tuple[int, str]] = {}
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT key, title, id, checksum FROM {_table(Post)}")
+            while rows := cursor.fetchmany(5000):
+                for key, title, pk, checksum in rows:
+                    if key in winners:
+                        new_keys.discard(key)
+                        existing[key] = (pk, checksum)
+                    elif toks := title_tokens(title):
+                        self.matcher.add(toks, key)
+        return new_keys, existing
 
     def _archive(self, header: ArchiveHeader | None, checksum: str) -> Archive:
         archive, created = Archive.objects.get_or_create(name=self.path.name)
@@ -483,155 +751,213 @@ class _FileImport:
             archive.save()
         return archive
 
+    def _plan(self, existing: dict[str, tuple[int, str]], written: dict[str, int]) -> _Plan:
+        winners = self.winners
+        quiet: set[str] = set()
+        if self.news is not None and existing:
+            ArchiveLink = Post.archives.through
+            linked = set(
+                ArchiveLink.objects.filter(archive_id=self.archive.pk).values_list(
+                    "post_id", flat=True
+                )
+            )
+            quiet = {
+                key
+                for key, (pk, checksum) in existing.items()
+                if pk in linked and checksum == winners[key].checksum
+            }
+        # New posts in load order, which decides who gets a plain slug when two titles clash.
+        new = sorted(
+            (key for key in winners if key not in existing and key not in written),
+            key=lambda k: winners[k].ordinal,
+        )
+        loud_categories = (
+            c for key, w in winners.items() if key not in quiet for c in w.categories
+        )
+        return _Plan(
+            existing=existing,
+            quiet=quiet,
+            new_posts=zip(
+                new, self._reserve_post_ids(len(new)), self._post_slugs(new), strict=True
+            ),
+            category_ids=self.book.ensure(
+                list(dict.fromkeys(loud_categories)), Topic.Source.CATEGORY
+            ),
+            written=written,
+        )
+
+    @staticmethod
+    def _reserve_post_ids(count: int) -> list[int]:
+        """Take `count` ids from the posts' identity sequence, so the load pass knows every new
+        post's id before the database has the post."""
+        if not count:
+            return []
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)",
+                [Post._meta.db_table, count],
+            )
+            return [pk for (pk,) in cursor.fetchall()]
+
+    @staticmethod
+    def _post_slugs(keys: list[str]) -> list[str]:
+        """Slugs from the folded title; a clash with another title gets a hash of its key."""
+        bases = {key: post_slug_base(key) for key in keys}
+        wanted = list(set(bases.values()) | {slug_with_hash(b, k) for k, b in bases.items()})
+        taken: set[str] = set()
+        for start in range(0, len(wanted), PLAN_CHUNK):
+            taken.update(
+                Post.objects.filter(slug__in=wanted[start : start + PLAN_CHUNK]).values_list(
+                    "slug", flat=True
+                )
+            )
+        slugs = []
+        for key in keys:
+            base = bases[key]
+            slug = base
+            if slug in taken:
+                slug = slug_with_hash(base, key)
+            if slug in taken:
+                slug = slug_with_hash(base, key, length=16)
+            taken.add(slug)
+            slugs.append(slug)
+        return slugs
+
     # -- pass 2 --
 
-    def _flush(self, batch: list[ParsedPost]) -> None:
-        existing = {
-            key: (pk, checksum)
-            for pk, key, checksum in Post.objects.filter(
-                key__in=[p.key for p in batch]
-            ).values_list("pk", "key", "checksum")
-        }
-        ArchiveLink = Post.archives.through
-        linked = set()
-        if self.news is not None and existing:
-            linked = set(
-                ArchiveLink.objects.filter(
-                    archive_id=self.archive.pk, post_id__in=[pk for pk, _ in existing.values()]
-                ).values_list("post_id", flat=True)
-            )
+    def _flush(self, batch: list[ParsedPost], plan: _Plan, writer: _Writer) -> None:
+        """Turn a batch into rows (here, in Python) and hand their writing to the writer."""
         now = timezone.now()
-        new, changed, ids, changed_ids, quiet = [], [], {}, set(), set()
+        archive_id = self.archive.pk
+        new_rows, changed_rows, ids, changed_ids, linked_existing = [], [], {}, [], []
+        created: list[int] = []
         for parsed in batch:
-            checksum = parsed.checksum()
-            if parsed.key in existing:
-                pk, old_checksum = existing[parsed.key]
-                ids[parsed.key] = pk
+            key = parsed.key
+            checksum = self.winners[key].checksum
+            if key in plan.existing:
+                pk, old_checksum = plan.existing[key]
+                ids[key] = pk
+                if key not in plan.quiet:
+                    linked_existing.append(pk)
                 if old_checksum == checksum:
                     self.result.unchanged += 1
-                    if pk in linked:
-                        quiet.add(parsed.key)
                     continue
-            fields = {
-                "title": parsed.title,
-                "key": parsed.key,
-                "body": parsed.body,
-                "body_html": render_blocks(parsed.blocks),
-                "published": parsed.published,
-                "is_excerpt": parsed.is_excerpt,
-                "checksum": checksum,
-            }
-            if parsed.key not in existing:
-                new.append(Post(**fields))
+                changed_ids.append(pk)
+                changed_rows.append(
+                    (
+                        parsed.title,
+                        parsed.body,
+                        render_blocks(parsed.blocks),
+                        parsed.published,
+                        parsed.is_excerpt,
+                        checksum,
+                        now,
+                        pk,
+                    )
+                )
+            elif key in plan.written:
+                pk = ids[key] = plan.written[key]
+                created.append(pk)
+                self.created_keys.append(key)
+                if key in self.rewrite:  # a twin that came later won: its text, not the first's
+                    changed_rows.append(
+                        (
+                            parsed.title,
+                            parsed.body,
+                            render_blocks(parsed.blocks),
+                            parsed.published,
+                            parsed.is_excerpt,
+                            checksum,
+                            now,
+                            pk,
+                        )
+                    )
             else:
-                changed.append(Post(pk=pk, updated_at=now, **fields))
-                changed_ids.add(pk)
-        self._assign_post_slugs(new)
-        # COPY, then read the new ids back by key: Django's INSERT compiler and parameter
-        # conversion cost more than the database does for 1,000 long posts.
-        _copy_rows(
-            Post,
-            [*_POST_COPY_FIELDS],
-            [tuple(getattr(p, f) for f in _POST_COPY_FIELDS[:-2]) + (now, now) for p in new],
-        )
-        if new:
-            new_ids = dict(
-                Post.objects.filter(key__in=[p.key for p in new]).values_list("key", "pk")
-            )
-            for post in new:
-                post.pk = new_ids[post.key]
-        Post.objects.bulk_update(
-            changed,
-            ["title", "body", "body_html", "published", "is_excerpt", "checksum", "updated_at"],
-        )
-        self.result.created += len(new)
-        self.result.updated += len(changed)
-        for post in new:
-            ids[post.key] = post.pk
-        self.created_keys.extend(post.key for post in new)
+                planned_key, pk, slug = next(plan.new_posts)
+                assert planned_key == key, "posts to create come in load order"
+                ids[key] = pk
+                new_rows.append(
+                    (
+                        pk,
+                        parsed.title,
+                        slug,
+                        key,
+                        parsed.body,
+                        render_blocks(parsed.blocks),
+                        parsed.published,
+                        parsed.is_excerpt,
+                        checksum,
+                        now,
+                        now,
+                    )
+                )
+                self.created_keys.append(key)
+                created.append(pk)
+        self.result.created += len(created)
+        self.result.updated += len(changed_ids)
 
-        _copy_rows(ArchiveLink, ["post_id", "archive_id"], [(p.pk, self.archive.pk) for p in new])
-        ArchiveLink.objects.bulk_create(
-            [
-                ArchiveLink(post_id=ids[p.key], archive_id=self.archive.pk)
-                for p in batch
-                if p.key in existing and p.key not in quiet
-            ],
-            ignore_conflicts=True,
+        ArchiveLink = Post.archives.through
+        writer.put(_copy_job(Post, ["id", *_POST_COPY_FIELDS], new_rows))
+        if changed_rows:
+            writer.put(_update_posts_job(changed_rows, changed_ids))
+        writer.put(
+            _copy_job(ArchiveLink, ["post_id", "archive_id"], [(pk, archive_id) for pk in created])
         )
+        if linked_existing:
+            writer.put(_link_archive_job(archive_id, linked_existing))
+
         found = {}
+        quiet = plan.quiet
         for p in batch:
             if p.key not in quiet:
                 found[p.key] = self.matcher.find(tokens(p.title + "\n" + p.body))
             elif self.news.size:  # tokenising is most of the cost: only when there is news
                 found[p.key] = self.news.find(tokens(p.title + "\n" + p.body))
-        self._tag(batch, ids, changed_ids, found, quiet)
-        if changed_ids:
-            # A changed text may no longer name the posts it did.
-            Post.mentions.through.objects.filter(from_post_id__in=changed_ids).delete()
+        self._tag(batch, ids, plan, set(changed_ids), found, writer)
         for key, targets in found.items():
             self.mention_pairs.extend(
                 (ids[key], target)
                 for target in targets
                 if isinstance(target, str) and target != key
             )
-        # With DEBUG on, Django keeps every SQL text; big batches would pile up in memory.
-        reset_queries()
 
     def _tag(
         self,
         batch: list[ParsedPost],
         ids: dict[str, int],
+        plan: _Plan,
         changed_ids: set[int],
         found: dict[str, set],
-        quiet: set[str],
+        writer: _Writer,
     ) -> None:
         """Tag the batch. A quiet post (see `news`) keeps its tags and gains only new topics."""
-        loud = [p for p in batch if p.key not in quiet]
-        category_ids = self.book.ensure(
-            list(dict.fromkeys(c for p in loud for c in p.categories)), Topic.Source.CATEGORY
-        )
+        new_pairs: list[tuple[int, int]] = []
         wanted: set[tuple[int, int]] = set()
         touched: list[int] = []
         for parsed in batch:
-            pk = ids[parsed.key]
-            topic_ids = {t for t in found.get(parsed.key, ()) if isinstance(t, int)}
-            if parsed.key in quiet:
+            key = parsed.key
+            pk = ids[key]
+            topic_ids = {t for t in found.get(key, ()) if isinstance(t, int)}
+            if key in plan.quiet:
                 if not topic_ids:
                     continue
             else:
-                topic_ids.update(category_ids[c] for c in parsed.categories if c in category_ids)
+                topic_ids.update(
+                    plan.category_ids[c] for c in parsed.categories if c in plan.category_ids
+                )
                 if self.header_topic:
                     topic_ids.add(self.header_topic)
-            touched.append(pk)
-            wanted.update((pk, tid) for tid in topic_ids)
-        rows = TaggedPost.objects.filter(content_object_id__in=touched).values_list(
-            "pk", "content_object_id", "tag_id"
-        )
-        have = {(post_id, tag_id): pk for pk, post_id, tag_id in rows}
-        # Tags only go when a post's own text changed, so a post found in two archives keeps
-        # the header topics of both.
-        stale = [pk for pair, pk in have.items() if pair[0] in changed_ids and pair not in wanted]
-        if stale:
-            TaggedPost.objects.filter(pk__in=stale).delete()
-        # The rows are new by construction (diffed above, in this transaction), so COPY is safe
-        # and several times faster than INSERT for the ~10 tags of every post.
-        _copy_rows(TaggedPost, ["content_object_id", "tag_id"], sorted(wanted - have.keys()))
-
-    def _assign_post_slugs(self, posts: list[Post]) -> None:
-        """Slugs from the folded title; a clash with another title gets a hash of its key."""
-        bases = {post.key: post_slug_base(post.key) for post in posts}
-        wanted = set(bases.values()) | {slug_with_hash(b, k) for k, b in bases.items()}
-        taken = set(Post.objects.filter(slug__in=wanted).values_list("slug", flat=True))
-        for post in posts:
-            base = bases[post.key]
-            slug = base
-            if slug in taken:
-                slug = slug_with_hash(base, post.key)
-            if slug in taken:
-                slug = slug_with_hash(base, post.key, length=16)
-            taken.add(slug)
-            post.slug = slug
+            if key in plan.existing:
+                touched.append(pk)
+                wanted.update((pk, tid) for tid in topic_ids)
+            else:  # a new post has no tags yet
+                new_pairs.extend((pk, tid) for tid in topic_ids)
+        new_pairs.sort()
+        # New rows by construction, so COPY is safe and several times faster than INSERT for
+        # the ~10 tags of every post.
+        writer.put(_copy_job(TaggedPost, ["content_object_id", "tag_id"], new_pairs))
+        if touched:
+            writer.put(_retag_job(touched, wanted, changed_ids))
 
     # -- after pass 2 --
 
