@@ -17,6 +17,7 @@ import tomllib
 from collections import Counter
 from collections.abc import Hashable, Iterable, Iterator
 from dataclasses import dataclass
+from itertools import chain, filterfalse
 from operator import itemgetter
 from pathlib import Path
 
@@ -249,9 +250,17 @@ STOP_WORDS = frozenset(_STOP_TEXT.split())
 # Small words allowed inside a name ("Department of Health", "Social by Social"), never at its
 # ends. Not "and": it would join two names ("London and Twitter") into one.
 CONNECTORS = frozenset({"of", "for", "by", "the"})
-# A capitalised word (ASCII and Latin-1 capitals), and runs of them joined by spaces and connectors.
-_NAME = r"[A-ZÀ-ÖØ-Þ]\w*(?:['’]\w+)*"
-_NAME_RUN = re.compile(rf"(?<![\w'’]){_NAME}(?:[ \u00a0]+(?:(?:of|for|by|the)[ \u00a0]+)*{_NAME})*")
+# A capitalised word (ASCII and Latin-1 capitals), and runs of two or more of them joined by
+# spaces and connectors. A lone capital (most of them start a sentence) is never a phrase, so the
+# regex skips it rather than handing it to Python. The lookbehind, "not after a word character
+# or apostrophe", is written after the first capital rather than before it so that the pattern
+# starts with a character set: the regex engine then jumps from capital to capital in C instead
+# of trying the lookbehind at every character of the text.
+_NAME_TAIL = r"\w*(?:['’]\w+)*"
+_NAME = rf"[A-ZÀ-ÖØ-Þ]{_NAME_TAIL}"
+_NAME_RUN = re.compile(
+    rf"[A-ZÀ-ÖØ-Þ](?<![\w'’].){_NAME_TAIL}(?:[ \u00a0]+(?:(?:of|for|by|the)[ \u00a0]+)*{_NAME})+"
+)
 _POSSESSIVE = re.compile(r"['’]s$")
 PHRASE_MIN_POSTS = 2
 PHRASE_MAX_WORDS = 4
@@ -263,24 +272,26 @@ RUN_MEMO_MAX = 200_000
 
 def _name_runs(text: str) -> Iterator[list[str]]:
     """Runs of two or more capitalised words (connectors inside), as written; "’s" dropped."""
-    for m in _NAME_RUN.finditer(text):
-        found = m.group()
-        if " " not in found and "\u00a0" not in found:
-            continue  # one word: most runs are a capital starting a sentence
-        run: list[str] = []
-        for word in found.split():
-            if word.endswith(("s", "S")):
-                word = _POSSESSIVE.sub("", word)
-            if "'" in word or "’" in word:  # a contraction such as "I’ve" is not a name
-                if run:
-                    yield run
-                run = []
-            else:
-                run.append(word)
-        while run and run[-1] in CONNECTORS:
-            run.pop()
-        if run:
-            yield run
+    for found in _NAME_RUN.findall(text):
+        yield from _words_of_run(found)
+
+
+def _words_of_run(found: str) -> Iterator[list[str]]:
+    """The names in one match of `_NAME_RUN`: split at contractions, trailing connectors off."""
+    run: list[str] = []
+    for word in found.split():
+        if word.endswith(("s", "S")):
+            word = _POSSESSIVE.sub("", word)
+        if "'" in word or "’" in word:  # a contraction such as "I’ve" is not a name
+            if run:
+                yield run
+            run = []
+        else:
+            run.append(word)
+    while run and run[-1] in CONNECTORS:
+        run.pop()
+    if run:
+        yield run
 
 
 class PhraseMiner:
@@ -295,23 +306,22 @@ class PhraseMiner:
         self._counts: Counter[tuple[str, ...]] = Counter()
         self._surface: dict[tuple[str, ...], str] = {}
         # The same runs of names come back post after post ("Big Society Network", "Nat Wei"):
-        # each distinct run is folded, masked and cut into phrases once.
-        self._run_keys: dict[tuple[str, ...], tuple[tuple[str, ...], ...]] = {}
+        # each distinct match of `_NAME_RUN` is split, folded, masked and cut into phrases once.
+        self._match_keys: dict[str, tuple[tuple[str, ...], ...]] = {}
 
     def feed(self, text: str) -> None:
-        seen: set[tuple[str, ...]] = set()
-        memo = self._run_keys
-        for words in _name_runs(text):
-            if len(words) < 2:
-                continue
-            run = tuple(words)
-            keys = memo.get(run)
-            if keys is None:
-                if len(memo) >= RUN_MEMO_MAX:
-                    memo.clear()
-                keys = memo[run] = self._run_phrases(words)
-            seen.update(keys)
-        self._counts.update(seen)
+        matches = _NAME_RUN.findall(text)
+        memo = self._match_keys
+        if len(memo) + len(matches) > RUN_MEMO_MAX:
+            memo.clear()  # bounded memory; cleared before, so every match below stays in it
+        for found in filterfalse(memo.__contains__, matches):
+            keys = []
+            for words in _words_of_run(found):
+                if len(words) >= 2:
+                    keys.extend(self._run_phrases(words))
+            memo[found] = tuple(keys)
+        # Each phrase counts once per post, however often the post names it.
+        self._counts.update(set(chain.from_iterable(map(memo.__getitem__, matches))))
         if len(self._counts) > PHRASE_MAX_CANDIDATES:
             self._prune()
 
@@ -343,7 +353,7 @@ class PhraseMiner:
         for key in [k for k, c in self._counts.items() if c < PHRASE_MIN_POSTS]:
             del self._counts[key]
             self._surface.pop(key, None)
-        self._run_keys.clear()  # its runs would no longer note how a forgotten name is written
+        self._match_keys.clear()  # its runs would no longer note how a forgotten name is written
 
     def phrases(self) -> list[str]:
         """Recurring phrases, commonest first; a phrase inside a longer one found in as many

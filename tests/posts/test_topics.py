@@ -8,6 +8,7 @@ import pytest
 
 from posts.importer.parse import ArchiveParser, LineReader, fold_chars
 from posts.importer.topics import (
+    _NAME_RUN,
     PHRASE_MAX_TOPICS,
     PhraseMatcher,
     PhraseMiner,
@@ -220,3 +221,31 @@ def test_tokens_on_tricky_text_are_the_folded_word_runs():
     samples += ["".join(rng.choice(alphabet) for _ in range(40)) for _ in range(500)]
     for text in samples:
         assert tokens(text) == reference(text), text
+
+
+def test_name_runs_are_the_multi_word_matches_of_the_plain_pattern():
+    # `_NAME_RUN` is written for speed (two or more names; lookbehind after the first capital).
+    # It must find exactly the multi-word runs of the plain pattern: a capitalised word not
+    # after a word character or apostrophe, then more joined by spaces and connectors.
+    name = r"[A-ZÀ-ÖØ-Þ]\w*(?:['’]\w+)*"
+    plain = re.compile(rf"(?<![\w'’]){name}(?:[ \u00a0]+(?:(?:of|for|by|the)[ \u00a0]+)*{name})*")
+
+    def reference(text):
+        return [m for m in plain.findall(text) if " " in m or "\u00a0" in m]
+
+    samples = [
+        "Big Society Network met Nat Wei. In London it rained; The Young Foundation wrote.",
+        "Department of the Environment, Secretary of State for Health and Social by Social.",
+        "O’Neil’s Big Society’s plan: I’ve seen Kevin Harris' notes. 'Big Plan' and “Big Plan”.",
+        "Big\u00a0Society, Ørsted Énergie and ÀÖ Þing; 3Big Society x_Big Society Big",
+        "Big Society of",
+        "Of The Big",
+        "A",
+        "",
+        "Big  Society   Network of  the  RSA",
+    ]
+    alphabet = ["Big", "Society", "of", "the", "’s", "I’ve", " ", "\u00a0", ". ", "x", "Ø", "'"]
+    rng = random.Random(11)
+    samples += ["".join(rng.choice(alphabet) for _ in range(30)) for _ in range(500)]
+    for text in samples:
+        assert _NAME_RUN.findall(text) == reference(text), text
