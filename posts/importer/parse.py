@@ -223,11 +223,13 @@ _HEADER_PATTERNS = [
 _QUOTES = "\"'\u201c\u201d\u2018\u2019\u00ab\u00bb "
 
 # The teaser at the end of a line; "Continue reading <title> →" names the post in between.
-_TEASER = re.compile(
-    r"(?:^\s*read more|(?:^|\s)(?:read more\s*(?:»|→|\.\.\.|…)|"
-    r"continue reading(?:\s+[^→]*?)?\s*→|\(more…\)|\(more\.\.\.\)))\s*$",
-    re.I,
+_TEASER_WORDS = (
+    r"(?:read more\s*(?:»|→|\.\.\.|…)|continue reading(?:\s+[^→]*?)?\s*→|\(more…\)|\(more\.\.\.\))"
 )
+_TEASER = re.compile(rf"(?:^\s*read more|(?:^|\s){_TEASER_WORDS})\s*$", re.I)
+# `_TEASER` where it can match past the start: only after a space. Starting with `\s` lets the
+# regex engine skip in C to the next space instead of trying every character of the line.
+_TEASER_AFTER_SPACE = re.compile(rf"\s{_TEASER_WORDS}\s*$", re.I)
 _OL_ITEM = re.compile(r"^\s*(\d{1,3})[.)]\s+(\S.*)$")
 _UL_ITEM = re.compile(r"^\s*[-*•·]\s+(\S.*)$")
 _META = re.compile(
@@ -337,7 +339,9 @@ def strip_teaser(line: str) -> tuple[str, bool]:
     # Cheap test first: a teaser ends in an arrow or the word "more" comes close to the end.
     if not line.rstrip().endswith("→") and "more" not in line[-16:].lower():
         return line, False
-    m = _TEASER.search(line[-(MAX_TITLE_CHARS + 40) :])
+    tail = line[-(MAX_TITLE_CHARS + 40) :]
+    # `_TEASER.search(tail)`, faster: a match at 0 (where `^` applies) or the first one after.
+    m = _TEASER.match(tail) or _TEASER_AFTER_SPACE.search(tail, 1)
     if not m:
         return line, False
     cut = max(0, len(line) - (MAX_TITLE_CHARS + 40)) + m.start()

@@ -1,13 +1,16 @@
 """The archive parser, without a database: the real seed, other WordPress layouts, bad input."""
 
 import io
+import random
 from datetime import date
 from pathlib import Path
 
 import pytest
 
 from posts.importer.parse import (
+    _TEASER,
     MAX_LINE_CHARS,
+    MAX_TITLE_CHARS,
     ArchiveParser,
     LineReader,
     ParseError,
@@ -15,6 +18,7 @@ from posts.importer.parse import (
     parse_date,
     parse_meta,
     parse_text,
+    strip_teaser,
 )
 
 SEED = Path(__file__).resolve().parents[2] / "seeds" / "big-society-network.txt"
@@ -330,3 +334,41 @@ def test_nul_byte_in_otherwise_valid_text_is_refused_as_binary():
     with pytest.raises(ParseError, match="binary") as exc:
         read_bytes(b"Title\n\nab\x00cd\n")
     assert exc.value.line == 3
+
+
+def test_teaser_is_found_where_a_plain_search_of_the_line_end_finds_it():
+    # `strip_teaser` splits the regex search in two for speed (a match at the start, else the
+    # first after a space); it must cut every line exactly where `_TEASER.search` would.
+    def reference(line):
+        tail = line[-(MAX_TITLE_CHARS + 40) :]
+        m = _TEASER.search(tail)
+        if not m:
+            return line, False
+        return line[: max(0, len(line) - len(tail)) + m.start()].rstrip(), True
+
+    samples = [
+        "read more",
+        "  Read More  ",
+        "read more »",
+        "Some text. Read more »",
+        "Some text.Read more »",
+        "Some text. read more\u00a0…",
+        "Some text (more…)",
+        "Some text(more...)",
+        "Continue reading →",
+        "Text. Continue reading The Big Society Network →",
+        "Continue reading A → B →",
+        "x" * 600 + " read more »",
+        "x" * 537 + " read more",
+        "x" * 540 + "read more »",
+        "x" * 539 + " read more »",
+        "\tread more »\t",
+        "read more\n»",
+        "We read more and more",
+        "Read more about it →",
+    ]
+    pieces = [" ", "\u00a0", "\t", "read more", "Continue reading", "»", "→", "…", "(more…)", "x."]
+    rng = random.Random(3)
+    samples += ["".join(rng.choice(pieces) for _ in range(rng.randint(1, 8))) for _ in range(2000)]
+    for line in samples:
+        assert strip_teaser(line) == reference(line), repr(line)
