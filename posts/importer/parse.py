@@ -315,6 +315,7 @@ _DATE_FORMS = [
     ),
 ]
 _YEAR_DIGITS = re.compile(r"\d{4}")
+_DATE_MAX_CHARS = 120
 _TERMINAL = tuple('.!?:;…"”’)»*')
 _CAPTION_MAX_WORDS = 8
 _CAPTION_MAX_CHARS = 60
@@ -337,7 +338,7 @@ def parse_header(line: str, line_no: int) -> ArchiveHeader | None:
 def parse_date(line: str) -> date | None:
     """The date a whole line states ("June 20, 2010", "20 June 2010", "2010-06-20"), or None."""
     text = line.strip()
-    if len(text) > 120 or not _YEAR_DIGITS.search(text):
+    if len(text) > _DATE_MAX_CHARS or not _YEAR_DIGITS.search(text):
         return None
     for form in _DATE_FORMS:
         m = form.match(text)
@@ -457,7 +458,12 @@ class ArchiveParser:
 
             if draft is not None and not closed:
                 # Inside a post: date and meta lines first, then teaser, list or paragraph.
-                when = parse_date(line)
+                # A line of prose, too long for a date even with no spaces around it to strip,
+                # needs no call.
+                if len(line) > _DATE_MAX_CHARS and not (line[0].isspace() or line[-1].isspace()):
+                    when = None
+                else:
+                    when = parse_date(line)
                 if when is not None:
                     if not draft.lines and draft.published is None:
                         draft.published = when
@@ -555,8 +561,11 @@ class ArchiveParser:
             for ln in draft.lines
             if ln.blank_before and ln.blank_after and _is_caption_like(ln.text)
         ]
-        caption_ids = {id(ln) for ln in captions}
-        body_lines = [ln for ln in draft.lines if id(ln) not in caption_ids]
+        if captions:
+            caption_ids = {id(ln) for ln in captions}
+            body_lines = [ln for ln in draft.lines if id(ln) not in caption_ids]
+        else:
+            body_lines = draft.lines
         if not body_lines:  # only short lines: they are the body, not captions
             body_lines, captions = draft.lines, []
         self.posts_seen += 1
