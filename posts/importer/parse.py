@@ -41,7 +41,6 @@ _FOLD_PAIRS = [
     ("\u200b", ""),
     ("\ufeff", ""),
 ]
-_SPACES = re.compile(r"\s+")
 
 
 def fold(text: str) -> str:
@@ -49,7 +48,9 @@ def fold(text: str) -> str:
 
     Curly quotes become straight ones, dashes a hyphen, "…" three dots, odd spaces one space.
     """
-    return _SPACES.sub(" ", fold_chars(text).casefold()).strip()
+    # split() and join() collapse and trim runs of whitespace as `\s+` and strip() do (both use
+    # Python's own test of what is a space), without a regex.
+    return " ".join(fold_chars(text).casefold().split())
 
 
 def fold_chars(text: str) -> str:

@@ -136,7 +136,7 @@ class PhraseMatcher:
 
     def add(self, phrase: str | Iterable[str], target: Hashable) -> bool:
         toks = tokens(phrase) if isinstance(phrase, str) else phrase
-        toks = tuple(sys.intern(t) for t in toks)
+        toks = tuple(map(sys.intern, toks))
         if not toks:
             return False
         self.size += 1
