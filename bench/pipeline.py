@@ -5,7 +5,9 @@
 Runs what `posts.importer.load` does per post, minus the SQL: parse every post, note its title
 (key, typographic score, winner), mine phrases from the first copy of each title, build the
 matcher as `_note_title` and `_add_topic_phrases` do (titles, vocabulary phrases, mined phrases),
-then for every winning post: checksum, body, HTML and the phrases and titles it names.
+then for every winning post: checksum, body, HTML and the phrases and titles it names. Records
+wait on disk between the two passes, as in load.py, so that memory and garbage collection are
+an import's.
 
 It prints CPU seconds per stage and one SHA-256 over every output (post keys, checksums, bodies,
 HTML, mined phrases, found sets), so a change to the hot loops can be shown to be faster and to
@@ -16,12 +18,16 @@ from __future__ import annotations
 
 import argparse
 import hashlib
+import marshal
 import sys
+import tempfile
 import time
 from collections import defaultdict
+from collections.abc import Iterator
+from datetime import date
 from pathlib import Path
 
-from posts.importer.parse import ArchiveParser, LineReader, typographic_score
+from posts.importer.parse import ArchiveParser, Block, LineReader, ParsedPost, typographic_score
 from posts.importer.render import render_blocks
 from posts.importer.topics import (
     PhraseMatcher,
@@ -47,14 +53,45 @@ class Stages:
         return "\n".join([*lines, f"{'total':<16} {total:7.2f} s"])
 
 
+def _spool(spool, post: ParsedPost) -> None:
+    # As load.py keeps records between its passes: on disk, so that memory (and the garbage
+    # collector's work) is what an import's is.
+    day = post.published.toordinal() if post.published else 0
+    blocks = tuple((b.kind, b.items, b.start) for b in post.blocks)
+    fields = (post.title, blocks, post.line, post.is_excerpt, day, post.categories, post.captions)
+    marshal.dump(fields, spool)
+
+
+def _unspool(spool) -> Iterator[ParsedPost]:
+    while True:
+        try:
+            title, blocks, line, is_excerpt, day, categories, captions = marshal.load(spool)
+        except EOFError:
+            return
+        yield ParsedPost(
+            title=title,
+            blocks=tuple(Block(*b) for b in blocks),
+            line=line,
+            is_excerpt=is_excerpt,
+            published=date.fromordinal(day) if day else None,
+            categories=categories,
+            captions=captions,
+        )
+
+
 def run(path: Path, vocabulary, stages: Stages, emit) -> None:
+    with tempfile.TemporaryFile(prefix="bigsoc-pipeline-") as spool:
+        _run(path, vocabulary, stages, emit, spool)
+
+
+def _run(path: Path, vocabulary, stages: Stages, emit, spool) -> None:
     # CPU seconds of this process: other work on a shared machine does not count.
     clock = time.process_time
     t = stages.seconds
     miner = PhraseMiner(exclude=vocabulary_matcher(vocabulary))
     matcher = PhraseMatcher()
     winners: dict[str, list[int]] = {}
-    posts = []
+    ordinal = -1
     with open(path, "rb") as stream:
         reader = LineReader(stream)
         parser = iter(ArchiveParser(reader))
@@ -65,14 +102,16 @@ def run(path: Path, vocabulary, stages: Stages, emit) -> None:
             t["parse"] += b - a
             if post is None:
                 break
+            ordinal += 1
+            _spool(spool, post)
+            b = clock()
             key = post.key
             score = typographic_score(post.title)
             c = clock()
             t["key+score"] += c - b
-            posts.append(post)
             winner = winners.get(key)
             if winner is None:
-                winners[key] = [len(posts) - 1, score]
+                winners[key] = [ordinal, score]
                 body = post.body
                 d = clock()
                 miner.feed(body)
@@ -85,8 +124,8 @@ def run(path: Path, vocabulary, stages: Stages, emit) -> None:
                 t["mine.feed"] += e - d
                 t["title_tokens+add"] += f - e
             elif score > winner[1]:
-                winner[0], winner[1] = len(posts) - 1, score
-    emit(f"file {path.name} checksum {reader.checksum} posts {len(posts)}")
+                winner[0], winner[1] = ordinal, score
+    emit(f"file {path.name} checksum {reader.checksum} posts {ordinal + 1}")
 
     a = clock()
     phrases = miner.phrases()
@@ -105,7 +144,8 @@ def run(path: Path, vocabulary, stages: Stages, emit) -> None:
     for name in phrases:
         emit(f"phrase {name}")
 
-    for ordinal, post in enumerate(posts):
+    spool.seek(0)
+    for ordinal, post in enumerate(_unspool(spool)):
         if winners[post.key][0] != ordinal:
             continue
         a = clock()
