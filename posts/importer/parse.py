@@ -14,7 +14,9 @@ into `ParsedPost` records, holding one post at a time.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
+import io
 import re
 import unicodedata
 from collections.abc import Iterable, Iterator
@@ -39,7 +41,6 @@ _FOLD_PAIRS = [
     ("\u200b", ""),
     ("\ufeff", ""),
 ]
-_SPACES = re.compile(r"\s+")
 
 
 def fold(text: str) -> str:
@@ -47,7 +48,9 @@ def fold(text: str) -> str:
 
     Curly quotes become straight ones, dashes a hyphen, "…" three dots, odd spaces one space.
     """
-    return _SPACES.sub(" ", fold_chars(text).casefold()).strip()
+    # split() and join() collapse and trim runs of whitespace as `\s+` and strip() do (both use
+    # Python's own test of what is a space), without a regex.
+    return " ".join(fold_chars(text).casefold().split())
 
 
 def fold_chars(text: str) -> str:
@@ -63,7 +66,8 @@ def fold_chars(text: str) -> str:
 
 def typographic_score(text: str) -> int:
     """How many typographic characters `text` uses; of two twin titles the higher one wins."""
-    return sum(1 for ch in text if ord(ch) > 127)
+    # The characters past ASCII, counted in C: encoding to ASCII drops exactly those.
+    return len(text) - len(text.encode("ascii", "ignore"))
 
 
 # --- Records ---------------------------------------------------------------------------------
@@ -135,17 +139,16 @@ class ParsedPost:
 
     def checksum(self) -> str:
         """Hash of everything the archive says about this post, to spot changed posts."""
-        h = hashlib.sha256()
-        for part in (
+        # Each part followed by \x1f, hashed in one call (as one update per part would hash it).
+        parts = (
             self.title,
             self.body,
             str(self.published or ""),
             str(self.is_excerpt),
             "\x1e".join(self.categories),
-        ):
-            h.update(part.encode())
-            h.update(b"\x1f")
-        return h.hexdigest()
+            "",
+        )
+        return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()
 
 
 # --- Reading bytes into checked lines --------------------------------------------------------
@@ -158,7 +161,14 @@ class LineReader:
     lone CR endings accepted, NUL bytes and over-long lines refused early: a line is read with a
     byte limit, so a 5 MB single line costs one bounded read, not a 5 MB string scan per step.
     `checksum` is the SHA-256 of every byte read, complete once iteration ends.
+
+    The file is read about a megabyte at a time (always up to the end of a line). A chunk that is
+    plain (no NUL, no CR, valid UTF-8, no line near the length limit), as nearly every chunk is,
+    is hashed, decoded and split in C in one go; any other chunk goes line by line through the
+    checks above, which name the line of any error. `line_no` counts the lines read so far.
     """
+
+    chunk_bytes = 1 << 20
 
     def __init__(self, stream: BinaryIO):
         self._stream = stream
@@ -170,7 +180,34 @@ class LineReader:
         return self._hash.hexdigest()
 
     def __iter__(self) -> Iterator[str]:
-        read = self._stream.readline
+        read, readline = self._stream.read, self._stream.readline
+        while True:
+            chunk = read(self.chunk_bytes)
+            if not chunk:
+                return
+            if not chunk.endswith(b"\n"):
+                # Up to the end of the line; a line past the limit stays cut and is refused below.
+                chunk += readline(MAX_LINE_BYTES + 1)
+            lines = None
+            if b"\x00" not in chunk and b"\r" not in chunk:
+                with contextlib.suppress(UnicodeDecodeError):  # checked line by line below
+                    lines = chunk.decode("utf-8").split("\n")
+            # A line of fewer than MAX_LINE_CHARS characters is under MAX_LINE_BYTES bytes.
+            if lines is None or max(map(len, lines)) >= MAX_LINE_CHARS:
+                yield from self._checked_lines(chunk)
+                continue
+            if lines[-1] == "":  # the chunk ended with a line ending, not at a last bare line
+                lines.pop()
+            if self.line_no == 0:
+                lines[0] = lines[0].removeprefix("\ufeff")
+            self._hash.update(chunk)
+            self.line_no += len(lines)
+            yield from lines
+
+    def _checked_lines(self, chunk: bytes) -> Iterator[str]:
+        """The lines of `chunk`, each checked on its own so that an error names its line."""
+        buffer = io.BytesIO(chunk)
+        read = buffer.readline
         while True:
             raw = read(MAX_LINE_BYTES + 1)
             if not raw:
@@ -190,7 +227,10 @@ class LineReader:
             try:
                 text = raw.decode("utf-8")
             except UnicodeDecodeError as exc:
-                if b"\x00" in self._stream.read(8192):
+                # The 8 KB that follow the line in the file: binary data has NULs there.
+                ahead = buffer.read(8192)
+                ahead += self._stream.read(8192 - len(ahead))
+                if b"\x00" in ahead:
                     raise ParseError(
                         "binary content; this is not a text archive", self.line_no
                     ) from None
@@ -223,13 +263,16 @@ _HEADER_PATTERNS = [
 _QUOTES = "\"'\u201c\u201d\u2018\u2019\u00ab\u00bb "
 
 # The teaser at the end of a line; "Continue reading <title> →" names the post in between.
-_TEASER = re.compile(
-    r"(?:^\s*read more|(?:^|\s)(?:read more\s*(?:»|→|\.\.\.|…)|"
-    r"continue reading(?:\s+[^→]*?)?\s*→|\(more…\)|\(more\.\.\.\)))\s*$",
-    re.I,
+_TEASER_WORDS = (
+    r"(?:read more\s*(?:»|→|\.\.\.|…)|continue reading(?:\s+[^→]*?)?\s*→|\(more…\)|\(more\.\.\.\))"
 )
+_TEASER = re.compile(rf"(?:^\s*read more|(?:^|\s){_TEASER_WORDS})\s*$", re.I)
+# `_TEASER` where it can match past the start: only after a space. Starting with `\s` lets the
+# regex engine skip in C to the next space instead of trying every character of the line.
+_TEASER_AFTER_SPACE = re.compile(rf"\s{_TEASER_WORDS}\s*$", re.I)
 _OL_ITEM = re.compile(r"^\s*(\d{1,3})[.)]\s+(\S.*)$")
-_UL_ITEM = re.compile(r"^\s*[-*•·]\s+(\S.*)$")
+_BULLETS = "-*•·"
+_UL_ITEM = re.compile(rf"^\s*[{_BULLETS}]\s+(\S.*)$")
 _META = re.compile(
     r"^(?:posted in|filed under:?|categories:|category:|tagged:|tags:)\s+(.+)$", re.I
 )
@@ -273,6 +316,7 @@ _DATE_FORMS = [
     ),
 ]
 _YEAR_DIGITS = re.compile(r"\d{4}")
+_DATE_MAX_CHARS = 120
 _TERMINAL = tuple('.!?:;…"”’)»*')
 _CAPTION_MAX_WORDS = 8
 _CAPTION_MAX_CHARS = 60
@@ -295,7 +339,7 @@ def parse_header(line: str, line_no: int) -> ArchiveHeader | None:
 def parse_date(line: str) -> date | None:
     """The date a whole line states ("June 20, 2010", "20 June 2010", "2010-06-20"), or None."""
     text = line.strip()
-    if len(text) > 120 or not _YEAR_DIGITS.search(text):
+    if len(text) > _DATE_MAX_CHARS or not _YEAR_DIGITS.search(text):
         return None
     for form in _DATE_FORMS:
         m = form.match(text)
@@ -337,7 +381,9 @@ def strip_teaser(line: str) -> tuple[str, bool]:
     # Cheap test first: a teaser ends in an arrow or the word "more" comes close to the end.
     if not line.rstrip().endswith("→") and "more" not in line[-16:].lower():
         return line, False
-    m = _TEASER.search(line[-(MAX_TITLE_CHARS + 40) :])
+    tail = line[-(MAX_TITLE_CHARS + 40) :]
+    # `_TEASER.search(tail)`, faster: a match at 0 (where `^` applies) or the first one after.
+    m = _TEASER.match(tail) or _TEASER_AFTER_SPACE.search(tail, 1)
     if not m:
         return line, False
     cut = max(0, len(line) - (MAX_TITLE_CHARS + 40)) + m.start()
@@ -358,7 +404,7 @@ def _is_caption_like(text: str) -> bool:
 # --- The parser ------------------------------------------------------------------------------
 
 
-@dataclass
+@dataclass(slots=True)
 class _Line:
     text: str
     no: int
@@ -396,8 +442,11 @@ class ArchiveParser:
         seen_text = False
         line_no = 0
         for line_no, raw in enumerate(self._lines, start=1):
-            line = self._check(raw, line_no)
-            if not line.strip():
+            if line_no == 1 or len(raw) > MAX_LINE_CHARS + 2 or "\x00" in raw:
+                line = self._check(raw, line_no)
+            else:  # what `_check` returns for any other line, without a call per line
+                line = raw.rstrip("\r\n")
+            if not line or line.isspace():
                 blank_before = True
                 if draft and draft.lines:
                     draft.lines[-1].blank_after = True
@@ -410,7 +459,12 @@ class ArchiveParser:
 
             if draft is not None and not closed:
                 # Inside a post: date and meta lines first, then teaser, list or paragraph.
-                when = parse_date(line)
+                # A line of prose, too long for a date even with no spaces around it to strip,
+                # needs no call.
+                if len(line) > _DATE_MAX_CHARS and not (line[0].isspace() or line[-1].isspace()):
+                    when = None
+                else:
+                    when = parse_date(line)
                 if when is not None:
                     if not draft.lines and draft.published is None:
                         draft.published = when
@@ -508,8 +562,11 @@ class ArchiveParser:
             for ln in draft.lines
             if ln.blank_before and ln.blank_after and _is_caption_like(ln.text)
         ]
-        caption_ids = {id(ln) for ln in captions}
-        body_lines = [ln for ln in draft.lines if id(ln) not in caption_ids]
+        if captions:
+            caption_ids = {id(ln) for ln in captions}
+            body_lines = [ln for ln in draft.lines if id(ln) not in caption_ids]
+        else:
+            body_lines = draft.lines
         if not body_lines:  # only short lines: they are the body, not captions
             body_lines, captions = draft.lines, []
         self.posts_seen += 1
@@ -528,7 +585,13 @@ def _blocks(lines: list[_Line]) -> Iterator[Block]:
     """Group body lines into blocks: each line a paragraph, consecutive list items one list."""
     kind, items, start = None, [], 1
     for ln in lines:
-        ol, ul = _OL_ITEM.match(ln.text), _UL_ITEM.match(ln.text)
+        # A list item's first character after any spaces is a digit or a bullet; most lines
+        # are prose and need neither regex.
+        first = ln.text.lstrip()[:1]
+        if first.isdecimal() or first in _BULLETS:
+            ol, ul = _OL_ITEM.match(ln.text), _UL_ITEM.match(ln.text)
+        else:
+            ol = ul = None
         item_kind = "ol" if ol else "ul" if ul else None
         if item_kind != kind and items:
             yield Block(kind, tuple(items), start)

@@ -1,13 +1,19 @@
 """The archive parser, without a database: the real seed, other WordPress layouts, bad input."""
 
+import hashlib
 import io
+import random
+import re
 from datetime import date
 from pathlib import Path
 
 import pytest
 
+from posts.importer import parse
 from posts.importer.parse import (
+    _TEASER,
     MAX_LINE_CHARS,
+    MAX_TITLE_CHARS,
     ArchiveParser,
     LineReader,
     ParseError,
@@ -15,6 +21,7 @@ from posts.importer.parse import (
     parse_date,
     parse_meta,
     parse_text,
+    strip_teaser,
 )
 
 SEED = Path(__file__).resolve().parents[2] / "seeds" / "big-society-network.txt"
@@ -330,3 +337,107 @@ def test_nul_byte_in_otherwise_valid_text_is_refused_as_binary():
     with pytest.raises(ParseError, match="binary") as exc:
         read_bytes(b"Title\n\nab\x00cd\n")
     assert exc.value.line == 3
+
+
+def test_teaser_is_found_where_a_plain_search_of_the_line_end_finds_it():
+    # `strip_teaser` splits the regex search in two for speed (a match at the start, else the
+    # first after a space); it must cut every line exactly where `_TEASER.search` would.
+    def reference(line):
+        tail = line[-(MAX_TITLE_CHARS + 40) :]
+        m = _TEASER.search(tail)
+        if not m:
+            return line, False
+        return line[: max(0, len(line) - len(tail)) + m.start()].rstrip(), True
+
+    samples = [
+        "read more",
+        "  Read More  ",
+        "read more »",
+        "Some text. Read more »",
+        "Some text.Read more »",
+        "Some text. read more\u00a0…",
+        "Some text (more…)",
+        "Some text(more...)",
+        "Continue reading →",
+        "Text. Continue reading The Big Society Network →",
+        "Continue reading A → B →",
+        "x" * 600 + " read more »",
+        "x" * 537 + " read more",
+        "x" * 540 + "read more »",
+        "x" * 539 + " read more »",
+        "\tread more »\t",
+        "read more\n»",
+        "We read more and more",
+        "Read more about it →",
+    ]
+    pieces = [" ", "\u00a0", "\t", "read more", "Continue reading", "»", "→", "…", "(more…)", "x."]
+    rng = random.Random(3)
+    samples += ["".join(rng.choice(pieces) for _ in range(rng.randint(1, 8))) for _ in range(2000)]
+    for line in samples:
+        assert strip_teaser(line) == reference(line), repr(line)
+
+
+def _lines_one_by_one(data: bytes):
+    """What `LineReader` gives, read the plain way: each line checked on its own. Returns the
+    lines and the checksum, or the error's message and line."""
+    stream, lines, h = io.BytesIO(data), [], hashlib.sha256()
+    limit, line_no = parse.MAX_LINE_BYTES, 0
+    while raw := stream.readline(limit + 1):
+        line_no += 1
+        if len(raw) > limit:
+            return "long", line_no
+        h.update(raw)
+        if b"\x00" in raw:
+            return "nul", line_no
+        try:
+            text = raw.decode("utf-8")
+        except UnicodeDecodeError:
+            return ("binary" if b"\x00" in stream.read(8192) else "utf-8"), line_no
+        if line_no == 1:
+            text = text.removeprefix("\ufeff")
+        lines.extend(text.rstrip("\r\n").split("\r"))
+    return lines, h.hexdigest()
+
+
+def _lines_read(data: bytes, chunk_bytes: int):
+    reader = LineReader(io.BytesIO(data))
+    reader.chunk_bytes = chunk_bytes
+    try:
+        return list(reader), reader.checksum
+    except ParseError as exc:
+        kinds = {"longer": "long", "NUL": "nul", "binary;": "binary", "UTF-8": "utf-8"}
+        return next(k for word, k in kinds.items() if word in exc.message), exc.line
+
+
+def test_line_reader_reads_chunks_as_it_would_read_line_by_line(monkeypatch):
+    # Small limits and chunks put every edge (a CRLF, a BOM, a bad byte, a NUL, an over-long
+    # line) on and across chunk boundaries.
+    monkeypatch.setattr(parse, "MAX_LINE_BYTES", 24)
+    monkeypatch.setattr(parse, "MAX_LINE_CHARS", 6)
+    pieces = [b"ab", b"Caf\xc3\xa9", b"\xe2\x80\x99", b"\n", b"\n", b"\r\n", b"\r", b"  ", b"x" * 5]
+    rare = [b"\x00", b"\xff", b"\xc3", b"y" * 30, b"\xef\xbb\xbf"]
+    rng = random.Random(9)
+    samples = [b"", b"\n", b"\xef\xbb\xbfT\n\nB", b"no newline", ("é" * 7).encode()]
+    for _ in range(1500):
+        parts = [rng.choice(pieces) for _ in range(rng.randint(1, 25))]
+        if rng.random() < 0.3:
+            parts.insert(rng.randrange(len(parts) + 1), rng.choice(rare))
+        samples.append(b"".join(parts))
+    for data in samples:
+        expected = _lines_one_by_one(data)
+        for chunk_bytes in (1, 3, 7, 64, 1 << 20):
+            assert _lines_read(data, chunk_bytes) == expected, (data, chunk_bytes)
+
+
+def test_fold_collapses_every_kind_of_space_as_the_regex_did():
+    def reference(text):
+        return re.sub(r"\s+", " ", parse.fold_chars(text).casefold()).strip()
+
+    spaces = (
+        " \t\n\r\x0b\x0c\x1c\x1d\x1e\x1f\x85\xa0\u1680\u2000\u2007\u2028\u2029\u202f\u205f\u3000"
+    )
+    rng = random.Random(4)
+    samples = ["  Big\u00a0Society \u2013 “Network”\t", "\u200bzero\u200bwidth", "", " \n "]
+    samples += ["".join(rng.choice(spaces + "aB’…") for _ in range(20)) for _ in range(2000)]
+    for text in samples:
+        assert fold(text) == reference(text), repr(text)

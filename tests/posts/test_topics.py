@@ -1,11 +1,14 @@
 """Topic matching and phrase mining, without a database."""
 
+import random
+import re
 from pathlib import Path
 
 import pytest
 
-from posts.importer.parse import ArchiveParser, LineReader
+from posts.importer.parse import ArchiveParser, LineReader, fold_chars
 from posts.importer.topics import (
+    _NAME_RUN,
     PHRASE_MAX_TOPICS,
     PhraseMatcher,
     PhraseMiner,
@@ -161,3 +164,88 @@ def test_broken_vocabulary_gives_a_clear_error(tmp_path):
         load_vocabulary(bad)
     with pytest.raises(VocabularyError, match="cannot read"):
         load_vocabulary(tmp_path / "missing.toml")
+
+
+def _brute_force_matches(phrases, toks):
+    """Every (start, end, target) where a phrase's tokens occur: the definition `find` and
+    `spans` must agree with, however the index is laid out."""
+    return {
+        (i, i + len(words), target)
+        for words, target in phrases
+        for i in range(len(toks) - len(words) + 1)
+        if tuple(toks[i : i + len(words)]) == words
+    }
+
+
+def test_matcher_agrees_with_brute_force_on_overlapping_phrases():
+    # Phrases that share first words, end inside each other, repeat with other targets and
+    # differ only in their last word: every way a trie's nodes and leaves can meet.
+    rng = random.Random(5)
+    alphabet = ["a", "b", "c", "d", "e"]
+    for _ in range(300):
+        phrases = []
+        for n in range(rng.randint(1, 12)):
+            words = tuple(rng.choice(alphabet) for _ in range(rng.randint(1, 6)))
+            phrases.append((words, rng.choice([n, f"t{n}", "shared"])))
+        matcher = PhraseMatcher()
+        for words, target in phrases:
+            matcher.add(words, target)
+        for _ in range(5):
+            toks = [rng.choice(alphabet) for _ in range(rng.randint(0, 20))]
+            expected = _brute_force_matches(phrases, toks)
+            assert matcher.find(toks) == {target for _, _, target in expected}
+            assert set(matcher.spans(toks)) == {(start, end) for start, end, _ in expected}
+
+
+def test_tokens_on_tricky_text_are_the_folded_word_runs():
+    # `tokens` takes a fast path for ASCII; it must give exactly what the regex gives on the
+    # folded text, whatever mix of scripts, quotes, dashes, digits and odd spaces comes in.
+    def reference(text):
+        return re.findall(r"\w+", fold_chars(text).casefold())
+
+    samples = [
+        "That’s the Big Society’s “big idea” — isn’t it?",
+        "co-op, co‑op and co–op; snake_case_word __init__ x_1",
+        "Straße, İstanbul, ǅemal, ﬁnance, Ⅻ, x², ١٢٣ and 3½",
+        "Café naïve résumé\u00a0NBSP\u202fthin\u2009space zero\u200bwidth \ufeffBOM",
+        "tabs\tand\x0bvertical\x1cfile\x1fseparators\r\nand\x85next-line",
+        "“#bigsociety” @nat_wei http://example.org/a-b?c=d&e=f … (more…)",
+        "",
+        "   ",
+        "ASCII only: MiXeD CaSe, 'quotes', \"double\", 10.5% and $3",
+    ]
+    assert tokens("Don’t STOP—believin’") == ["don", "t", "stop", "believin"]
+    assert tokens("snake_case x²") == ["snake_case", "x2"]
+    alphabet = "aZ_9 -’'\u2014\u00a0\u200bßİﬁ²é\t.\u2026\u2010Ж"
+    rng = random.Random(7)
+    samples += ["".join(rng.choice(alphabet) for _ in range(40)) for _ in range(500)]
+    for text in samples:
+        assert tokens(text) == reference(text), text
+
+
+def test_name_runs_are_the_multi_word_matches_of_the_plain_pattern():
+    # `_NAME_RUN` is written for speed (two or more names; lookbehind after the first capital).
+    # It must find exactly the multi-word runs of the plain pattern: a capitalised word not
+    # after a word character or apostrophe, then more joined by spaces and connectors.
+    name = r"[A-ZÀ-ÖØ-Þ]\w*(?:['’]\w+)*"
+    plain = re.compile(rf"(?<![\w'’]){name}(?:[ \u00a0]+(?:(?:of|for|by|the)[ \u00a0]+)*{name})*")
+
+    def reference(text):
+        return [m for m in plain.findall(text) if " " in m or "\u00a0" in m]
+
+    samples = [
+        "Big Society Network met Nat Wei. In London it rained; The Young Foundation wrote.",
+        "Department of the Environment, Secretary of State for Health and Social by Social.",
+        "O’Neil’s Big Society’s plan: I’ve seen Kevin Harris' notes. 'Big Plan' and “Big Plan”.",
+        "Big\u00a0Society, Ørsted Énergie and ÀÖ Þing; 3Big Society x_Big Society Big",
+        "Big Society of",
+        "Of The Big",
+        "A",
+        "",
+        "Big  Society   Network of  the  RSA",
+    ]
+    alphabet = ["Big", "Society", "of", "the", "’s", "I’ve", " ", "\u00a0", ". ", "x", "Ø", "'"]
+    rng = random.Random(11)
+    samples += ["".join(rng.choice(alphabet) for _ in range(30)) for _ in range(500)]
+    for text in samples:
+        assert _NAME_RUN.findall(text) == reference(text), text

@@ -1,0 +1,197 @@
+"""Time the importer's pure Python stages on an archive, without a database; digest the output.
+
+    python -m bench.pipeline ARCHIVE [ARCHIVE ...] [--out digest.txt]
+
+Runs what `posts.importer.load` does per post, minus the SQL: parse every post, note its title
+(key, typographic score, winner), mine phrases from the first copy of each title, build the
+matcher as `_note_title` and `_add_topic_phrases` do (titles, vocabulary phrases, mined phrases),
+then for every winning post: checksum, body, HTML and the phrases and titles it names. Records
+wait on disk between the two passes, as in load.py, so that memory and garbage collection are
+an import's.
+
+It prints CPU seconds per stage and one SHA-256 over every output (post keys, checksums, bodies,
+HTML, mined phrases, found sets), so a change to the hot loops can be shown to be faster and to
+give byte-identical results. `--out` also writes the outputs line by line, to diff two runs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import marshal
+import sys
+import tempfile
+import time
+from collections import defaultdict
+from collections.abc import Iterator
+from datetime import date
+from pathlib import Path
+
+from posts.importer.parse import ArchiveParser, Block, LineReader, ParsedPost, typographic_score
+from posts.importer.render import render_blocks
+from posts.importer.topics import (
+    PhraseMatcher,
+    PhraseMiner,
+    load_vocabulary,
+    title_tokens,
+    tokens,
+    vocabulary_matcher,
+)
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+class Stages:
+    """Seconds per named stage, summed over calls."""
+
+    def __init__(self):
+        self.seconds: dict[str, float] = defaultdict(float)
+
+    def report(self) -> str:
+        total = sum(self.seconds.values())
+        lines = [f"{name:<16} {secs:7.2f} s" for name, secs in self.seconds.items()]
+        return "\n".join([*lines, f"{'total':<16} {total:7.2f} s"])
+
+
+def _spool(spool, post: ParsedPost) -> None:
+    # As load.py keeps records between its passes: on disk, so that memory (and the garbage
+    # collector's work) is what an import's is.
+    day = post.published.toordinal() if post.published else 0
+    blocks = tuple((b.kind, b.items, b.start) for b in post.blocks)
+    fields = (post.title, blocks, post.line, post.is_excerpt, day, post.categories, post.captions)
+    marshal.dump(fields, spool)
+
+
+def _unspool(spool) -> Iterator[ParsedPost]:
+    while True:
+        try:
+            title, blocks, line, is_excerpt, day, categories, captions = marshal.load(spool)
+        except EOFError:
+            return
+        yield ParsedPost(
+            title=title,
+            blocks=tuple(Block(*b) for b in blocks),
+            line=line,
+            is_excerpt=is_excerpt,
+            published=date.fromordinal(day) if day else None,
+            categories=categories,
+            captions=captions,
+        )
+
+
+def run(path: Path, vocabulary, stages: Stages, emit) -> None:
+    with tempfile.TemporaryFile(prefix="bigsoc-pipeline-") as spool:
+        _run(path, vocabulary, stages, emit, spool)
+
+
+def _run(path: Path, vocabulary, stages: Stages, emit, spool) -> None:
+    # CPU seconds of this process: other work on a shared machine does not count.
+    clock = time.process_time
+    t = stages.seconds
+    miner = PhraseMiner(exclude=vocabulary_matcher(vocabulary))
+    matcher = PhraseMatcher()
+    winners: dict[str, list[int]] = {}
+    ordinal = -1
+    with open(path, "rb") as stream:
+        reader = LineReader(stream)
+        parser = iter(ArchiveParser(reader))
+        while True:
+            a = clock()
+            post = next(parser, None)
+            b = clock()
+            t["parse"] += b - a
+            if post is None:
+                break
+            ordinal += 1
+            _spool(spool, post)
+            b = clock()
+            key = post.key
+            score = typographic_score(post.title)
+            c = clock()
+            t["key+score"] += c - b
+            winner = winners.get(key)
+            if winner is None:
+                winners[key] = [ordinal, score]
+                body = post.body
+                d = clock()
+                miner.feed(body)
+                e = clock()
+                toks = title_tokens(post.title)
+                if toks:
+                    matcher.add(toks, key)
+                f = clock()
+                t["body"] += d - c
+                t["mine.feed"] += e - d
+                t["title_tokens+add"] += f - e
+            elif score > winner[1]:
+                winner[0], winner[1] = ordinal, score
+    emit(f"file {path.name} checksum {reader.checksum} posts {ordinal + 1}")
+
+    a = clock()
+    phrases = miner.phrases()
+    b = clock()
+    # Topic ids stand in for primary keys: ints, as load.py's matcher targets are.
+    ids: dict[str, int] = {}
+    for entry in vocabulary:
+        pk = ids.setdefault(" ".join(tokens(entry.name)), len(ids) + 1)
+        for phrase in entry.phrases:
+            matcher.add(phrase, pk)
+    for name in phrases:
+        matcher.add(name, ids.setdefault(" ".join(tokens(name)), len(ids) + 1))
+    c = clock()
+    t["mine.phrases"] += b - a
+    t["matcher build"] += c - b
+    for name in phrases:
+        emit(f"phrase {name}")
+
+    spool.seek(0)
+    for ordinal, post in enumerate(_unspool(spool)):
+        if winners[post.key][0] != ordinal:
+            continue
+        a = clock()
+        checksum = post.checksum()
+        b = clock()
+        html = render_blocks(post.blocks)
+        c = clock()
+        toks = tokens(post.title + "\n" + post.body)
+        d = clock()
+        found = matcher.find(toks)
+        e = clock()
+        t["checksum"] += b - a
+        t["render"] += c - b
+        t["tokens"] += d - c
+        t["find"] += e - d
+        emit(f"post {post.key!r} {checksum} {post.line}")
+        emit(post.body)
+        emit(html)
+        emit(" ".join(sorted(map(repr, found))))
+
+
+def main(argv: list[str] | None = None) -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("archives", nargs="+", type=Path)
+    ap.add_argument("--vocabulary", type=Path, default=ROOT / "seeds" / "topics.toml")
+    ap.add_argument("--out", type=Path, help="also write every output here, one item a line")
+    args = ap.parse_args(argv)
+
+    digest = hashlib.sha256()
+    out = open(args.out, "w", encoding="utf-8") if args.out else None  # noqa: SIM115
+
+    def emit(text: str) -> None:
+        digest.update(text.encode() + b"\0")
+        if out:
+            out.write(text + "\n")
+
+    stages = Stages()
+    vocabulary = load_vocabulary(args.vocabulary)
+    for path in args.archives:
+        run(path, vocabulary, stages, emit)
+    if out:
+        out.close()
+    print(stages.report())
+    print(f"digest {digest.hexdigest()}")
+    sys.stdout.flush()
+
+
+if __name__ == "__main__":
+    main()
