@@ -18,16 +18,14 @@ from __future__ import annotations
 
 import argparse
 import hashlib
-import marshal
 import sys
 import tempfile
 import time
 from collections import defaultdict
-from collections.abc import Iterator
-from datetime import date
 from pathlib import Path
 
-from posts.importer.parse import ArchiveParser, Block, LineReader, ParsedPost, typographic_score
+from posts.importer import spool
+from posts.importer.parse import ArchiveParser, LineReader, typographic_score
 from posts.importer.render import render_blocks
 from posts.importer.topics import (
     PhraseMatcher,
@@ -53,38 +51,12 @@ class Stages:
         return "\n".join([*lines, f"{'total':<16} {total:7.2f} s"])
 
 
-def _spool(spool, post: ParsedPost) -> None:
-    # As load.py keeps records between its passes: on disk, so that memory (and the garbage
-    # collector's work) is what an import's is.
-    day = post.published.toordinal() if post.published else 0
-    blocks = tuple((b.kind, b.items, b.start) for b in post.blocks)
-    fields = (post.title, blocks, post.line, post.is_excerpt, day, post.categories, post.captions)
-    marshal.dump(fields, spool)
-
-
-def _unspool(spool) -> Iterator[ParsedPost]:
-    while True:
-        try:
-            title, blocks, line, is_excerpt, day, categories, captions = marshal.load(spool)
-        except EOFError:
-            return
-        yield ParsedPost(
-            title=title,
-            blocks=tuple(Block(*b) for b in blocks),
-            line=line,
-            is_excerpt=is_excerpt,
-            published=date.fromordinal(day) if day else None,
-            categories=categories,
-            captions=captions,
-        )
-
-
 def run(path: Path, vocabulary, stages: Stages, emit) -> None:
-    with tempfile.TemporaryFile(prefix="bigsoc-pipeline-") as spool:
-        _run(path, vocabulary, stages, emit, spool)
+    with tempfile.TemporaryFile(prefix="bigsoc-pipeline-") as spooled:
+        _run(path, vocabulary, stages, emit, spooled)
 
 
-def _run(path: Path, vocabulary, stages: Stages, emit, spool) -> None:
+def _run(path: Path, vocabulary, stages: Stages, emit, spooled) -> None:
     # CPU seconds of this process: other work on a shared machine does not count.
     clock = time.process_time
     t = stages.seconds
@@ -103,7 +75,7 @@ def _run(path: Path, vocabulary, stages: Stages, emit, spool) -> None:
             if post is None:
                 break
             ordinal += 1
-            _spool(spool, post)
+            spool.write(spooled, post)
             b = clock()
             key = post.key
             score = typographic_score(post.title)
@@ -144,10 +116,8 @@ def _run(path: Path, vocabulary, stages: Stages, emit, spool) -> None:
     for name in phrases:
         emit(f"phrase {name}")
 
-    spool.seek(0)
-    for ordinal, post in enumerate(_unspool(spool)):
-        if winners[post.key][0] != ordinal:
-            continue
+    spooled.seek(0)
+    for post in spool.read(spooled, {ordinal for ordinal, _ in winners.values()}):
         a = clock()
         checksum = post.checksum()
         b = clock()

@@ -24,15 +24,12 @@ wrote everything the file would write.
 from __future__ import annotations
 
 import hashlib
-import itertools
-import marshal
 import queue
 import tempfile
 import threading
-from collections.abc import Callable, Container, Iterator
+from collections.abc import Callable, Iterator
 from contextlib import ExitStack, contextmanager, nullcontext
 from dataclasses import dataclass
-from datetime import date
 from pathlib import Path
 
 from django.db import connection, transaction
@@ -43,13 +40,14 @@ from bigsoc.cache import site_changed
 from posts.importer.parse import (
     ArchiveHeader,
     ArchiveParser,
-    Block,
     LineReader,
     ParsedPost,
     ParseError,
     typographic_score,
 )
 from posts.importer.render import render_blocks
+from posts.importer.spool import read as spool_read
+from posts.importer.spool import write as spool_write
 from posts.importer.topics import (
     TOPIC_NAME_MAX,
     PhraseMatcher,
@@ -291,46 +289,6 @@ _POST_COPY_FIELDS = (
 
 def _archive_header(header: ArchiveHeader | None) -> str:
     return (header.text if header else "")[:500]
-
-
-def _spool(spool, post: ParsedPost) -> None:
-    """Append a post to the spool: a length, then the marshalled record, so that the load
-    pass can step over posts it has nothing to do for without decoding them."""
-    record = marshal.dumps(
-        (
-            post.title,
-            tuple((b.kind, b.items, b.start) for b in post.blocks),
-            post.line,
-            post.is_excerpt,
-            post.published.toordinal() if post.published else 0,
-            post.categories,
-            post.captions,
-        )
-    )
-    spool.write(len(record).to_bytes(4, "little"))
-    spool.write(record)
-
-
-def _unspool(spool, ordinals: Container[int]) -> Iterator[ParsedPost]:
-    """The spooled posts whose ordinals (their places in the file) are in `ordinals`."""
-    for ordinal in itertools.count():
-        head = spool.read(4)
-        if not head:
-            return
-        size = int.from_bytes(head, "little")
-        if ordinal not in ordinals:
-            spool.seek(size, 1)
-            continue
-        title, blocks, line, is_excerpt, day, categories, captions = marshal.loads(spool.read(size))
-        yield ParsedPost(
-            title=title,
-            blocks=tuple(Block(*b) for b in blocks),
-            line=line,
-            is_excerpt=is_excerpt,
-            published=date.fromordinal(day) if day else None,
-            categories=categories,
-            captions=captions,
-        )
 
 
 @dataclass(slots=True)  # one per post of the file: slots keep 100,000 of them small
@@ -599,7 +557,7 @@ class _FileImport:
             batch: list[ParsedPost] = []
             with _Writer() as writer:
                 writer.mark(len(skip))
-                for post in _unspool(spool, load):
+                for post in spool_read(spool, load):
                     batch.append(post)
                     if len(batch) >= self.batch_size:
                         self._flush(batch, plan, writer)
@@ -628,7 +586,7 @@ class _FileImport:
             parser = ArchiveParser(reader)
             try:
                 for ordinal, post in enumerate(parser):
-                    _spool(spool, post)
+                    spool_write(spool, post)
                     self._note_title(ordinal, post, miner)
                     if (ordinal + 1) % self.batch_size == 0:
                         self._write_scanned(writer)
