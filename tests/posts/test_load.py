@@ -6,7 +6,7 @@ import pytest
 from django.db import DataError, connection
 
 from posts.importer import load as load_module
-from posts.importer.load import ArchiveError, import_archive, sync_vocabulary
+from posts.importer.load import ArchiveError, import_archive, post_slug_base, sync_vocabulary
 from posts.importer.topics import VocabularyTopic, load_vocabulary
 from posts.models import Archive, Post, TaggedPost, Topic
 
@@ -389,3 +389,24 @@ def test_unchanged_post_new_to_an_archive_gets_that_archives_header_topic(tmp_pa
     shared = Post.objects.get(title="Shared post")
     assert {"apples", "pears"} <= set(shared.tags.values_list("name", flat=True))
     assert sorted(a.name for a in shared.archives.all()) == ["one.txt", "two.txt"]
+
+
+@pytest.mark.parametrize(
+    "key",
+    [
+        "the big society network",
+        "  spaces\tand\nnewlines  ",
+        "punctuation: it's -- here! (really) & more_under_scores",
+        "---leading and trailing---",
+        "_underscores_",
+        "café déjà vu",
+        "ﬁ ligature and ß",
+        "!!!",
+        "x" * 120,
+        "a" * 79 + " b",
+    ],
+)
+def test_post_slug_base_is_djangos_slugify_cut_to_length(key):
+    from django.utils.text import slugify
+
+    assert post_slug_base(key) == (slugify(key)[:80].strip("-") or "post")
