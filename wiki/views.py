@@ -42,7 +42,7 @@ def _deleted(request, page):
 def _page_for_tools(request, slug: str, view_name: str, **kwargs):
     """(page, None) for history-like views, or (None, response): a moved page's redirect, or
     the notice of a deleted page (whose history only moderators see); 404 otherwise."""
-    page = Page.objects.with_current().filter(slug=slug).first()
+    page = Page.objects.for_tools().filter(slug=slug).first()
     if page is not None:
         if page.is_deleted and not is_moderator(request.user):
             return None, _deleted(request, page)
@@ -54,7 +54,7 @@ def _page_for_tools(request, slug: str, view_name: str, **kwargs):
 
 
 def page_detail(request, slug):
-    page = Page.objects.with_current().filter(slug=slug).first()
+    page = Page.objects.for_reading().filter(slug=slug).first()
     if page is None:
         moved = _moved(slug, "wiki:page")
         if moved is not None:
@@ -73,8 +73,6 @@ def page_detail(request, slug):
             "page": page,
             "revision": page.current_revision,
             "backlinks": Page.objects.linking_to(page).select_related("topic").alphabetical(),
-            "can_edit": can_edit(request.user, page),
-            "is_moderator": is_moderator(request.user),
         },
     )
 
