@@ -249,10 +249,9 @@ def page_diff(request, slug):
         from_number = max(to_number - 1, 0)
     if from_number > to_number:
         from_number, to_number = to_number, from_number
-    found = {
-        r.number: r
-        for r in page.revisions.select_related("author").filter(number__in=[from_number, to_number])
-    }
+    # The diff is worked out from the sources; the revisions' HTML is not shown here.
+    revisions = page.revisions.select_related("author").defer("html", "toc_html")
+    found = {r.number: r for r in revisions.filter(number__in=[from_number, to_number])}
     old, new = found.get(from_number), found.get(to_number)
     if new is None or (from_number and old is None):
         return render(
