@@ -156,8 +156,9 @@ def _link_lookups() -> list:
 
 
 def load_links(post: "Post") -> "Post":
-    """`post` with what `with_links()` prefetches, loaded onto it now: for a post page that
-    fetched the post alone and needs its links only when it draws them (posts.views)."""
+    """`post` with everything its page shows besides the post prefetched: topics, mentions
+    both ways, archives (four queries). Loaded onto a post already fetched, because the page
+    needs them only when it draws its links, not when it serves them from the cache."""
     prefetch_related_objects([post], *_link_lookups())
     return post
 
@@ -184,10 +185,6 @@ class PostQuerySet(models.QuerySet):
     def for_page(self):
         """What a post page shows of the post itself: its HTML, not its source or search words."""
         return self.defer("body", "search_vector")
-
-    def with_links(self):
-        """Everything a post page shows besides the post: topics, mentions both ways, archives."""
-        return self.prefetch_related(*_link_lookups())
 
     def per_month(self) -> list[tuple[datetime.date, int]]:
         """(first day of the month, posts published that month) for the months with dated posts,
