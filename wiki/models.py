@@ -52,8 +52,17 @@ class PageQuerySet(models.QuerySet):
         )
 
     def for_tools(self):
-        """`for_reading()` for the pages about a page (history, diff, links): no HTML at all."""
-        return self.for_reading().defer("html", "toc_html")
+        """For the pages about a page (history, diff, links, an old revision): the page and its
+        current revision's number, without any text, HTML, author or topic (links to the page
+        need only `topic_id`)."""
+        return self.select_related("current_revision").defer(
+            "search_vector",
+            "html",
+            "toc_html",
+            "current_revision__text",
+            "current_revision__html",
+            "current_revision__toc_html",
+        )
 
     def alphabetical(self):
         return self.order_by(models.functions.Lower("title"), "id")
