@@ -104,9 +104,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # --- Cache: Redis when REDIS_URL is set, otherwise a table in the one database ---------------
 REDIS_URL = env_str("REDIS_URL")
 if REDIS_URL:
-    CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
-    }
+    CACHES = {"default": {"BACKEND": "bigsoc.redis_cache.RedisCache", "LOCATION": REDIS_URL}}
     # Sessions are read from Redis and written through to PostgreSQL: fast reads, and a Redis
     # restart logs nobody out.
     SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"

@@ -11,7 +11,7 @@ from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVector, SearchVectorField
 from django.db import models
-from django.db.models import Count, OuterRef, Prefetch, Subquery
+from django.db.models import Count, OuterRef, Prefetch, Subquery, prefetch_related_objects
 from django.db.models.functions import Coalesce, Left, Lower, TruncMonth
 from django.urls import get_script_prefix, reverse
 from taggit.managers import TaggableManager
@@ -129,6 +129,40 @@ class TaggedPost(ItemBase):
 LISTING_OPENING_CHARS = 400
 
 
+def _topic_links() -> Prefetch:
+    """Each post's topics A–Z into `topic_links` (read them through `Post.topics`).
+
+    taggit's `tags` prefetch cannot take an ordered queryset, so this goes through the
+    through-model instead: one query for any number of posts.
+    """
+    # Only what a topic link shows: ~20 topics a post make these the page's most rows.
+    links = (
+        TaggedPost.objects.select_related("tag")
+        .only("content_object", "tag__name", "tag__slug")
+        .order_by(Lower("tag__name"), "tag__name")
+    )
+    return Prefetch("tagged_items", queryset=links, to_attr="topic_links")
+
+
+def _link_lookups() -> list:
+    """What a post page shows besides the post: topics, mentions both ways, archives."""
+    linked = Post.objects.defer("body", "body_html", "search_vector").order_by(Lower("title"), "id")
+    return [
+        _topic_links(),
+        Prefetch("mentions", queryset=linked),
+        Prefetch("mentioned_by", queryset=linked),
+        "archives",
+    ]
+
+
+def load_links(post: "Post") -> "Post":
+    """`post` with everything its page shows besides the post prefetched: topics, mentions
+    both ways, archives (four queries). Loaded onto a post already fetched, because the page
+    needs them only when it draws its links, not when it serves them from the cache."""
+    prefetch_related_objects([post], *_link_lookups())
+    return post
+
+
 class PostQuerySet(models.QuerySet):
     def for_topic(self, topic: Topic):
         return self.filter(tagged_items__tag=topic)
@@ -137,37 +171,20 @@ class PostQuerySet(models.QuerySet):
         return self.prefetch_related("tags")
 
     def with_topics(self):
-        """Prefetch each post's topics A–Z into `topic_links` (read them through `Post.topics`).
-
-        taggit's `tags` prefetch cannot take an ordered queryset, so this goes through the
-        through-model instead: one query for any number of posts.
-        """
-        # Only what a topic link shows: ~20 topics a post make these the page's most rows.
-        links = (
-            TaggedPost.objects.select_related("tag")
-            .only("content_object", "tag__name", "tag__slug")
-            .order_by(Lower("tag__name"), "tag__name")
-        )
-        return self.prefetch_related(
-            Prefetch("tagged_items", queryset=links, to_attr="topic_links")
-        )
+        """Prefetch each post's topics A–Z into `topic_links` (read them through `Post.topics`)."""
+        return self.prefetch_related(_topic_links())
 
     def for_listing(self):
         """What a list of posts shows: no full bodies, an `opening` of the text, the topics."""
         return (
-            self.defer("body", "body_html")
+            self.defer("body", "body_html", "search_vector")
             .annotate(opening=Left("body", LISTING_OPENING_CHARS))
             .with_topics()
         )
 
-    def with_links(self):
-        """Everything a post page shows besides the post: topics, mentions both ways, archives."""
-        linked = Post.objects.defer("body", "body_html").order_by(Lower("title"), "id")
-        return self.with_topics().prefetch_related(
-            Prefetch("mentions", queryset=linked),
-            Prefetch("mentioned_by", queryset=linked),
-            "archives",
-        )
+    def for_page(self):
+        """What a post page shows of the post itself: its HTML, not its source or search words."""
+        return self.defer("body", "search_vector")
 
     def per_month(self) -> list[tuple[datetime.date, int]]:
         """(first day of the month, posts published that month) for the months with dated posts,

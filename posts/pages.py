@@ -66,27 +66,14 @@ def paginate(queryset, page_number: str | int | None, per_page: int, count: int 
         raise Http404(f"There is no page {page_number} here.") from error
 
 
-def topic_page_context(topic: Topic, page_number: str | int | None) -> dict:
-    """Everything `posts/topic_detail.html` needs: the topic, one page of posts, related topics
-    and the pictures (its neighbourhood in the topic map, its posts per month; "" when empty).
-
-    The topic's size and related topics are aggregates over the whole archive: they are kept
-    until the next write (`for_generation`). The page is chosen on ids alone, so PostgreSQL sorts
-    (published, id) pairs, not the openings of every post in the topic.
-    """
+def topic_figures(topic: Topic) -> dict:
+    """What a topic page shows about the whole topic, whichever page of its posts: its size,
+    related topics, and the two pictures drawn from them ("" when empty)."""
     in_topic = Post.objects.for_topic(topic)
-    total = for_generation(f"topic-size:{topic.pk}", in_topic.count)
-    page = paginate(in_topic.newest_first().values("pk"), page_number, POSTS_PER_PAGE, total)
-    page.object_list = Post.objects.filter(pk__in=page.object_list).for_listing().newest_first()
-    related = for_generation(
-        f"related-topics:{topic.pk}",
-        lambda: list(Topic.objects.related_to(topic)[:RELATED_TOPICS]),
-    )
-    months = for_generation(f"topic-months:{topic.pk}", lambda: list(in_topic.per_month()))
+    total = in_topic.count()
+    related = list(Topic.objects.related_to(topic)[:RELATED_TOPICS])
+    months = list(in_topic.per_month())
     return {
-        "topic": topic,
-        "page_obj": page,
-        "posts": page.object_list,
         "post_total": total,
         "related_topics": related,
         "neighbourhood_svg": maps.neighbourhood_svg(topic, total, related),
@@ -94,3 +81,21 @@ def topic_page_context(topic: Topic, page_number: str | int | None) -> dict:
         # The timeline shows dated posts only; the page says how many it leaves out.
         "undated_total": total - sum(posts for _, posts in months),
     }
+
+
+def topic_page_context(topic: Topic, page_number: str | int | None) -> dict:
+    """Everything `posts/topic_detail.html` needs: the topic, one page of posts, related topics
+    and the pictures (its neighbourhood in the topic map, its posts per month; "" when empty).
+
+    The topic's figures are aggregates over the whole archive, the same for every reader: they
+    are kept until the next write (`for_generation`), pictures included, in one entry, so a page
+    costs one cache round trip for them and draws nothing. The page is chosen on ids alone, so
+    PostgreSQL sorts (published, id) pairs, not the openings of every post in the topic.
+    """
+    figures = for_generation(f"topic-figures:{topic.pk}", lambda: topic_figures(topic))
+    in_topic = Post.objects.for_topic(topic)
+    page = paginate(
+        in_topic.newest_first().values("pk"), page_number, POSTS_PER_PAGE, figures["post_total"]
+    )
+    page.object_list = Post.objects.filter(pk__in=page.object_list).for_listing().newest_first()
+    return {"topic": topic, "page_obj": page, "posts": page.object_list, **figures}

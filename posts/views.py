@@ -5,10 +5,11 @@ annotated, related rows prefetched); tests/posts/test_views.py holds them to it.
 """
 
 from django.shortcuts import get_object_or_404, render
+from django.utils.functional import SimpleLazyObject
 
 from bigsoc.cache import for_generation
 from posts import maps
-from posts.models import Post, Topic
+from posts.models import Post, Topic, load_links
 from posts.pages import group_by_letter, topic_page_context
 
 HOME_TOPICS = 12
@@ -68,5 +69,8 @@ def topic_detail(request, slug):
 
 
 def post_detail(request, slug):
-    post = get_object_or_404(Post.objects.with_links(), slug=slug)
-    return render(request, "posts/post_detail.html", {"post": post})
+    post = get_object_or_404(Post.objects.for_page(), slug=slug)
+    # The links under the post are the same for every reader and kept until the next write
+    # (a cached fragment): their four queries run only when the fragment is drawn.
+    linked = SimpleLazyObject(lambda: load_links(post))
+    return render(request, "posts/post_detail.html", {"post": post, "linked": linked})

@@ -277,6 +277,89 @@ def test_archive_figures_are_kept_until_the_next_write(db, page_cache, commits, 
     assert "2 posts " in alice.get("/").content.decode()
 
 
+def _queries(client, url):
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    assert response.status_code == 200
+    return response.content.decode(), len(queries)
+
+
+def test_history_rows_are_kept_for_volunteers_until_the_next_edit(reading_page, commits):
+    alice = client_for(make_user("alice"))  # logged in: no page cache, only the fragment
+    url = reading_page.get_absolute_url() + "history/"
+    first, first_count = _queries(alice, url)
+    assert "first version" in first
+    _, second_count = _queries(alice, url)
+    assert second_count < first_count
+    with commits():
+        edit(reading_page, "The second words of the page.", summary="a second look")
+    after, _ = _queries(alice, url)
+    assert "a second look" in after
+    assert "(#2, current)" in after and "(#1, current)" not in after
+
+
+def test_links_under_a_post_are_kept_for_volunteers_until_the_next_write(
+    db, page_cache, commits, make_post, make_topic
+):
+    post = make_post("A post about mutuals", topics=[make_topic("Mutuals")])
+    alice = client_for(make_user("alice"))
+    first, first_count = _queries(alice, post.get_absolute_url())
+    assert "Mutuals" in first and "Cited in" not in first
+    _, second_count = _queries(alice, post.get_absolute_url())
+    assert second_count < first_count
+    with commits():
+        make_page("Mutual aid", f"See [[post:{post.slug}]].")
+    after, _ = _queries(alice, post.get_absolute_url())
+    assert "Cited in" in after and "Mutual aid" in after
+
+
+def test_topic_figures_are_kept_for_volunteers_until_the_next_write(
+    db, page_cache, commits, make_post, make_topic
+):
+    topic = make_topic("Mutuals")
+    make_post("The first post", topics=[topic])
+    alice = client_for(make_user("alice"))
+    first, first_count = _queries(alice, topic.get_absolute_url())
+    assert 'Posts <span class="count">1</span>' in first
+    _, second_count = _queries(alice, topic.get_absolute_url())
+    assert second_count < first_count
+    with commits():
+        make_post("The second post", topics=[topic])
+        site_changed()
+    after, _ = _queries(alice, topic.get_absolute_url())
+    assert 'Posts <span class="count">2</span>' in after and "The second post" in after
+
+
+def test_wiki_page_is_kept_for_volunteers_until_the_next_edit(reading_page, commits):
+    alice = client_for(make_user("alice"))
+    url = reading_page.get_absolute_url()
+    first, first_count = _queries(alice, url)
+    _, second_count = _queries(alice, url)
+    assert second_count < first_count
+    with commits():
+        make_page("Linking in", "See [[Knowledge gardening]].")
+    linked, _ = _queries(alice, url)
+    assert "Linking in" in linked  # "what links here" is drawn again
+    with commits():
+        edit(reading_page, "The second words of the page.")
+    after, _ = _queries(alice, url)
+    assert "The second words of the page." in after and "The first words" not in after
+
+
+def test_topic_entry_edit_shows_to_volunteers_on_the_next_request(
+    db, page_cache, commits, make_post, make_topic
+):
+    topic = make_topic("Localism")
+    make_post("A post about localism", topics=[topic])
+    with commits():
+        entry = make_page("Localism", "Power to places.")
+    alice = client_for(make_user("alice"))
+    assert "Power to places." in _queries(alice, topic.get_absolute_url())[0]
+    with commits():
+        edit(entry, "Power to people and places.")
+    assert "Power to people and places." in _queries(alice, topic.get_absolute_url())[0]
+
+
 @pytest.mark.django_db
 def test_a_cache_out_of_reach_is_passed_by_and_pages_that_need_no_data_still_answer(settings):
     # A real Redis client pointed at a port nobody listens on: every cache call fails.

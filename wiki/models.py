@@ -40,6 +40,30 @@ class PageQuerySet(models.QuerySet):
         """Select the current revision, its author and the page's topic in the same query."""
         return self.select_related("current_revision", "current_revision__author", "topic")
 
+    def for_reading(self):
+        """`with_current()` for a page shown to readers: the page's own HTML, but not the
+        current revision's source and HTML (the same HTML again, or older) nor the search words,
+        which together weigh more than the page; the editor reads them with `with_current()`."""
+        return self.with_current().defer(
+            "search_vector",
+            "current_revision__text",
+            "current_revision__html",
+            "current_revision__toc_html",
+        )
+
+    def for_tools(self):
+        """For the pages about a page (history, diff, links, an old revision): the page and its
+        current revision's number, without any text, HTML, author or topic (links to the page
+        need only `topic_id`)."""
+        return self.select_related("current_revision").defer(
+            "search_vector",
+            "html",
+            "toc_html",
+            "current_revision__text",
+            "current_revision__html",
+            "current_revision__toc_html",
+        )
+
     def alphabetical(self):
         return self.order_by(models.functions.Lower("title"), "id")
 

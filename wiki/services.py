@@ -52,7 +52,7 @@ class PageError(ValueError):
 
 def entry_for_topic(topic: Topic) -> Page | None:
     """The live wiki entry of `topic` with its current revision, in one query."""
-    return Page.objects.live().with_current().filter(topic=topic).first()
+    return Page.objects.live().for_reading().filter(topic=topic).first()
 
 
 def citations_for_post(post: Post) -> list[Page]:

@@ -42,7 +42,7 @@ def _deleted(request, page):
 def _page_for_tools(request, slug: str, view_name: str, **kwargs):
     """(page, None) for history-like views, or (None, response): a moved page's redirect, or
     the notice of a deleted page (whose history only moderators see); 404 otherwise."""
-    page = Page.objects.with_current().filter(slug=slug).first()
+    page = Page.objects.for_tools().filter(slug=slug).first()
     if page is not None:
         if page.is_deleted and not is_moderator(request.user):
             return None, _deleted(request, page)
@@ -54,7 +54,7 @@ def _page_for_tools(request, slug: str, view_name: str, **kwargs):
 
 
 def page_detail(request, slug):
-    page = Page.objects.with_current().filter(slug=slug).first()
+    page = Page.objects.for_reading().filter(slug=slug).first()
     if page is None:
         moved = _moved(slug, "wiki:page")
         if moved is not None:
@@ -73,8 +73,6 @@ def page_detail(request, slug):
             "page": page,
             "revision": page.current_revision,
             "backlinks": Page.objects.linking_to(page).select_related("topic").alphabetical(),
-            "can_edit": can_edit(request.user, page),
-            "is_moderator": is_moderator(request.user),
         },
     )
 
@@ -176,9 +174,15 @@ def _conflict(request, form, page, slug, current: Revision | None):
 
 def _revision_diff(old: Revision | None, new: Revision):
     # Revisions never change, so neither does their diff: computed once, for every reader
-    # (a diff of a long page costs tens of milliseconds).
+    # (a diff of a long page costs tens of milliseconds). Their texts are read only then.
     key = f"wiki:diff:{old.pk if old else 0}:{new.pk}"
-    return cache.get_or_set(key, lambda: word_diff(old.text if old else "", new.text), 86_400)
+
+    def compute():
+        wanted = [new.pk, old.pk] if old else [new.pk]
+        texts = dict(Revision.objects.filter(pk__in=wanted).values_list("pk", "text"))
+        return word_diff(texts[old.pk] if old else "", texts[new.pk])
+
+    return cache.get_or_set(key, compute, 86_400)
 
 
 def page_history(request, slug):
@@ -251,10 +255,9 @@ def page_diff(request, slug):
         from_number = max(to_number - 1, 0)
     if from_number > to_number:
         from_number, to_number = to_number, from_number
-    found = {
-        r.number: r
-        for r in page.revisions.select_related("author").filter(number__in=[from_number, to_number])
-    }
+    # Only the numbers, authors and summaries are shown; the diff itself is usually cached.
+    revisions = page.revisions.select_related("author").defer("text", "html", "toc_html")
+    found = {r.number: r for r in revisions.filter(number__in=[from_number, to_number])}
     old, new = found.get(from_number), found.get(to_number)
     if new is None or (from_number and old is None):
         return render(

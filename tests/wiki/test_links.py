@@ -121,7 +121,9 @@ def test_entry_for_topic_is_one_query(django_assert_num_queries):
     topic = Topic.objects.get(pk=topic.pk)
     with django_assert_num_queries(1):
         entry = entry_for_topic(topic)
-        assert entry.current_revision.html == "<p>Entry text</p>"
+        # What the entry include shows: the page's HTML and who last edited it, when.
+        assert entry.html == "<p>Entry text</p>"
+        assert entry.current_revision.number == 1 and entry.current_revision.author is None
 
 
 def test_entry_include_shows_entry_or_invites_one(volunteer):
