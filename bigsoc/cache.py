@@ -33,6 +33,9 @@ from django.utils.http import http_date
 from bigsoc.outages import UNAVAILABLE
 
 GENERATION_KEY = "bigsoc:generation"
+# A second generation, for the archive alone (posts, topics, which post has which topic): a wiki
+# edit does not change what the archive's costly figures are computed from.
+ARCHIVE_GENERATION_KEY = "bigsoc:archive-generation"
 PAGE_KEY_PREFIX = "bigsoc:page:"
 # Types a reader's page or feed comes in; anything else (JSON health checks, files) is not cached.
 CACHED_TYPES = ("text/html", "application/xml", "text/xml", "application/rss+xml",
@@ -55,10 +58,14 @@ def _new_generation(previous: int | None) -> int:
     return now
 
 
-def _bump() -> None:
+def _bump(key: str = GENERATION_KEY) -> None:
     # Not atomic across workers, and need not be: every bump runs after its own commit, so
     # whichever value wins, pages stored under it were rendered after both writes.
-    cache.set(GENERATION_KEY, _new_generation(cache.get(GENERATION_KEY)), timeout=None)
+    cache.set(key, _new_generation(cache.get(key)), timeout=None)
+
+
+def _bump_archive() -> None:
+    _bump(ARCHIVE_GENERATION_KEY)
 
 
 def site_changed() -> None:
@@ -70,16 +77,23 @@ def site_changed() -> None:
     transaction.on_commit(_bump)
 
 
+def archive_changed() -> None:
+    """Call after a write to the archive itself (posts, topics, which post has which topic): as
+    `site_changed()`, and the figures kept by `for_archive` become stale too."""
+    site_changed()
+    transaction.on_commit(_bump_archive)
+
+
 def current_generation() -> int:
     generation = cache.get(GENERATION_KEY)
     return generation if generation is not None else _start_generation()
 
 
-def _start_generation() -> int:
+def _start_generation(key: str = GENERATION_KEY) -> int:
     # The key is missing (first start, or the cache dropped it): a fresh value matches no page
     # stored before, so nothing stale can be served.
-    cache.add(GENERATION_KEY, _new_generation(None), timeout=None)
-    return cache.get(GENERATION_KEY)
+    cache.add(key, _new_generation(None), timeout=None)
+    return cache.get(key)
 
 
 # --- Costly figures ---------------------------------------------------------------------------
@@ -87,9 +101,9 @@ def _start_generation() -> int:
 DATA_KEY_PREFIX = "bigsoc:data:"
 
 
-def for_generation(name: str, compute):
-    """`compute()`, kept in the shared cache until the next write: for aggregates over the whole
-    archive (topic sizes, related topics) that every reader, logged in or not, sees alike.
+def for_generation(name: str, compute, *, generation_key: str = GENERATION_KEY):
+    """`compute()`, kept in the shared cache until the next write: for what every reader, logged
+    in or not, sees alike (the home page's figures, a search's results).
 
     One cache round trip when fresh. With the page cache off (PAGE_CACHE_SECONDS=0, as in tests
     that write through the ORM) it always computes.
@@ -98,16 +112,24 @@ def for_generation(name: str, compute):
     if not timeout:
         return compute()
     key = DATA_KEY_PREFIX + name
-    found = cache.get_many([GENERATION_KEY, key])
-    generation = found.get(GENERATION_KEY)
+    found = cache.get_many([generation_key, key])
+    generation = found.get(generation_key)
     stored = found.get(key)
     if generation is not None and stored is not None and stored[0] == generation:
         return stored[1]
     if generation is None:
-        generation = _start_generation()
+        generation = _start_generation(generation_key)
     value = compute()
     cache.set(key, (generation, value), timeout=timeout)
     return value
+
+
+def for_archive(name: str, compute):
+    """`compute()`, kept until the archive changes (`archive_changed`): for aggregates over the
+    archive alone (topic sizes, related topics, shared posts). At 100,000 posts the largest
+    topic's take seconds, and a wiki edit, which changes none of them, must not throw them away.
+    """
+    return for_generation(name, compute, generation_key=ARCHIVE_GENERATION_KEY)
 
 
 def fragments(request) -> dict:

@@ -18,7 +18,7 @@ from django.core.cache import cache
 from django.db import connection
 from django.utils.safestring import SafeString, mark_safe
 
-from bigsoc.cache import for_generation
+from bigsoc.cache import for_archive
 from posts import forcelayout, svg, timeline, topicmap
 from posts.models import TaggedPost, Topic
 from posts.topicmap import Edge, Node
@@ -78,12 +78,13 @@ def shared_post_counts(topic_ids: list[int]) -> list[tuple[int, int, int]]:
 
 
 def cached_shared_post_counts(topic_ids: list[int]) -> list[tuple[int, int, int]]:
-    """`shared_post_counts(topic_ids)`, kept until the next write (imports bump the site's
-    generation, see bigsoc.cache): the self-join is the costliest query a topic page runs."""
+    """`shared_post_counts(topic_ids)`, kept until the archive changes (imports and archive edits
+    call `archive_changed`, see bigsoc.cache): the self-join is the costliest query a topic page
+    runs."""
     if len(topic_ids) < 2:
         return []
     ids = sorted(topic_ids)
-    return for_generation(_cache_key("topicpairs", ids), lambda: shared_post_counts(ids))
+    return for_archive(_cache_key("topicpairs", ids), lambda: shared_post_counts(ids))
 
 
 def _cache_key(kind: str, *data) -> str:

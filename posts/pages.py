@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.http import Http404
 
-from bigsoc.cache import for_generation
+from bigsoc.cache import for_archive
 from posts import maps
 from posts.models import Post, Topic
 
@@ -88,11 +88,11 @@ def topic_page_context(topic: Topic, page_number: str | int | None) -> dict:
     and the pictures (its neighbourhood in the topic map, its posts per month; "" when empty).
 
     The topic's figures are aggregates over the whole archive, the same for every reader: they
-    are kept until the next write (`for_generation`), pictures included, in one entry, so a page
+    are kept until the archive changes (`for_archive`), pictures included, in one entry, so a page
     costs one cache round trip for them and draws nothing. The page is chosen on ids alone, so
     PostgreSQL sorts (published, id) pairs, not the openings of every post in the topic.
     """
-    figures = for_generation(f"topic-figures:{topic.pk}", lambda: topic_figures(topic))
+    figures = for_archive(f"topic-figures:{topic.pk}", lambda: topic_figures(topic))
     in_topic = Post.objects.for_topic(topic)
     page = paginate(
         in_topic.newest_first().values("pk"), page_number, POSTS_PER_PAGE, figures["post_total"]

@@ -7,7 +7,7 @@ annotated, related rows prefetched); tests/posts/test_views.py holds them to it.
 from django.shortcuts import get_object_or_404, render
 from django.utils.functional import SimpleLazyObject
 
-from bigsoc.cache import for_generation
+from bigsoc.cache import for_archive
 from posts import maps
 from posts.models import Post, Topic, load_links
 from posts.pages import group_by_letter, topic_page_context
@@ -28,12 +28,12 @@ def _home_figures() -> dict:
 
 
 def home(request):
-    # Counting the archive costs the same for every reader: kept until the next write.
+    # Counting the archive costs the same for every reader: kept until the archive changes.
     return render(
         request,
         "posts/home.html",
         {
-            **for_generation("home", _home_figures),
+            **for_archive("home", _home_figures),
             "recent_posts": Post.objects.for_listing().newest_first()[:HOME_POSTS],
         },
     )
@@ -45,12 +45,12 @@ def topic_list(request):
         sort = "az"  # an unknown sort is not worth an error page: show the default
     topics = Topic.objects.with_post_counts()
     if sort == "size":
-        context = for_generation(
+        context = for_archive(
             "topics-by-size",
             lambda: {"topics": list(topics.largest_first()), "letter_groups": None},
         )
     else:
-        context = for_generation(
+        context = for_archive(
             "topics-a-z",
             lambda: {"topics": None, "letter_groups": group_by_letter(topics.a_to_z())},
         )

@@ -330,6 +330,27 @@ def test_topic_figures_are_kept_for_volunteers_until_the_next_write(
     assert 'Posts <span class="count">2</span>' in after and "The second post" in after
 
 
+def test_a_wiki_edit_keeps_the_archive_figures_and_an_archive_edit_does_not(
+    db, page_cache, commits, make_post, make_topic
+):
+    # At 100,000 posts the largest topic's figures take seconds: a wiki edit, which changes
+    # none of them, must not throw them away; a change to the archive (here through the ORM,
+    # as the admin does) must.
+    topic = make_topic("Mutuals")
+    make_post("The first post", topics=[topic])
+    alice = client_for(make_user("alice"))
+    _queries(alice, topic.get_absolute_url())
+    with commits():
+        make_page("Somewhere else", "A wiki edit that names no post.")
+    after_wiki_edit, wiki_count = _queries(alice, topic.get_absolute_url())
+    assert 'Posts <span class="count">1</span>' in after_wiki_edit
+    with commits():
+        make_post("The second post", topics=[topic])  # no explicit call: the signals bump
+    after_archive_edit, archive_count = _queries(alice, topic.get_absolute_url())
+    assert 'Posts <span class="count">2</span>' in after_archive_edit
+    assert wiki_count < archive_count  # the figures were computed again only the second time
+
+
 def test_wiki_page_is_kept_for_volunteers_until_the_next_edit(reading_page, commits):
     alice = client_for(make_user("alice"))
     url = reading_page.get_absolute_url()

@@ -37,7 +37,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
-from bigsoc.cache import site_changed
+from bigsoc.cache import archive_changed
 from posts.importer.parse import (
     ArchiveHeader,
     ArchiveParser,
@@ -190,7 +190,7 @@ def sync_vocabulary(vocabulary: list[VocabularyTopic]) -> int:
     Topic.objects.bulk_create(created)
     Topic.objects.bulk_update(changed, ["description", "aliases", "source"])
     if created or changed:
-        site_changed()
+        archive_changed()
     return len(created)
 
 
@@ -269,7 +269,7 @@ def import_archive(
             rules_digest=digest, imported_posts=result.posts, imported_duplicates=result.duplicates
         )
         if result.created or result.updated or result.topics_created or result.mentions:
-            site_changed()  # once the file commits, cached pages are stale
+            archive_changed()  # once the file commits, cached pages are stale
     if result.created + result.updated >= ANALYZE_AFTER and not connection.in_atomic_block:
         _analyze()
     return result

@@ -1,0 +1,29 @@
+"""Edits to the archive outside the importer (the admin, the shell) make its kept figures stale.
+
+The importer writes with COPY and plain SQL, which send no signals, and calls `archive_changed`
+itself; everything else that saves or deletes a post, a topic or a post's topic, or changes a
+post's archives or mentions, goes through the ORM and lands here.
+"""
+
+from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.dispatch import receiver
+
+from bigsoc.cache import archive_changed
+from posts.models import Post, TaggedPost, Topic
+
+
+@receiver(post_save, sender=Post)
+@receiver(post_save, sender=Topic)
+@receiver(post_save, sender=TaggedPost)
+@receiver(post_delete, sender=Post)
+@receiver(post_delete, sender=Topic)
+@receiver(post_delete, sender=TaggedPost)
+def _saved_or_deleted(sender, **kwargs) -> None:
+    archive_changed()
+
+
+@receiver(m2m_changed, sender=Post.archives.through)
+@receiver(m2m_changed, sender=Post.mentions.through)
+def _links_changed(sender, action: str, **kwargs) -> None:
+    if action in {"post_add", "post_remove", "post_clear"}:
+        archive_changed()
