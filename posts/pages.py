@@ -71,7 +71,7 @@ def topic_figures(topic: Topic) -> dict:
     related topics, and the two pictures drawn from them ("" when empty)."""
     in_topic = Post.objects.for_topic(topic)
     total = in_topic.count()
-    related = list(Topic.objects.related_to(topic)[:RELATED_TOPICS])
+    related = Topic.objects.related_to(topic, limit=RELATED_TOPICS)
     months = list(in_topic.per_month())
     return {
         "post_total": total,
