@@ -66,8 +66,9 @@ BATCH_SIZE = 1000
 IMPORT_RULES = "1"
 SLUG_BASE_MAX = 80  # leaves room for "-" and a hash within SlugField(max_length=100)
 HEADER_TOPIC_KINDS = {"search", "tag", "category"}
-# Posts created or changed by one file that make the import refresh the planner's statistics.
-ANALYZE_AFTER = 1000
+# A file that creates or changes more than ANALYZE_BASE posts plus ANALYZE_SHARE of those the
+# database held refreshes the planner's statistics, as autovacuum's defaults would (50, 10%).
+ANALYZE_BASE, ANALYZE_SHARE = 50, 0.1
 # Keys or slugs per query when the import reads what the database holds before its load pass.
 PLAN_CHUNK = 20_000
 
@@ -270,8 +271,10 @@ def import_archive(
         )
         if result.created or result.updated or result.topics_created or result.mentions:
             archive_changed()  # once the file commits, cached pages are stale
-    if result.created + result.updated >= ANALYZE_AFTER and not connection.in_atomic_block:
-        _analyze()
+    if not connection.in_atomic_block and result.created + result.updated > ANALYZE_BASE:
+        held = Post.objects.count() - result.created
+        if result.created + result.updated > ANALYZE_BASE + ANALYZE_SHARE * held:
+            _analyze()
     return result
 
 

@@ -232,12 +232,17 @@ def _estimated_posts() -> float:
 
 @pytest.mark.django_db(transaction=True)  # ANALYZE runs once the file's transaction commits
 def test_big_import_refreshes_the_planners_statistics(tmp_path, vocabulary, monkeypatch):
-    monkeypatch.setattr(load_module, "ANALYZE_AFTER", 5)
-    small = write(tmp_path, "a.txt", "".join(f"P{i} x\n\nBody. read more »\n\n" for i in range(4)))
-    load(small, vocabulary)
-    assert _estimated_posts() != 4  # below the threshold: statistics left to autovacuum
-    big = write(tmp_path, "b.txt", "".join(f"Q{i} y\n\nBody. read more »\n\n" for i in range(6)))
-    load(big, vocabulary)
+    monkeypatch.setattr(load_module, "ANALYZE_BASE", 3)  # and 10% of the posts held before
+
+    def posts(name, count):
+        body = "".join(f"{name}{i} x\n\nBody. read more »\n\n" for i in range(count))
+        return write(tmp_path, f"{name}.txt", body)
+
+    load(posts("P", 4), vocabulary)  # 4 > 3 + 0
+    assert _estimated_posts() == 4
+    load(posts("Q", 6), vocabulary)  # 6 > 3 + 0.4
+    assert _estimated_posts() == 10
+    load(posts("R", 4), vocabulary)  # 4 is not > 3 + 1: left to autovacuum
     assert _estimated_posts() == 10
 
 
