@@ -329,6 +329,11 @@ def page_rows(env, plan, sql, wrk, seconds, connections, workers, threads, repor
                 wrk, server.url, search[0], seconds=seconds, connections=connections, cookie=cookie
             )
             loads.append(("search (20 queries)", "logged in, caches off", load))
+            # The same with one connection: each query's own latency, without wrk's queueing.
+            load = run_wrk(
+                wrk, server.url, search[0], seconds=seconds, connections=1, cookie=cookie
+            )
+            loads.append(("search (20 queries)", "logged in, caches off, 1 connection", load))
         finally:
             server.stop()
     ceiling = (before.rate + after.rate) / 2
@@ -345,12 +350,14 @@ def page_rows(env, plan, sql, wrk, seconds, connections, workers, threads, repor
         if mode == "anonymous":
             checks += [ratio >= ANON_RATIO, load.p99 < ANON_P99_MS]
             goal = f"≥ {ANON_RATIO:.0%}, p99 < {ANON_P99_MS} ms"
+        elif mode.endswith("1 connection"):  # a latency row: one client cannot fill the server
+            goal = ""
         else:
             checks.append(ratio >= LOGGED_IN_RATIO)
             goal = f"≥ {LOGGED_IN_RATIO:.0%}"
         if name.startswith("search"):
             checks.append(load.p95 <= SEARCH_P95_MS)
-            goal += f", p95 ≤ {SEARCH_P95_MS} ms"
+            goal += f"{', ' if goal else ''}p95 ≤ {SEARCH_P95_MS} ms"
         report.rows.append(
             Row(name, mode, f"{load.rate:,.0f}", f"{load.p50:.1f}", f"{load.p95:.1f}",
                 f"{load.p99:.1f}", str(load.errors), f"{ratio:.0%}", queries,

@@ -84,9 +84,13 @@ def archive_changed() -> None:
     transaction.on_commit(_bump_archive)
 
 
-def current_generation() -> int:
-    generation = cache.get(GENERATION_KEY)
-    return generation if generation is not None else _start_generation()
+def current_generation(key: str = GENERATION_KEY) -> int:
+    generation = cache.get(key)
+    return generation if generation is not None else _start_generation(key)
+
+
+def current_archive_generation() -> int:
+    return current_generation(ARCHIVE_GENERATION_KEY)
 
 
 def _start_generation(key: str = GENERATION_KEY) -> int:
@@ -138,6 +142,8 @@ def fragments(request) -> dict:
     read only by templates that use it."""
     return {
         "generation": SimpleLazyObject(current_generation),
+        # For fragments drawn from the archive alone (the topic index): kept across wiki edits.
+        "archive_generation": SimpleLazyObject(current_archive_generation),
         "page_cache_seconds": settings.PAGE_CACHE_SECONDS,
     }
 

@@ -18,6 +18,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from bigsoc.cache import GENERATION_KEY, current_generation, site_changed
+from posts.models import Topic
 from tests.wiki.conftest import client_for, edit, make_page, make_user
 
 CACHE_TABLE = "bigsoc_cache_test"
@@ -349,6 +350,25 @@ def test_a_wiki_edit_keeps_the_archive_figures_and_an_archive_edit_does_not(
     after_archive_edit, archive_count = _queries(alice, topic.get_absolute_url())
     assert 'Posts <span class="count">2</span>' in after_archive_edit
     assert wiki_count < archive_count  # the figures were computed again only the second time
+
+
+def test_topic_index_is_kept_for_volunteers_until_the_archive_changes(
+    db, page_cache, commits, make_post, make_topic
+):
+    topic = make_topic("Mutuals")
+    make_post("The first post", topics=[topic])
+    alice = client_for(make_user("alice"))
+    first = alice.get("/topics/").content.decode()
+    assert "1 post<" in first
+    with commits():
+        make_page("Somewhere else", "A wiki edit.")
+        # A rename in plain SQL sends no signal: the index is kept until the archive changes.
+        Topic.objects.filter(pk=topic.pk).update(name="Mutual aid")
+    assert "Mutuals" in alice.get("/topics/").content.decode()
+    with commits():
+        make_post("The second post", topics=[topic])  # saved through the ORM: signals bump
+    after = alice.get("/topics/").content.decode()
+    assert "Mutual aid" in after and "2 posts<" in after
 
 
 def test_wiki_page_is_kept_for_volunteers_until_the_next_edit(reading_page, commits):
