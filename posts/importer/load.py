@@ -31,6 +31,7 @@ import threading
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack, contextmanager, nullcontext
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 
 from django.db import connection, transaction
@@ -38,17 +39,16 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from bigsoc.cache import archive_changed
+from posts.importer import spool
 from posts.importer.parse import (
     ArchiveHeader,
     ArchiveParser,
     LineReader,
     ParsedPost,
     ParseError,
-    typographic_score,
 )
+from posts.importer.parsing import ParsingFailed, ParsingProcess, PostFacts, post_facts
 from posts.importer.render import render_blocks
-from posts.importer.spool import read as spool_read
-from posts.importer.spool import write as spool_write
 from posts.importer.topics import (
     TOPIC_NAME_MAX,
     PhraseMatcher,
@@ -69,6 +69,9 @@ HEADER_TOPIC_KINDS = {"search", "tag", "category"}
 # A file that creates or changes more than ANALYZE_BASE posts plus ANALYZE_SHARE of those the
 # database held refreshes the planner's statistics, as autovacuum's defaults would (50, 10%).
 ANALYZE_BASE, ANALYZE_SHARE = 50, 0.1
+# Files this big are parsed in a process of their own beside the rest of the first pass (see
+# posts.importer.parsing); below it, starting a process costs more than it saves.
+PARSE_APART_BYTES = 4 << 20
 # Keys or slugs per query when the import reads what the database holds before its load pass.
 PLAN_CHUNK = 20_000
 
@@ -524,13 +527,13 @@ class _FileImport:
         return result
 
     def _run(self, stack: ExitStack) -> FileResult:
-        with tempfile.TemporaryFile(prefix="bigsoc-import-") as spool:
+        with tempfile.TemporaryFile(prefix="bigsoc-import-") as spooled:
             # Nothing in the database yet (a new site's first import): write posts during the
             # scan, and check foreign keys once at the end instead of row by row.
             self.bulk = not Post.objects.exists()
             stack.enter_context(_foreign_keys_checked_at_the_end(self.bulk))
             with _Writer() if self.bulk else nullcontext() as writer:
-                header, checksum, phrases = self._scan(spool, writer)
+                header, checksum, phrases = self._scan(spooled, writer)
             self.slugs_taken.clear()
             book = TopicBook()
             self.book = book
@@ -567,11 +570,11 @@ class _FileImport:
             skip = plan.quiet if self.news is None or not self.news.size else set()
             self.result.unchanged += len(skip)
             load = {w.ordinal for key, w in self.winners.items() if key not in skip}
-            spool.seek(0)
+            spooled.seek(0)
             batch: list[ParsedPost] = []
             with _Writer() as writer:
                 writer.mark(len(skip))
-                for post in spool_read(spool, load):
+                for post in spool.read(spooled, load):
                     batch.append(post)
                     if len(batch) >= self.batch_size:
                         self._flush(batch, plan, writer)
@@ -591,35 +594,66 @@ class _FileImport:
 
     # -- pass 1 --
 
-    def _scan(self, spool, writer: _Writer | None) -> tuple[ArchiveHeader | None, str, list[str]]:
+    def _scan(self, spooled, writer: _Writer | None) -> tuple[ArchiveHeader | None, str, list[str]]:
         """Parse the file once, keeping small per-title facts in memory and the records in a
         spool file, so the load pass neither parses again nor holds the archive in memory."""
         miner = PhraseMiner(exclude=vocabulary_matcher(self.vocabulary))
+        try:
+            size = self.path.stat().st_size
+        except OSError:
+            size = 0  # opening it says what is wrong
+        if size >= PARSE_APART_BYTES:
+            header, checksum = self._scan_parsed_apart(spooled, writer, miner)
+        else:
+            header, checksum = self._scan_parsed_here(spooled, writer, miner)
+        self._write_scanned(writer)
+        self.result.posts = len(self.winners)
+        self.result.header = header.text if header else ""
+        return header, checksum, miner.phrases()
+
+    def _scan_parsed_here(self, spooled, writer, miner) -> tuple[ArchiveHeader | None, str]:
         with self._open() as stream:
             reader = LineReader(stream)
             parser = ArchiveParser(reader)
             try:
                 for ordinal, post in enumerate(parser):
-                    spool_write(spool, post)
-                    self._note_title(ordinal, post, miner)
-                    if (ordinal + 1) % self.batch_size == 0:
-                        self._write_scanned(writer)
-                        self.progress("scan", ordinal + 1, None)
-                self._write_scanned(writer)
+                    spool.write(spooled, post)
+                    self._scanned(ordinal, post_facts(post, self.bulk), miner, writer)
             except ParseError as exc:
                 raise ArchiveError(self.path, exc.message, exc.line) from None
             except OSError as exc:
                 raise ArchiveError(self.path, f"cannot read: {exc.strerror or exc}") from None
-        self.result.posts = len(self.winners)
-        self.result.header = parser.header.text if parser.header else ""
-        return parser.header, reader.checksum, miner.phrases()
+        return parser.header, reader.checksum
 
-    def _note_title(self, ordinal: int, post: ParsedPost, miner: PhraseMiner) -> None:
-        key = post.key
-        score = typographic_score(post.title)
+    def _scan_parsed_apart(self, spooled, writer, miner) -> tuple[ArchiveHeader | None, str]:
+        """As `_scan_parsed_here`, with the parsing in a process of its own (see
+        `posts.importer.parsing`): its records go to the spool as they come."""
+        ordinal = 0
+        try:
+            with ParsingProcess(self.path, render=self.bulk) as parsing:
+                for records, facts in parsing.chunks():
+                    spooled.write(records)
+                    for post in facts:
+                        self._scanned(ordinal, post, miner, writer)
+                        ordinal += 1
+        except ParsingFailed as exc:
+            if exc.kind == "parse":
+                raise ArchiveError(self.path, exc.message, exc.line) from None
+            verb = "cannot open" if exc.kind == "open" else "cannot read"
+            raise ArchiveError(self.path, f"{verb}: {exc.message}") from None
+        return parsing.header, parsing.checksum
+
+    def _scanned(self, ordinal: int, post: PostFacts, miner: PhraseMiner, writer) -> None:
+        self._note_title(ordinal, post, miner)
+        if (ordinal + 1) % self.batch_size == 0:
+            self._write_scanned(writer)
+            self.progress("scan", ordinal + 1, None)
+
+    def _note_title(self, ordinal: int, post: PostFacts, miner: PhraseMiner) -> None:
+        key, score = post.key, post.score
         winner = self.winners.get(key)
         if winner is None:
-            self.winners[key] = _Winner(ordinal, score, post.checksum(), post.categories)
+            self.winners[key] = _Winner(ordinal, score, post.checksum, post.categories)
             miner.feed(post.body)
             toks = title_tokens(post.title)
             if toks:
@@ -630,11 +664,11 @@ class _FileImport:
         self.result.duplicates += 1
         if score > winner.score:  # of two twins, the typographic title wins
             winner.ordinal, winner.score = ordinal, score
-            winner.checksum, winner.categories = post.checksum(), post.categories
+            winner.checksum, winner.categories = post.checksum, post.categories
             if self.bulk:
                 self.rewrite.add(key)
 
-    def _scanned_row(self, post: ParsedPost) -> None:
+    def _scanned_row(self, post: PostFacts) -> None:
         """A bulk import's post, as the scan first meets it (slug: see `_post_slugs`)."""
         base, key, taken = post_slug_base(post.key), post.key, self.slugs_taken
         slug = base
@@ -650,10 +684,10 @@ class _FileImport:
                 slug,
                 key,
                 post.body,
-                render_blocks(post.blocks),
-                post.published,
+                post.html,
+                date.fromordinal(post.published) if post.published else None,
                 post.is_excerpt,
-                self.winners[key].checksum,
+                post.checksum,
                 now,
                 now,
             )

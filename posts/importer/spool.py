@@ -2,7 +2,8 @@
 
 The first pass parses a file once and needs only small facts per post in memory; the posts
 themselves wait here for the second. Each record is a length, then the marshalled post, so the
-second pass can step over the posts it has nothing to do for without decoding them.
+second pass can step over the posts it has nothing to do for without decoding them. The same
+records carry posts from the parsing process to the importer (`posts.importer.parsing`).
 """
 
 from __future__ import annotations
@@ -15,8 +16,9 @@ from datetime import date
 from posts.importer.parse import Block, ParsedPost
 
 
-def write(spool, post: ParsedPost) -> None:
-    record = marshal.dumps(
+def record(post: ParsedPost) -> bytes:
+    """One post as the spool holds it: a length, then the marshalled post."""
+    data = marshal.dumps(
         (
             post.title,
             tuple((b.kind, b.items, b.start) for b in post.blocks),
@@ -27,8 +29,11 @@ def write(spool, post: ParsedPost) -> None:
             post.captions,
         )
     )
-    spool.write(len(record).to_bytes(4, "little"))
-    spool.write(record)
+    return len(data).to_bytes(4, "little") + data
+
+
+def write(spool, post: ParsedPost) -> None:
+    spool.write(record(post))
 
 
 def read(spool, ordinals: Container[int]) -> Iterator[ParsedPost]:
@@ -41,13 +46,17 @@ def read(spool, ordinals: Container[int]) -> Iterator[ParsedPost]:
         if ordinal not in ordinals:
             spool.seek(size, 1)
             continue
-        title, blocks, line, is_excerpt, day, categories, captions = marshal.loads(spool.read(size))
-        yield ParsedPost(
-            title=title,
-            blocks=tuple(Block(*b) for b in blocks),
-            line=line,
-            is_excerpt=is_excerpt,
-            published=date.fromordinal(day) if day else None,
-            categories=categories,
-            captions=captions,
-        )
+        yield _decode(spool.read(size))
+
+
+def _decode(data) -> ParsedPost:
+    title, blocks, line, is_excerpt, day, categories, captions = marshal.loads(data)
+    return ParsedPost(
+        title=title,
+        blocks=tuple(Block(*b) for b in blocks),
+        line=line,
+        is_excerpt=is_excerpt,
+        published=date.fromordinal(day) if day else None,
+        categories=categories,
+        captions=captions,
+    )

@@ -415,3 +415,60 @@ def test_post_slug_base_is_djangos_slugify_cut_to_length(key):
     from django.utils.text import slugify
 
     assert post_slug_base(key) == (slugify(key)[:80].strip("-") or "post")
+
+
+# --- Parsing in a process of its own (big files) ------------------------------------------------
+
+
+@pytest.fixture
+def parse_apart(monkeypatch):
+    # Every file counts as big, so the importer parses it in a child process.
+    monkeypatch.setattr(load_module, "PARSE_APART_BYTES", 0)
+    monkeypatch.setattr("posts.importer.parsing.CHUNK_POSTS", 2)  # several chunks even here
+
+
+def _imported() -> list[tuple]:
+    return sorted(
+        (
+            p.key,
+            p.slug,
+            p.title,
+            p.body_html,
+            p.published,
+            p.checksum,
+            tuple(sorted(p.tags.names())),
+        )
+        for p in Post.objects.all()
+    )
+
+
+def test_a_file_parsed_apart_imports_exactly_as_one_parsed_here(vocabulary, monkeypatch):
+    result_here = load(SEED, vocabulary)
+    here = _imported()
+    Post.objects.all().delete()
+    Archive.objects.all().delete()
+    monkeypatch.setattr(load_module, "PARSE_APART_BYTES", 0)
+    result_apart = load(SEED, vocabulary)
+    assert _imported() == here
+    assert (result_apart.posts, result_apart.duplicates) == (
+        result_here.posts,
+        result_here.duplicates,
+    )
+    assert Archive.objects.get().checksum == load_module.file_checksum(SEED)
+
+
+def test_a_parse_error_in_the_child_names_the_file_and_line(tmp_path, vocabulary, parse_apart):
+    good = "".join(f"Post {i}\n\nBody {i}. read more »\n\n" for i in range(50))
+    path = write(tmp_path, "late.txt", good + "Lonely title at the end\n")
+    with pytest.raises(ArchiveError) as exc:
+        load(path, vocabulary)
+    assert "late.txt, line 201" in str(exc.value)
+    assert Post.objects.count() == 0
+
+
+def test_a_file_the_child_cannot_read_is_a_clear_error(tmp_path, vocabulary, parse_apart):
+    path = tmp_path / "bad.txt"
+    path.write_bytes("One\n\nNew text. read more »\n\nTwo\n\nBad \xe9\n".encode("latin-1"))
+    with pytest.raises(ArchiveError, match="bad.txt, line 3: not valid UTF-8"):
+        load(path, vocabulary)
+    assert Post.objects.count() == 0

@@ -1,0 +1,148 @@
+"""Parse an archive in a process of its own while the importer works on what it has parsed.
+
+Parsing is about half of an import's first pass and does not depend on the rest (phrase mining,
+the title index), so on a machine with two cores the two halves can run side by side. The child
+reads and parses the file and sends its posts in chunks: spool records (see
+`posts.importer.spool`), which the importer writes to its spool as they are, and each post's
+`PostFacts`, all the first pass needs, so the importer decodes no post itself. Pure: the child
+never touches Django or the database.
+
+Messages are bytes: b"R" + marshalled (records, facts), then one b"E" + pickled (header,
+checksum) at the end, or b"X" + pickled (kind, message, line) when the file cannot be opened,
+read or parsed.
+"""
+
+from __future__ import annotations
+
+import marshal
+import multiprocessing
+import pickle
+from collections.abc import Iterator
+from pathlib import Path
+from typing import NamedTuple
+
+from posts.importer import spool
+from posts.importer.parse import (
+    ArchiveHeader,
+    ArchiveParser,
+    LineReader,
+    ParsedPost,
+    ParseError,
+    typographic_score,
+)
+from posts.importer.render import render_blocks
+
+CHUNK_POSTS = 500
+
+
+class PostFacts(NamedTuple):
+    """What the importer's first pass needs of a post, worked out where it was parsed."""
+
+    key: str
+    title: str
+    body: str
+    checksum: str
+    score: int  # typographic_score(title)
+    categories: tuple[str, ...]
+    published: int  # date.toordinal(), 0 when undated
+    is_excerpt: bool
+    html: str  # rendered body, or "" when not asked for
+
+
+def post_facts(post: ParsedPost, render: bool) -> PostFacts:
+    return PostFacts(
+        post.key,
+        post.title,
+        post.body,
+        post.checksum(),
+        typographic_score(post.title),
+        post.categories,
+        post.published.toordinal() if post.published else 0,
+        post.is_excerpt,
+        render_blocks(post.blocks) if render else "",
+    )
+
+
+class ParsingFailed(Exception):
+    def __init__(self, kind: str, message: str, line: int | None):
+        self.kind, self.message, self.line = kind, message, line
+        super().__init__(message)
+
+
+def _parse_into(path: str, conn, render: bool) -> None:
+    """The child: parse `path` and send what it holds."""
+    try:
+        try:
+            stream = open(path, "rb")  # noqa: SIM115 (closed below)
+        except OSError as exc:
+            conn.send_bytes(b"X" + pickle.dumps(("open", exc.strerror or str(exc), None)))
+            return
+        with stream:
+            reader = LineReader(stream)
+            parser = ArchiveParser(reader)
+            records, facts = [], []
+            try:
+                for post in parser:
+                    records.append(spool.record(post))
+                    facts.append(tuple(post_facts(post, render)))
+                    if len(facts) == CHUNK_POSTS:
+                        conn.send_bytes(b"R" + marshal.dumps((b"".join(records), facts)))
+                        records, facts = [], []
+            except ParseError as exc:
+                conn.send_bytes(b"X" + pickle.dumps(("parse", exc.message, exc.line)))
+                return
+            except OSError as exc:
+                conn.send_bytes(b"X" + pickle.dumps(("read", exc.strerror or str(exc), None)))
+                return
+            if facts:
+                conn.send_bytes(b"R" + marshal.dumps((b"".join(records), facts)))
+            conn.send_bytes(b"E" + pickle.dumps((parser.header, reader.checksum)))
+    except (KeyboardInterrupt, BrokenPipeError):
+        pass  # the importer stopped (Ctrl-C reaches both processes): it reports, not the child
+    finally:
+        conn.close()
+
+
+class ParsingProcess:
+    """`with ParsingProcess(path, render) as parsing:` then `for records, facts in
+    parsing.chunks():` gives runs of spool records and their posts' facts (with HTML when
+    `render`); `header` and `checksum` are set once they are all read. Raises `ParsingFailed`.
+    The child is ended on the way out, whatever happened."""
+
+    def __init__(self, path: Path, render: bool):
+        context = multiprocessing.get_context("spawn")  # a fresh interpreter: no inherited
+        # database connection or threads, as a fork would carry
+        self._receive, send = context.Pipe(duplex=False)
+        self._process = context.Process(
+            target=_parse_into, args=(str(path), send, render), name="bigsoc-parse", daemon=True
+        )
+        self._send = send
+        self.header: ArchiveHeader | None = None
+        self.checksum = ""
+
+    def __enter__(self) -> ParsingProcess:
+        self._process.start()
+        self._send.close()  # the child holds its end; the pipe breaks when the child ends
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self._receive.close()
+        if self._process.is_alive():
+            self._process.terminate()
+        self._process.join()
+
+    def chunks(self) -> Iterator[tuple[bytes, list[PostFacts]]]:
+        while True:
+            try:
+                message = self._receive.recv_bytes()
+            except EOFError:
+                raise ParsingFailed("read", "the parsing process ended early", None) from None
+            kind, body = message[:1], message[1:]
+            if kind == b"R":
+                records, facts = marshal.loads(body)
+                yield records, [PostFacts._make(f) for f in facts]
+            elif kind == b"E":
+                self.header, self.checksum = pickle.loads(body)
+                return
+            else:
+                raise ParsingFailed(*pickle.loads(body))
