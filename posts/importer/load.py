@@ -397,6 +397,20 @@ def _copy_job(model, fields: list[str], rows: list[tuple]) -> Callable:
     return job
 
 
+def _update_row(parsed: ParsedPost, checksum: str, now, pk: int) -> tuple:
+    """A row for `_update_posts_job`: the post's new text, in the job's column order."""
+    return (
+        parsed.title,
+        parsed.body,
+        render_blocks(parsed.blocks),
+        parsed.published,
+        parsed.is_excerpt,
+        checksum,
+        now,
+        pk,
+    )
+
+
 def _update_posts_job(rows: list[tuple], pks: list[int]) -> Callable:
     """A writer job: update changed posts in place (`rows` end with the pk) and drop the
     mentions they made, which their new text may no longer make."""
@@ -849,35 +863,13 @@ class _FileImport:
                     self.result.unchanged += 1
                     continue
                 changed_ids.append(pk)
-                changed_rows.append(
-                    (
-                        parsed.title,
-                        parsed.body,
-                        render_blocks(parsed.blocks),
-                        parsed.published,
-                        parsed.is_excerpt,
-                        checksum,
-                        now,
-                        pk,
-                    )
-                )
+                changed_rows.append(_update_row(parsed, checksum, now, pk))
             elif key in plan.written:
                 pk = ids[key] = plan.written[key]
                 created.append(pk)
                 self.created_keys.append(key)
                 if key in self.rewrite:  # a twin that came later won: its text, not the first's
-                    changed_rows.append(
-                        (
-                            parsed.title,
-                            parsed.body,
-                            render_blocks(parsed.blocks),
-                            parsed.published,
-                            parsed.is_excerpt,
-                            checksum,
-                            now,
-                            pk,
-                        )
-                    )
+                    changed_rows.append(_update_row(parsed, checksum, now, pk))
             else:
                 planned_key, pk, slug = next(plan.new_posts)
                 assert planned_key == key, "posts to create come in load order"
