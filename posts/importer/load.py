@@ -72,7 +72,7 @@ ANALYZE_BASE, ANALYZE_SHARE = 50, 0.1
 # Files this big are parsed in a process of their own beside the rest of the first pass (see
 # posts.importer.parsing); below it, starting a process costs more than it saves.
 PARSE_APART_BYTES = 4 << 20
-# Keys or slugs per query when the import reads what the database holds before its load pass.
+# Slugs per query when the import checks which of its new posts' slugs are taken.
 PLAN_CHUNK = 20_000
 
 # progress(stage, done, total): stage "scan" (total unknown, None) or "load".
