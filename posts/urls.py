@@ -17,6 +17,7 @@ urlpatterns = [
     path("topics/map/", views.topic_map, name="topic_map"),
     path("topics/<str:slug>/", views.topic_detail, name="topic_detail"),
     path("topics/<str:slug>/feed/", TopicPostsFeed(), name="topic_feed"),
+    path("posts/", views.post_list, name="post_list"),
     path("posts/<str:slug>/", views.post_detail, name="post_detail"),
     path("feeds/posts/", RecentPostsFeed(), name="recent_feed"),
 ]

@@ -10,7 +10,7 @@ from django.utils.functional import SimpleLazyObject
 from bigsoc.cache import for_archive
 from posts import maps
 from posts.models import Post, Topic, load_links
-from posts.pages import group_by_letter, topic_page_context
+from posts.pages import group_by_letter, post_list_context, post_place, topic_page_context
 
 HOME_TOPICS = 12
 HOME_POSTS = 8
@@ -68,9 +68,17 @@ def topic_detail(request, slug):
     )
 
 
+def post_list(request):
+    return render(request, "posts/post_list.html", post_list_context(request.GET))
+
+
 def post_detail(request, slug):
     post = get_object_or_404(Post.objects.for_page(), slug=slug)
     # The links under the post are the same for every reader and kept until the next write
-    # (a cached fragment): their four queries run only when the fragment is drawn.
+    # (cached fragments): their four queries run only when a fragment is drawn.
     linked = SimpleLazyObject(lambda: load_links(post))
-    return render(request, "posts/post_detail.html", {"post": post, "linked": linked})
+    # Its breadcrumb topic and neighbours by date, likewise: three queries when drawn.
+    place = SimpleLazyObject(lambda: post_place(post))
+    return render(
+        request, "posts/post_detail.html", {"post": post, "linked": linked, "place": place}
+    )

@@ -6,6 +6,7 @@ import re
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.db import connection
 from django.template import Context, Template
 from django.test.utils import CaptureQueriesContext
@@ -20,6 +21,7 @@ pytestmark = pytest.mark.django_db
 
 HOME = reverse("posts:home")
 TOPICS = reverse("posts:topic_list")
+POSTS = reverse("posts:post_list")
 
 
 def h1_count(response) -> int:
@@ -306,7 +308,7 @@ def test_post_page_marks_an_excerpt_and_an_unknown_date(client, make_post):
     post = make_post("Teaser only", is_excerpt=True)
     html = client.get(post.get_absolute_url()).content.decode()
     assert "the archive holds only the opening of this post" in html
-    assert "Date not known" in html
+    assert "The archive does not say when this was published." in html
 
 
 def test_post_page_links_mentions_in_both_directions(client, make_post):
@@ -322,6 +324,121 @@ def test_post_page_links_mentions_in_both_directions(client, make_post):
     assert f'href="{target.get_absolute_url()}"' in mentions
     assert "Posts that mention this one" not in source_html
     assert bystander.title not in target_html + source_html
+
+
+def test_post_page_has_a_breadcrumb_through_its_largest_curated_topic(
+    client, make_topic, make_post
+):
+    big = make_topic("Big Society", source=Topic.Source.PHRASE)
+    trusts = make_topic("Community land trusts")
+    post = make_post("Land trust buys the pub", topics=[big, trusts])
+    make_post("Another", topics=[big])
+    html = client.get(post.get_absolute_url()).content.decode()
+    crumbs = html[position(html, 'aria-label="Breadcrumb"') :]
+    crumbs = crumbs[: crumbs.index("</nav>")]
+    assert 'href="/"' in crumbs
+    assert f'href="{trusts.get_absolute_url()}"' in crumbs
+    assert big.get_absolute_url() not in crumbs
+    assert 'aria-current="page">Land trust buys the pub<' in crumbs
+
+
+def test_post_page_links_the_posts_before_and_after_it_by_date(client, make_post):
+    day = datetime.date(2011, 3, 1)
+    older = make_post("The older one", published=day - datetime.timedelta(days=3))
+    same_day_before = make_post("Same day, saved first", published=day)
+    post = make_post("The middle one", published=day)
+    newer = make_post("The newer one", published=day + datetime.timedelta(days=1))
+    make_post("Undated one")
+    html = client.get(post.get_absolute_url()).content.decode()
+    pager = html[position(html, 'class="post-pager"') :]
+    assert f'rel="prev" href="{same_day_before.get_absolute_url()}"' in pager
+    assert f'rel="next" href="{newer.get_absolute_url()}"' in pager
+    html = client.get(older.get_absolute_url()).content.decode()
+    assert 'rel="prev"' not in html
+    assert f'rel="next" href="{same_day_before.get_absolute_url()}"' in html
+
+
+def test_an_undated_post_has_no_neighbours_by_date(client, make_post):
+    make_post("Dated", published=datetime.date(2011, 1, 1))
+    post = make_post("Undated")
+    html = client.get(post.get_absolute_url()).content.decode()
+    assert 'class="post-pager"' not in html
+
+
+def test_post_page_names_its_source_files_and_sets_open_graph_tags(
+    client, make_post, make_archive
+):
+    post = make_post("Sourced", archives=[make_archive("blog-2011.txt", header="Tag Archives")])
+    html = client.get(post.get_absolute_url()).content.decode()
+    assert 'id="source-title"' in html
+    assert "blog-2011.txt" in html
+    assert '<meta property="og:type" content="article">' in html
+    assert '<meta property="og:title" content="Sourced">' in html
+    assert '<meta name="description" content="A post from the Big Society blog archive: Sourced.">' in html
+
+
+# --- every post --------------------------------------------------------------------------------
+
+
+def test_all_posts_lists_every_post_newest_first_with_undated_last(client, make_post):
+    make_post("Undated post")
+    make_post("Old post", published=datetime.date(2010, 6, 1))
+    make_post("New post", published=datetime.date(2011, 2, 1))
+    html = client.get(POSTS).content.decode()
+    assert position(html, "New post") < position(html, "Old post") < position(html, "Undated post")
+    assert "All 3 posts in the archive" in html
+    assert "Posts without a date are ones the archive kept without it." in html
+    assert h1_count(client.get(POSTS)) == 1
+
+
+def test_all_posts_browses_by_year_and_month_with_counts(client, make_post):
+    make_post("June post", published=datetime.date(2010, 6, 1))
+    make_post("Another June post", published=datetime.date(2010, 6, 20))
+    make_post("February post", published=datetime.date(2011, 2, 1))
+    html = client.get(POSTS).content.decode()
+    calendar = html[position(html, 'id="calendar-title"') :]
+    assert position(calendar, ">2011<") < position(calendar, ">2010<")
+    assert '?year=2010&amp;month=6">June<span class="visually-hidden"> 2010</span></a>' in calendar
+    assert re.search(r"June<span[^>]*> 2010</span></a>\s*<span class=\"count\">2<", calendar)
+
+    month = client.get(POSTS, {"year": 2010, "month": 6}).content.decode()
+    assert "<h1>Posts from June 2010</h1>" in month
+    assert "June post" in month and "February post" not in month
+    year = client.get(POSTS, {"year": 2011}).content.decode()
+    assert "February post" in year and "June post" not in year
+
+
+@pytest.mark.parametrize(
+    "query", [{"year": "20x1"}, {"month": "2"}, {"year": 2010, "month": 13}, {"year": 1999}]
+)
+def test_all_posts_refuses_a_date_that_is_not_one_or_has_no_posts(client, make_post, query):
+    make_post("June post", published=datetime.date(2010, 6, 1))
+    assert client.get(POSTS, query).status_code == 404
+
+
+def test_all_posts_paginates_twenty_a_page(client, make_post):
+    for n in range(21):
+        make_post(f"Post {n}", published=datetime.date(2011, 1, 1) + datetime.timedelta(days=n))
+    html = client.get(POSTS, {"page": 2}).content.decode()
+    assert "Page 2 of 2" in html
+    assert html.count('class="post-card"') == 1
+
+
+def test_all_posts_on_an_empty_archive_says_how_posts_arrive(client):
+    html = client.get(POSTS).content.decode()
+    assert "The archive is empty." in html
+    assert "once an archive is imported" in html
+
+
+def test_a_card_shows_four_topics_and_counts_the_rest(client, make_topic, make_post):
+    topics = [make_topic(f"Theme {n:02d}") for n in range(7)]
+    post = make_post("Many topics", topics=topics, published=datetime.date(2011, 1, 1))
+    html = client.get(POSTS).content.decode()
+    card = html[position(html, 'class="post-card"') :]
+    assert card.count('<li><a href="/topics/theme-') == 4
+    assert f'href="{post.get_absolute_url()}#topics-title">+3 more' in card
+    assert "Theme 04" not in card
+    assert "Excerpt" not in card
 
 
 def test_unknown_post_is_not_found(client):
@@ -439,10 +556,18 @@ def test_staff_archive_list_opens(staff_client, make_archive):
 # Queries each page may run (anonymous readers touch no session):
 # home — busiest topics, recent posts, their topics, post total, topic total;
 # topic list — topics with counts; topic page — topic, post count, one page, its topics, related,
-# its wiki entry; post page — post, topics, mentions, mentioned by, wiki pages citing it, archives.
+# its wiki entry; post page — post, topics, mentions, mentioned by, wiki pages citing it, archives,
+# and its place (breadcrumb topic, the posts before and after it); all posts — posts per month,
+# post total, the page of ids, the posts, their topics.
 # A topic page's 9: the topic, its wiki entry, the count, the page of posts, their topics,
 # related topics, posts per month, and the digest plus the shared-post counts of its neighbourhood.
-PAGE_QUERY_LIMITS = {"home": 5, "topic_list": 1, "topic_detail": 9, "post_detail": 6}
+PAGE_QUERY_LIMITS = {
+    "home": 5,
+    "topic_list": 1,
+    "topic_detail": 9,
+    "post_detail": 9,
+    "post_list": 5,
+}
 
 
 def test_home_runs_a_fixed_number_of_queries(client, big_archive, django_assert_max_num_queries):
@@ -492,7 +617,18 @@ def test_post_page_runs_a_fixed_number_of_queries(
     with django_assert_max_num_queries(PAGE_QUERY_LIMITS["post_detail"]):
         response = client.get(post.get_absolute_url())
     html = response.content.decode()
-    assert html.count('href="/posts/archive-post-') == 4  # two mentions each way
+    # Two mentions each way, and the posts before and after it by date.
+    assert html.count('href="/posts/archive-post-') == 6
+
+
+@pytest.mark.parametrize("query", [{}, {"page": 2}, {"year": 2010}, {"year": 2010, "month": 6}])
+def test_all_posts_runs_a_fixed_number_of_queries(
+    client, big_archive, django_assert_max_num_queries, query
+):
+    with django_assert_max_num_queries(PAGE_QUERY_LIMITS["post_list"]):
+        response = client.get(POSTS, query)
+    assert response.status_code == 200
+    assert 'class="post-card"' in response.content.decode()
 
 
 def _queries_per_page(client) -> dict[str, int]:
@@ -504,6 +640,8 @@ def _queries_per_page(client) -> dict[str, int]:
         "topics by size": f"{TOPICS}?sort=size",
         "topic": topic.get_absolute_url(),
         "post": post.get_absolute_url(),
+        "all posts": POSTS,
+        "all posts, last page": f"{POSTS}?page={Paginator(range(Post.objects.count()), 20).num_pages}",
     }
     counts = {}
     for name, url in urls.items():
