@@ -73,7 +73,7 @@ def paginate(queryset, page_number: str | int | None, per_page: int, count: int 
 
 def topic_figures(topic: Topic) -> dict:
     """What a topic page shows about the whole topic, whichever page of its posts: its size,
-    related topics, and the two pictures drawn from them ("" when empty)."""
+    related topics (a ranked list), and its posts per month as a picture ("" when none)."""
     in_topic = Post.objects.for_topic(topic)
     total = in_topic.count()
     related = Topic.objects.related_to(topic, limit=RELATED_TOPICS)
@@ -81,7 +81,6 @@ def topic_figures(topic: Topic) -> dict:
     return {
         "post_total": total,
         "related_topics": related,
-        "neighbourhood_svg": maps.neighbourhood_svg(topic, total, related),
         "timeline_svg": maps.timeline_svg(topic, months),
         # The timeline shows dated posts only; the page says how many it leaves out.
         "undated_total": total - sum(posts for _, posts in months),
@@ -90,10 +89,10 @@ def topic_figures(topic: Topic) -> dict:
 
 def topic_page_context(topic: Topic, page_number: str | int | None) -> dict:
     """Everything `posts/topic_detail.html` needs: the topic, one page of posts, related topics
-    and the pictures (its neighbourhood in the topic map, its posts per month; "" when empty).
+    and its posts per month as a picture ("" when empty).
 
     The topic's figures are aggregates over the whole archive, the same for every reader: they
-    are kept until the archive changes (`for_archive`), pictures included, in one entry, so a page
+    are kept until the archive changes (`for_archive`), the picture included, in one entry, so a page
     costs one cache round trip for them and draws nothing. The page is chosen on ids alone, so
     PostgreSQL sorts (published, id) pairs, not the openings of every post in the topic.
     """

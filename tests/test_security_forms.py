@@ -101,6 +101,7 @@ def sample_arguments(site) -> dict[str, dict]:
         "posts:topic_detail": {"slug": "localism-bill"},
         "posts:topic_feed": {"slug": "localism-bill"},
         "posts:recent_feed": {},
+        "posts:post_list": {},
         "posts:post_detail": {"slug": "a-post"},
     }
 

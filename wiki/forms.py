@@ -8,7 +8,8 @@ from wiki.services import PageError, normalise_text, validate_new_slug
 
 
 class EditForm(forms.Form):
-    """The edit and create form. `title` is only asked for when the page does not exist yet."""
+    """The edit and create form. `title` is asked for only when creating a page that no topic
+    names (a topic's entry takes the topic's name); "minor edit" only when editing."""
 
     title = forms.CharField(max_length=255, required=False)
     text = forms.CharField(
@@ -26,13 +27,17 @@ class EditForm(forms.Form):
     minor = forms.BooleanField(required=False, label="This is a minor edit")
     base_revision = forms.IntegerField(min_value=0, widget=forms.HiddenInput)
 
-    def __init__(self, *args, creating: bool = False, **kwargs):
+    def __init__(self, *args, creating: bool = False, asks_title: bool | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         self.creating = creating
-        if creating:
+        if asks_title is None:
+            asks_title = creating
+        if asks_title:
             self.fields["title"].required = True
         else:
             del self.fields["title"]
+        if creating:
+            del self.fields["minor"]  # a first version is never a minor edit
 
     def clean_title(self):
         title = " ".join(self.cleaned_data["title"].split())

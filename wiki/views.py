@@ -105,6 +105,7 @@ def page_edit(request, slug):
         title = request.GET.get("title") or (topic.name if topic else slug.replace("-", " "))
         form = EditForm(
             creating=creating,
+            asks_title=creating and topic is None,
             initial={
                 "title": title[:255],
                 "text": current.text if current else "",
@@ -113,7 +114,7 @@ def page_edit(request, slug):
         )
         return render(request, "wiki/page_edit.html", {**context, "form": form})
 
-    form = EditForm(request.POST, creating=creating)
+    form = EditForm(request.POST, creating=creating, asks_title=creating and topic is None)
     if not form.is_valid():
         return render(request, "wiki/page_edit.html", {**context, "form": form}, status=400)
     data = form.cleaned_data
@@ -128,7 +129,7 @@ def page_edit(request, slug):
             text=data["text"],
             author=request.user,
             summary=data["summary"],
-            minor=data["minor"],
+            minor=data.get("minor", False),
             base_revision=data["base_revision"],
         )
     except EditConflict as conflict:

@@ -243,12 +243,18 @@ def test_topic_page_shows_related_topics_with_the_number_of_shared_posts(
     assert [(t.name, t.shared) for t in related] == [("Big Society", 2), ("NESTA", 1)]
     html = client.get(topic.get_absolute_url()).content.decode()
     sidebar = html[html.find("Related topics") :]
+    # A ranked list, each with the number shared and a bar for its share of the topic's 2 posts.
     assert re.search(
-        r"Big Society</a>\s*<span class=\"count\">2<span class=\"visually-hidden\"> shared posts",
+        r"Big Society</a>\s*<span class=\"related-topics__shared\">2<span class=\"visually-hidden\">"
+        r" shared posts</span></span>\s*<span class=\"bar\" aria-hidden=\"true\">"
+        r"<span class=\"bar__fill bar__fill--20\">",
         sidebar,
     )
     assert re.search(
-        r"NESTA</a>\s*<span class=\"count\">1<span class=\"visually-hidden\"> shared post<", sidebar
+        r"NESTA</a>\s*<span class=\"related-topics__shared\">1<span class=\"visually-hidden\">"
+        r" shared post</span></span>\s*<span class=\"bar\" aria-hidden=\"true\">"
+        r"<span class=\"bar__fill bar__fill--10\">",
+        sidebar,
     )
     assert "Lonely" not in sidebar
     assert position(sidebar, "Big Society") < position(sidebar, "NESTA")
@@ -559,12 +565,12 @@ def test_staff_archive_list_opens(staff_client, make_archive):
 # its wiki entry; post page — post, topics, mentions, mentioned by, wiki pages citing it, archives,
 # and its place (breadcrumb topic, the posts before and after it); all posts — posts per month,
 # post total, the page of ids, the posts, their topics.
-# A topic page's 9: the topic, its wiki entry, the count, the page of posts, their topics,
-# related topics, posts per month, and the digest plus the shared-post counts of its neighbourhood.
+# A topic page's 7: the topic, its wiki entry, the count, the page of posts, their topics,
+# related topics, posts per month (related topics are a list now, not a drawing needing more).
 PAGE_QUERY_LIMITS = {
     "home": 5,
     "topic_list": 1,
-    "topic_detail": 9,
+    "topic_detail": 7,
     "post_detail": 9,
     "post_list": 5,
 }

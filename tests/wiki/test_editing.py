@@ -31,7 +31,52 @@ def test_create_form_has_the_contract_fields(alice):
     assert re.search(r'<input type="hidden" name="base_revision"', html)
     assert 'name="action" value="save"' in html
     assert 'name="action" value="preview"' in html
+    # A first version is never a minor edit: the box appears only when editing.
+    assert 'name="minor"' not in html
+
+
+def test_edit_form_offers_minor_edit_but_no_title(alice, volunteer):
+    alice.post(
+        "/wiki/how-to-join-in/edit/",
+        {"title": "How to join in", "text": "Come.", "summary": "", "base_revision": 0},
+    )
+    html = alice.get("/wiki/how-to-join-in/edit/").content.decode()
     assert re.search(r'<input type="checkbox" name="minor"', html)
+    assert 'name="title"' not in html
+
+
+def test_topic_entry_form_asks_no_title_the_topic_names_it(alice, make_topic):
+    topic = make_topic("Localism Bill")
+    html = alice.get(f"/wiki/{topic.slug}/edit/").content.decode()
+    assert 'name="title"' not in html
+    assert 'name="minor"' not in html
+    response = alice.post(
+        f"/wiki/{topic.slug}/edit/", {"text": "The bill.", "summary": "", "base_revision": 0}
+    )
+    assert response.status_code == 302
+    assert response["Location"] == topic.get_absolute_url()
+
+
+def test_form_with_errors_starts_with_a_summary_linked_to_each_field(alice):
+    response = alice.post(
+        "/wiki/how-to-join-in/edit/", {"title": "", "text": "", "base_revision": 0}
+    )
+    html = response.content.decode()
+    assert response.status_code == 400
+    summary = html[html.index('class="error-summary"') :]
+    summary = summary[: summary.index("</div>")]
+    assert "There is a problem" in summary
+    assert 'href="#id_title"' in summary and 'href="#id_text"' in summary
+    assert position_of(html, 'class="error-summary"') < position_of(html, 'name="title"')
+    assert re.search(r'<textarea[^>]*aria-invalid="true"', html)
+    assert re.search(r'<textarea[^>]*aria-describedby="id_text-hint id_text-error"', html)
+    assert 'id="id_text-error"' in html
+
+
+def position_of(html: str, text: str) -> int:
+    index = html.find(text)
+    assert index >= 0, text
+    return index
 
 
 def test_volunteer_creates_a_page_and_is_redirected_to_it(alice, volunteer):
