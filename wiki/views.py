@@ -10,7 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 
 from posts.models import Topic
-from wiki.diff import word_diff
+from wiki.diff import hunk_diff, word_diff
 from wiki.forms import EditForm
 from wiki.links import LinkResolver
 from wiki.markup import extract_links, render_markdown
@@ -176,12 +176,13 @@ def _conflict(request, form, page, slug, current: Revision | None):
 def _revision_diff(old: Revision | None, new: Revision):
     # Revisions never change, so neither does their diff: computed once, for every reader
     # (a diff of a long page costs tens of milliseconds). Their texts are read only then.
-    key = f"wiki:diff:{old.pk if old else 0}:{new.pk}"
+    # The key names the format ("hunks"), so a cache still holding whole-text diffs is not read.
+    key = f"wiki:diff:hunks:{old.pk if old else 0}:{new.pk}"
 
     def compute():
         wanted = [new.pk, old.pk] if old else [new.pk]
         texts = dict(Revision.objects.filter(pk__in=wanted).values_list("pk", "text"))
-        return word_diff(texts[old.pk] if old else "", texts[new.pk])
+        return hunk_diff(texts[old.pk] if old else "", texts[new.pk])
 
     return cache.get_or_set(key, compute, 86_400)
 
@@ -267,6 +268,7 @@ def page_diff(request, slug):
             {"page": page, "error": "Choose two revisions that exist in this page's history."},
             status=400,
         )
+    # The edits either side, as Wikipedia links them: the one before `old`, the one after `new`.
     return render(
         request,
         "wiki/page_diff.html",
@@ -274,6 +276,8 @@ def page_diff(request, slug):
             "page": page,
             "old": old,
             "new": new,
-            "diff": _revision_diff(old, new),
+            "hunks": _revision_diff(old, new),
+            "older_edit": from_number if from_number >= 1 else None,
+            "newer_edit": to_number + 1 if to_number < current_number else None,
         },
     )

@@ -52,6 +52,16 @@ def _changes():
     )
 
 
+def topics_waiting() -> dict:
+    """For an empty list of changes, what to do next: how many topics with posts have no entry
+    yet, and the busiest of them to start with. Two queries, run only when the template asks."""
+    waiting = Topic.objects.filter(tagged_posts__isnull=False, wiki_entry__isnull=True).distinct()
+    return {
+        "count": waiting.count(),
+        "first": Topic.objects.busiest().filter(wiki_entry__isnull=True).only("name", "slug").first(),
+    }
+
+
 def recent_changes(request):
     changes = _changes()
     user_filter = request.GET.get("user", "").strip()
@@ -67,6 +77,9 @@ def recent_changes(request):
             "changes": Paginator(changes, CHANGES_PER_PAGE).get_page(request.GET.get("page")),
             "user_filter": user_filter,
             "hide_minor": hide_minor,
+            "filtered": bool(user_filter or hide_minor),
+            # Called by the template only when there are no changes to show.
+            "topics_waiting": topics_waiting,
         },
     )
 
@@ -79,6 +92,7 @@ def user_contributions(request, username):
         "wiki/user_contributions.html",
         {
             "person": person,
+            "topics_waiting": topics_waiting,
             "changes": Paginator(changes, CHANGES_PER_PAGE).get_page(request.GET.get("page")),
         },
     )

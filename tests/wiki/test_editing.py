@@ -334,3 +334,18 @@ def live_tags(html: str) -> list:
     collector = _TagCollector()
     collector.feed(html)
     return collector.tags
+
+
+def test_recent_changes_when_empty_says_how_many_topics_wait_and_where_to_start(
+    client, make_topic, make_post
+):
+    quiet = make_topic("Quiet topic")
+    busy = make_topic("Busy topic")
+    make_topic("Empty topic")  # no posts: not waiting for anything
+    make_post(topics=[quiet, busy])
+    make_post(topics=[busy])
+    html = client.get("/recent/").content.decode()
+    assert "No changes yet — 2 topics are waiting for a summary." in html
+    assert f'Start with <a href="/wiki/{busy.slug}/edit/">Busy topic</a>' in html
+    filtered = client.get("/recent/", {"user": "nobody"}).content.decode()
+    assert "No changes match this filter." in filtered

@@ -6,7 +6,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from tests.wiki.conftest import edit, make_page
-from wiki.diff import word_diff
+from wiki.diff import hunk_diff, word_diff
 from wiki.models import Revision
 
 pytestmark = pytest.mark.django_db
@@ -22,6 +22,9 @@ def test_history_lists_every_revision_with_author_summary_and_size_change(client
     assert '<span class="size-up">+3</span>' in html
     assert 'title="minor edit"' in html
     assert 'name="from" value="1"' in html and 'name="to" value="2"' in html
+    # Each row links to its own change.
+    assert f'href="/wiki/{page.slug}/diff/?from=1&amp;to=2">diff with previous' in html
+    assert f'href="/wiki/{page.slug}/diff/?from=0&amp;to=1">diff with previous' in html
 
 
 def test_history_is_paginated_fifty_to_a_page(client):
@@ -51,7 +54,47 @@ def test_diff_marks_added_and_removed_words(client):
     html = response.content.decode()
     assert response.status_code == 200
     assert "<ins>community </ins>" in html
-    assert "<del>Saturday.</del><ins>Sunday.</ins>" in html
+    # Side by side: the old line marks what went, the new line what came.
+    assert "<del>Saturday.</del>" in html and "<ins>Sunday.</ins>" in html
+
+
+def test_diff_shows_only_changed_lines_with_two_lines_of_context(client):
+    lines = [f"Paragraph {n}." for n in range(1, 21)]
+    page = make_page(text="\n".join(lines))
+    changed = lines.copy()
+    changed[9] = "Paragraph 10, rewritten."
+    edit(page, "\n".join(changed))
+    html = client.get(f"/wiki/{page.slug}/diff/?from=1&to=2").content.decode()
+    assert "Change 1 of 1" in html
+    for shown in ("Paragraph 8.", "Paragraph 9.", "Paragraph 11.", "Paragraph 12."):
+        assert shown in html
+    assert "Paragraph 7." not in html and "Paragraph 13." not in html
+    assert "<del>10.</del>" in html and "<ins>10, rewritten.</ins>" in html
+
+
+def test_hunks_pair_replaced_lines_and_list_removed_and_added_ones():
+    hunks = hunk_diff("a\nb\nc\nd\ne\nf", "a\nB\nc\nd\ne\nf\ng", context=1)
+    assert [h.new_start for h in hunks] == [1, 6]
+    kinds = [[row.kind for row in hunk.rows] for hunk in hunks]
+    assert kinds == [["context", "change", "context"], ["context", "insert"]]
+    assert hunks[1].rows[1].new_number == 7 and hunks[1].rows[1].old_number is None
+    assert hunks[0].rows[1].old_html == "<del>b</del>"
+    assert hunks[0].rows[1].new_html == "<ins>B</ins>"
+    assert hunk_diff("same", "same") == []
+    assert hunk_diff("<i>", "")[0].rows[0].old_html == "<del>&lt;i&gt;</del>"
+
+
+def test_diff_links_the_edits_before_and_after_and_the_next_change(client):
+    page = make_page(text="one\n\n\n\n\n\n\nfar away")
+    edit(page, "ONE\n\n\n\n\n\n\nfar away")
+    edit(page, "ONE\n\n\n\n\n\n\nFAR away")
+    edit(page, "ONE\n\n\n\n\n\n\nFAR AWAY")
+    html = client.get(f"/wiki/{page.slug}/diff/?from=1&to=3").content.decode()
+    assert f'rel="prev" href="/wiki/{page.slug}/diff/?from=0&amp;to=1">‹ Previous edit' in html
+    assert f'rel="next" href="/wiki/{page.slug}/diff/?from=3&amp;to=4">Next edit ›' in html
+    assert 'href="#change-2">Next change' in html
+    latest = client.get(f"/wiki/{page.slug}/diff/").content.decode()
+    assert "Next edit" not in latest
 
 
 def test_diff_escapes_the_text_it_compares():
