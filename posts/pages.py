@@ -92,8 +92,8 @@ def topic_page_context(topic: Topic, page_number: str | int | None) -> dict:
     and its posts per month as a picture ("" when empty).
 
     The topic's figures are aggregates over the whole archive, the same for every reader: they
-    are kept until the archive changes (`for_archive`), the picture included, in one entry, so a page
-    costs one cache round trip for them and draws nothing. The page is chosen on ids alone, so
+    are kept until the archive changes (`for_archive`), the picture included, in one entry, so a
+    page costs one cache round trip for them and draws nothing. The page is chosen on ids alone, so
     PostgreSQL sorts (published, id) pairs, not the openings of every post in the topic.
     """
     figures = for_archive(f"topic-figures:{topic.pk}", lambda: topic_figures(topic))
@@ -249,9 +249,7 @@ def _neighbour(post: Post, newer: bool) -> Post | None:
         output_field=BooleanField(),
     )
     order = ["published", "id"] if newer else ["-published", "-id"]
-    return (
-        Post.objects.filter(after).only("title", "slug", "published").order_by(*order).first()
-    )
+    return Post.objects.filter(after).only("title", "slug", "published").order_by(*order).first()
 
 
 def post_place(post: Post) -> PostPlace:

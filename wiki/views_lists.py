@@ -56,10 +56,8 @@ def topics_waiting() -> dict:
     """For an empty list of changes, what to do next: how many topics with posts have no entry
     yet, and the busiest of them to start with. Two queries, run only when the template asks."""
     waiting = Topic.objects.filter(tagged_posts__isnull=False, wiki_entry__isnull=True).distinct()
-    return {
-        "count": waiting.count(),
-        "first": Topic.objects.busiest().filter(wiki_entry__isnull=True).only("name", "slug").first(),
-    }
+    busiest = Topic.objects.busiest().filter(wiki_entry__isnull=True).only("name", "slug")
+    return {"count": waiting.count(), "first": busiest.first()}
 
 
 def recent_changes(request):

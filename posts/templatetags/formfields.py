@@ -40,7 +40,7 @@ def form_field(field, hint_html: str = ""):
 
 @register.inclusion_tag("includes/error_summary.html")
 def error_summary(form, first_field: str = ""):
-    """"There is a problem" and every error of `form`, each a link to its field. Errors of the
+    """ "There is a problem" and every error of `form`, each a link to its field. Errors of the
     whole form link to `first_field` (or the form's first visible field)."""
     visible = [field for field in form.visible_fields()]
     target = first_field or (visible[0].auto_id if visible else "")
