@@ -84,3 +84,31 @@ def skip_link(page) -> list[str]:
     if page.evaluate("document.activeElement?.id") != "main":
         problems.append("its skip link does not move focus to #main")
     return problems
+
+
+# axe-core (shipped inside the axe-playwright-python package, injected from the page's own
+# origin by evaluate, so the foreign-request watch stays quiet) at these impacts fails a page.
+AXE_FAILING_IMPACTS = ("serious", "critical")
+_axe = None
+
+
+def accessibility(page) -> list[str]:
+    """axe-core's serious and critical violations on the page as it is now, one line each."""
+    global _axe
+    if _axe is None:
+        from axe_playwright_python.sync_playwright import Axe
+
+        _axe = Axe()
+    results = _axe.run(page)
+    problems = []
+    for violation in results.response["violations"]:
+        if violation.get("impact") not in AXE_FAILING_IMPACTS:
+            continue
+        targets = ", ".join(
+            " ".join(node["target"]) if isinstance(node["target"], list) else str(node["target"])
+            for node in violation["nodes"][:3]
+        )
+        problems.append(
+            f"axe {violation['impact']} {violation['id']}: {violation['help']} ({targets})"
+        )
+    return problems

@@ -92,9 +92,9 @@ def test_volunteer_signs_in_edits_with_preview_checks_history_and_a_moderator_re
     expect(page.get_by_role("table")).to_contain_text("Say what the act did")
     page.get_by_role("button", name="Compare selected revisions").click()
     expect(heading(page)).to_have_text("Changes to Localism Bill")
-    expect(page.locator(".diff ins").first).to_be_visible()
-    expect(page.locator(".diff")).to_contain_text("general power of competence")
-    expect(page.locator(".diff del").first).to_be_visible()
+    expect(page.locator(".diff-rows ins").first).to_be_visible()
+    expect(page.locator(".diff-rows")).to_contain_text("general power of competence")
+    expect(page.locator(".diff-rows del").first).to_be_visible()
     history_url = page.url.split("/diff/")[0] + "/history/"
 
     # Reverting is for moderators: a second person, in a browser of their own.

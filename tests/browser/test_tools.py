@@ -66,6 +66,16 @@ def test_checks_report_every_fault_of_a_broken_page(static_page):
     assert checks.skip_link(static_page) == ["has no skip link to #main as its first Tab stop"]
 
 
+def test_accessibility_check_passes_a_sound_page_and_reports_axe_violations(static_page):
+    static_page.set_content(SOUND)
+    assert checks.accessibility(static_page) == []
+    static_page.set_content(BROKEN)
+    found = checks.accessibility(static_page)
+    # The unlabelled field and the empty select are critical for axe-core.
+    assert any(problem.startswith("axe critical label:") for problem in found), found
+    assert any("select-name" in problem for problem in found), found
+
+
 def test_skip_link_check_notices_a_link_that_stays_hidden_or_goes_nowhere(static_page):
     # The target has no tabindex, so following the link cannot focus it.
     static_page.set_content(
