@@ -203,7 +203,9 @@ def post_list_context(query) -> dict:
     count = period.count(calendar["years"], calendar["post_total"])
     if period.year and not count:
         raise Http404("The archive has no posts from then.")
-    page = paginate(posts.newest_first().values("pk"), query.get("page"), POSTS_PER_PAGE, count=count)
+    page = paginate(
+        posts.newest_first().values("pk"), query.get("page"), POSTS_PER_PAGE, count=count
+    )
     page.object_list = Post.objects.filter(pk__in=page.object_list).for_listing().newest_first()
     return {
         **calendar,
