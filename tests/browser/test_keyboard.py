@@ -15,8 +15,9 @@ pytestmark = pytest.mark.browser
 
 PASSWORD = "keyboard-pass-9!x"
 MAX_TABS = 80
-# The focused element (fields by id, the rest by text) and whether its focus can be seen: an outline or shadow, or a yellow field.
-FOCUSED = """() => {
+# The focused element (fields by id, the rest by text) and whether its focus can be seen: an
+# outline or shadow, or a yellow field.
+FOCUSED = r"""() => {
   const el = document.activeElement;
   const style = getComputedStyle(el);
   const ring = (style.outlineStyle !== "none" && parseFloat(style.outlineWidth) >= 2

@@ -111,8 +111,7 @@ def wiki_archive(reading_archive, make_post):
         summary="added the month and the powers",
         base_revision=revision.number,
     )
-    save_revision(
-        page_or_none=None,
+    create_page(
         title="Volunteering guide",
         text="## Where to start\n\nRead [[Localism Bill]].\n\n## Who to ask\n\nAsk.\n\n"
         "## What to write\n\nA fair summary.",
