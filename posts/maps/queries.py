@@ -139,7 +139,12 @@ def topic_map(limit: int = MAP_TOPICS) -> TopicMap:
         return TopicMap(svg=mark_safe(""), topics=[], topics_with_posts=0)
     nodes = [_node(topic, topic.post_count) for topic in topics]
     drawn = cached_map_svg(
-        nodes, _edges(topics), width=MAP_WIDTH, height=MAP_HEIGHT, title="Topic map"
+        nodes,
+        _edges(topics),
+        width=MAP_WIDTH,
+        height=MAP_HEIGHT,
+        title="Topic map",
+        links_per_topic=topicmap.LINKS_PER_TOPIC,
     )
     return TopicMap(svg=drawn, topics=topics, topics_with_posts=total)
 

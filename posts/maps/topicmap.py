@@ -19,6 +19,9 @@ R_MAX_CAP = 40.0
 # Gap between a circle and its label, and the padding kept around each node's footprint.
 LABEL_GAP = 3.0
 PAD = 3.0
+# The whole map keeps, for each topic, only its strongest links (a link stays when it is among
+# the strongest of either end): every topic keeps a link or two, the hairball goes.
+LINKS_PER_TOPIC = 3
 STROKE_MIN = 0.75
 STROKE_MAX = 6.0
 NODE_FILL = "#3f6fa8"
@@ -146,13 +149,30 @@ def layout(
     }
 
 
+def strongest_links(graph: _Graph, per_node: int) -> _Graph:
+    """The graph with only each node's `per_node` heaviest edges (ties: the other end's key);
+    an edge stays when it is among the strongest of either end."""
+    keys = [node.key for node in graph.nodes]
+    by_node: dict[int, list[tuple[int, int, int]]] = {}
+    for edge in graph.edges:
+        by_node.setdefault(edge[0], []).append(edge)
+        by_node.setdefault(edge[1], []).append(edge)
+    kept = set()
+    for i, edges in by_node.items():
+        edges.sort(key=lambda e: (-e[2], keys[e[1] if e[0] == i else e[0]]))
+        kept.update(edges[:per_node])
+    return _Graph(graph.nodes, tuple(edge for edge in graph.edges if edge in kept))
+
+
 def _stroke_width(weight: int, top: int) -> float:
     return STROKE_MIN + (STROKE_MAX - STROKE_MIN) * math.sqrt(weight / top)
 
 
 def _place_labels(graph: _Graph, xs, ys, radii, width: int, height: int):
     """Choose for each label a spot below, above, right or left of its circle, whichever
-    overlaps the fewest labels already placed and circles; heaviest topics choose first."""
+    overlaps the fewest labels already placed and circles; heaviest topics choose first. A label
+    that would still overlap one already placed is left out (its topic keeps its circle, its
+    tooltip and its place in the list under the map): labels never overlap."""
     n = len(graph.nodes)
     circles = [
         (xs[i] - radii[i], ys[i] - radii[i], xs[i] + radii[i], ys[i] + radii[i]) for i in range(n)
@@ -187,10 +207,26 @@ def _place_labels(graph: _Graph, xs, ys, radii, width: int, height: int):
             if best is None or score < best[0]:
                 best = (score, box, ax, anchor)
         _, box, ax, anchor = best
+        if _clashes(box, placed):
+            continue
         placed.append(box)
         # Baseline about 0.8 em below the box top puts the glyphs inside the box.
         result[i] = (ax, box[1] + FONT_SIZE * 0.8, anchor)
     return result
+
+
+# Labels may touch by this much (glyph boxes are estimates; ascenders leave room at the top).
+CLASH_TOLERANCE = 2.0
+
+
+def _clashes(box, boxes) -> bool:
+    """Whether `box` overlaps any of `boxes` by more than the tolerance both ways."""
+    left, top, right, bottom = box
+    return any(
+        min(right, r) - max(left, lf) > CLASH_TOLERANCE
+        and min(bottom, b) - max(top, t) > CLASH_TOLERANCE
+        for lf, t, r, b in boxes
+    )
 
 
 def _overlap(box, boxes) -> float:
@@ -215,11 +251,18 @@ def render_map_svg(
     height: int = 640,
     highlight: str | None = None,
     title: str = "Topic map",
+    links_per_topic: int | None = None,
 ) -> str:
     """The map as a standalone inline <svg>: circles sized by posts, lines by shared posts, each
-    node a link. Styled by class (node, edge, label, highlight) from static/css/topicmap.css."""
+    node a link. Styled by class (node, edge, label, highlight) from static/css/topicmap.css.
+
+    `links_per_topic` keeps only each topic's strongest links (`strongest_links`). Without a
+    `highlight`, the topic with the most posts is pinned to the middle, so a phone that shows the
+    middle of the map first (topicmap.css) opens on the biggest topics."""
     _check_size(width, height)
     graph = _graph(nodes, edges)
+    if links_per_topic is not None:
+        graph = strongest_links(graph, links_per_topic)
     ids = svg.id_prefix("topicmap", graph, width, height, highlight, title)
     n = len(graph.nodes)
     keys = [node.key for node in graph.nodes]
@@ -246,7 +289,8 @@ def render_map_svg(
     if n == 0:
         out.append("</svg>")
         return "\n".join(out)
-    xs, ys = _layout(graph, width, height, highlight)
+    pinned = highlight if highlight in keys else heaviest[0].key
+    xs, ys = _layout(graph, width, height, pinned)
     radii = _radii(graph.nodes, width, height)
     top = max((w for _, _, w in graph.edges), default=1)
     out.append('<g class="edges">')
@@ -268,15 +312,19 @@ def render_map_svg(
     # Large circles first, so small ones stay visible where they touch.
     for i in sorted(range(n), key=lambda i: (-graph.nodes[i].weight, keys[i])):
         node = graph.nodes[i]
-        lx, ly, anchor = labels[i]
         cls = "node highlight" if node.key == highlight else "node"
+        label = ""
+        if i in labels:
+            lx, ly, anchor = labels[i]
+            label = (
+                f'<text class="label" x="{svg.num(lx)}" y="{svg.num(ly)}"'
+                f' text-anchor="{anchor}">{svg.text(_label(node))}</text>'
+            )
         out.append(
             f'<a class="{cls}" href="{svg.safe_href(node.url)}">'
             f"<title>{svg.text(node.label)}: {_plural(node.weight, 'post')}</title>"
             f'<circle cx="{svg.num(xs[i])}" cy="{svg.num(ys[i])}" r="{svg.num(radii[i])}"'
-            f' fill="{NODE_FILL}"/>'
-            f'<text class="label" x="{svg.num(lx)}" y="{svg.num(ly)}" text-anchor="{anchor}">'
-            f"{svg.text(_label(node))}</text></a>"
+            f' fill="{NODE_FILL}"/>{label}</a>'
         )
     out.append("</g>")
     out.append("</svg>")

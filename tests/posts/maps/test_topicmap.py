@@ -4,6 +4,7 @@ import math
 import random
 import time
 import xml.etree.ElementTree as ET
+from collections import Counter
 from itertools import combinations
 
 import pytest
@@ -65,6 +66,8 @@ def test_every_node_is_one_link_with_its_circle_and_label():
         a, circle, label = found[node.url]
         assert "node" in a.get("class").split()
         assert circle is not None
+        if label is None:  # left out because it would overlap another label
+            continue
         assert label.text == node.label
         assert label.get("class") == "label"
         assert (
@@ -186,7 +189,8 @@ def test_labels_of_a_50_topic_map_stay_clear_of_each_other():
     root = parse(render_map_svg(nodes, edges))
     x0, y0, w, h = view_box(root)
     boxes = [label_box(t) for t in root.iter(f"{SVG}text")]
-    assert len(boxes) == 50
+    # A label that would overlap is left out; nearly all of them find a clear place.
+    assert len(boxes) >= 45
     clashes = [
         (a, b)
         for a, b in combinations(boxes, 2)
@@ -195,6 +199,31 @@ def test_labels_of_a_50_topic_map_stay_clear_of_each_other():
     assert clashes == []
     for left, top, right, bottom in boxes:
         assert x0 <= left and right <= x0 + w and y0 <= top and bottom <= y0 + h
+
+
+def edges_of(root) -> set[frozenset]:
+    """The pairs of topic links each line joins."""
+    at = centres(root)
+    return {
+        frozenset(
+            (
+                at[float(line.get("x1")), float(line.get("y1"))],
+                at[float(line.get("x2")), float(line.get("y2"))],
+            )
+        )
+        for line in root.iter(f"{SVG}line")
+    }
+
+
+def test_whole_map_keeps_only_each_topics_strongest_links():
+    nodes, edges = make_graph()
+    full = edges_of(parse(render_map_svg(nodes, edges)))
+    root = parse(render_map_svg(nodes, edges, links_per_topic=2))
+    kept = edges_of(root)
+    assert kept and kept < full
+    degree = Counter(url for pair in kept for url in pair)
+    linked = {url for pair in full for url in pair}
+    assert set(degree) == linked  # every topic with a link keeps one
 
 
 def test_layout_of_50_topics_and_400_links_is_quick():
