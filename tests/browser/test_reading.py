@@ -77,6 +77,23 @@ HOSTILE_LINES = [
 ]
 
 
+def test_topic_map_opens_on_its_middle_on_a_phone_with_the_biggest_topic_in_view(
+    new_page, reading_archive
+):
+    page = new_page("phone-390")
+    page.goto("/topics/map/")
+    scroller = page.locator(".topicmap-scroll")
+    left, width, shown = scroller.evaluate("e => [e.scrollLeft, e.scrollWidth, e.clientWidth]")
+    assert width > shown  # the map is wider than the phone
+    assert abs(left + shown / 2 - width / 2) < 2  # and opens on its middle
+    biggest = page.locator("svg.topicmap a", has_text="Localism Bill").locator("circle")
+    box, frame = biggest.bounding_box(), scroller.bounding_box()
+    assert frame["x"] <= box["x"] and box["x"] + box["width"] <= frame["x"] + frame["width"]
+    # The reader can still slide to either edge.
+    scroller.evaluate("e => e.scrollTo({left: 0, behavior: 'instant'})")
+    assert scroller.evaluate("e => e.scrollLeft") == 0
+
+
 def test_script_bearing_archive_text_is_shown_as_text(page, make_topic, make_post):
     # As the importer stores it: body_html holds the archive text escaped, one <p> per paragraph.
     topic = make_topic('<img src=x onerror="alert(5)">Hostile', slug="hostile")
