@@ -13,11 +13,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 
-from django.contrib.postgres.search import (
-    SearchHeadline,
-    SearchQuery,
-    TrigramWordSimilarity,
-)
+from django.contrib.postgres.search import TrigramWordSimilarity
+from django.db import connection
 from django.db.models import Case, CharField, QuerySet, Value, When
 from django.db.models.functions import Concat
 from django.utils.html import escape
@@ -26,15 +23,30 @@ from django.utils.safestring import SafeString, mark_safe
 from posts.importer.parse import fold
 from posts.models import SEARCH_CONFIG, Post, TaggedPost
 from search.ranking import Rows
+from search.snippets import BLOCK, START_SEL, STOP_SEL, snippet
 from wiki.markup import link_key
 from wiki.models import Page
 from wiki.targets import post_url, topic_url
 
-# ts_headline marks matches with these; they are private-use characters, which `escape` leaves
-# alone, so the snippet is escaped whole and only then are the markers turned into <mark>.
-START_SEL, STOP_SEL = "\ue000", "\ue001"
+# ts_headline marks matches with private-use characters, which `escape` leaves alone, so a
+# snippet is escaped whole and only then are the markers turned into <mark>.
 _MARKED = re.compile(f"{START_SEL}([^{START_SEL}{STOP_SEL}]*){STOP_SEL}")
-SNIPPET = {"max_words": 35, "min_words": 15, "max_fragments": 2, "fragment_delimiter": " … "}
+# Every matched word marked, in the whole text: search.snippets picks the sentence to show.
+_MARK_ALL = f"HighlightAll=true, StartSel={START_SEL}, StopSel={STOP_SEL}"
+# Snippets are looked for in this much of a text: ts_headline parses all it is given.
+SNIPPET_SOURCE_CHARS = 20_000
+_QUERY = "websearch_to_tsquery(%(config)s::regconfig, %(q)s)"
+
+
+def _headline(text_sql: str) -> str:
+    return f"ts_headline(%(config)s::regconfig, {text_sql}, {_QUERY}, %(options)s)"
+
+
+def _rows(sql: str, pks: list[int], q: str) -> list[tuple]:
+    params = {"config": SEARCH_CONFIG, "q": q, "options": _MARK_ALL, "pks": pks}
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
 
 
 @dataclass
@@ -58,12 +70,6 @@ def marked_html(text: str) -> SafeString:
     return mark_safe(marked.replace(START_SEL, "").replace(STOP_SEL, ""))  # noqa: S308
 
 
-def headline(expression: str, query: SearchQuery, **options) -> SearchHeadline:
-    return SearchHeadline(
-        expression, query, config=SEARCH_CONFIG, start_sel=START_SEL, stop_sel=STOP_SEL, **options
-    )
-
-
 @dataclass(frozen=True)
 class Kind:
     """How one kind of thing is searched. Every function runs exactly one query."""
@@ -73,8 +79,8 @@ class Kind:
     plural: str  # the kind filter's choice: "Posts"
     # where its rows are, for the one ranking query (search.ranking)
     rows: Rows
-    # (pks, query) -> Hits by pk
-    hits: Callable[[list[int], SearchQuery], dict[int, Hit]]
+    # (pks, query in websearch syntax) -> Hits by pk
+    hits: Callable[[list[int], str], dict[int, Hit]]
     # query as typed -> URL of the thing titled exactly so (after folding), or None
     exact_title: Callable[[str], str | None]
     # text -> values_list queryset of (kind, title, url part, similarity), unordered
@@ -97,16 +103,13 @@ _POST_ROWS = Rows(
 )
 
 
-def _post_hits(pks: list[int], query: SearchQuery) -> dict[int, Hit]:
-    rows = (
-        Post.objects.filter(pk__in=pks)
-        .order_by()
-        .annotate(
-            title_marked=headline("title", query, highlight_all=True),
-            snippet=headline("body", query, **SNIPPET),
-        )
-        .values_list("pk", "slug", "title", "published", "title_marked", "snippet")
-    )
+_POST_HITS = f"""
+SELECT id, slug, title, published, {_headline("title")},
+    {_headline(f"left(body, {SNIPPET_SOURCE_CHARS})")}
+FROM {Post._meta.db_table} WHERE id = ANY(%(pks)s)"""
+
+
+def _post_hits(pks: list[int], q: str) -> dict[int, Hit]:
     return {
         pk: Hit(
             kind=POSTS.name,
@@ -114,10 +117,10 @@ def _post_hits(pks: list[int], query: SearchQuery) -> dict[int, Hit]:
             url=post_url(slug),
             title=title,
             title_html=marked_html(title_marked),
-            snippet_html=marked_html(snippet),
+            snippet_html=marked_html(snippet(body_marked or "")),
             date=published,
         )
-        for pk, slug, title, published, title_marked, snippet in rows
+        for pk, slug, title, published, title_marked, body_marked in _rows(_POST_HITS, pks, q)
     }
 
 
@@ -166,18 +169,22 @@ _PAGE_ROWS = Rows(
 )
 
 
-def _page_hits(pks: list[int], query: SearchQuery) -> dict[int, Hit]:
-    rows = (
-        Page.objects.filter(pk__in=pks)
-        .order_by()
-        .annotate(
-            title_marked=headline("title", query, highlight_all=True),
-            # The page's own copy of its current HTML (no join to the revision): ts_headline
-            # leaves its tags out, entities are decoded below.
-            snippet=headline("html", query, **SNIPPET),
-        )
-        .values_list("pk", "slug", "topic_id", "title", "updated_at", "title_marked", "snippet")
-    )
+# The page's own copy of its current HTML (no join to the revision), as text: every block's end
+# becomes BLOCK, so no sentence runs across a heading, then the tags go (and a tag cut in two by
+# the length limit). Entities are decoded in Python, before the snippet is escaped once.
+_PAGE_TEXT = (
+    "regexp_replace(regexp_replace(regexp_replace("
+    f"left(html, {SNIPPET_SOURCE_CHARS}),"
+    " '</(h[1-6]|p|li|blockquote|pre|dd|dt|td|th|tr|div|table|ul|ol)>|<br\\s*/?>',"
+    f" '{BLOCK}', 'gi'), '<[^>]*>', '', 'g'), '<[^>]*$', '')"
+)
+_PAGE_HITS = f"""
+SELECT id, slug, topic_id, title, updated_at, {_headline("title")}, {_headline(_PAGE_TEXT)}
+FROM {Page._meta.db_table} WHERE id = ANY(%(pks)s)"""
+
+
+def _page_hits(pks: list[int], q: str) -> dict[int, Hit]:
+    rows = _rows(_PAGE_HITS, pks, q)
     return {
         pk: Hit(
             kind=WIKI.name,
@@ -185,11 +192,11 @@ def _page_hits(pks: list[int], query: SearchQuery) -> dict[int, Hit]:
             url=topic_url(slug) if topic_id else _page_url(slug),
             title=title,
             title_html=marked_html(title_marked),
-            snippet_html=marked_html(html.unescape(snippet or "")),
+            snippet_html=marked_html(snippet(html.unescape(text_marked or ""))),
             date=updated_at.date(),
             date_label="edited",
         )
-        for pk, slug, topic_id, title, updated_at, title_marked, snippet in rows
+        for pk, slug, topic_id, title, updated_at, title_marked, text_marked in rows
     }
 
 
