@@ -51,21 +51,22 @@ def snippet(text: str, max_words: int = MAX_WORDS) -> str:
     first = next((i for i, (s, _) in enumerate(sentences) if START_SEL in s), 0)
     words: list[str] = []
     lead = ""
+    last = first
     for i in range(first, len(sentences)):
         sentence, ends_block = sentences[i]
         more = sentence.split()
         if i == first:
-            marked = next((n for n, w in enumerate(more) if START_SEL in w), 0)
-            if marked >= max_words - WORDS_BEFORE_MATCH:
+            marked = next((n for n, w in enumerate(more) if START_SEL in w), None)
+            if marked is not None and marked >= max_words - WORDS_BEFORE_MATCH:
                 more = more[marked - WORDS_BEFORE_MATCH :]
                 lead = ELLIPSIS + " "
         elif len(words) + len(more) > max_words:
             break
         words += more
+        last = i
         if ends_block:
             break
     cut = len(words) > max_words
-    words = words[:max_words]
-    shown = " ".join(words)
-    is_last = i == len(sentences) - 1 and not cut
-    return lead + shown + ("" if is_last else " " + ELLIPSIS)
+    shown = " ".join(words[:max_words])
+    goes_on = cut or last < len(sentences) - 1
+    return lead + shown + (" " + ELLIPSIS if goes_on else "")

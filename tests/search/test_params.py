@@ -49,3 +49,11 @@ def test_marked_html_escapes_text_and_marks_only_paired_markers():
 def test_marked_html_cannot_be_tricked_into_markup_inside_a_mark():
     text = f"{START_SEL}<img src=x onerror=alert(1)>{STOP_SEL}"
     assert marked_html(text) == "<mark>&lt;img src=x onerror=alert(1)&gt;</mark>"
+
+
+def test_long_query_is_cut_between_words_never_inside_one():
+    cut = params("q=" + "volunteering+" * 30)
+    assert cut.cut and cut.q.split() == ["volunteering"] * len(cut.q.split())
+    assert len(cut.q) <= QUERY_MAX_CHARS
+    one_word = params("q=" + "x" * 500)  # no space to cut at: cut at the limit
+    assert one_word.q == "x" * QUERY_MAX_CHARS
