@@ -208,9 +208,14 @@ class PostQuerySet(models.QuerySet):
 
 
 # The text-search configuration of every stored vector and every query: English stemming
-# ("volunteers" and "volunteering" meet at "volunteer"). A constant, so the generated column's
-# expression is immutable, as PostgreSQL requires.
-SEARCH_CONFIG = "english"
+# ("volunteers" and "volunteering" meet at "volunteer"), and accents folded ("café" finds
+# "cafe") where the server has the unaccent extension. A constant, so the generated column's
+# expression is immutable, as PostgreSQL requires; migration posts.0007 creates it as a copy
+# of `english`, with unaccent before the stemmer when it can.
+SEARCH_CONFIG = "bigsoc"
+# The same words unstemmed (`simple`, accents folded likewise): search ranks a query's own
+# words in a title above their stemmed relatives.
+SEARCH_CONFIG_UNSTEMMED = "bigsoc_simple"
 
 
 def title_search_vector() -> SearchVector:

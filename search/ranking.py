@@ -22,7 +22,7 @@ planner does not AND the index's bitmap with a primary-key range of nearly every
 - any other hit is a row whose vector matches the query.
 
 **How they are ranked** (`SCORE`), in tiers, so that a weaker signal never outweighs a stronger:
-1. the query's own words in the title, as typed (a `simple` vector of the title, no stemming):
+1. the query's own words in the title, as typed (an unstemmed vector of the title):
    "Networking Big Society" above "Big day for Big Society Network" for "networking";
 2. the query's words in the title after stemming;
 3. the query's words side by side, as a phrase, anywhere (for an unquoted query of two words
@@ -39,7 +39,7 @@ from functools import cache
 
 from django.db import connection
 
-from posts.models import SEARCH_CONFIG
+from posts.models import SEARCH_CONFIG, SEARCH_CONFIG_UNSTEMMED
 
 # 1: divide by 1 + log(length); 32: rank / (rank + 1), so the rank stays below 1 (one tier).
 RANK_NORMALISATION = 1 | 32
@@ -52,12 +52,14 @@ _TSQUERY = "websearch_to_tsquery(%(config)s::regconfig, %(q)s)"
 _TITLE_TSQUERY = (
     f"regexp_replace(({_TSQUERY})::text, '''((?:[^'']|'''')*)''', '''\\1'':A', 'g')::tsquery"
 )
-# The query's own words as typed: the `simple` configuration neither stems nor drops words.
-_OWN_WORDS = "websearch_to_tsquery('simple', %(q)s)"
+# The query's own words as typed: an unstemmed configuration (`simple`, accents folded like
+# SEARCH_CONFIG's) neither stems nor drops words.
+_OWN_WORDS = f"websearch_to_tsquery('{SEARCH_CONFIG_UNSTEMMED}', %(q)s)"
+_TITLE_AS_TYPED = f"to_tsvector('{SEARCH_CONFIG_UNSTEMMED}', COALESCE(r.title, ''))"
 _PHRASE = "phraseto_tsquery(%(config)s::regconfig, %(phrase)s)"
 
 SCORE = f"""(
-    CASE WHEN to_tsvector('simple', COALESCE(r.title, '')) @@ {_OWN_WORDS} THEN 4 ELSE 0 END
+    CASE WHEN {_TITLE_AS_TYPED} @@ {_OWN_WORDS} THEN 4 ELSE 0 END
     + CASE WHEN r.search_vector @@ {_TITLE_TSQUERY} THEN 2 ELSE 0 END
     + CASE WHEN %(phrase)s::text IS NOT NULL AND r.search_vector @@ {_PHRASE} THEN 1 ELSE 0 END
     + ts_rank(r.search_vector, {_TSQUERY}, {RANK_NORMALISATION})

@@ -185,6 +185,28 @@ def trigram_available(using: str = "default") -> bool:
     return _trigram_by_database[key]
 
 
+_folded_by_database: dict[tuple[str, str], bool] = {}
+
+
+def accents_folded(using: str = "default") -> bool:
+    """Whether search folds accents ("café" finds "cafe"): the search configuration maps words
+    through unaccent (posts.0007 does so where the server has it). Asked once per process and
+    database. Without it search still works, and a query must spell accents as the text does.
+    """
+    connection = connections[using]
+    key = (using, connection.settings_dict["NAME"])
+    if key not in _folded_by_database:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT EXISTS (SELECT 1 FROM pg_ts_config_map m"
+                " JOIN pg_ts_config c ON c.oid = m.mapcfg JOIN pg_ts_dict d ON d.oid = m.mapdict"
+                " WHERE c.cfgname = %s AND d.dictname = 'unaccent')",
+                [SEARCH_CONFIG],
+            )
+            _folded_by_database[key] = bool(cursor.fetchone()[0])
+    return _folded_by_database[key]
+
+
 def _similar_topics(text: str) -> list[Suggestion]:
     found = (
         Topic.objects.filter(name__trigram_word_similar=text)

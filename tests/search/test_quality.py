@@ -132,3 +132,21 @@ def test_a_typo_close_to_a_topic_asks_did_you_mean(client, make_post, make_topic
     ]
     html = client.get(SEARCH, {"q": "volnteering"}).content.decode()
     assert "Did you mean" in html and '<a href="/topics/volunteering/">Volunteering</a>' in html
+
+
+# --- Accents -----------------------------------------------------------------------------------
+
+
+def test_accents_are_folded_both_ways(make_post, unaccent):
+    make_post("Café society", body="We met at the café.")
+    make_post("Cafe culture", body="A cafe on every corner.")
+    assert sorted(titles("cafe")) == ["Cafe culture", "Café society"]
+    assert sorted(titles("café")) == ["Cafe culture", "Café society"]
+    [hit] = search(SearchParams(q="cafe society", page="1")).hits
+    assert hit.title_html == "<mark>Café</mark> <mark>society</mark>"
+
+
+def test_an_accented_word_in_a_title_counts_as_the_querys_own_word(make_post, unaccent):
+    make_post("Naïve questions", body="Asked.")
+    make_post("Questions", body="Some naive ones. Naive, naive.")
+    assert titles("naive") == ["Naïve questions", "Questions"]
