@@ -23,30 +23,36 @@ from django.utils.safestring import SafeString, mark_safe
 from posts.importer.parse import fold
 from posts.models import SEARCH_CONFIG, Post, TaggedPost
 from search.ranking import Rows
-from search.snippets import BLOCK, START_SEL, STOP_SEL, snippet
+from search.snippets import BLOCK, START_SEL, STOP_SEL, Marker, snippet
 from wiki.markup import link_key
 from wiki.models import Page
 from wiki.targets import post_url, topic_url
 
-# ts_headline marks matches with private-use characters, which `escape` leaves alone, so a
+# Matched words are marked with private-use characters, which `escape` leaves alone, so a
 # snippet is escaped whole and only then are the markers turned into <mark>.
 _MARKED = re.compile(f"{START_SEL}([^{START_SEL}{STOP_SEL}]*){STOP_SEL}")
-# Every matched word marked, in the whole text: search.snippets picks the sentence to show.
-_MARK_ALL = f"HighlightAll=true, StartSel={START_SEL}, StopSel={STOP_SEL}"
-# Snippets are looked for in this much of a text: ts_headline parses all it is given.
+# Snippets are looked for in this much of a text.
 SNIPPET_SOURCE_CHARS = 20_000
-_QUERY = "websearch_to_tsquery(%(config)s::regconfig, %(q)s)"
+# The lexemes of the words a query asks for (one value for every row: PostgreSQL computes it
+# once), which search.snippets.Marker marks.
+_LEXEMES = "(SELECT array_agg(lexeme) FROM unnest(to_tsvector(%(config)s::regconfig, %(words)s)))"
+# Where a block of HTML ends (so no sentence runs across a heading), and any tag.
+_BLOCK_END = re.compile(
+    r"</(?:h[1-6]|p|li|blockquote|pre|dd|dt|td|th|tr|div|table|ul|ol)>|<br\s*/?>", re.I
+)
+_TAG = re.compile(r"<[^>]*>|<[^>]*$")
 
 
-def _headline(text_sql: str) -> str:
-    return f"ts_headline(%(config)s::regconfig, {text_sql}, {_QUERY}, %(options)s)"
-
-
-def _rows(sql: str, pks: list[int], q: str) -> list[tuple]:
-    params = {"config": SEARCH_CONFIG, "q": q, "options": _MARK_ALL, "pks": pks}
+def _rows(sql: str, pks: list[int], words: str) -> list[tuple]:
+    params = {"config": SEARCH_CONFIG, "words": words, "pks": pks}
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         return cursor.fetchall()
+
+
+def html_text(html_source: str) -> str:
+    """The text of sanitised HTML: BLOCK where a block ends, no tags, entities decoded."""
+    return html.unescape(_TAG.sub("", _BLOCK_END.sub(BLOCK, html_source)))
 
 
 @dataclass
@@ -64,7 +70,8 @@ class Hit:
 
 
 def marked_html(text: str) -> SafeString:
-    """`text` from ts_headline, escaped, with its match markers turned into <mark> elements."""
+    """`text` (marked by search.snippets.Marker), escaped, with its match markers turned into
+    <mark> elements."""
     marked = _MARKED.sub(r"<mark>\1</mark>", escape(text))
     # A marker the text itself held (or an unpaired one) is dropped rather than shown.
     return mark_safe(marked.replace(START_SEL, "").replace(STOP_SEL, ""))  # noqa: S308
@@ -79,7 +86,7 @@ class Kind:
     plural: str  # the kind filter's choice: "Posts"
     # where its rows are, for the one ranking query (search.ranking)
     rows: Rows
-    # (pks, query in websearch syntax) -> Hits by pk
+    # (pks, the words the query asks for) -> Hits by pk
     hits: Callable[[list[int], str], dict[int, Hit]]
     # query as typed -> URL of the thing titled exactly so (after folding), or None
     exact_title: Callable[[str], str | None]
@@ -104,23 +111,24 @@ _POST_ROWS = Rows(
 
 
 _POST_HITS = f"""
-SELECT id, slug, title, published, {_headline("title")},
-    {_headline(f"left(body, {SNIPPET_SOURCE_CHARS})")}
+SELECT id, slug, title, published, left(body, {SNIPPET_SOURCE_CHARS}), {_LEXEMES}
 FROM {Post._meta.db_table} WHERE id = ANY(%(pks)s)"""
 
 
-def _post_hits(pks: list[int], q: str) -> dict[int, Hit]:
+def _post_hits(pks: list[int], words: str) -> dict[int, Hit]:
+    rows = _rows(_POST_HITS, pks, words)
+    marker = Marker(rows[0][-1] or []) if rows else None
     return {
         pk: Hit(
             kind=POSTS.name,
             kind_label=POSTS.label,
             url=post_url(slug),
             title=title,
-            title_html=marked_html(title_marked),
-            snippet_html=marked_html(snippet(body_marked or "")),
+            title_html=marked_html(marker.mark(title)),
+            snippet_html=marked_html(snippet(marker.mark(body))),
             date=published,
         )
-        for pk, slug, title, published, title_marked, body_marked in _rows(_POST_HITS, pks, q)
+        for pk, slug, title, published, body, _lexemes in rows
     }
 
 
@@ -179,34 +187,27 @@ _PAGE_ROWS = Rows(
 )
 
 
-# The page's own copy of its current HTML (no join to the revision), as text: every block's end
-# becomes BLOCK, so no sentence runs across a heading, then the tags go (and a tag cut in two by
-# the length limit). Entities are decoded in Python, before the snippet is escaped once.
-_PAGE_TEXT = (
-    "regexp_replace(regexp_replace(regexp_replace("
-    f"left(html, {SNIPPET_SOURCE_CHARS}),"
-    " '</(h[1-6]|p|li|blockquote|pre|dd|dt|td|th|tr|div|table|ul|ol)>|<br\\s*/?>',"
-    f" '{BLOCK}', 'gi'), '<[^>]*>', '', 'g'), '<[^>]*$', '')"
-)
+# The page's own copy of its current HTML (no join to the revision), made text in Python.
 _PAGE_HITS = f"""
-SELECT id, slug, topic_id, title, updated_at, {_headline("title")}, {_headline(_PAGE_TEXT)}
+SELECT id, slug, topic_id, title, updated_at, left(html, {SNIPPET_SOURCE_CHARS}), {_LEXEMES}
 FROM {Page._meta.db_table} WHERE id = ANY(%(pks)s)"""
 
 
-def _page_hits(pks: list[int], q: str) -> dict[int, Hit]:
-    rows = _rows(_PAGE_HITS, pks, q)
+def _page_hits(pks: list[int], words: str) -> dict[int, Hit]:
+    rows = _rows(_PAGE_HITS, pks, words)
+    marker = Marker(rows[0][-1] or []) if rows else None
     return {
         pk: Hit(
             kind=WIKI.name,
             kind_label="Topic summary" if topic_id else WIKI.label,
             url=topic_url(slug) if topic_id else _page_url(slug),
             title=title,
-            title_html=marked_html(title_marked),
-            snippet_html=marked_html(snippet(html.unescape(text_marked or ""))),
+            title_html=marked_html(marker.mark(title)),
+            snippet_html=marked_html(snippet(marker.mark(html_text(page_html)))),
             date=updated_at.date(),
             date_label="edited",
         )
-        for pk, slug, topic_id, title, updated_at, title_marked, text_marked in rows
+        for pk, slug, topic_id, title, updated_at, page_html, _lexemes in rows
     }
 
 

@@ -107,6 +107,15 @@ class SearchParams:
         return self.q
 
     @property
+    def wanted_words(self) -> str:
+        """The words the query asks for, without its syntax: those a hit shows marked."""
+        return " ".join(
+            term.strip('"')
+            for minus, term in _TERM.findall(self.q)
+            if not minus and term.upper() != "OR"
+        )
+
+    @property
     def has_wanted_words(self) -> bool:
         """Whether `q` asks for at least one word, not only leaves words out ("-council").
 
@@ -319,7 +328,7 @@ def _search(params: SearchParams) -> Results:
     found = {
         (kind_name, pk): hit
         for kind_name, pks in on_page.items()
-        for pk, hit in KINDS[kind_name].hits(pks, params.q).items()
+        for pk, hit in KINDS[kind_name].hits(pks, params.wanted_words).items()
     }
     # A row deleted between the two queries is simply left out.
     results.hits = [found[k, pk] for k, pk, _rank in page.object_list if (k, pk) in found]

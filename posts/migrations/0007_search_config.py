@@ -92,6 +92,8 @@ class Migration(migrations.Migration):
         migrations.RemoveField(model_name="post", name="search_vector"),
         migrations.AddField(model_name="post", name="search_vector", field=vector("bigsoc")),
         *[migrations.AddIndex(model_name="post", index=index) for index in indexes("bigsoc")],
+        # The rewritten column has no statistics until autovacuum comes by: gather them now.
+        migrations.RunSQL("ANALYZE posts_post", migrations.RunSQL.noop),
         # Last when migrating back: the english column no longer uses the configurations.
         migrations.RunPython(migrations.RunPython.noop, drop_configs),
     ]

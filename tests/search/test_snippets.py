@@ -1,6 +1,6 @@
 """Picking a snippet from a marked text: pure, no database."""
 
-from search.snippets import BLOCK, START_SEL, STOP_SEL, snippet
+from search.snippets import BLOCK, START_SEL, STOP_SEL, Marker, snippet
 
 
 def mark(word: str) -> str:
@@ -33,3 +33,22 @@ def test_a_long_sentence_is_cut_at_a_word_with_an_ellipsis():
 
 def test_empty_text_has_no_snippet():
     assert snippet("") == "" and snippet(f"  {BLOCK} ") == ""
+
+
+def test_marker_marks_every_word_a_stem_comes_from_whatever_its_case_or_accents():
+    marker = Marker(["volunt", "societi", "cafe"])
+    assert marker.mark("Volunteers of the big society, volunteering at the Café.") == (
+        f"{mark('Volunteers')} of the big {mark('society')}, {mark('volunteering')} at the "
+        f"{mark('Café')}."
+    )
+
+
+def test_a_short_lexeme_marks_whole_words_only():
+    marker = Marker(["co-op", "co", "op"])
+    assert marker.mark("Co-ops and the council, co op.") == (
+        f"{mark('Co-ops')} and the council, {mark('co')} {mark('op')}."
+    )
+
+
+def test_a_marker_without_lexemes_leaves_text_alone():
+    assert Marker([]).mark("Text <b>as is</b>.") == "Text <b>as is</b>."
