@@ -57,15 +57,24 @@ class Marker:
                 ending = r"\w*" if len(stem) >= MIN_PREFIX else r"\b"
                 alternatives.append(re.escape(stem) + ending)
         self._words = (
-            re.compile(r"\b(?:" + "|".join(alternatives) + ")", re.IGNORECASE)
+            re.compile(r"\b(" + "|".join(alternatives) + ")", re.IGNORECASE)
             if alternatives
             else None
         )
+
+    def first(self, text: str) -> int:
+        """Where the first matching word of `text` starts, or -1."""
+        found = self._words.search(fold_accents(text)) if self._words is not None else None
+        return found.start() if found else -1
 
     def mark(self, text: str) -> str:
         """`text` with every matching word between START_SEL and STOP_SEL."""
         if self._words is None or not text:
             return text
+        if text.isascii():  # the common case: split (in C) into text, word, text, word …
+            parts = self._words.split(text)
+            parts[1::2] = [f"{START_SEL}{word}{STOP_SEL}" for word in parts[1::2]]
+            return "".join(parts)
         folded = fold_accents(text)
         parts, end = [], 0
         for found in self._words.finditer(folded):
@@ -91,8 +100,31 @@ def _sentences(text: str) -> list[tuple[str, bool]]:
     return found
 
 
-def snippet(text: str, max_words: int = MAX_WORDS) -> str:
-    """A snippet of `text` (marked by ts_headline) of at most `max_words` words.
+# Where a sentence may start: after a block's end or a sentence's.
+_BOUNDARY = re.compile(f"{BLOCK}|\\n\\s*\\n|(?<=[.!?…])[\"'”’)\\]]*\\s+")
+# How far before the first match its sentence's start is looked for, and how much text after
+# it is enough for any snippet (MAX_WORDS words).
+LOOK_BACK, LOOK_AHEAD = 2000, 600
+
+
+def marked_snippet(text: str, marker: Marker, max_words: int = MAX_WORDS) -> str:
+    """`snippet` of `text` with `marker`'s words marked, reading only the part of a long text
+    around its first match (sentence splitting and marking a whole body took most of a search
+    page's Python time)."""
+    at = marker.first(text)
+    if at < 0:
+        start = 0
+    else:
+        start = max(0, at - LOOK_BACK)
+        boundaries = list(_BOUNDARY.finditer(text, start, at))
+        start = boundaries[-1].end() if boundaries else start
+    end = max(start, at) + LOOK_AHEAD
+    return snippet(marker.mark(text[start:end]), max_words, goes_on=end < len(text))
+
+
+def snippet(text: str, max_words: int = MAX_WORDS, *, goes_on: bool = False) -> str:
+    """A snippet of marked `text` of at most `max_words` words (`goes_on`: more text follows
+    `text`, so its end is not the end).
 
     It starts at the start of the first sentence holding a mark (the text's first sentence
     when none does), takes the sentences after it in the same block while they fit, and ends
@@ -122,5 +154,5 @@ def snippet(text: str, max_words: int = MAX_WORDS) -> str:
             break
     cut = len(words) > max_words
     shown = " ".join(words[:max_words])
-    goes_on = cut or last < len(sentences) - 1
+    goes_on = goes_on or cut or last < len(sentences) - 1
     return lead + shown + (" " + ELLIPSIS if goes_on else "")
