@@ -19,11 +19,10 @@ from django.db.models import Case, CharField, QuerySet, Value, When
 from django.db.models.functions import Concat
 from django.utils.safestring import SafeString, mark_safe
 
-from posts.importer.parse import fold
-from posts.models import SEARCH_CONFIG, Post, TaggedPost
+from core.text import SEARCH_CONFIG, fold
+from posts.models import Post, TaggedPost
 from search.ranking import Rows
 from search.snippets import BLOCK, START_SEL, STOP_SEL, Marker, marked_snippet
-from wiki.markup import link_key
 from wiki.models import Page
 from wiki.targets import post_url, topic_url
 
@@ -230,7 +229,7 @@ def _page_hits(pks: list[int], words: str) -> dict[int, Hit]:
     }
 
 
-# `Page.key` is link_key(title), indexed; not unique, so the oldest live page wins.
+# `Page.key` is fold(title), indexed; not unique, so the oldest live page wins.
 _PAGE_BY_KEY = (
     f"SELECT slug, topic_id FROM {Page._meta.db_table}"
     " WHERE key = %s AND NOT is_deleted ORDER BY id LIMIT 1"
@@ -238,7 +237,7 @@ _PAGE_BY_KEY = (
 
 
 def _page_exact_title(q: str) -> str | None:
-    row = _first(_PAGE_BY_KEY, [link_key(q)])
+    row = _first(_PAGE_BY_KEY, [fold(q)])
     if row is None:
         return None
     slug, topic_id = row

@@ -40,7 +40,7 @@ from functools import cache
 
 from django.db import connection
 
-from posts.models import SEARCH_CONFIG, SEARCH_CONFIG_UNSTEMMED
+from core.text import SEARCH_CONFIG, SEARCH_CONFIG_UNSTEMMED
 
 # How many rows the head holds, as a multiple of the candidate limit: a word in half the rows
 # finds its candidates there; a rarer word pays for reading them (~0.3 ms) and then asks the

@@ -23,11 +23,13 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from django.contrib.postgres.search import TrigramWordSimilarity
-from django.core.paginator import Page, Paginator
+from django.core.paginator import Page
 from django.db import connection, connections
 
-from bigsoc.cache import for_generation
-from posts.models import SEARCH_CONFIG, Topic
+from core.cache import for_generation
+from core.pagination import paginate
+from core.text import SEARCH_CONFIG
+from posts.models import Topic
 from search import ranking
 from search.kinds import KINDS, Hit, Kind
 from wiki.targets import topic_url
@@ -199,7 +201,7 @@ _folded_by_database: dict[tuple[str, str], bool] = {}
 
 def accents_folded(using: str = "default") -> bool:
     """Whether search folds accents ("café" finds "cafe"): the search configuration maps words
-    through unaccent (posts.0007 does so where the server has it). Asked once per process and
+    through unaccent (posts.0009 does so where the server has it). Asked once per process and
     database. Without it search still works, and a query must spell accents as the text does.
     """
     connection = connections[using]
@@ -333,7 +335,7 @@ def _search(params: SearchParams) -> Results:
         sum(1 for row in ranked if row[0] == kind.name) >= CANDIDATES for kind in kinds
     )
 
-    page = Paginator(ranked, RESULTS_PER_PAGE).get_page(params.page)
+    page = paginate(ranked, params.page, RESULTS_PER_PAGE)
     results.page = page
     on_page: dict[str, list[int]] = {}
     for kind_name, pk, _rank in page.object_list:

@@ -1,4 +1,4 @@
-"""Page vectors and the page-title index in the `bigsoc` search configuration (posts.0007):
+"""Page vectors and the page-title index in the `bigsoc` search configuration (posts.0009):
 accents folded where the server has unaccent."""
 
 import django.contrib.postgres.indexes
@@ -14,7 +14,7 @@ WHERE search_vector IS NOT NULL
 
 
 class Migration(migrations.Migration):
-    dependencies = [("wiki", "0007_page_current_html_data"), ("posts", "0007_search_config")]
+    dependencies = [("wiki", "0008_refold_keys"), ("posts", "0009_search_config")]
 
     operations = [
         migrations.RemoveIndex(model_name="page", name="page_title_search"),

@@ -83,7 +83,7 @@ def indexes(config):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("posts", "0006_archive_import_record")]
+    dependencies = [("posts", "0008_refold_post_keys")]
 
     operations = [
         migrations.RunPython(create_configs, migrations.RunPython.noop),
