@@ -109,6 +109,11 @@ class SearchParams:
         return self.q
 
     @property
+    def excludes_words(self) -> bool:
+        """Whether the query leaves words out ("-council")."""
+        return any(minus for minus, _term in _TERM.findall(self.q))
+
+    @property
     def wanted_words(self) -> str:
         """The words the query asks for, without its syntax: those a hit shows marked."""
         return " ".join(
@@ -329,6 +334,7 @@ def _search(params: SearchParams) -> Results:
         CANDIDATES,
         title_limit=TITLE_CANDIDATES,
         phrase=params.phrase,
+        excluding=params.excludes_words,
     )
     results.total = len(ranked)
     results.more = any(

@@ -57,3 +57,13 @@ def test_long_query_is_cut_between_words_never_inside_one():
     assert len(cut.q) <= QUERY_MAX_CHARS
     one_word = params("q=" + "x" * 500)  # no space to cut at: cut at the limit
     assert one_word.q == "x" * QUERY_MAX_CHARS
+
+
+def test_a_query_leaving_words_out_is_told_apart_from_a_hyphenated_word():
+    assert SearchParams(q="volunteers -council").excludes_words
+    assert SearchParams(q='hub -"east london"').excludes_words
+    assert not SearchParams(q="co-op volunteers").excludes_words
+
+
+def test_wanted_words_drop_the_syntax_and_the_excluded_words():
+    assert SearchParams(q='"big society" -council OR nesta').wanted_words == "big society nesta"
