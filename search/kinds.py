@@ -19,7 +19,7 @@ from django.db.models import Case, CharField, QuerySet, Value, When
 from django.db.models.functions import Concat
 from django.utils.safestring import SafeString, mark_safe
 
-from core.text import SEARCH_CONFIG, fold
+from core.text import SEARCH_CONFIG
 from posts.models import Post, TaggedPost
 from search.ranking import Rows
 from search.snippets import BLOCK, START_SEL, STOP_SEL, Marker, marked_snippet
@@ -92,11 +92,12 @@ class Kind:
     rows: Rows
     # (pks, the words the query asks for) -> Hits by pk
     hits: Callable[[list[int], str], dict[int, Hit]]
-    # query as typed -> URL of the thing titled exactly so (after folding), or None
-    exact_title: Callable[[str], str | None]
+    # SQL of one value, the "url part" of the thing whose key is %(key)s (the folded query):
+    # search asks every kind in one statement (search.services)
+    exact_title_sql: str
     # text -> values_list queryset of (kind, title, url part, similarity), unordered
     similar_titles: Callable[[str], QuerySet]
-    # the "url part" of similar_titles -> URL
+    # the "url part" of similar_titles and exact_title_sql -> URL
     url: Callable[[str], str]
 
 
@@ -150,20 +151,8 @@ def _post_hits(pks: list[int], words: str) -> dict[int, Hit]:
     }
 
 
-def _first(sql: str, params: list) -> tuple | None:
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        return cursor.fetchone()
-
-
-# `Post.key` is the folded title, unique and indexed. Raw SQL: this runs for every search, and
-# the ORM took ~0.3 ms of Python to build it.
-_POST_BY_KEY = f"SELECT slug FROM {Post._meta.db_table} WHERE key = %s"
-
-
-def _post_exact_title(q: str) -> str | None:
-    row = _first(_POST_BY_KEY, [fold(q)])
-    return post_url(row[0]) if row else None
+# `Post.key` is the folded title, unique and indexed.
+_POST_BY_KEY = f"SELECT slug FROM {Post._meta.db_table} WHERE key = %(key)s"
 
 
 def _post_similar_titles(text: str) -> QuerySet:
@@ -181,7 +170,7 @@ POSTS = Kind(
     plural="Posts",
     rows=_POST_ROWS,
     hits=_post_hits,
-    exact_title=_post_exact_title,
+    exact_title_sql=_POST_BY_KEY,
     similar_titles=_post_similar_titles,
     url=post_url,
 )
@@ -231,17 +220,9 @@ def _page_hits(pks: list[int], words: str) -> dict[int, Hit]:
 
 # `Page.key` is fold(title), indexed; not unique, so the oldest live page wins.
 _PAGE_BY_KEY = (
-    f"SELECT slug, topic_id FROM {Page._meta.db_table}"
-    " WHERE key = %s AND NOT is_deleted ORDER BY id LIMIT 1"
+    "SELECT CASE WHEN topic_id IS NULL THEN slug ELSE 'topic:' || slug END"
+    f" FROM {Page._meta.db_table} WHERE key = %(key)s AND NOT is_deleted ORDER BY id LIMIT 1"
 )
-
-
-def _page_exact_title(q: str) -> str | None:
-    row = _first(_PAGE_BY_KEY, [fold(q)])
-    if row is None:
-        return None
-    slug, topic_id = row
-    return topic_url(slug) if topic_id else _page_url(slug)
 
 
 def _page_similar_titles(text: str) -> QuerySet:
@@ -268,7 +249,7 @@ WIKI = Kind(
     plural="Wiki pages",
     rows=_PAGE_ROWS,
     hits=_page_hits,
-    exact_title=_page_exact_title,
+    exact_title_sql=_PAGE_BY_KEY,
     similar_titles=_page_similar_titles,
     url=_page_url,
 )

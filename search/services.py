@@ -5,14 +5,16 @@
 of hits is shown, and how titles are matched exactly or loosely.
 
 How a search runs, in a fixed number of SQL queries whatever the archive's size:
-1. an exact (folded) title match jumps straight to that page, one query per kind;
-2. one query (`search.ranking`) ranks the candidates of every kind by `ts_rank` over the
-   stored, GIN-indexed vectors; pages are cut from that list in Python, so its length is the
-   total;
-3. one query per kind on the current page adds titles and snippets (`ts_headline` runs for
-   those rows only);
-4. when full-text search finds few hits for a short query and the server has pg_trgm, one
-   query finds titles like the query, for typos ("Did you mean …").
+1. an exact (folded) title match jumps straight to that page: one query for every kind;
+2. one query (`search.ranking`) ranks the candidates of every kind in tiers (own title words,
+   stemmed title words, phrase, `ts_rank`) over the stored, GIN-indexed vectors; pages are cut
+   from that list in Python, so its length is the total;
+3. one query per kind on the current page reads titles and texts; the query's words are marked
+   and the snippet picked in Python (`search.snippets`);
+4. on a first page without filters, one query finds the topics the query names;
+5. when full-text search finds few hits for a short query and the server has pg_trgm, one
+   query finds topics like the query and, without a close one, one more finds titles like it,
+   for typos ("Did you mean …?").
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ import hashlib
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import cache
 
 from django.contrib.postgres.search import TrigramWordSimilarity
 from django.core.paginator import Page
@@ -28,7 +31,7 @@ from django.db import connection, connections
 
 from core.cache import for_generation
 from core.pagination import paginate
-from core.text import SEARCH_CONFIG
+from core.text import SEARCH_CONFIG, fold
 from posts.models import Topic
 from search import ranking
 from search.kinds import KINDS, Hit, Kind
@@ -277,6 +280,22 @@ def _matching_topics(q: str) -> list[TopicHit]:
     ]
 
 
+@cache
+def _exact_title_sql(kind_names: tuple[str, ...]) -> str:
+    # One row of one value per kind (NULL where none has the title), in the order asked.
+    return "SELECT " + ", ".join(f"({KINDS[name].exact_title_sql})" for name in kind_names)
+
+
+def _exact_title(kinds: list[Kind], q: str) -> str | None:
+    """The URL of the thing titled exactly `q` (after folding), of the first kind that has
+    one, or None. One query for every kind."""
+    with connection.cursor() as cursor:
+        cursor.execute(_exact_title_sql(tuple(k.name for k in kinds)), {"key": fold(q)})
+        found = cursor.fetchone()
+    part, kind = next(((p, k) for p, k in zip(found, kinds, strict=True) if p), (None, None))
+    return kind.url(part) if kind else None
+
+
 _TOPIC_CHOICES = (
     f"SELECT slug, name FROM {Topic._meta.db_table} ORDER BY lower(name), name"  # a_to_z()
 )
@@ -320,11 +339,9 @@ def _search(params: SearchParams) -> Results:
     # A bare query that is exactly a title goes to that page; a filtered or paged search is
     # someone reading results, so it stays on them.
     if not (params.topic or params.page):
-        for kind in kinds:
-            url = kind.exact_title(params.q)
-            if url:
-                results.redirect = url
-                return results
+        results.redirect = _exact_title(kinds, params.q)
+        if results.redirect:
+            return results
 
     topic_pk = results.topic.pk if results.topic else None
     ranked = ranking.ranked(

@@ -348,9 +348,9 @@ def test_search_page_runs_a_fixed_number_of_queries(
     for n in range(3):
         make_page(f"Wiki words {n}", "More words here, in the wiki.")
     services.trigram_available()  # asked once per process; not part of the page's count
-    # exact title (wiki, posts), ranked candidates of both kinds, hits of each kind on the page,
-    # matching topics (first page only), topics for the filter
-    with django_assert_max_num_queries(7):
+    # exact title (both kinds in one), ranked candidates of both kinds, hits of each kind on the
+    # page, matching topics (first page only), topics for the filter
+    with django_assert_max_num_queries(6):
         html = get(client, q="words")
     assert "243 results" in html and "Wiki <mark>words</mark> 0" in html
     build_archive(240)
