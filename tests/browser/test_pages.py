@@ -68,6 +68,8 @@ KINDS = {
     "search": Kind(lambda a: "/search/?q=localism+council&kind=posts"),
     "search-empty": Kind(lambda a: "/search/"),
     "search-nothing": Kind(lambda a: "/search/?q=zzzz+qqqq"),
+    # every kind: matching topics sit above the posts and pages
+    "search-topics": Kind(lambda a: "/search/?q=localism"),
     "wiki-page": Kind(lambda a: "/wiki/volunteering-guide/"),
     "wiki-missing": Kind(lambda a: "/wiki/localism-act/", status=404),
     "wiki-index": Kind(lambda a: "/wiki/"),
