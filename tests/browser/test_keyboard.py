@@ -147,7 +147,7 @@ def test_newcomer_signs_up_by_keyboard_and_recovers_from_an_error(page, browser_
     page.keyboard.press("Enter")
     # The error summary has focus; its link leads to the field at fault.
     expect(page.get_by_role("alert")).to_contain_text("There is a problem")
-    assert page.evaluate("document.activeElement.classList.contains('error-summary')")
+    expect(page.locator(".error-summary")).to_be_focused()
     page.keyboard.press("Tab")
     page.keyboard.press("Enter")
     expect(page).to_have_url(page.url.split("#")[0] + "#id_password2")

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 import pytest
 from django.contrib.auth import get_user_model
+from playwright.sync_api import expect
 
 from tests.browser import checks
 from tests.browser.conftest import VIEWPORTS
@@ -166,7 +167,7 @@ def test_error_summary_is_focused_and_links_to_its_fields(new_page, browser_watc
     page.goto("/accounts/signup/")
     _failed_signup(page)
     summary = page.locator(".error-summary")
-    assert page.evaluate("document.activeElement.classList.contains('error-summary')")
+    expect(summary).to_be_focused()  # autofocus runs a frame after the page is shown
     links = summary.get_by_role("link")
     assert links.count() >= 1
     # Each error's link moves to its field, which is marked invalid and says why.
