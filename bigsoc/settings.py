@@ -94,9 +94,13 @@ if DATABASE_URL:
 else:
     from bigsoc.embedded_db import embedded_database
 
-    DATABASES = {"default": embedded_database(BASE_DIR / ".pgdata")}
+    DATABASES = {"default": {**embedded_database(BASE_DIR), "CONN_MAX_AGE": 60}}
 # Check a kept connection before each request, so the site recovers when PostgreSQL restarts.
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+# No JIT: our queries are short, and compiling one costs more than it saves (PostgreSQL turns JIT
+# on for any plan whose estimated cost passes 100,000, e.g. a count over a large topic).
+_options = DATABASES["default"].setdefault("OPTIONS", {})
+_options["options"] = f"{_options.get('options', '')} -c jit=off".strip()
 if not DATABASES["default"]["ENGINE"].endswith("postgresql"):
     raise ImproperlyConfigured("bigsoc runs on PostgreSQL only: DATABASE_URL must be postgres://")
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
