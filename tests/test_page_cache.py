@@ -439,3 +439,26 @@ def test_a_cache_out_of_reach_is_passed_by_and_pages_that_need_no_data_still_ans
     assert response.status_code == 200
     assert 'name="username"' in response.content.decode()
     assert "X-Page-Cache" not in response
+
+
+@pytest.fixture
+def default_database_cache(transactional_db, page_cache):
+    # The cache a machine without REDIS_URL gets, its size and culling included, on a test table.
+    page_cache.CACHES = {"default": {**page_cache.DATABASE_CACHE, "LOCATION": CACHE_TABLE}}
+    call_command("createcachetable", verbosity=0)
+    yield
+    with connection.cursor() as cursor:
+        cursor.execute(f"DROP TABLE IF EXISTS {CACHE_TABLE}")
+    page_cache.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+
+def test_without_redis_a_working_set_of_many_pages_stays_cached(client, default_database_cache):
+    # Django's default of 300 entries culled a third at each overflow: pages never stayed.
+    page = make_page("Working set", "A page read under many addresses.")
+    urls = [f"{page.get_absolute_url()}?reader={number}" for number in range(700)]
+    for url in urls:
+        assert client.get(url)["X-Page-Cache"] == "miss"
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT count(*) FROM {CACHE_TABLE}")
+        assert cursor.fetchone()[0] > 700
+    assert [client.get(url)["X-Page-Cache"] for url in urls] == ["hit"] * len(urls)
