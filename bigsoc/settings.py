@@ -66,7 +66,7 @@ MIDDLEWARE = [
 # django-axes first: it refuses logins for locked-out accounts and addresses before checking.
 AUTHENTICATION_BACKENDS = [
     "bigsoc.auth.LoginThrottleBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    "bigsoc.auth.UserBackend",
 ]
 
 ROOT_URLCONF = "bigsoc.urls"
@@ -131,6 +131,8 @@ if REDIS_URL:
     SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 else:
     CACHES = {"default": DATABASE_CACHE}
+    # Django's database sessions, read with a fixed statement instead of a compiled ORM query.
+    SESSION_ENGINE = "bigsoc.sessions"
 
 # Anonymous readers' pages live this long in the shared cache at most; every write makes them
 # stale at once anyway (bigsoc/cache.py). 0 turns the page cache off.
