@@ -11,7 +11,7 @@ from pathlib import Path
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
-from bigsoc.env import env_bool, env_int, env_list, env_str
+from core.env import env_bool, env_int, env_list, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "django.contrib.sitemaps",
     "taggit",
     "axes",
+    "core",
     "posts",
     "wiki",
     "search",
@@ -48,12 +49,12 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     # Outside everything that can answer or fail on its own (a NUL in the address, the page
     # cache, a session store that is down): every response, error pages included, gets them.
-    "bigsoc.middleware.ContentSecurityPolicyMiddleware",
+    "core.middleware.ContentSecurityPolicyMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "bigsoc.middleware.reject_nul_characters",
+    "core.middleware.reject_nul_characters",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Before the session: a page served from the cache needs no session, user or view.
-    "bigsoc.cache.PageCacheMiddleware",
+    "core.cache.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -65,8 +66,8 @@ MIDDLEWARE = [
 
 # django-axes first: it refuses logins for locked-out accounts and addresses before checking.
 AUTHENTICATION_BACKENDS = [
-    "bigsoc.auth.LoginThrottleBackend",
-    "bigsoc.auth.UserBackend",
+    "core.auth.LoginThrottleBackend",
+    "core.auth.UserBackend",
 ]
 
 ROOT_URLCONF = "bigsoc.urls"
@@ -82,8 +83,8 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "bigsoc.context_processors.canonical_url",
-                "bigsoc.cache.fragments",
+                "core.context_processors.canonical_url",
+                "core.cache.fragments",
             ],
         },
     },
@@ -94,7 +95,7 @@ DATABASE_URL = env_str("DATABASE_URL")
 if DATABASE_URL:
     DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60)}
 else:
-    from bigsoc.embedded_db import embedded_database
+    from core.embedded_db import embedded_database
 
     DATABASES = {"default": {**embedded_database(BASE_DIR), "CONN_MAX_AGE": 60}}
 # Check a kept connection before each request, so the site recovers when PostgreSQL restarts.
@@ -125,17 +126,17 @@ DATABASE_CACHE = {
 }
 REDIS_URL = env_str("REDIS_URL")
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "bigsoc.redis_cache.RedisCache", "LOCATION": REDIS_URL}}
+    CACHES = {"default": {"BACKEND": "core.redis_cache.RedisCache", "LOCATION": REDIS_URL}}
     # Sessions are read from Redis and written through to PostgreSQL: fast reads, and a Redis
     # restart logs nobody out.
     SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 else:
     CACHES = {"default": DATABASE_CACHE}
     # Django's database sessions, read with a fixed statement instead of a compiled ORM query.
-    SESSION_ENGINE = "bigsoc.sessions"
+    SESSION_ENGINE = "core.sessions"
 
 # Anonymous readers' pages live this long in the shared cache at most; every write makes them
-# stale at once anyway (bigsoc/cache.py). 0 turns the page cache off.
+# stale at once anyway (core/cache.py). 0 turns the page cache off.
 PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 3600)
 
 # `make bench` only: mounts /bench/ceiling/, a minimal 6 KB view. Never in production.
@@ -207,7 +208,7 @@ AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
 # visitor's address is read from X-Forwarded-For, so throttling counts per visitor, not per
 # balancer. 0 (the default) trusts REMOTE_ADDR alone.
 PROXY_COUNT = env_int("PROXY_COUNT", 0)
-AXES_CLIENT_IP_CALLABLE = "bigsoc.auth.client_address"
+AXES_CLIENT_IP_CALLABLE = "core.auth.client_address"
 
 # --- Wiki edits: at most N saves per person per window, "saves/seconds" ---------------------------
 WIKI_EDIT_RATE = env_str("WIKI_EDIT_RATE", "30/600")
@@ -232,7 +233,7 @@ TAGGIT_CASE_INSENSITIVE = True
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"client_errors": {"()": "bigsoc.logs.ClientErrorsWithoutTraceback"}},
+    "filters": {"client_errors": {"()": "core.logs.ClientErrorsWithoutTraceback"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["client_errors"]}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "WARNING")},
 }

@@ -15,7 +15,7 @@ ACCOUNT_LINK = 'href="/users/alice/"'
 
 
 def test_without_redis_sessions_and_users_are_read_by_the_fast_engine_and_backend(db):
-    assert settings.SESSION_ENGINE == "bigsoc.sessions"
+    assert settings.SESSION_ENGINE == "core.sessions"
     alice = client_for(make_user("alice"))
     with CaptureQueriesContext(connection) as captured:
         assert ACCOUNT_LINK in alice.get("/recent/").content.decode()

