@@ -58,14 +58,14 @@ def main(argv: list[str] | None = None) -> None:
     import django
 
     django.setup()
-    from wiki.services import save_revision
+    from wiki.services import create_page
 
     rng = random.Random(args.seed)
     texts = [page_text(n, args.pages, rng) for n in range(args.pages)]
     words = sum(len(text.split()) for text in texts) / max(1, len(texts))
     cpu, start = time.process_time(), time.perf_counter()
     for number, text in enumerate(texts):
-        save_revision(page_or_none=None, title=_title(number), text=text, author=None)
+        create_page(title=_title(number), text=text, author=None)
     seconds = time.perf_counter() - start
     cpu = time.process_time() - cpu
     result = {

@@ -1,11 +1,12 @@
 """The benchmark's hooks into the site, and its pure helpers (the run itself is `make bench`)."""
 
 import importlib
+import json
 import random
 
 from django.urls import clear_url_caches
 
-from bench import run
+from bench import run, wikipages
 from bench.run import combine, cpu_model, parse_candidates
 from bench.wikipages import page_text
 from bench.wrk import Load
@@ -56,3 +57,12 @@ def test_without_bench_render_the_report_says_the_row_is_missing(monkeypatch):
     report = run.Report()
     run.render_rows({}, report)
     assert report.rows == [] and "render budget" in report.notes[0]
+
+
+def test_the_wiki_pages_row_creates_its_pages_through_the_service(db, capsys):
+    from wiki.models import Page
+
+    wikipages.main(["--pages", "4"])
+    result = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
+    assert result["pages"] == 4 and result["rate"] > 0
+    assert Page.objects.filter(title__startswith="Bench wiki page ").count() == 4
