@@ -54,9 +54,11 @@ def console_log():
     """What the console handler writes (the log a server keeps), not pytest's capture."""
     handler = next(h for h in logging.getLogger().handlers if h.get_name() == "console")
     stream = io.StringIO()
-    previous = handler.setStream(stream)
+    # Swapped without setStream(), which flushes the old stream: under pytest's capture that
+    # may be a file already closed by an earlier test.
+    previous, handler.stream = handler.stream, stream
     yield stream
-    handler.setStream(previous)
+    handler.stream = previous
 
 
 def test_a_malformed_request_logs_a_line_but_no_traceback(db, console_log):
