@@ -4,7 +4,8 @@ pg_trgm (typo-tolerant titles), unaccent (accent folding: `café` finds `cafe`) 
 (edit distance) ship with a full PostgreSQL and with the embedded PostgreSQL 18. Where one is not
 offered, or the database user may not create it, migrating still succeeds and search
 feature-detects what is there (`search.services`). (pg_trgm is also created by posts.0003 and
-wiki.0005 with their title indexes; IF NOT EXISTS makes the repeat harmless.)
+wiki.0005 with their title indexes, unaccent by posts.0009 with the search configurations; IF NOT
+EXISTS makes the repeat harmless.)
 """
 
 from django.db import DatabaseError, migrations, transaction
@@ -31,7 +32,7 @@ def create_extensions(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("posts", "0008_refold_post_keys"),
+        ("posts", "0009_search_config"),
     ]
 
     # Extensions stay on the way back: other database objects may use them, idle they cost nothing.
