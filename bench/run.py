@@ -544,6 +544,8 @@ def main(argv: list[str] | None = None) -> None:
         caches.append(("database cache", database_env))
         for cache, cache_env in caches:
             if cache_env is database_env:
+                # `migrate` ran with Redis, when createcachetable has nothing to make.
+                manage(cache_env, "createcachetable")
                 manage(
                     cache_env, "shell", "-c", "from django.core.cache import cache; cache.clear()"
                 )
