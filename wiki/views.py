@@ -1,14 +1,17 @@
 """Pages of the wiki: read a page, edit or create it (with preview and conflict screen),
 its history, an old revision and a diff. Thin: fetch, validate, call a service, render."""
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.db.models import F
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 
+from community import hooks
 from posts.models import Topic
 from wiki.diff import word_diff
 from wiki.forms import EditForm
@@ -121,16 +124,22 @@ def page_edit(request, slug):
         preview = _preview(data["text"])
         return render(request, "wiki/page_edit.html", {**context, "form": form, "preview": preview})
     try:
-        revision = save_revision(
-            page_or_none=page,
-            # The entry of a topic always takes the topic's name (and so its slug).
-            title=topic.name if topic else data.get("title") or (page.title if page else ""),
-            text=data["text"],
-            author=request.user,
-            summary=data["summary"],
-            minor=data["minor"],
-            base_revision=data["base_revision"],
-        )
+        # One transaction for the revision and what it sets off (watch, notifications, review),
+        # so a notification never reports an edit that was rolled back, nor goes missing.
+        with transaction.atomic():
+            revision = save_revision(
+                page_or_none=page,
+                # The entry of a topic always takes the topic's name (and so its slug).
+                title=topic.name if topic else data.get("title") or (page.title if page else ""),
+                text=data["text"],
+                author=request.user,
+                summary=data["summary"],
+                minor=data["minor"],
+                base_revision=data["base_revision"],
+            )
+            changed = revision.number != (data["base_revision"] or 0)
+            if changed:
+                hooks.revision_saved(revision, request.user)
     except EditConflict as conflict:
         return _conflict(request, form, page, slug, conflict.current_revision)
     except EditRateLimited as error:
@@ -139,6 +148,7 @@ def page_edit(request, slug):
     except PageError as error:
         form.add_error("title" if creating else None, str(error))
         return render(request, "wiki/page_edit.html", {**context, "form": form}, status=400)
+    messages.success(request, "Saved." if changed else "Nothing changed, so nothing was saved.")
     return redirect(revision.page.get_absolute_url())
 
 
