@@ -208,14 +208,13 @@ if EMAIL_HOST:
     EMAIL_HOST_USER = env_str("EMAIL_HOST_USER", "")
     EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD", "")
     EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", True)
-EMAIL_BACKEND = env_str(
-    "EMAIL_BACKEND",
-    "django.core.mail.backends.filebased.EmailBackend"
-    if EMAIL_FILE_PATH
-    else "django.core.mail.backends.smtp.EmailBackend"
-    if EMAIL_HOST
-    else "django.core.mail.backends.console.EmailBackend",
-)
+if EMAIL_FILE_PATH:
+    _DEFAULT_EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
+elif EMAIL_HOST:
+    _DEFAULT_EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+else:
+    _DEFAULT_EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+EMAIL_BACKEND = env_str("EMAIL_BACKEND", "") or _DEFAULT_EMAIL_BACKEND
 # The site's own address, for links in e-mails (they are read outside any request).
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "bigsoc <noreply@localhost>")

@@ -5,6 +5,7 @@ from django.core.paginator import Paginator
 from django.db.models import Count, F, Min
 from django.shortcuts import get_object_or_404, render
 
+from community.recent import SHOW_CHOICES, mixed_page, talk_comments
 from posts.models import Topic
 from wiki.models import Page, PageLink, PageRedirect, Revision
 
@@ -53,20 +54,33 @@ def _changes():
 
 
 def recent_changes(request):
+    """Edits and talk comments (community.recent), newest first; `show` picks one kind."""
     changes = _changes()
     user_filter = request.GET.get("user", "").strip()
     hide_minor = request.GET.get("hide_minor") == "1"
+    show = request.GET.get("show", "all")
+    if show not in SHOW_CHOICES:
+        show = "all"
     if user_filter:
         changes = changes.filter(author__username=user_filter)
     if hide_minor:
         changes = changes.filter(minor=False)
+    page_number = request.GET.get("page")
+    if show == "edits":
+        page = Paginator(changes, CHANGES_PER_PAGE).get_page(page_number)
+    else:
+        if show == "talk":
+            changes = changes.none()
+        page = mixed_page(changes, talk_comments(user_filter), page_number, CHANGES_PER_PAGE)
     return render(
         request,
         "wiki/change_list.html",
         {
-            "changes": Paginator(changes, CHANGES_PER_PAGE).get_page(request.GET.get("page")),
+            "changes": page,
             "user_filter": user_filter,
             "hide_minor": hide_minor,
+            "show": show,
+            "show_choices": SHOW_CHOICES,
         },
     )
 

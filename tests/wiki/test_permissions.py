@@ -51,7 +51,12 @@ def test_volunteer_cannot_edit_protected_page(alice):
 
 def test_moderator_protects_and_edits_a_protected_page(mona, alice):
     page = make_page()
-    assert mona.post(f"/wiki/{page.slug}/protect/", {"protected": "1", "reason": "Vandalism"}).status_code == 302
+    assert (
+        mona.post(
+            f"/wiki/{page.slug}/protect/", {"protected": "1", "reason": "Vandalism"}
+        ).status_code
+        == 302
+    )
     page.refresh_from_db()
     assert page.protected
     assert mona.post(f"/wiki/{page.slug}/edit/", EDIT_POST).status_code == 302

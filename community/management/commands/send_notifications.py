@@ -1,10 +1,20 @@
-"""Send the e-mails that are due (`community.delivery`), then exit; `--watch` keeps sending."""
+"""Send the e-mails that are due (`community.delivery`), then exit; `--watch` keeps sending.
 
+With `--watch` the worker outlives a database or mail outage: a failed round is logged and
+tried again after the interval. Ctrl-C or SIGTERM ends it between rounds or mid-round; a round
+cut short commits nothing for the recipient it was on, so nothing is lost.
+"""
+
+import logging
+import signal
 import time
 
 from django.core.management.base import BaseCommand
+from django.db import DatabaseError, close_old_connections
 
 from community.delivery import deliver_due
+
+log = logging.getLogger(__name__)
 
 
 class Command(BaseCommand):
@@ -19,22 +29,30 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, watch=False, interval=10.0, **options):
-        while True:
-            total = self._drain()
-            if not watch:
-                return
-            if total == 0:
+        if not watch:
+            self._drain()
+            return
+        # SIGTERM (a process manager, `make run`'s trap) ends the loop as Ctrl-C does.
+        signal.signal(signal.SIGTERM, signal.default_int_handler)
+        try:
+            while True:
+                try:
+                    self._drain()
+                except DatabaseError as error:
+                    log.warning("Notification round failed, trying again: %s", error)
+                    close_old_connections()
                 time.sleep(interval)
+        except KeyboardInterrupt:
+            self.stdout.write("Notification worker stopped.")
 
-    def _drain(self) -> int:
+    def _drain(self) -> None:
         sent = failed = 0
         while True:
             result = deliver_due()
             sent, failed = sent + result.sent, failed + result.failed
-            # A round that sent nothing (all failed or none due) ends the drain; failed rows
+            # A round that sent nothing (all failed, or none due) ends the drain: failed rows
             # come due again after their backoff.
             if result.sent == 0:
                 break
         if sent or failed or self.verbosity > 1:
-            self.stdout.write(f"Sent {sent} notification(s); {failed} will be retried.")
-        return sent
+            self.stdout.write(f"Sent {sent} notification(s); {failed} to retry later.")
