@@ -39,4 +39,4 @@ class BlockedAccountMiddleware:
         block = active_block(user)
         if block is None:
             return None
-        return render(request, "community/blocked.html", {"block": block}, status=403)
+        return render(request, "community/blocked.html", {"user_block": block}, status=403)

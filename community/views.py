@@ -53,8 +53,12 @@ def watch_topic(request, slug):
 def watchlist(request):
     preference = preference_for(request.user)
     rows = watchlist_rows(request.user, seen_at=preference.watchlist_seen_at)
-    Preference.objects.update_or_create(
-        user=request.user, defaults={"watchlist_seen_at": timezone.now()}
+    # One upsert, whether or not the volunteer has saved preferences before.
+    Preference.objects.bulk_create(
+        [Preference(user=request.user, watchlist_seen_at=timezone.now())],
+        update_conflicts=True,
+        unique_fields=["user"],
+        update_fields=["watchlist_seen_at"],
     )
     return render(
         request,

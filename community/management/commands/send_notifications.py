@@ -29,6 +29,7 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, watch=False, interval=10.0, **options):
+        self.verbosity = options.get("verbosity", 1)
         if not watch:
             self._drain()
             return
