@@ -9,6 +9,7 @@ from community.watching import is_watching, preference_for
 from community.watchlist import watchlist_rows
 from posts.models import Topic
 from wiki.models import Page, Revision
+from wiki.permissions import is_moderator
 
 register = template.Library()
 
@@ -48,6 +49,11 @@ def volunteer_home(context):
         "rows": watchlist_rows(user, seen_at=preference.watchlist_seen_at)[:HOME_ROWS],
         "own_edits": list(own),
     }
+
+
+@register.filter
+def moderates(user) -> bool:
+    return is_moderator(user)
 
 
 @register.simple_tag
