@@ -1,4 +1,5 @@
-"""The calls the wiki's views make into community, inside the transaction of their change.
+"""What community does when the wiki changes: registered with `wiki.seams` (community.apps), so
+the wiki's views call it inside the transaction of their change without importing community.
 
 `revision_saved` after any new revision (an edit, a revert, a move): the editor watches the
 page (unless they turned that off), the page's watchers are queued a notification, and a new
@@ -34,9 +35,9 @@ def revision_saved(revision: Revision, author) -> None:
     review.queue_if_new(revision, author)
 
 
-def moderated(*, kind: LogKind, actor, page: Page, reason: str, detail: str = "") -> None:
+def moderated(*, kind: str, actor, page: Page, reason: str, detail: str = "") -> None:
     modlog.record(
-        kind=kind,
+        kind=LogKind(kind),
         actor=actor,
         target=page.title,
         target_url=page.get_absolute_url(),

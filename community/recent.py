@@ -12,7 +12,15 @@ from django.db.models import CharField, Value
 
 from community.models import TalkComment
 
+# The first is the default.
 SHOW_CHOICES = {"all": "Edits and talk", "edits": "Edits only", "talk": "Talk only"}
+
+
+def recent_page(changes, *, show: str, user_filter: str, page_number, per_page: int):
+    """wiki.seams' `recent_page`: `show` is "all" or "talk" ("edits" never reaches here)."""
+    if show == "talk":
+        changes = changes.none()
+    return mixed_page(changes, talk_comments(user_filter), page_number, per_page)
 
 
 def talk_comments(user_filter: str = ""):

@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from community import modlog
 from community.models import LogKind, Review
+from wiki import seams
 from wiki.models import Revision
 from wiki.permissions import is_moderator
 from wiki.services import delete_page, revert_to
@@ -72,6 +73,7 @@ def revert_reviewed(*, review: Review, moderator, reason: str) -> Revision | Non
             new, kind = None, LogKind.DELETE
         else:
             new = revert_to(revision=revision.parent, author=moderator)
+            seams.revision_saved(new, moderator)
             kind = LogKind.REVERT
         modlog.record(
             kind=kind,

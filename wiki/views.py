@@ -11,8 +11,8 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 
-from community import hooks
 from posts.models import Topic
+from wiki import seams
 from wiki.diff import word_diff
 from wiki.forms import EditForm
 from wiki.links import LinkResolver
@@ -124,8 +124,8 @@ def page_edit(request, slug):
         preview = _preview(data["text"])
         return render(request, "wiki/page_edit.html", {**context, "form": form, "preview": preview})
     try:
-        # One transaction for the revision and what it sets off (watch, notifications, review),
-        # so a notification never reports an edit that was rolled back, nor goes missing.
+        # One transaction for the revision and what it sets off in community (watch, notify,
+        # review; wiki.seams), so no notification reports a rolled-back edit, nor goes missing.
         with transaction.atomic():
             revision = save_revision(
                 page_or_none=page,
@@ -139,7 +139,7 @@ def page_edit(request, slug):
             )
             changed = revision.number != (data["base_revision"] or 0)
             if changed:
-                hooks.revision_saved(revision, request.user)
+                seams.revision_saved(revision, request.user)
     except EditConflict as conflict:
         return _conflict(request, form, page, slug, conflict.current_revision)
     except EditRateLimited as error:

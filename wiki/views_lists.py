@@ -5,8 +5,8 @@ from django.core.paginator import Paginator
 from django.db.models import Count, F, Min
 from django.shortcuts import get_object_or_404, render
 
-from community.recent import SHOW_CHOICES, mixed_page, talk_comments
 from posts.models import Topic
+from wiki import seams
 from wiki.models import Page, PageLink, PageRedirect, Revision
 
 PAGES_PER_PAGE = 200
@@ -54,24 +54,31 @@ def _changes():
 
 
 def recent_changes(request):
-    """Edits and talk comments (community.recent), newest first; `show` picks one kind."""
+    """Revisions, newest first, with what other apps mix in (wiki.seams: talk comments);
+    `show` picks one kind ("edits" is the wiki's own)."""
     changes = _changes()
     user_filter = request.GET.get("user", "").strip()
     hide_minor = request.GET.get("hide_minor") == "1"
-    show = request.GET.get("show", "all")
-    if show not in SHOW_CHOICES:
-        show = "all"
+    default = next(iter(seams.recent_show))
+    show = request.GET.get("show", default)
+    if show not in seams.recent_show:
+        show = default
     if user_filter:
         changes = changes.filter(author__username=user_filter)
     if hide_minor:
         changes = changes.filter(minor=False)
     page_number = request.GET.get("page")
-    if show == "edits":
+    page = None
+    if show != "edits":
+        page = seams.recent_page(
+            changes,
+            show=show,
+            user_filter=user_filter,
+            page_number=page_number,
+            per_page=CHANGES_PER_PAGE,
+        )
+    if page is None:
         page = Paginator(changes, CHANGES_PER_PAGE).get_page(page_number)
-    else:
-        if show == "talk":
-            changes = changes.none()
-        page = mixed_page(changes, talk_comments(user_filter), page_number, CHANGES_PER_PAGE)
     return render(
         request,
         "wiki/change_list.html",
@@ -80,7 +87,7 @@ def recent_changes(request):
             "user_filter": user_filter,
             "hide_minor": hide_minor,
             "show": show,
-            "show_choices": SHOW_CHOICES,
+            "show_choices": seams.recent_show,
         },
     )
 

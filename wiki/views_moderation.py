@@ -1,6 +1,6 @@
 """Moderation: revert, protect, delete and restore (the `moderators` group), and move (any
 volunteer who may edit the page). Every change is a POST with a `reason`, which is required and
-recorded with the change in the public moderation log (community.hooks, same transaction)."""
+recorded with the change in the public moderation log (through wiki.seams, same transaction)."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -9,9 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from community import hooks
-from community.models import LogKind
-from community.modlog import ReasonRequired, clean_reason
+from wiki import seams
 from wiki.forms import MoveForm
 from wiki.models import Page, Revision
 from wiki.permissions import can_edit, is_moderator
@@ -24,13 +22,16 @@ def _forbidden(request, page):
     )
 
 
+REASON_REQUIRED = "Please give a reason: it is shown in the public log."
+
+
 def _reason_or_none(request, page):
-    """The POST's cleaned reason, or None after telling the moderator it is required."""
-    try:
-        return clean_reason(request.POST.get("reason", ""))
-    except ReasonRequired as error:
-        messages.error(request, str(error))
+    """The POST's reason, whitespace folded, or None after saying that one is required."""
+    reason = " ".join(request.POST.get("reason", "").split())[:500]
+    if not reason:
+        messages.error(request, REASON_REQUIRED)
         return None
+    return reason
 
 
 @require_POST
@@ -45,14 +46,14 @@ def page_revert(request, slug, number):
         return redirect(reverse("wiki:revision", args=[page.slug, number]))
     with transaction.atomic():
         new = revert_to(revision=revision, author=request.user)
-        hooks.moderated(
-            kind=LogKind.REVERT,
+        seams.moderated(
+            kind="revert",
             actor=request.user,
             page=page,
             reason=reason,
             detail=f"to revision {number}",
         )
-        hooks.revision_saved(new, request.user)
+        seams.revision_saved(new, request.user)
     messages.success(request, f"Reverted to revision {number} (now revision {new.number}).")
     return redirect(reverse("wiki:history", args=[page.slug]))
 
@@ -69,8 +70,8 @@ def page_protect(request, slug):
     protect = request.POST.get("protected") == "1"
     with transaction.atomic():
         set_protected(page=page, protected=protect)
-        kind = LogKind.PROTECT if protect else LogKind.UNPROTECT
-        hooks.moderated(kind=kind, actor=request.user, page=page, reason=reason)
+        kind = "protect" if protect else "unprotect"
+        seams.moderated(kind=kind, actor=request.user, page=page, reason=reason)
     messages.success(
         request, "Page protected: only moderators can edit it." if protect else "Page unprotected."
     )
@@ -88,7 +89,7 @@ def page_delete(request, slug):
         return redirect(reverse("wiki:history", args=[page.slug]))
     with transaction.atomic():
         delete_page(page=page)
-        hooks.moderated(kind=LogKind.DELETE, actor=request.user, page=page, reason=reason)
+        seams.moderated(kind="delete", actor=request.user, page=page, reason=reason)
     messages.success(request, f"“{page.title}” was deleted; its history is kept.")
     return redirect(reverse("wiki:page", args=[page.slug]))
 
@@ -104,7 +105,7 @@ def page_restore(request, slug):
         return redirect(reverse("wiki:history", args=[page.slug]))
     with transaction.atomic():
         restore_page(page=page)
-        hooks.moderated(kind=LogKind.RESTORE, actor=request.user, page=page, reason=reason)
+        seams.moderated(kind="restore", actor=request.user, page=page, reason=reason)
     messages.success(request, f"“{page.title}” was restored.")
     return redirect(page.get_absolute_url())
 
@@ -122,14 +123,14 @@ def page_move(request, slug):
                 moved = move_page(
                     page=page, new_title=form.cleaned_data["new_title"], author=request.user
                 )
-                hooks.moderated(
-                    kind=LogKind.MOVE,
+                seams.moderated(
+                    kind="move",
                     actor=request.user,
                     page=moved,
                     reason=form.cleaned_data["reason"],
                     detail=f"from “{old_title}”",
                 )
-                hooks.revision_saved(moved.current_revision, request.user)
+                seams.revision_saved(moved.current_revision, request.user)
         except PageError as error:
             form.add_error("new_title", str(error))
         else:

@@ -67,3 +67,16 @@ def test_a_conflict_says_what_to_do(alice, bob, topic):
     response = edit_through_the_site(bob, topic.slug, "Mine.", base=0)
     assert response.status_code == 409
     assert "Merge in their change, then save again" in response.content.decode()
+
+
+def test_the_wiki_never_imports_community():
+    # community uses the wiki; the wiki reaches community only through wiki.seams.
+    from pathlib import Path
+
+    wiki = Path(__file__).resolve().parents[2] / "wiki"
+    importing = [
+        path.name
+        for path in wiki.rglob("*.py")
+        if "from community" in path.read_text() or "import community" in path.read_text()
+    ]
+    assert importing == []
