@@ -7,10 +7,10 @@ queries in all, whatever the page number.
 
 from __future__ import annotations
 
-from django.core.paginator import Paginator
 from django.db.models import CharField, Value
 
 from community.models import TalkComment
+from core.pagination import paginate
 
 # The first is the default.
 SHOW_CHOICES = {"all": "Edits and talk", "edits": "Edits only", "talk": "Talk only"}
@@ -31,7 +31,7 @@ def talk_comments(user_filter: str = ""):
 
 
 def mixed_page(revisions, comments, page_number, per_page: int):
-    """A Paginator page over `revisions` (wiki's change list) and `comments`, newest first;
+    """A page (core.pagination) over `revisions` (wiki's change list) and `comments`, newest first;
     each talk comment carries `is_talk = True` for the template."""
     keys = (
         revisions.order_by()
@@ -45,7 +45,7 @@ def mixed_page(revisions, comments, page_number, per_page: int):
         )
         .order_by("-created_at", "-pk")
     )
-    page = Paginator(keys, per_page).get_page(page_number)
+    page = paginate(keys, page_number, per_page)
     wanted = list(page.object_list)
     edits = revisions.in_bulk([pk for kind, pk, _ in wanted if kind == "edit"])
     talk = TalkComment.objects.for_listing().in_bulk(

@@ -17,7 +17,7 @@ from community import modlog, notify
 from community.models import LogKind, TalkComment, TalkThread
 from community.targets import Target
 from community.watching import watch_if_wanted
-from wiki.markup import render_markdown
+from wiki.links import render_text
 
 EDIT_WINDOW = timedelta(minutes=15)
 MAX_TEXT = 20_000
@@ -65,7 +65,7 @@ def post_comment(
                 **target.filter(),
             )
         comment = TalkComment.objects.create(
-            thread=thread, author=author, text=text, html=render_markdown(text).html
+            thread=thread, author=author, text=text, html=render_text(text)[0].html
         )
         watch_if_wanted(author, target)
         _queue(target, comment, "wrote")
@@ -86,7 +86,7 @@ def edit_comment(*, comment: TalkComment, author, text: str) -> TalkComment:
     if not can_edit_comment(author, comment):
         raise TalkError("Comments can be changed by their author for 15 minutes after posting.")
     text = _clean_text(text)
-    comment.text, comment.html = text, render_markdown(text).html
+    comment.text, comment.html = text, render_text(text)[0].html
     comment.edited_at = timezone.now()
     comment.save(update_fields=["text", "html", "edited_at"])
     return comment

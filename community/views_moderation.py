@@ -13,7 +13,7 @@ from community.forms import BlockForm, ReasonForm
 from community.models import LogEntry, LogKind, Review
 from community.modlog import ReasonRequired
 from community.review import ReviewError, mark_reviewed, open_reviews, revert_reviewed
-from posts.pages import paginate
+from core.pagination import paginate
 from wiki.diff import word_diff
 from wiki.models import Revision
 from wiki.permissions import is_moderator

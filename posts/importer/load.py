@@ -38,7 +38,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
-from bigsoc.cache import archive_changed
+from core.cache import archive_changed
 from posts.importer import spool
 from posts.importer.parse import (
     ArchiveHeader,

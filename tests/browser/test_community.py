@@ -86,15 +86,11 @@ def community_pages(localism):
     """Something on each new page: a thread, a log entry, a block, a review, a watch."""
     mona = person("mona", moderator=True)
     newbie = person("newbie")
-    from wiki.services import save_revision
+    from wiki.services import create_page, save_revision
 
-    first = save_revision(page_or_none=None, title=localism.name, text="First.", author=mona)
+    first = create_page(title=localism.name, text="First.", author=mona)
     second = save_revision(
-        page_or_none=first.page,
-        title=localism.name,
-        text="First, and more words.",
-        author=newbie,
-        base_revision=1,
+        page=first.page, text="First, and more words.", author=newbie, base_revision=1
     )
     Review.objects.create(revision=second)
     from community.talk import post_comment
