@@ -111,6 +111,8 @@ PAGES = {
     "preferences": ("/accounts/preferences/", "newbie"),
     "home-volunteer": ("/", "newbie"),
     "blocked": ("/wiki/{slug}/edit/", "vandal"),
+    "topic-volunteer": ("/topics/{slug}/", "newbie"),
+    "recent-with-talk": ("/recent/", None),
 }
 
 

@@ -197,3 +197,23 @@ def test_the_file_backend_collects_the_mail(bob, watched, settings, tmp_path):
     text = written.read_text()
     assert "List-Unsubscribe-Post: List-Unsubscribe=One-Click" in text
     assert "bob changed Localism Bill" in text
+
+
+def test_the_watch_mode_keeps_delivering_until_stopped(bob, watched, monkeypatch):
+    from community.management.commands import send_notifications
+
+    rounds = []
+
+    def sleep(seconds):
+        rounds.append(seconds)
+        if len(rounds) == 1:  # a change arrives while the worker waits
+            edit_through_the_site(bob, watched.slug, "Later words.")
+            return
+        raise KeyboardInterrupt  # Ctrl-C, or SIGTERM from `make run`'s trap
+
+    monkeypatch.setattr(send_notifications.time, "sleep", sleep)
+    out = StringIO()
+    call_command("send_notifications", "--watch", "--interval", "0.5", stdout=out)
+    assert rounds == [0.5, 0.5]
+    assert "Sent 1 notification" in out.getvalue() and "stopped" in out.getvalue()
+    assert len(mail.outbox) == 1
