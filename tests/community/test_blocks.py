@@ -103,3 +103,15 @@ def test_a_blocked_account_may_still_log_out_and_unsubscribe(alice, volunteer, m
     Block.objects.create(user=volunteer, by=moderator, reason="x")
     assert alice.post("/accounts/preferences/", {"email_mode": "never"}).status_code == 302
     assert alice.post("/accounts/logout/").status_code == 302
+
+
+@pytest.mark.parametrize("size", [1, 10])
+def test_the_block_and_preference_pages_run_a_fixed_number_of_queries(
+    mona, alice, moderator, volunteer, size, django_assert_max_num_queries
+):
+    for n in range(size):
+        Block.objects.create(user=volunteer, by=moderator, reason=f"r{n}", lifted_at=timezone.now())
+    with django_assert_max_num_queries(5):
+        assert mona.get("/users/alice/block/").status_code == 200
+    with django_assert_max_num_queries(3):
+        assert alice.get("/accounts/preferences/").status_code == 200

@@ -42,7 +42,7 @@ def test_the_volunteers_home_page_runs_a_fixed_number_of_queries(
         make_post(f"Post {n}", topics=[topic])
         Watch.objects.create(user=volunteer, topic=topic)
         make_page(title=f"Page {n}", text="x", author=volunteer)
-    with django_assert_max_num_queries(18):
+    with django_assert_max_num_queries(15):
         assert alice.get("/").status_code == 200
 
 

@@ -34,7 +34,7 @@ class Command(BaseCommand):
             self._drain()
             return
         # SIGTERM (a process manager, `make run`'s trap) ends the loop as Ctrl-C does.
-        signal.signal(signal.SIGTERM, signal.default_int_handler)
+        previous = signal.signal(signal.SIGTERM, signal.default_int_handler)
         try:
             while True:
                 try:
@@ -45,6 +45,8 @@ class Command(BaseCommand):
                 time.sleep(interval)
         except KeyboardInterrupt:
             self.stdout.write("Notification worker stopped.")
+        finally:
+            signal.signal(signal.SIGTERM, previous)
 
     def _drain(self) -> None:
         sent = failed = 0
