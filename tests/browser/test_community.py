@@ -93,6 +93,9 @@ def community_pages(localism):
         page=first.page, text="First, and more words.", author=newbie, base_revision=1
     )
     Review.objects.create(revision=second)
+    create_page(
+        title="Village halls", text="Halls that [[Localism Bill|councils]] let.", author=mona
+    )
     from community.talk import post_comment
     from community.targets import Target
 
@@ -113,6 +116,7 @@ PAGES = {
     "blocked": ("/wiki/{slug}/edit/", "vandal"),
     "topic-volunteer": ("/topics/{slug}/", "newbie"),
     "recent-with-talk": ("/recent/", None),
+    "page-volunteer": ("/wiki/village-halls/", "newbie"),
 }
 
 
