@@ -7,6 +7,7 @@ committed together or not at all. The table refuses UPDATE and DELETE (migration
 from __future__ import annotations
 
 from community.models import LogEntry, LogKind
+from core.cache import site_changed
 
 
 class ReasonRequired(ValueError):
@@ -26,6 +27,7 @@ def clean_reason(reason: str) -> str:
 def record(
     *, kind: LogKind, actor, target: str, reason: str, target_url: str = "", detail: str = ""
 ) -> LogEntry:
+    site_changed()  # the public log (a cached page for anonymous readers) has a new entry
     return LogEntry.objects.create(
         kind=kind,
         actor=actor,

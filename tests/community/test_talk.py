@@ -139,3 +139,16 @@ def test_the_talk_page_and_recent_changes_run_a_fixed_number_of_queries(
         assert client.get(f"/wiki/{topic.slug}/talk/").status_code == 200
     with django_assert_max_num_queries(4):
         assert client.get("/recent/").status_code == 200
+
+
+def test_a_new_comment_shows_at_once_to_anonymous_readers_of_a_cached_page(
+    client, alice, topic, settings, django_capture_on_commit_callbacks
+):
+    settings.PAGE_CACHE_SECONDS = 600
+    talk_url = f"/wiki/{topic.slug}/talk/"
+    client.get(talk_url)
+    assert client.get(talk_url)["X-Page-Cache"] == "hit"
+    with django_capture_on_commit_callbacks(execute=True):
+        talk(alice, topic.slug, "Fresh words.")
+    response = client.get(talk_url)
+    assert response["X-Page-Cache"] == "miss" and "Fresh words." in response.content.decode()
