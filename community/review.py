@@ -44,7 +44,16 @@ def queue_if_new(revision: Revision, author) -> None:
 def open_reviews():
     return (
         Review.objects.filter(reviewed_at__isnull=True)
-        .select_related("revision", "revision__page", "revision__author", "revision__parent")
+        .select_related("revision", "revision__page", "revision__author")
+        # The texts are read once, for the diffs (views_moderation._diffs); not the HTML.
+        .defer(
+            "revision__text",
+            "revision__html",
+            "revision__toc_html",
+            "revision__page__html",
+            "revision__page__toc_html",
+            "revision__page__search_vector",
+        )
         .order_by("created_at", "id")
     )
 
