@@ -66,7 +66,7 @@ def test_a_watcher_sees_an_edit_and_a_reply_and_finds_the_email(
     expect(a.get_by_text("new since your last visit")).to_have_count(2)
     a.screenshot(path=screenshots_dir / "watchlist-desktop.png", full_page=True, scale="css")
     a.get_by_role("link", name="diff").click()
-    expect(a.locator(".diff ins").first).to_be_visible()
+    expect(a.locator(".diff-rows ins").first).to_be_visible()
 
     call_command("send_notifications", verbosity=0)
     mails = "\n".join(path.read_text() for path in tmp_path.iterdir())
