@@ -28,3 +28,13 @@ def test_ceiling_view_answers_six_kilobytes_when_the_bench_turns_it_on(client, d
 
 def test_worker_candidates_read_counts_and_threads():
     assert parse_candidates("2, 3,2x4") == [(2, 1), (3, 1), (2, 4)]
+
+
+def test_render_rows_time_every_worst_input_and_the_hostile_ones_are_refused():
+    from bench.render import render_rows, table, worst_inputs
+
+    rows = render_rows()
+    assert [row.name for row in rows] == list(worst_inputs())
+    assert all(row.outcome.startswith("refused") for row in rows[:3])
+    assert rows[-1].outcome == "rendered"
+    assert table(rows).count("\n") == len(rows) + 1

@@ -19,6 +19,7 @@ from django.urls import reverse
 
 from core.text import fold, title_slug
 from posts.models import Post, Topic
+from wiki.budget import RenderRefused
 from wiki.markup import Rendered, ResolvedLink, WikiLink, render_markdown
 from wiki.models import Citation, Page, PageLink, PageRedirect
 from wiki.targets import post_url, topic_url
@@ -142,7 +143,10 @@ def refresh_pages_linking_to(page: Page, *, also_keys: tuple[str, ...] = ()) -> 
     for other in linking:
         if other.current_revision is None:
             continue
-        rendered, _ = render_text(other.current_revision.text)
+        try:
+            rendered, _ = render_text(other.current_revision.text)
+        except RenderRefused:
+            continue  # saved before today's render budget: its stored HTML stays as it was
         Page.objects.filter(pk=other.pk).update(html=rendered.html, toc_html=rendered.toc_html)
         count += 1
     return count

@@ -36,6 +36,7 @@ from markdown.treeprocessors import Treeprocessor
 from markdown.util import AtomicString
 
 from core.text import ascii_slug, fold, title_slug
+from wiki import budget
 
 # --- The allowlist ---------------------------------------------------------------------------
 # Exactly what our Markdown configuration produces, nothing more. Headings start at h2 because
@@ -137,6 +138,7 @@ _Found = dict[int, tuple[etree.Element, WikiLink]]  # wiki-link <a> elements by 
 
 # `[[target]]` or `[[target|label]]`, on one line, no brackets inside.
 _WIKILINK_RE = r"\[\[([^\[\]|\n]+)(?:\|([^\[\]\n]*))?\]\]"
+_WIKILINK_COMPILED = re.compile(_WIKILINK_RE)
 _POST_PREFIX_RE = re.compile(r"post\s*:\s*(.*)", re.IGNORECASE | re.DOTALL)
 _POST_SLUG_RE = re.compile(r"[-a-zA-Z0-9_]{1,255}")
 # As in MediaWiki: characters that cannot be part of a page title ("#" would name a section,
@@ -197,9 +199,11 @@ class _FinishTree(Treeprocessor):
         self.found = found
         self.resolve = resolve
         self.links: list[WikiLink] = []
+        self.elements = 0
 
     def run(self, root):
         self._prefix_ids(root)
+        self.elements = sum(1 for _ in root.iter())
         found = []
         for el in root.iter("a"):
             el_and_link = self.found.get(id(el))
@@ -349,8 +353,14 @@ class _WikiExtension(Extension):
         md.treeprocessors.register(self.finisher, "wiki_finish", 8)
 
 
-def _convert(text: str, resolve: Resolver | None) -> tuple[str, list[WikiLink], str, int]:
-    """Markdown -> unsanitised HTML, links in order, toc HTML and heading count."""
+def _convert(
+    text: str, resolve: Resolver | None, deadline: budget.Deadline | None = None
+) -> tuple[str, list[WikiLink], str, int]:
+    """Markdown -> unsanitised HTML, links in order, toc HTML and heading count. Raises
+    `RenderRefused` for text over the budget (wiki.budget)."""
+    text = _CONTROL_RE.sub("", text)
+    budget.check_shape(text, _WIKILINK_COMPILED)
+    deadline = deadline or budget.Deadline()
     found: _Found = {}
     wiki = _WikiExtension(found, (resolve,))
     # A fresh instance per call: Markdown objects keep per-document state and are not thread-safe.
@@ -365,7 +375,15 @@ def _convert(text: str, resolve: Resolver | None) -> tuple[str, list[WikiLink], 
         ],
         output_format="html",
     )
-    html = md.convert(_CONTROL_RE.sub("", text))
+    # Every inline match and block passes the deadline: a text of a shape no rule in
+    # wiki.budget names is stopped once its CPU time is spent.
+    for pattern in md.inlinePatterns:
+        pattern.handleMatch = deadline.guard(pattern.handleMatch)
+    for processor in md.parser.blockprocessors:
+        processor.run = deadline.guard(processor.run)
+    html = md.convert(text)
+    deadline.check()
+    budget.check_elements(wiki.finisher.elements)
     return html, wiki.finisher.links, md.toc, _count_headings(md.toc_tokens)
 
 
@@ -460,7 +478,8 @@ def extract_links(text: str) -> list[WikiLink]:
 def render_markdown(text: str, resolve: Resolver | None = None) -> Rendered:
     """Markdown -> sanitised HTML, in one pass. `resolve` maps each wiki link to its URL and
     existence (its `prefetch`, if any, first sees them all at once; see `Resolver`). Without
-    `resolve`, page links go to /wiki/<title_slug>/ as existing, post links to /posts/<slug>/."""
+    `resolve`, page links go to /wiki/<title_slug>/ as existing, post links to /posts/<slug>/.
+    A text over the render budget raises `wiki.budget.RenderRefused` (a message for its writer)."""
     html, links, toc, headings = _convert(text, resolve or default_resolve)
     toc_html = sanitise_html(toc) if headings >= TOC_MIN_HEADINGS else ""
     return Rendered(html=sanitise_html(html), links=tuple(links), toc_html=toc_html)

@@ -1,5 +1,6 @@
 """Moderation: revert, protect, delete and restore (the `moderators` group), and move (any
-volunteer who may edit the page). Every change is a POST."""
+volunteer who may edit the page). Every change is a POST, and spends from the person's budget
+of writes (core.ratelimit), as a save does."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -7,10 +8,25 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from core.ratelimit import RateLimited, spend_write
 from wiki.forms import MoveForm
 from wiki.models import Page, Revision
 from wiki.permissions import can_edit, is_moderator
-from wiki.services import PageError, delete_page, move_page, restore_page, revert_to, set_protected
+from wiki.services import (
+    PageError,
+    delete_page,
+    move_page,
+    restore_page,
+    revert_to,
+    set_protected,
+)
+
+
+def _rate_limited(request, page, error: RateLimited):
+    messages.error(request, str(error))
+    response = redirect(reverse("wiki:history", args=[page.slug]))
+    response.status_code = 303
+    return response
 
 
 def _forbidden(request, page):
@@ -26,8 +42,16 @@ def page_revert(request, slug, number):
     if not is_moderator(request.user):
         return _forbidden(request, page)
     revision = get_object_or_404(Revision.objects.select_related("page"), page=page, number=number)
-    new = revert_to(revision=revision, author=request.user)
-    messages.success(request, f"Reverted to revision {number} (now revision {new.number}).")
+    try:
+        spend_write(request.user)
+    except RateLimited as error:
+        return _rate_limited(request, page, error)
+    try:
+        new = revert_to(revision=revision, author=request.user)
+    except PageError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, f"Reverted to revision {number} (now revision {new.number}).")
     return redirect(reverse("wiki:history", args=[page.slug]))
 
 
@@ -37,6 +61,10 @@ def page_protect(request, slug):
     page = get_object_or_404(Page, slug=slug)
     if not is_moderator(request.user):
         return _forbidden(request, page)
+    try:
+        spend_write(request.user)
+    except RateLimited as error:
+        return _rate_limited(request, page, error)
     protect = request.POST.get("protected") == "1"
     set_protected(page=page, protected=protect)
     messages.success(
@@ -51,6 +79,10 @@ def page_delete(request, slug):
     page = get_object_or_404(Page, slug=slug)
     if not is_moderator(request.user):
         return _forbidden(request, page)
+    try:
+        spend_write(request.user)
+    except RateLimited as error:
+        return _rate_limited(request, page, error)
     delete_page(page=page)
     messages.success(request, f"“{page.title}” was deleted; its history is kept.")
     return redirect(reverse("wiki:page", args=[page.slug]))
@@ -62,6 +94,10 @@ def page_restore(request, slug):
     page = get_object_or_404(Page, slug=slug)
     if not is_moderator(request.user):
         return _forbidden(request, page)
+    try:
+        spend_write(request.user)
+    except RateLimited as error:
+        return _rate_limited(request, page, error)
     restore_page(page=page)
     messages.success(request, f"“{page.title}” was restored.")
     return redirect(page.get_absolute_url())
@@ -73,13 +109,22 @@ def page_move(request, slug):
     if not can_edit(request.user, page):
         return _forbidden(request, page)
     form = MoveForm(request.POST or None, initial={"new_title": page.title})
+    status = 200
     if request.method == "POST" and form.is_valid():
         try:
-            move_page(page=page, new_title=form.cleaned_data["new_title"], author=request.user)
+            spend_write(request.user)
+            moved = move_page(
+                page=page, new_title=form.cleaned_data["new_title"], author=request.user
+            )
+        except RateLimited as error:
+            form.add_error(None, str(error))
+            status = 429
         except PageError as error:
             form.add_error("new_title", str(error))
         else:
             messages.success(request, "Page moved; the old address redirects here.")
-            return redirect(page.get_absolute_url())
-    status = 400 if form.errors else 200
+            # Straight to the new address: `page` still holds the old slug.
+            return redirect(moved.get_absolute_url())
+    if form.errors and status == 200:
+        status = 400
     return render(request, "wiki/page_move.html", {"page": page, "form": form}, status=status)
