@@ -32,6 +32,7 @@ from markdown.extensions.sane_lists import SaneListExtension
 from markdown.extensions.tables import TableExtension, TableProcessor
 from markdown.extensions.toc import TocExtension
 from markdown.inlinepatterns import InlineProcessor
+from markdown.serializers import to_html_string
 from markdown.treeprocessors import Treeprocessor
 from markdown.util import AtomicString
 
@@ -255,6 +256,16 @@ def _unique_id(slug: str, used: set[str]) -> str:
 def _heading_id(value: str, separator: str) -> str:
     # toc's own `unique()` adds "_1", "_2" for repeats and avoids the footnote ids.
     return USER_ID_PREFIX + (ascii_slug(value)[:_MAX_ID_SLUG].strip("-_") or "section")
+
+
+def link_opening_tag(resolved: ResolvedLink, kind: str = "page") -> str:
+    """The `<a …>` a wiki link resolved so has in rendered, sanitised HTML, exactly: what
+    `wiki.links` swaps when a link's target appears, instead of rendering the page again."""
+    el = etree.Element("a")
+    el.text = "x"
+    _apply_resolution(el, WikiLink(kind=kind, target="x", label="x"), resolved)
+    html = sanitise_html(to_html_string(el))  # Markdown's own serialiser: the same attribute order
+    return html[: html.index(">") + 1]
 
 
 def _apply_resolution(el, link: WikiLink, resolved: ResolvedLink) -> None:

@@ -21,7 +21,12 @@ from core.cache import site_changed
 from core.text import fold, title_slug
 from posts.models import Post, Topic
 from wiki.budget import RenderRefused
-from wiki.links import rebuild_link_tables, refresh_pages_linking_to, render_text
+from wiki.links import (
+    rebuild_link_tables,
+    refresh_pages_linking_to,
+    render_text,
+    show_links_to_new_page,
+)
 from wiki.models import Page, PageRedirect, Revision, page_search_vector
 
 # Slugs the wiki's own URLs use under /wiki/; no page may take them.
@@ -130,12 +135,18 @@ def _append_revision(
     page.current_revision = revision
     page.updated_at = now
     page.html, page.toc_html = revision.html, revision.toc_html
-    page.save(
-        update_fields=["current_revision", "updated_at", "title", "slug", "key", "html", "toc_html"]
+    # One UPDATE: the revision, what readers see, a move's new title and the search words.
+    Page.objects.filter(pk=page.pk).update(
+        current_revision=revision,
+        updated_at=now,
+        title=page.title,
+        slug=page.slug,
+        key=page.key,
+        html=page.html,
+        toc_html=page.toc_html,
+        search_vector=page_search_vector(page.title, rendered.html),
     )
-    # After the save, so a move's new title is what gets indexed.
-    Page.objects.filter(pk=page.pk).update(search_vector=page_search_vector(rendered.html))
-    rebuild_link_tables(page, rendered.links, resolver)
+    rebuild_link_tables(page, rendered.links, resolver, new=parent is None)
     site_changed()
     return revision
 
@@ -203,7 +214,7 @@ def create_page(
         revision = _append_revision(
             page, text=text, author=author, summary=summary, minor=minor, parent=None
         )
-        refresh_pages_linking_to(page)
+        show_links_to_new_page(page)
     return revision
 
 
