@@ -8,7 +8,8 @@ import markdown
 import pytest
 
 from tests.wiki.inert import assert_inert, find_dangers, visible_text
-from wiki.markup import ResolvedLink, WikiLink, render_markdown, sanitise_html, sanitise_text
+from wiki.markup import ResolvedLink, WikiLink, render_markdown, sanitise_text
+from wiki.sanitiser import sanitise_html
 
 ALERT = "alert(1)"
 
