@@ -1,25 +1,27 @@
 """Moderation: revert, protect, delete and restore (the `moderators` group), and move (any
-volunteer who may edit the page). Every change is a POST, and spends from the person's budget
-of writes (core.ratelimit), as a save does."""
+volunteer who may edit the page). Every change is a POST with a `reason`, which is required and
+recorded with the change in the public moderation log (through wiki.seams, same transaction),
+and spends from the person's budget of writes (core.ratelimit), as a save does."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from core.ratelimit import RateLimited, spend_write
+from wiki import seams
 from wiki.forms import MoveForm
 from wiki.models import Page, Revision
 from wiki.permissions import can_edit, is_moderator
-from wiki.services import (
-    PageError,
-    delete_page,
-    move_page,
-    restore_page,
-    revert_to,
-    set_protected,
-)
+from wiki.services import PageError, delete_page, move_page, restore_page, revert_to, set_protected
+
+
+def _forbidden(request, page):
+    return render(
+        request, "wiki/page_protected.html", {"page": page, "moderators_only": True}, status=403
+    )
 
 
 def _rate_limited(request, page, error: RateLimited):
@@ -29,10 +31,16 @@ def _rate_limited(request, page, error: RateLimited):
     return response
 
 
-def _forbidden(request, page):
-    return render(
-        request, "wiki/page_protected.html", {"page": page, "moderators_only": True}, status=403
-    )
+REASON_REQUIRED = "Please give a reason: it is shown in the public log."
+
+
+def _reason_or_none(request, page):
+    """The POST's reason, whitespace folded, or None after saying that one is required."""
+    reason = " ".join(request.POST.get("reason", "").split())[:500]
+    if not reason:
+        messages.error(request, REASON_REQUIRED)
+        return None
+    return reason
 
 
 @require_POST
@@ -42,16 +50,28 @@ def page_revert(request, slug, number):
     if not is_moderator(request.user):
         return _forbidden(request, page)
     revision = get_object_or_404(Revision.objects.select_related("page"), page=page, number=number)
+    reason = _reason_or_none(request, page)
+    if reason is None:
+        return redirect(reverse("wiki:revision", args=[page.slug, number]))
     try:
         spend_write(request.user)
     except RateLimited as error:
         return _rate_limited(request, page, error)
     try:
-        new = revert_to(revision=revision, author=request.user)
-    except PageError as error:
+        with transaction.atomic():
+            new = revert_to(revision=revision, author=request.user)
+            seams.moderated(
+                kind="revert",
+                actor=request.user,
+                page=page,
+                reason=reason,
+                detail=f"to revision {number}",
+            )
+            seams.revision_saved(new, request.user)
+    except PageError as error:  # the old text is over today's render budget
         messages.error(request, str(error))
-    else:
-        messages.success(request, f"Reverted to revision {number} (now revision {new.number}).")
+        return redirect(reverse("wiki:history", args=[page.slug]))
+    messages.success(request, f"Reverted to revision {number} (now revision {new.number}).")
     return redirect(reverse("wiki:history", args=[page.slug]))
 
 
@@ -61,12 +81,18 @@ def page_protect(request, slug):
     page = get_object_or_404(Page, slug=slug)
     if not is_moderator(request.user):
         return _forbidden(request, page)
+    reason = _reason_or_none(request, page)
+    if reason is None:
+        return redirect(reverse("wiki:history", args=[page.slug]))
     try:
         spend_write(request.user)
     except RateLimited as error:
         return _rate_limited(request, page, error)
     protect = request.POST.get("protected") == "1"
-    set_protected(page=page, protected=protect)
+    with transaction.atomic():
+        set_protected(page=page, protected=protect)
+        kind = "protect" if protect else "unprotect"
+        seams.moderated(kind=kind, actor=request.user, page=page, reason=reason)
     messages.success(
         request, "Page protected: only moderators can edit it." if protect else "Page unprotected."
     )
@@ -79,11 +105,16 @@ def page_delete(request, slug):
     page = get_object_or_404(Page, slug=slug)
     if not is_moderator(request.user):
         return _forbidden(request, page)
+    reason = _reason_or_none(request, page)
+    if reason is None:
+        return redirect(reverse("wiki:history", args=[page.slug]))
     try:
         spend_write(request.user)
     except RateLimited as error:
         return _rate_limited(request, page, error)
-    delete_page(page=page)
+    with transaction.atomic():
+        delete_page(page=page)
+        seams.moderated(kind="delete", actor=request.user, page=page, reason=reason)
     messages.success(request, f"“{page.title}” was deleted; its history is kept.")
     return redirect(reverse("wiki:page", args=[page.slug]))
 
@@ -94,11 +125,16 @@ def page_restore(request, slug):
     page = get_object_or_404(Page, slug=slug)
     if not is_moderator(request.user):
         return _forbidden(request, page)
+    reason = _reason_or_none(request, page)
+    if reason is None:
+        return redirect(reverse("wiki:history", args=[page.slug]))
     try:
         spend_write(request.user)
     except RateLimited as error:
         return _rate_limited(request, page, error)
-    restore_page(page=page)
+    with transaction.atomic():
+        restore_page(page=page)
+        seams.moderated(kind="restore", actor=request.user, page=page, reason=reason)
     messages.success(request, f"“{page.title}” was restored.")
     return redirect(page.get_absolute_url())
 
@@ -111,11 +147,21 @@ def page_move(request, slug):
     form = MoveForm(request.POST or None, initial={"new_title": page.title})
     status = 200
     if request.method == "POST" and form.is_valid():
+        old_title = page.title
         try:
             spend_write(request.user)
-            moved = move_page(
-                page=page, new_title=form.cleaned_data["new_title"], author=request.user
-            )
+            with transaction.atomic():
+                moved = move_page(
+                    page=page, new_title=form.cleaned_data["new_title"], author=request.user
+                )
+                seams.moderated(
+                    kind="move",
+                    actor=request.user,
+                    page=moved,
+                    reason=form.cleaned_data["reason"],
+                    detail=f"from “{old_title}”",
+                )
+                seams.revision_saved(moved.current_revision, request.user)
         except RateLimited as error:
             form.add_error(None, str(error))
             status = 429
@@ -123,7 +169,6 @@ def page_move(request, slug):
             form.add_error("new_title", str(error))
         else:
             messages.success(request, "Page moved; the old address redirects here.")
-            # Straight to the new address: `page` still holds the old slug.
             return redirect(moved.get_absolute_url())
     if form.errors and status == 200:
         status = 400

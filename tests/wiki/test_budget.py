@@ -73,7 +73,9 @@ def test_previews_and_moves_spend_from_the_same_budget_as_saves(alice, settings)
     for _ in range(2):
         preview = alice.post(edit_url, {"text": "draft", "base_revision": "1", "action": "preview"})
         assert preview.status_code == 200
-    moved = alice.post(f"/wiki/{page.slug}/move/", {"new_title": "Village halls"})
+    moved = alice.post(
+        f"/wiki/{page.slug}/move/", {"new_title": "Village halls", "reason": "a clearer title"}
+    )
     assert moved.status_code == 302
     page.refresh_from_db()
     response = alice.post(
@@ -83,7 +85,9 @@ def test_previews_and_moves_spend_from_the_same_budget_as_saves(alice, settings)
     html = response.content.decode()
     assert "which is our limit" in html and "v2 kept" in html
     assert page.revisions.count() == 2  # the first version and the move
-    again = alice.post(f"/wiki/{page.slug}/move/", {"new_title": "Halls"})
+    again = alice.post(
+        f"/wiki/{page.slug}/move/", {"new_title": "Halls", "reason": "a clearer title"}
+    )
     assert again.status_code == 429
 
 
@@ -101,7 +105,7 @@ def test_preview_past_the_budget_is_refused_with_the_text_kept(alice, settings):
 def test_moderation_spends_from_the_same_budget(mona, settings):
     settings.WIKI_EDIT_RATE = "1/600"
     page = make_page(text="v1")
-    mona.post(f"/wiki/{page.slug}/protect/", {"protected": "1"})
-    response = mona.post(f"/wiki/{page.slug}/delete/", follow=True)
+    mona.post(f"/wiki/{page.slug}/protect/", {"protected": "1", "reason": "vandalism"})
+    response = mona.post(f"/wiki/{page.slug}/delete/", {"reason": "spam"}, follow=True)
     assert "which is our limit" in response.content.decode()
     assert not Page.objects.get(pk=page.pk).is_deleted

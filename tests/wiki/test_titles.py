@@ -57,7 +57,9 @@ def test_a_title_matching_another_page_is_told_before_saving_and_the_text_is_kep
 def test_moving_onto_another_pages_title_up_to_case_and_accents_is_refused(alice):
     make_page(title="Café", text="About the café.")
     page = make_page(title="Tea rooms", text="t")
-    response = alice.post(f"/wiki/{page.slug}/move/", {"new_title": "CAFE"})
+    response = alice.post(
+        f"/wiki/{page.slug}/move/", {"new_title": "CAFE", "reason": "a clearer title"}
+    )
     assert response.status_code == 400
     assert "already exists" in response.content.decode()
     page.refresh_from_db()
@@ -66,7 +68,9 @@ def test_moving_onto_another_pages_title_up_to_case_and_accents_is_refused(alice
 
 def test_a_page_may_be_moved_to_its_own_title_written_differently(alice):
     page = make_page(title="Tea rooms", text="t")
-    response = alice.post(f"/wiki/{page.slug}/move/", {"new_title": "Tea Rooms"})
+    response = alice.post(
+        f"/wiki/{page.slug}/move/", {"new_title": "Tea Rooms", "reason": "a clearer title"}
+    )
     assert response.status_code == 302
     page.refresh_from_db()
     assert page.title == "Tea Rooms" and page.slug == "tea-rooms"
@@ -118,7 +122,9 @@ def test_a_title_that_grows_too_long_when_normalised_is_a_400_with_the_text_kept
 @pytest.mark.parametrize("title", ["ß" * 200, "\ufb03" * 100])
 def test_moving_to_a_title_that_grows_too_long_is_a_400(alice, title):
     page = make_page(title="Short", text="t")
-    response = alice.post(f"/wiki/{page.slug}/move/", {"new_title": title})
+    response = alice.post(
+        f"/wiki/{page.slug}/move/", {"new_title": title, "reason": "a clearer title"}
+    )
     assert response.status_code == 400
     assert "too long" in response.content.decode()
     page.refresh_from_db()
@@ -130,7 +136,9 @@ def test_moving_to_a_title_that_grows_too_long_is_a_400(alice, title):
 
 def test_moving_a_page_redirects_straight_to_its_new_address(alice):
     page = make_page(title="Town halls", text="t")
-    response = alice.post(f"/wiki/{page.slug}/move/", {"new_title": "Village halls"})
+    response = alice.post(
+        f"/wiki/{page.slug}/move/", {"new_title": "Village halls", "reason": "a clearer title"}
+    )
     assert response.status_code == 302
     assert response["Location"] == "/wiki/village-halls/"
 
@@ -190,7 +198,9 @@ def test_random_unicode_titles_never_500_and_never_write_a_page_that_was_not_mea
             assert again.status_code == 400 and _written_pages() == after
             # Move it to another random title: a redirect, or told why not; never a 500.
             target = _random_title(rng)
-            moved = alice.post(f"/wiki/{page.slug}/move/", {"new_title": target})
+            moved = alice.post(
+                f"/wiki/{page.slug}/move/", {"new_title": target, "reason": "a clearer title"}
+            )
             assert moved.status_code in (302, 400), (target, moved.status_code)
             if moved.status_code == 302:
                 page.refresh_from_db()
