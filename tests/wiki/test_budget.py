@@ -109,3 +109,19 @@ def test_moderation_spends_from_the_same_budget(mona, settings):
     response = mona.post(f"/wiki/{page.slug}/delete/", {"reason": "spam"}, follow=True)
     assert "which is our limit" in response.content.decode()
     assert not Page.objects.get(pk=page.pk).is_deleted
+
+
+def test_talk_comments_spend_from_the_same_budget(alice, settings):
+    settings.WIKI_EDIT_RATE = "2/600"
+    page = make_page(text="v1")
+    edit = alice.post(
+        f"/wiki/{page.slug}/edit/", {"text": "v2", "base_revision": "1", "action": "save"}
+    )
+    assert edit.status_code == 302
+    talk = f"/wiki/{page.slug}/talk/"
+    first = alice.post(talk, {"action": "post", "title": "Sources", "text": "Which report?"})
+    assert first.status_code == 302
+    second = alice.post(talk, {"action": "post", "title": "More", "text": "And this, kept."})
+    assert second.status_code == 429
+    assert "which is our limit" in second.content.decode()
+    assert "And this, kept." in second.content.decode()
