@@ -25,7 +25,6 @@ from __future__ import annotations
 
 import hashlib
 import queue
-import re
 import tempfile
 import threading
 from collections.abc import Callable, Iterator
@@ -36,10 +35,10 @@ from pathlib import Path
 
 from django.db import connection, transaction
 from django.utils import timezone
-from django.utils.text import slugify
 
 from bigsoc.cache import archive_changed
 from posts.importer import spool
+from posts.importer.load_records import import_records
 from posts.importer.parse import (
     ArchiveHeader,
     ArchiveParser,
@@ -48,14 +47,18 @@ from posts.importer.parse import (
     ParseError,
 )
 from posts.importer.parsing import ParsingFailed, ParsingProcess, PostFacts, post_facts
+from posts.importer.readers import ReaderError, detect
+from posts.importer.readers.xmlstream import PROLOG_BYTES
 from posts.importer.render import render_blocks
+from posts.importer.slugs import claim_slug, post_slug_base, slug_with_hash
+from posts.importer.topic_book import TopicBook, preferred_name, sync_vocabulary
 from posts.importer.topics import (
-    TOPIC_NAME_MAX,
     PhraseMatcher,
     PhraseMiner,
     VocabularyTopic,
     title_tokens,
     tokens,
+    topic_key,
     vocabulary_matcher,
 )
 from posts.models import Archive, Post, TaggedPost, Topic
@@ -64,7 +67,6 @@ BATCH_SIZE = 1000
 # Part of `import_digest`: bump it when a change to parsing, rendering or matching should make
 # the next run re-import files that did not change.
 IMPORT_RULES = "1"
-SLUG_BASE_MAX = 80  # leaves room for "-" and a hash within SlugField(max_length=100)
 HEADER_TOPIC_KINDS = {"search", "tag", "category"}
 # A file that creates or changes more than ANALYZE_BASE posts plus ANALYZE_SHARE of those the
 # database held refreshes the planner's statistics, as autovacuum's defaults would (50, 10%).
@@ -82,9 +84,13 @@ Progress = Callable[[str, int, int | None], None]
 class ArchiveError(Exception):
     """An archive file could not be imported; nothing from it was written."""
 
-    def __init__(self, path: Path, message: str, line: int | None = None):
-        self.path, self.message, self.line = Path(path), message, line
+    def __init__(
+        self, path: Path, message: str, line: int | None = None, column: int | None = None
+    ):
+        self.path, self.message, self.line, self.column = Path(path), message, line, column
         where = f"{self.path.name}, line {line}" if line else self.path.name
+        if line and column:
+            where += f", column {column}"
         super().__init__(f"{where}: {message}")
 
 
@@ -138,107 +144,6 @@ def unchanged_since_last_import(path: Path, digest: str) -> FileResult | None:
     )
 
 
-def topic_key(name: str) -> str:
-    """How topic names and aliases are compared: folded words, punctuation ignored."""
-    return " ".join(tokens(name))
-
-
-def slug_with_hash(base: str, key: str, length: int = 8) -> str:
-    return f"{base}-{hashlib.sha1(key.encode()).hexdigest()[:length]}"
-
-
-_SLUG_DROP = re.compile(r"[^\w\s-]")
-_SLUG_JOIN = re.compile(r"[-\s]+")
-
-
-def post_slug_base(title_key: str) -> str:
-    if title_key.isascii():
-        # Django's slugify without its Unicode normalisation (a no-op on ASCII) and lazy-string
-        # wrapper, which were a tenth of a first import's Python time at 100,000 posts.
-        slug = _SLUG_JOIN.sub("-", _SLUG_DROP.sub("", title_key.lower())).strip("-_")
-    else:
-        slug = slugify(title_key)
-    return slug[:SLUG_BASE_MAX].strip("-") or "post"
-
-
-def topic_slug_base(name: str) -> str:
-    return slugify(topic_key(name), allow_unicode=True)[:SLUG_BASE_MAX].strip("-") or "topic"
-
-
-# --- Topics ----------------------------------------------------------------------------------
-
-
-def sync_vocabulary(vocabulary: list[VocabularyTopic]) -> int:
-    """Create the vocabulary's topics (even those no post names yet, so the topic index is
-    complete) and keep their description and aliases in step with the file. Returns how many
-    topics were created."""
-    existing = {topic_key(t.name): t for t in Topic.objects.all()}
-    created, changed = [], []
-    for entry in vocabulary:
-        topic = existing.get(topic_key(entry.name))
-        if topic is None:
-            created.append(
-                Topic(
-                    name=entry.name,
-                    description=entry.description,
-                    aliases=list(entry.aliases),
-                    source=Topic.Source.VOCABULARY,
-                )
-            )
-            continue
-        wanted = (entry.description, list(entry.aliases), Topic.Source.VOCABULARY)
-        if (topic.description, topic.aliases, topic.source) != wanted:
-            topic.description, topic.aliases, topic.source = wanted
-            changed.append(topic)
-    _assign_topic_slugs(created)
-    Topic.objects.bulk_create(created)
-    Topic.objects.bulk_update(changed, ["description", "aliases", "source"])
-    if created or changed:
-        archive_changed()
-    return len(created)
-
-
-def _assign_topic_slugs(topics: list[Topic]) -> None:
-    bases = [topic_slug_base(t.name) for t in topics]
-    wanted = set(bases) | {slug_with_hash(b, t.name) for t, b in zip(topics, bases, strict=True)}
-    taken = set(Topic.objects.filter(slug__in=wanted).values_list("slug", flat=True))
-    for topic, base in zip(topics, bases, strict=True):
-        slug = base if base not in taken else slug_with_hash(base, topic.name)
-        taken.add(slug)
-        topic.slug = slug
-
-
-class TopicBook:
-    """Topics by `topic_key` of their names and aliases, creating missing ones in bulk."""
-
-    def __init__(self):
-        self.ids: dict[str, int] = {}
-        self.created = 0
-        for pk, name, aliases, source in Topic.objects.values_list(
-            "pk", "name", "aliases", "source"
-        ):
-            self.ids.setdefault(topic_key(name), pk)
-            if source == Topic.Source.VOCABULARY:
-                for alias in aliases:
-                    self.ids.setdefault(topic_key(alias), pk)
-
-    def ensure(self, names: list[str], source: str) -> dict[str, int]:
-        """Topic ids for `names` (as written), creating the missing ones with `source`."""
-        missing: dict[str, str] = {}
-        for name in names:
-            key = topic_key(name)
-            if key and key not in self.ids and len(name) <= TOPIC_NAME_MAX:
-                missing.setdefault(key, name)
-        if missing:
-            new = [Topic(name=name, source=source) for name in missing.values()]
-            _assign_topic_slugs(new)
-            Topic.objects.bulk_create(new)
-            for topic in new:
-                self.ids[topic_key(topic.name)] = topic.pk
-            self.created += len(new)
-        return {name: self.ids[topic_key(name)] for name in names if topic_key(name) in self.ids}
-
-
 # --- The import ------------------------------------------------------------------------------
 
 
@@ -268,7 +173,34 @@ def import_archive(
             # parsing (see `_Writer`), instead of all at once at commit: for 2 million tag rows
             # that tail was a sixth of the import.
             cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
-        result = _FileImport(path, vocabulary, batch_size, progress, digest).run()
+        # The vocabulary's topics are written in the file's transaction: a file that fails
+        # leaves no topic behind, and the summary counts only what committed.
+        vocabulary_created = sync_vocabulary(vocabulary)
+        kind = archive_format(path)
+        if kind == "listing":
+            result = _FileImport(path, vocabulary, batch_size, progress, digest).run()
+        else:
+            result = FileResult(name=path.name)
+            try:
+                import_records(
+                    path,
+                    kind,
+                    vocabulary=vocabulary,
+                    batch_size=batch_size,
+                    progress=progress or (lambda stage, done, total: None),
+                    result=result,
+                    checksum=file_checksum(path),
+                )
+            except ReaderError as exc:
+                raise ArchiveError(path, exc.message, exc.line, exc.column) from None
+            except OSError as exc:
+                raise ArchiveError(path, f"cannot read: {exc.strerror or exc}") from None
+            Archive.objects.filter(name=path.name).update(
+                rules_digest=digest,
+                imported_posts=result.posts,
+                imported_duplicates=result.duplicates,
+            )
+        result.topics_created += vocabulary_created
         Archive.objects.filter(name=path.name).update(
             rules_digest=digest, imported_posts=result.posts, imported_duplicates=result.duplicates
         )
@@ -279,6 +211,22 @@ def import_archive(
         if result.created + result.updated > ANALYZE_BASE + ANALYZE_SHARE * held:
             _analyze()
     return result
+
+
+def archive_format(path: Path) -> str:
+    """ "listing" for text, else the XML format `detect` finds. Text files keep the listing
+    parser's own messages (empty, binary, not UTF-8), which name the line."""
+    try:
+        with open(path, "rb") as stream:
+            head = stream.read(PROLOG_BYTES)
+    except OSError as exc:
+        raise ArchiveError(path, f"cannot open: {exc.strerror or exc}") from None
+    if not head.removeprefix(b"\xef\xbb\xbf").lstrip().startswith(b"<"):
+        return "listing"
+    try:
+        return detect(head)
+    except ReaderError as exc:
+        raise ArchiveError(path, exc.message, exc.line, exc.column) from None
 
 
 def _analyze() -> None:
@@ -684,19 +632,13 @@ class _FileImport:
 
     def _scanned_row(self, post: PostFacts) -> None:
         """A bulk import's post, as the scan first meets it (slug: see `_post_slugs`)."""
-        base, key, taken = post_slug_base(post.key), post.key, self.slugs_taken
-        slug = base
-        if slug in taken:
-            slug = slug_with_hash(base, key)
-        if slug in taken:
-            slug = slug_with_hash(base, key, length=16)
-        taken.add(slug)
+        slug = claim_slug(post_slug_base(post.key), post.key, self.slugs_taken)
         now = timezone.now()
         self.scan_rows.append(
             (
                 post.title,
                 slug,
-                key,
+                post.key,
                 post.body,
                 post.html,
                 date.fromordinal(post.published) if post.published else None,
@@ -728,7 +670,12 @@ class _FileImport:
     def _header_topic(self, book: TopicBook, header: ArchiveHeader | None) -> int | None:
         if header is None or header.kind not in HEADER_TOPIC_KINDS:
             return None
-        return book.ensure([header.phrase], Topic.Source.ARCHIVE).get(header.phrase)
+        # The header's phrase reaches a topic; it never names one when the archive's own
+        # categories spell it ("Localism Bill", not the header's "localism bill").
+        name = preferred_name(
+            header.phrase, (c for w in self.winners.values() for c in w.categories)
+        )
+        return book.ensure([name], Topic.Source.ARCHIVE).get(name)
 
     def _add_topic_phrases(self, book: TopicBook, phrase_ids: dict[str, int]) -> None:
         """Vocabulary names and aliases and every phrase topic join the title index, so one
@@ -823,7 +770,11 @@ class _FileImport:
     def _post_slugs(keys: list[str]) -> list[str]:
         """Slugs from the folded title; a clash with another title gets a hash of its key."""
         bases = {key: post_slug_base(key) for key in keys}
-        wanted = list(set(bases.values()) | {slug_with_hash(b, k) for k, b in bases.items()})
+        wanted = list(
+            set(bases.values())
+            | {slug_with_hash(b, k) for k, b in bases.items()}
+            | {slug_with_hash(b, k, 16) for k, b in bases.items()}
+        )
         taken: set[str] = set()
         for start in range(0, len(wanted), PLAN_CHUNK):
             taken.update(
@@ -831,17 +782,7 @@ class _FileImport:
                     "slug", flat=True
                 )
             )
-        slugs = []
-        for key in keys:
-            base = bases[key]
-            slug = base
-            if slug in taken:
-                slug = slug_with_hash(base, key)
-            if slug in taken:
-                slug = slug_with_hash(base, key, length=16)
-            taken.add(slug)
-            slugs.append(slug)
-        return slugs
+        return [claim_slug(bases[key], key, taken) for key in keys]
 
     # -- pass 2 --
 

@@ -6,7 +6,9 @@ import pytest
 from django.db import DataError, connection
 
 from posts.importer import load as load_module
-from posts.importer.load import ArchiveError, import_archive, post_slug_base, sync_vocabulary
+from posts.importer.load import ArchiveError, import_archive
+from posts.importer.slugs import post_slug_base
+from posts.importer.topic_book import sync_vocabulary
 from posts.importer.topics import VocabularyTopic, load_vocabulary
 from posts.models import Archive, Post, TaggedPost, Topic
 

@@ -19,12 +19,10 @@ from posts.importer.load import (
     ArchiveError,
     FileResult,
     import_archive,
-    sync_vocabulary,
 )
 from posts.importer.topics import VocabularyError, load_vocabulary
 from posts.models import Topic
 
-ARCHIVE_SUFFIXES = {".txt", ".text"}
 VOCABULARY_FILE = "topics.toml"
 BAR_WIDTH = 30
 
@@ -35,7 +33,8 @@ def _plural(n: int, word: str, plural: str | None = None) -> str:
 
 class Command(BaseCommand):
     help = (
-        "Import WordPress archive listings saved as text (default: every archive in seeds/). "
+        "Import archives: WordPress exports (WXR), RSS and Atom feeds, and archive listings "
+        "saved as text (default: every archive in seeds/). "
         "Each file is imported in one transaction; a second run changes nothing."
     )
 
@@ -86,8 +85,6 @@ class Command(BaseCommand):
         # run commits the vocabulary and each file on its own.
         with transaction.atomic() if dry_run else nullcontext():
             topics_before = Topic.objects.count()
-            with transaction.atomic():
-                sync_vocabulary(vocabulary)
             for path in files:
                 try:
                     results.append(self._import_one(path, vocabulary, batch_size, force))
@@ -113,22 +110,18 @@ class Command(BaseCommand):
     # -- choosing files --
 
     def _archive_files(self, paths: list[Path]) -> list[Path]:
+        """Files to import: each file named, and every file inside a directory named (not hidden
+        ones, not the vocabulary). The format is decided by content when each is read."""
         files: list[Path] = []
         for path in paths:
             if path.is_dir():
                 for child in sorted(path.iterdir()):
                     if child.name.startswith(".") or not child.is_file():
                         continue
-                    if child.suffix.lower() not in ARCHIVE_SUFFIXES:
-                        if child.name != VOCABULARY_FILE:
-                            self._note(f"skipped {child.name}: not an archive (.txt) file")
+                    if child.name == VOCABULARY_FILE:
                         continue
                     files.append(child)
             elif path.is_file():
-                if path.suffix.lower() not in ARCHIVE_SUFFIXES:
-                    raise CommandError(
-                        f"{path.name}: not an archive file (expected a .txt archive listing)"
-                    )
                 files.append(path)
             else:
                 raise CommandError(f"{path}: no such file or directory")

@@ -1,0 +1,391 @@
+"""Load `ArchivePost` records (WordPress exports, RSS and Atom feeds) into the database.
+
+The loader does not care which reader the records came from. Three phases pass values, not
+object state:
+
+1. `scan(path, kind)`: read the file once (streaming), keep a few facts per post (`Seen`) and the
+   blog's name and address. A file that does not parse fails here, before anything is written.
+2. `plan(seen, ...)`: read what the database holds, decide which post each record is (by guid,
+   then permalink, then, for a post a text listing brought in, its folded title), claim slugs
+   and keys for new ones, and build the link map (every address of every post -> its page).
+3. `load(path, kind, plan, ...)`: read the file again and write new and changed posts in
+   batches: body made safe (posts.importer.wpbody, then core.sanitise), topics (categories with
+   parents, tags, vocabulary and phrase topics), comments, archive links and mentions (links to
+   other posts of the archive, rewritten to their pages here, and titles named in the text).
+
+Unchanged posts (same checksum) are not written. Runs inside the caller's transaction.
+"""
+
+from __future__ import annotations
+
+import html as html_lib
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from django.db import connection
+from django.utils import timezone
+
+from core.sanitise import sanitise_html
+from posts.importer.parse import fold
+from posts.importer.readers import ArchivePost, ArchiveSource, open_records
+from posts.importer.readers.links import link_key, link_keys, old_path
+from posts.importer.slugs import claim_slug, post_slug_base, slug_with_hash
+from posts.importer.topic_book import TopicBook
+from posts.importer.topics import (
+    PhraseMatcher,
+    PhraseMiner,
+    VocabularyTopic,
+    title_tokens,
+    tokens,
+    topic_key,
+    vocabulary_matcher,
+)
+from posts.importer.wpbody import prepare_body
+from posts.models import Comment, Post, TaggedPost, Topic
+
+Progress = Callable[[str, int, int | None], None]
+KEY_MAX = 500
+_TAGS = re.compile(r"<[^>]+>")
+_BLOCK_END = re.compile(
+    r"</(?:p|li|h[1-6]|blockquote|figure|figcaption|pre|tr|div)>|<br\s*/?>", re.I
+)
+
+
+@dataclass(slots=True)
+class Seen:
+    """What the scan keeps of one post (memory holds these, never the posts)."""
+
+    ordinal: int
+    identity: str
+    title: str
+    checksum: str
+    keys: list[str]
+    names: tuple[str, ...]  # categories and tags
+
+
+@dataclass
+class Scan:
+    source: ArchiveSource
+    posts: dict[str, Seen]  # by identity; a later copy in the same file wins
+    duplicates: int
+    phrases: list[str]
+    skipped: int
+
+
+@dataclass
+class Plan:
+    existing: dict[str, tuple[int, str]]  # identity -> (pk, checksum)
+    new: dict[str, tuple[int, str, str]]  # identity -> (pk, slug, key)
+    links: dict[str, str]  # link key -> local post URL
+    url_ids: dict[str, int]  # local post URL -> pk
+    topic_ids: dict[str, int]
+    matcher: PhraseMatcher = field(default_factory=PhraseMatcher)
+
+
+def plain_text(html: str) -> str:
+    """The words of sanitised HTML, paragraphs apart, for search and matching."""
+    text = _BLOCK_END.sub("\n\n", html)
+    text = html_lib.unescape(_TAGS.sub("", text))
+    return "\n\n".join(p.strip() for p in re.split(r"\n\s*\n", text) if p.strip())
+
+
+def scan(path: Path, kind: str, vocabulary: list[VocabularyTopic], progress: Progress) -> Scan:
+    miner = PhraseMiner(exclude=vocabulary_matcher(vocabulary))
+    posts: dict[str, Seen] = {}
+    duplicates = 0
+    with open(path, "rb") as stream:
+        reader = open_records(stream, kind)
+        for ordinal, post in enumerate(reader):
+            identity = post.identity or f"title:{fold(post.title)}"
+            if identity in posts:
+                duplicates += 1
+            posts[identity] = Seen(
+                ordinal,
+                identity,
+                post.title,
+                post.checksum(),
+                link_keys(post, reader.source.link),
+                (*post.categories, *post.tags),
+            )
+            miner.feed(plain_text(post.html))
+            if ordinal % 1000 == 999:
+                progress("scan", reader._stream.bytes_read, None)
+    return Scan(reader.source, posts, duplicates, miner.phrases(), reader.skipped)
+
+
+def plan(scan_: Scan, book: TopicBook, vocabulary: list[VocabularyTopic]) -> Plan:
+    posts = scan_.posts
+    by_identity: dict[str, tuple[int, str]] = {}
+    by_title: dict[str, tuple[int, str]] = {}
+    keys_taken: set[str] = set()
+    links: dict[str, str] = {}
+    url_ids: dict[str, int] = {}
+    matcher = PhraseMatcher()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT id, key, slug, guid, permalink, checksum, title FROM {Post._meta.db_table}"
+        )
+        while rows := cursor.fetchmany(5000):
+            for pk, key, slug, guid, permalink, checksum, title in rows:
+                keys_taken.add(key)
+                if guid:
+                    by_identity[guid] = (pk, checksum)
+                if permalink:
+                    by_identity.setdefault(permalink, (pk, checksum))
+                if not guid and not permalink:
+                    by_title[key] = (pk, checksum)
+                url = f"/posts/{slug}/"
+                url_ids[url] = pk
+                for address in (guid, permalink):
+                    if k := link_key(address):
+                        links[k] = url
+                if toks := title_tokens(title):
+                    matcher.add(toks, pk)
+    existing: dict[str, tuple[int, str]] = {}
+    fresh: list[Seen] = []
+    for identity, seen in posts.items():
+        found = by_identity.get(identity) or by_title.get(fold(seen.title)[:KEY_MAX])
+        if found:
+            existing[identity] = found
+        else:
+            fresh.append(seen)
+    fresh.sort(key=lambda s: s.ordinal)
+    pks = _reserve_ids(len(fresh))
+    slugs_taken = (
+        set(
+            Post.objects.filter(
+                slug__in=[post_slug_base(fold(s.title)) for s in fresh]
+            ).values_list("slug", flat=True)
+        )
+        if fresh
+        else set()
+    )
+    new: dict[str, tuple[int, str, str]] = {}
+    for seen, pk in zip(fresh, pks, strict=True):
+        key = fold(seen.title)[:KEY_MAX]
+        if key in keys_taken:  # another post has this title: this one is told apart by its id
+            key = f"{key[: KEY_MAX - 20]} #{slug_with_hash('', seen.identity, 16)[1:]}"
+        keys_taken.add(key)
+        base = post_slug_base(fold(seen.title))
+        slug = claim_slug(base, seen.identity, slugs_taken)
+        if Post.objects.filter(slug=slug).exists():  # rare: taken by an older post's hashed slug
+            slug = claim_slug(slug_with_hash(base, seen.identity, 16), seen.identity, slugs_taken)
+        new[identity_of(seen)] = (pk, slug, key)
+        url_ids[f"/posts/{slug}/"] = pk
+        if toks := title_tokens(seen.title):
+            matcher.add(toks, pk)
+    pk_url = {pk: url for url, pk in url_ids.items()}
+    for identity, seen in posts.items():
+        pk = existing[identity][0] if identity in existing else new[identity][0]
+        for k in seen.keys:
+            links[k] = pk_url[pk]
+    names = list(dict.fromkeys(n for s in posts.values() for n in s.names))
+    topic_ids = book.ensure(names, Topic.Source.CATEGORY)
+    phrase_ids = book.ensure(scan_.phrases, Topic.Source.PHRASE)
+    for entry in vocabulary:
+        pk = book.ids.get(topic_key(entry.name))
+        if pk is not None:
+            for phrase in entry.phrases:
+                matcher.add(phrase, f"t{pk}")
+    for pk, name in Topic.objects.filter(source=Topic.Source.PHRASE).values_list("pk", "name"):
+        matcher.add(name, f"t{pk}")
+    for name, pk in phrase_ids.items():
+        matcher.add(name, f"t{pk}")
+    return Plan(existing, new, links, url_ids, topic_ids, matcher)
+
+
+def identity_of(seen: Seen) -> str:
+    return seen.identity
+
+
+def _reserve_ids(count: int) -> list[int]:
+    if not count:
+        return []
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)",
+            [Post._meta.db_table, count],
+        )
+        return [pk for (pk,) in cursor.fetchall()]
+
+
+@dataclass
+class Counts:
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    mentions: int = 0
+
+
+def load(
+    path: Path,
+    kind: str,
+    scan_: Scan,
+    plan_: Plan,
+    archive_id: int,
+    batch_size: int,
+    progress: Progress,
+) -> Counts:
+    counts = Counts()
+    mentions: set[tuple[int, int]] = set()
+    with open(path, "rb") as stream:
+        reader = open_records(stream, kind)
+        batch: list[ArchivePost] = []
+        done = 0
+        for ordinal, post in enumerate(reader):
+            identity = post.identity or f"title:{fold(post.title)}"
+            if scan_.posts[identity].ordinal != ordinal:
+                continue  # a later copy of this post in the same file wins
+            batch.append(post)
+            if len(batch) >= batch_size:
+                _write(batch, scan_, plan_, archive_id, counts, mentions)
+                done += len(batch)
+                batch = []
+                progress("load", reader._stream.bytes_read, None)
+        if batch:
+            _write(batch, scan_, plan_, archive_id, counts, mentions)
+    Mention = Post.mentions.through
+    rows = [Mention(from_post_id=a, to_post_id=b) for a, b in sorted(mentions) if a != b]
+    Mention.objects.bulk_create(rows, ignore_conflicts=True, batch_size=5000)
+    counts.mentions = len(rows)
+    return counts
+
+
+def _write(batch, scan_: Scan, plan_: Plan, archive_id: int, counts: Counts, mentions) -> None:
+    now = timezone.now()
+    new_posts, changed_posts, linked, comments, tags = [], [], [], [], []
+    for post in batch:
+        identity = post.identity or f"title:{fold(post.title)}"
+        seen = scan_.posts[identity]
+        if identity in plan_.existing:
+            pk, checksum = plan_.existing[identity]
+            linked.append(pk)
+            if checksum == seen.checksum:
+                counts.unchanged += 1
+                continue
+            row = Post(pk=pk, updated_at=now)
+            changed_posts.append(row)
+        else:
+            pk, slug, key = plan_.new[identity]
+            row = Post(pk=pk, slug=slug, key=key, created_at=now, updated_at=now)
+            new_posts.append(row)
+            linked.append(pk)
+        base = post.permalink
+        targets: list[str] = []
+        if post.protected:
+            body_html, body = "", ""
+        else:
+            raw, targets = prepare_body(
+                post.html, lambda href, base=base: plan_.links.get(link_key(href, base))
+            )
+            body_html = sanitise_html(raw)
+            body = plain_text(body_html)
+        row.title = post.title[:500]
+        row.body, row.body_html = body, body_html
+        row.published = post.day
+        row.is_excerpt = False
+        row.checksum = seen.checksum
+        row.author = post.author[:200]
+        row.permalink = post.permalink[:1000]
+        row.guid = post.guid[:1000]
+        row.old_path = old_path(post.permalink)
+        row.protected = post.protected
+        topic_ids = {plan_.topic_ids[n] for n in seen.names if n in plan_.topic_ids}
+        for found in plan_.matcher.find(tokens(post.title + "\n" + body)):
+            if isinstance(found, str):
+                topic_ids.add(int(found[1:]))
+            elif found != pk:
+                mentions.add((pk, found))
+        for url in targets:
+            if (to := plan_.url_ids.get(url)) is not None:
+                mentions.add((pk, to))
+        tags.extend(TaggedPost(content_object_id=pk, tag_id=t) for t in sorted(topic_ids))
+        comments.append((pk, post.comments))
+    Post.objects.bulk_create(new_posts)
+    if changed_posts:
+        pks = [p.pk for p in changed_posts]
+        Post.objects.bulk_update(
+            changed_posts,
+            [
+                "title",
+                "body",
+                "body_html",
+                "published",
+                "is_excerpt",
+                "checksum",
+                "author",
+                "permalink",
+                "guid",
+                "old_path",
+                "protected",
+                "updated_at",
+            ],
+        )
+        TaggedPost.objects.filter(content_object_id__in=pks).delete()
+        Comment.objects.filter(post_id__in=pks).delete()
+        Post.mentions.through.objects.filter(from_post_id__in=pks).delete()
+        counts.updated += len(changed_posts)
+    counts.created += len(new_posts)
+    TaggedPost.objects.bulk_create(tags, ignore_conflicts=True)
+    Link = Post.archives.through
+    Link.objects.bulk_create(
+        [Link(post_id=pk, archive_id=archive_id) for pk in linked], ignore_conflicts=True
+    )
+    _write_comments(comments)
+
+
+def _write_comments(per_post) -> None:
+    """Approved comments, threaded: rows first, then each reply pointed at its parent."""
+    rows, parents = [], []
+    for pk, comments in per_post:
+        for number, c in enumerate(comments, start=1):
+            rows.append(
+                Comment(
+                    post_id=pk,
+                    number=number,
+                    author=c.author[:200],
+                    published=c.published,
+                    body_html=sanitise_html(c.html.replace("\r\n", "\n")).replace("\n", "<br>\n"),
+                )
+            )
+            parents.append((pk, c.id, c.parent))
+    if not rows:
+        return
+    Comment.objects.bulk_create(rows)
+    by_id = {(pk, cid): row for row, (pk, cid, _) in zip(rows, parents, strict=True)}
+    replies = []
+    for row, (pk, _, parent) in zip(rows, parents, strict=True):
+        if parent and (pk, parent) in by_id:
+            row.parent_id = by_id[(pk, parent)].pk
+            replies.append(row)
+    if replies:
+        Comment.objects.bulk_update(replies, ["parent"])
+
+
+def import_records(
+    path: Path, kind: str, *, vocabulary, batch_size: int, progress: Progress, result, checksum: str
+):
+    """Import one export or feed inside the caller's transaction; fills `result` (FileResult)."""
+    from posts.models import Archive
+
+    scanned = scan(path, kind, vocabulary, progress)
+    book = TopicBook()
+    planned = plan(scanned, book, vocabulary)
+    archive, _ = Archive.objects.get_or_create(name=path.name)
+    archive.kind = kind
+    archive.title = scanned.source.title
+    archive.link = scanned.source.link
+    archive.header = scanned.source.title[:500]
+    archive.checksum = checksum
+    archive.imported_at = timezone.now()
+    archive.save()
+    counts = load(path, kind, scanned, planned, archive.pk, batch_size, progress)
+    result.posts = len(scanned.posts)
+    result.duplicates = scanned.duplicates
+    result.created, result.updated = counts.created, counts.updated
+    result.unchanged, result.mentions = counts.unchanged, counts.mentions
+    result.topics_created += book.created
+    result.header = scanned.source.title
+    return result
