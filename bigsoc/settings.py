@@ -57,6 +57,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "bigsoc.middleware.ContentSecurityPolicyMiddleware",
+    # A 404 at an imported post's original permalink path answers 301 to its page here.
+    "posts.middleware.OldPermalinkMiddleware",
     # Last, as django-axes asks: it turns a lockout into the friendly lockout page.
     "axes.middleware.AxesMiddleware",
 ]

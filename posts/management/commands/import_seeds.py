@@ -20,10 +20,13 @@ from posts.importer.load import (
     FileResult,
     import_archive,
 )
+from posts.importer.readers import ReaderError, detect
+from posts.importer.readers.xmlstream import PROLOG_BYTES
 from posts.importer.topics import VocabularyError, load_vocabulary
 from posts.models import Topic
 
 VOCABULARY_FILE = "topics.toml"
+LISTING_SUFFIXES = {".txt", ".text"}
 BAR_WIDTH = 30
 
 
@@ -110,8 +113,10 @@ class Command(BaseCommand):
     # -- choosing files --
 
     def _archive_files(self, paths: list[Path]) -> list[Path]:
-        """Files to import: each file named, and every file inside a directory named (not hidden
-        ones, not the vocabulary). The format is decided by content when each is read."""
+        """Files to import: each file named (its format decided by content), and every archive
+        inside a directory named: XML exports and feeds by content, whatever their name, and
+        text listings by their .txt name (plain text has no signature to tell a listing from
+        notes). Hidden files and the vocabulary are left out."""
         files: list[Path] = []
         for path in paths:
             if path.is_dir():
@@ -120,12 +125,35 @@ class Command(BaseCommand):
                         continue
                     if child.name == VOCABULARY_FILE:
                         continue
+                    reason = self._not_an_archive(child)
+                    if reason:
+                        self._note(f"skipped {child.name}: {reason}")
+                        continue
                     files.append(child)
             elif path.is_file():
+                if path.name == VOCABULARY_FILE:
+                    raise CommandError(f"{path.name}: not an archive file (the topic vocabulary)")
                 files.append(path)
             else:
                 raise CommandError(f"{path}: no such file or directory")
         return files
+
+    @staticmethod
+    def _not_an_archive(path: Path) -> str:
+        try:
+            with open(path, "rb") as stream:
+                head = stream.read(PROLOG_BYTES)
+        except OSError as exc:
+            return f"cannot read: {exc.strerror or exc}"
+        if head.removeprefix(b"\xef\xbb\xbf").lstrip().startswith(b"<"):
+            try:
+                detect(head)
+            except ReaderError as exc:
+                return exc.message
+            return ""
+        if path.suffix.lower() not in LISTING_SUFFIXES:
+            return "not an export, a feed or a text listing (.txt)"
+        return ""
 
     # -- one file --
 
