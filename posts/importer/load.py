@@ -77,7 +77,8 @@ PARSE_APART_BYTES = 4 << 20
 # Slugs per query when the import checks which of its new posts' slugs are taken.
 PLAN_CHUNK = 20_000
 
-# progress(stage, done, total): stage "scan" (total unknown, None) or "load".
+# progress(stage, done, total): stage "scan" (total unknown, None) or "load" in posts; "scan
+# bytes" or "load bytes" in bytes of the file (exports and feeds).
 Progress = Callable[[str, int, int | None], None]
 
 

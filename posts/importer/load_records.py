@@ -18,8 +18,10 @@ Unchanged posts (same checksum) are not written. Runs inside the caller's transa
 
 from __future__ import annotations
 
+import hashlib
 import html as html_lib
 import re
+import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -47,10 +49,25 @@ from posts.models import Comment, Post, TaggedPost, Topic
 
 Progress = Callable[[str, int, int | None], None]
 KEY_MAX = 500
+PLAN_CHUNK = 20_000  # slugs per query when checking which are taken
 _TAGS = re.compile(r"<[^>]+>")
 _BLOCK_END = re.compile(
     r"</(?:p|li|h[1-6]|blockquote|figure|figcaption|pre|tr|div)>|<br\s*/?>", re.I
 )
+
+
+def fingerprint(text: str) -> int:
+    """A 64-bit stand-in for an address or identity: memory holds these, not the strings (a
+    1 GB export has some 350,000 posts with four addresses each)."""
+    return int.from_bytes(hashlib.blake2b(text.encode(), digest_size=8).digest(), "big")
+
+
+def identity_of(post: ArchivePost) -> int:
+    return fingerprint(post.identity or f"title:{fold(post.title)}")
+
+
+def short_checksum(hex_digest: str) -> bytes:
+    return bytes.fromhex(hex_digest)[:16]
 
 
 @dataclass(slots=True)
@@ -58,17 +75,16 @@ class Seen:
     """What the scan keeps of one post (memory holds these, never the posts)."""
 
     ordinal: int
-    identity: str
-    title: str
-    checksum: str
-    keys: list[str]
-    names: tuple[str, ...]  # categories and tags
+    title: str  # dropped once the plan has used it
+    checksum: bytes  # the first 16 bytes of `ArchivePost.checksum()`
+    names: tuple[str, ...]  # categories and tags, interned
 
 
 @dataclass
 class Scan:
     source: ArchiveSource
-    posts: dict[str, Seen]  # by identity; a later copy in the same file wins
+    posts: dict[int, Seen]  # by identity fingerprint; a later copy in the same file wins
+    addresses: dict[int, int]  # address fingerprint -> identity fingerprint
     duplicates: int
     phrases: list[str]
     skipped: int
@@ -76,10 +92,10 @@ class Scan:
 
 @dataclass
 class Plan:
-    existing: dict[str, tuple[int, str]]  # identity -> (pk, checksum)
-    new: dict[str, tuple[int, str, str]]  # identity -> (pk, slug, key)
-    links: dict[str, str]  # link key -> local post URL
-    url_ids: dict[str, int]  # local post URL -> pk
+    existing: dict[int, tuple[int, bytes]]  # identity -> (pk, short checksum)
+    new: dict[int, tuple[int, str, str | None]]  # identity -> (pk, slug, key when not the title's)
+    links: dict[int, int]  # address fingerprint -> pk
+    slugs: dict[int, str]  # pk -> slug, for every post a link may reach
     topic_ids: dict[str, int]
     matcher: PhraseMatcher = field(default_factory=PhraseMatcher)
 
@@ -92,36 +108,41 @@ def plain_text(html: str) -> str:
 
 
 def scan(path: Path, kind: str, vocabulary: list[VocabularyTopic], progress: Progress) -> Scan:
+    """Phase 1: read the file once; keep `Seen` facts, addresses and mined phrases."""
     miner = PhraseMiner(exclude=vocabulary_matcher(vocabulary))
-    posts: dict[str, Seen] = {}
+    posts: dict[int, Seen] = {}
+    addresses: dict[int, int] = {}
     duplicates = 0
+    size = path.stat().st_size
     with open(path, "rb") as stream:
         reader = open_records(stream, kind)
         for ordinal, post in enumerate(reader):
-            identity = post.identity or f"title:{fold(post.title)}"
+            identity = identity_of(post)
             if identity in posts:
                 duplicates += 1
             posts[identity] = Seen(
                 ordinal,
-                identity,
                 post.title,
-                post.checksum(),
-                link_keys(post, reader.source.link),
-                (*post.categories, *post.tags),
+                short_checksum(post.checksum()),
+                tuple(map(sys.intern, (*post.categories, *post.tags))),
             )
+            for key in link_keys(post, reader.source.link):
+                addresses[fingerprint(key)] = identity
             miner.feed(plain_text(post.html))
-            if ordinal % 1000 == 999:
-                progress("scan", reader._stream.bytes_read, None)
-    return Scan(reader.source, posts, duplicates, miner.phrases(), reader.skipped)
+            if ordinal % 500 == 499:
+                progress("scan bytes", reader.bytes_read, size)
+    return Scan(reader.source, posts, addresses, duplicates, miner.phrases(), reader.skipped)
 
 
 def plan(scan_: Scan, book: TopicBook, vocabulary: list[VocabularyTopic]) -> Plan:
+    """Phase 2: which post each record is, new posts' ids, keys and slugs, the link map, the
+    topics. Reads the database; writes only topics (and reserves ids)."""
     posts = scan_.posts
-    by_identity: dict[str, tuple[int, str]] = {}
-    by_title: dict[str, tuple[int, str]] = {}
+    by_identity: dict[int, tuple[int, bytes]] = {}
+    by_title: dict[str, tuple[int, bytes]] = {}
     keys_taken: set[str] = set()
-    links: dict[str, str] = {}
-    url_ids: dict[str, int] = {}
+    links: dict[int, int] = {}
+    slugs: dict[int, str] = {}
     matcher = PhraseMatcher()
     with connection.cursor() as cursor:
         cursor.execute(
@@ -130,57 +151,60 @@ def plan(scan_: Scan, book: TopicBook, vocabulary: list[VocabularyTopic]) -> Pla
         while rows := cursor.fetchmany(5000):
             for pk, key, slug, guid, permalink, checksum, title in rows:
                 keys_taken.add(key)
-                if guid:
-                    by_identity[guid] = (pk, checksum)
-                if permalink:
-                    by_identity.setdefault(permalink, (pk, checksum))
-                if not guid and not permalink:
-                    by_title[key] = (pk, checksum)
-                url = f"/posts/{slug}/"
-                url_ids[url] = pk
+                slugs[pk] = slug
+                facts = (pk, short_checksum(checksum) if checksum else b"")
                 for address in (guid, permalink):
-                    if k := link_key(address):
-                        links[k] = url
+                    if address:
+                        by_identity.setdefault(fingerprint(address), facts)
+                        if k := link_key(address):
+                            links[fingerprint(k)] = pk
+                if not guid and not permalink:
+                    by_title[key] = facts
                 if toks := title_tokens(title):
                     matcher.add(toks, pk)
-    existing: dict[str, tuple[int, str]] = {}
-    fresh: list[Seen] = []
+    existing: dict[int, tuple[int, bytes]] = {}
+    fresh: list[tuple[int, Seen]] = []
     for identity, seen in posts.items():
         found = by_identity.get(identity) or by_title.get(fold(seen.title)[:KEY_MAX])
         if found:
             existing[identity] = found
         else:
-            fresh.append(seen)
-    fresh.sort(key=lambda s: s.ordinal)
-    pks = _reserve_ids(len(fresh))
-    slugs_taken = (
-        set(
-            Post.objects.filter(
-                slug__in=[post_slug_base(fold(s.title)) for s in fresh]
-            ).values_list("slug", flat=True)
-        )
-        if fresh
-        else set()
+            fresh.append((identity, seen))
+    del by_identity, by_title
+    fresh.sort(key=lambda item: item[1].ordinal)
+    bases = [post_slug_base(fold(seen.title)) for _, seen in fresh]
+    slugs_taken = _taken_slugs(
+        [
+            slug
+            for (identity, _), base in zip(fresh, bases, strict=True)
+            for slug in (
+                base,
+                slug_with_hash(base, str(identity)),
+                slug_with_hash(base, str(identity), 16),
+            )
+        ]
     )
-    new: dict[str, tuple[int, str, str]] = {}
-    for seen, pk in zip(fresh, pks, strict=True):
+    new: dict[int, tuple[int, str, str | None]] = {}
+    for (identity, seen), base, pk in zip(fresh, bases, _reserve_ids(len(fresh)), strict=True):
         key = fold(seen.title)[:KEY_MAX]
+        own_key = None
         if key in keys_taken:  # another post has this title: this one is told apart by its id
-            key = f"{key[: KEY_MAX - 20]} #{slug_with_hash('', seen.identity, 16)[1:]}"
+            own_key = f"{key[: KEY_MAX - 20]} #{identity:016x}"
+            key = own_key
         keys_taken.add(key)
-        base = post_slug_base(fold(seen.title))
-        slug = claim_slug(base, seen.identity, slugs_taken)
-        if Post.objects.filter(slug=slug).exists():  # rare: taken by an older post's hashed slug
-            slug = claim_slug(slug_with_hash(base, seen.identity, 16), seen.identity, slugs_taken)
-        new[identity_of(seen)] = (pk, slug, key)
-        url_ids[f"/posts/{slug}/"] = pk
+        slug = claim_slug(base, str(identity), slugs_taken)
+        new[identity] = (pk, slug, own_key)
+        slugs[pk] = slug
         if toks := title_tokens(seen.title):
             matcher.add(toks, pk)
-    pk_url = {pk: url for url, pk in url_ids.items()}
-    for identity, seen in posts.items():
-        pk = existing[identity][0] if identity in existing else new[identity][0]
-        for k in seen.keys:
-            links[k] = pk_url[pk]
+    del keys_taken, slugs_taken, fresh, bases
+    for seen in posts.values():
+        seen.title = ""  # the plan is made: memory need not hold the titles
+    for address, identity in scan_.addresses.items():
+        target = existing.get(identity) or new.get(identity)
+        if target:
+            links[address] = target[0]
+    scan_.addresses.clear()
     names = list(dict.fromkeys(n for s in posts.values() for n in s.names))
     topic_ids = book.ensure(names, Topic.Source.CATEGORY)
     phrase_ids = book.ensure(scan_.phrases, Topic.Source.PHRASE)
@@ -193,11 +217,15 @@ def plan(scan_: Scan, book: TopicBook, vocabulary: list[VocabularyTopic]) -> Pla
         matcher.add(name, f"t{pk}")
     for name, pk in phrase_ids.items():
         matcher.add(name, f"t{pk}")
-    return Plan(existing, new, links, url_ids, topic_ids, matcher)
+    return Plan(existing, new, links, slugs, topic_ids, matcher)
 
 
-def identity_of(seen: Seen) -> str:
-    return seen.identity
+def _taken_slugs(wanted: list[str]) -> set[str]:
+    taken: set[str] = set()
+    for start in range(0, len(wanted), PLAN_CHUNK):
+        chunk = wanted[start : start + PLAN_CHUNK]
+        taken.update(Post.objects.filter(slug__in=chunk).values_list("slug", flat=True))
+    return taken
 
 
 def _reserve_ids(count: int) -> list[int]:
@@ -228,22 +256,21 @@ def load(
     batch_size: int,
     progress: Progress,
 ) -> Counts:
+    """Phase 3: read the file again and write new and changed posts, a batch at a time."""
     counts = Counts()
     mentions: set[tuple[int, int]] = set()
+    size = path.stat().st_size
     with open(path, "rb") as stream:
         reader = open_records(stream, kind)
         batch: list[ArchivePost] = []
-        done = 0
         for ordinal, post in enumerate(reader):
-            identity = post.identity or f"title:{fold(post.title)}"
-            if scan_.posts[identity].ordinal != ordinal:
+            if scan_.posts[identity_of(post)].ordinal != ordinal:
                 continue  # a later copy of this post in the same file wins
             batch.append(post)
             if len(batch) >= batch_size:
                 _write(batch, scan_, plan_, archive_id, counts, mentions)
-                done += len(batch)
                 batch = []
-                progress("load", reader._stream.bytes_read, None)
+                progress("load bytes", reader.bytes_read, size)
         if batch:
             _write(batch, scan_, plan_, archive_id, counts, mentions)
     Mention = Post.mentions.through
@@ -257,7 +284,7 @@ def _write(batch, scan_: Scan, plan_: Plan, archive_id: int, counts: Counts, men
     now = timezone.now()
     new_posts, changed_posts, linked, comments, tags = [], [], [], [], []
     for post in batch:
-        identity = post.identity or f"title:{fold(post.title)}"
+        identity = identity_of(post)
         seen = scan_.posts[identity]
         if identity in plan_.existing:
             pk, checksum = plan_.existing[identity]
@@ -269,24 +296,22 @@ def _write(batch, scan_: Scan, plan_: Plan, archive_id: int, counts: Counts, men
             changed_posts.append(row)
         else:
             pk, slug, key = plan_.new[identity]
+            key = key or fold(post.title)[:KEY_MAX]
             row = Post(pk=pk, slug=slug, key=key, created_at=now, updated_at=now)
             new_posts.append(row)
             linked.append(pk)
-        base = post.permalink
-        targets: list[str] = []
+        targets: list[int] = []
         if post.protected:
             body_html, body = "", ""
         else:
-            raw, targets = prepare_body(
-                post.html, lambda href, base=base: plan_.links.get(link_key(href, base))
-            )
+            raw, _ = prepare_body(post.html, _resolver(plan_, post.permalink, targets))
             body_html = sanitise_html(raw)
             body = plain_text(body_html)
         row.title = post.title[:500]
         row.body, row.body_html = body, body_html
         row.published = post.day
         row.is_excerpt = False
-        row.checksum = seen.checksum
+        row.checksum = post.checksum()
         row.author = post.author[:200]
         row.permalink = post.permalink[:1000]
         row.guid = post.guid[:1000]
@@ -298,9 +323,7 @@ def _write(batch, scan_: Scan, plan_: Plan, archive_id: int, counts: Counts, men
                 topic_ids.add(int(found[1:]))
             elif found != pk:
                 mentions.add((pk, found))
-        for url in targets:
-            if (to := plan_.url_ids.get(url)) is not None:
-                mentions.add((pk, to))
+        mentions.update((pk, to) for to in targets if to != pk)
         tags.extend(TaggedPost(content_object_id=pk, tag_id=t) for t in sorted(topic_ids))
         comments.append((pk, post.comments))
     Post.objects.bulk_create(new_posts)
@@ -334,6 +357,21 @@ def _write(batch, scan_: Scan, plan_: Plan, archive_id: int, counts: Counts, men
         [Link(post_id=pk, archive_id=archive_id) for pk in linked], ignore_conflicts=True
     )
     _write_comments(comments)
+
+
+def _resolver(plan_: Plan, base: str, targets: list[int]) -> Callable[[str], str | None]:
+    """`resolve(href)` for `prepare_body`: the local page of a post of the archive (noting its
+    id in `targets`, a post-to-post mention), or None for any other link."""
+
+    def resolve(href: str) -> str | None:
+        key = link_key(href, base)
+        pk = plan_.links.get(fingerprint(key)) if key else None
+        if pk is None:
+            return None
+        targets.append(pk)
+        return f"/posts/{plan_.slugs[pk]}/"
+
+    return resolve
 
 
 def _write_comments(per_post) -> None:

@@ -172,3 +172,27 @@ def test_directory_imports_exports_by_content_and_dry_run_writes_nothing(tmp_pat
     assert Post.objects.count() == 0
     run(folder)
     assert Post.objects.count() == 4
+
+
+def test_export_shows_a_byte_progress_bar_on_a_terminal_only(tmp_path):
+    class Terminal(io.StringIO):
+        def isatty(self):
+            return True
+
+    items = "".join(
+        f"<item><title>Post {i}</title><guid>http://b.example/?p={i}</guid>"
+        f"<content:encoded>Body {i}</content:encoded><wp:status>publish</wp:status>"
+        "<wp:post_type>post</wp:post_type></item>"
+        for i in range(1200)
+    )
+    path = tmp_path / "many.xml"
+    path.write_text(
+        '<rss xmlns:content="http://purl.org/rss/1.0/modules/content/" '
+        f'xmlns:wp="http://wordpress.org/export/1.2/"><channel>{items}</channel></rss>'
+    )
+    err = Terminal()
+    call_command("import_seeds", str(path), stdout=io.StringIO(), stderr=err)
+    assert "\rmany.xml: reading [" in err.getvalue() and " MB" in err.getvalue()
+    assert Post.objects.count() == 1200
+    _, plain = run(path, force=True)
+    assert "\r" not in plain

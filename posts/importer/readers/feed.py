@@ -19,7 +19,14 @@ from datetime import UTC, datetime
 
 from posts.importer.readers.records import ArchivePost, ArchiveSource, untitled
 from posts.importer.readers.wxr import CONTENT, DC_CREATOR, IGNORED_CATEGORIES, rss_date
-from posts.importer.readers.xmlstream import CountingStream, iterparse, release, source, text
+from posts.importer.readers.xmlstream import (
+    CountedReader,
+    CountingStream,
+    iterparse,
+    release,
+    source,
+    text,
+)
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 APP = "{http://purl.org/atom/app#}"
@@ -42,7 +49,7 @@ def _topics(names: list[str]) -> tuple[str, ...]:
     )
 
 
-class RSSReader:
+class RSSReader(CountedReader):
     def __init__(self, stream: CountingStream):
         self._stream = stream
         self.source = ArchiveSource(kind="rss")
@@ -122,7 +129,7 @@ def _atom_text(element) -> str:
     return "".join(f"<p>{html.escape(p)}</p>" for p in text(element).split("\n\n") if p.strip())
 
 
-class AtomReader:
+class AtomReader(CountedReader):
     def __init__(self, stream: CountingStream):
         self._stream = stream
         self.source = ArchiveSource(kind="atom")

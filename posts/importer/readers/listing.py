@@ -11,7 +11,7 @@ from collections.abc import Iterator
 
 from posts.importer.parse import ArchiveParser, LineReader, ParsedPost, ParseError
 from posts.importer.readers.records import ArchivePost, ArchiveSource
-from posts.importer.readers.xmlstream import CountingStream, ReaderError
+from posts.importer.readers.xmlstream import CountedReader, CountingStream, ReaderError
 from posts.importer.render import render_blocks
 
 
@@ -25,8 +25,9 @@ def record(post: ParsedPost) -> ArchivePost:
     )
 
 
-class ListingReader:
+class ListingReader(CountedReader):
     def __init__(self, stream: CountingStream):
+        self._stream = stream
         self._parser = ArchiveParser(LineReader(stream))
         self.source = ArchiveSource(kind="listing")
         self.skipped = 0

@@ -18,7 +18,14 @@ from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 
 from posts.importer.readers.records import ArchiveComment, ArchivePost, ArchiveSource, untitled
-from posts.importer.readers.xmlstream import CountingStream, iterparse, release, source, text
+from posts.importer.readers.xmlstream import (
+    CountedReader,
+    CountingStream,
+    iterparse,
+    release,
+    source,
+    text,
+)
 
 WP_VERSIONS = ("1.0", "1.1", "1.2")
 WP_NS = {v: f"http://wordpress.org/export/{v}/" for v in WP_VERSIONS}
@@ -47,7 +54,7 @@ def rss_date(value: str) -> datetime | None:
     return when if when.tzinfo else when.replace(tzinfo=UTC)
 
 
-class WXRReader:
+class WXRReader(CountedReader):
     """`for post in WXRReader(stream)`; `source` is known once the first post is yielded."""
 
     def __init__(self, stream: CountingStream):

@@ -70,6 +70,16 @@ class CountingStream:
         return data
 
 
+class CountedReader:
+    """A reader over a `CountingStream`: `bytes_read` drives the progress bar."""
+
+    _stream: CountingStream
+
+    @property
+    def bytes_read(self) -> int:
+        return self._stream.bytes_read
+
+
 def iterparse(stream: CountingStream, tags: tuple[str, ...]) -> Iterator[etree._Element]:
     """Elements named in `tags` (Clark notation, `{ns}name`) at their end tag; errors become
     `ReaderError` with line and column."""

@@ -188,6 +188,15 @@ class Command(BaseCommand):
         def show(stage: str, done: int, total: int | None) -> None:
             if self.verbosity < 1:
                 return
+            if stage.endswith(" bytes"):  # exports and feeds: bytes read of the file
+                if tty and total:
+                    filled = BAR_WIDTH * done // max(total, 1)
+                    bar = "#" * filled + "." * (BAR_WIDTH - filled)
+                    verb = "reading" if stage.startswith("scan") else "writing"
+                    text = f"{name}: {verb} [{bar}] {done >> 20:,}/{total >> 20:,} MB"
+                    self.stderr.write(f"\r{text}\x1b[K", ending="")
+                    self._bar_open = True
+                return
             if tty:
                 if total:
                     filled = BAR_WIDTH * done // max(total, 1)
