@@ -306,14 +306,14 @@ class Post(models.Model):
 
 
 class Comment(models.Model):
-    """An approved comment from an imported archive, threaded by `parent`. Only the author's
-    name is kept: never an e-mail or IP address. `body_html` is sanitised on import."""
+    """An approved comment from an imported archive. Only the author's name is kept: never an
+    e-mail or IP address. `body_html` is sanitised on import. `reply_to` is the `number` of the
+    comment of the same post that this one answers (a number, not a key, so an import can write
+    a post's comments in one COPY without asking the database for ids)."""
 
     post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="comments")
-    parent = models.ForeignKey(
-        "self", on_delete=models.CASCADE, null=True, blank=True, related_name="replies"
-    )
     number = models.PositiveIntegerField()  # order within the post, as the archive had it
+    reply_to = models.PositiveIntegerField(null=True, blank=True)
     author = models.CharField(max_length=200)
     published = models.DateTimeField(null=True, blank=True)
     body_html = models.TextField()

@@ -24,9 +24,7 @@ wrote everything the file would write.
 from __future__ import annotations
 
 import hashlib
-import queue
 import tempfile
-import threading
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack, contextmanager, nullcontext
 from dataclasses import dataclass
@@ -39,6 +37,7 @@ from django.utils import timezone
 from bigsoc.cache import archive_changed
 from posts.importer import spool
 from posts.importer.load_records import import_records
+from posts.importer.load_writer import Writer, columns, copy_job, link_archive_job, table
 from posts.importer.parse import (
     ArchiveHeader,
     ArchiveParser,
@@ -171,7 +170,7 @@ def import_archive(
         with connection.cursor() as cursor:
             cursor.execute("SET LOCAL synchronous_commit TO OFF")
             # Foreign keys are checked as each statement ends, in the writer's thread beside the
-            # parsing (see `_Writer`), instead of all at once at commit: for 2 million tag rows
+            # parsing (see `Writer`), instead of all at once at commit: for 2 million tag rows
             # that tail was a sixth of the import.
             cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
         # The vocabulary's topics are written in the file's transaction: a file that fails
@@ -236,7 +235,7 @@ def _analyze() -> None:
     off, or not have come round yet)."""
     with connection.cursor() as cursor:
         for model in (Post, TaggedPost, Post.archives.through, Post.mentions.through):
-            cursor.execute(f"ANALYZE {_table(model)}")
+            cursor.execute(f"ANALYZE {table(model)}")
 
 
 _POST_COPY_FIELDS = (
@@ -265,87 +264,6 @@ class _Winner:
     categories: tuple[str, ...]
 
 
-class _Writer:
-    """Runs a file's writes, in order, in a thread of its own on the same connection (so in the
-    same transaction), while the caller prepares the next batch.
-
-    PostgreSQL's share of an import (the search vector, indexes, foreign-key checks) is as big as
-    Python's (parsing, matching), and they ran one after the other on a two-core machine. Each
-    job is a callable given a psycopg cursor. The caller must not use the connection until the
-    writer is closed; the context manager closes it, skipping what is queued after a failure.
-    """
-
-    def __init__(self, depth: int = 2):
-        connection.ensure_connection()
-        self._conn = connection.connection
-        self._queue: queue.Queue = queue.Queue(maxsize=depth)
-        self._error: BaseException | None = None
-        self._abandon = False
-        self.written = 0  # what `mark` counted, once the jobs queued before it are done
-        self._thread = threading.Thread(target=self._work, name="import-writer", daemon=True)
-
-    def __enter__(self) -> _Writer:
-        self._thread.start()
-        return self
-
-    def __exit__(self, exc_type, exc, tb) -> None:
-        if exc_type is not None:
-            self._abandon = True  # the transaction is rolled back: skip what is queued
-        self._queue.put(None)
-        self._thread.join()
-        if exc_type is None:
-            self._raise()
-
-    def put(self, job: Callable) -> None:
-        self._raise()
-        self._queue.put(job)
-
-    def mark(self, count: int) -> None:
-        """Count `count` more things written once the jobs queued so far are done."""
-
-        def job(cursor) -> None:
-            self.written += count
-
-        self.put(job)
-
-    def _raise(self) -> None:
-        if self._error is not None:
-            raise self._error
-
-    def _work(self) -> None:
-        with self._conn.cursor() as cursor:
-            while (job := self._queue.get()) is not None:
-                if self._error is None and not self._abandon:
-                    try:
-                        # As Django's own cursors do: psycopg's errors become Django's, which
-                        # import_seeds reports without a traceback.
-                        with connection.wrap_database_errors:
-                            job(cursor)
-                    except BaseException as exc:  # noqa: BLE001 (handed to the caller)
-                        self._error = exc
-
-
-def _table(model) -> str:
-    return connection.ops.quote_name(model._meta.db_table)
-
-
-def _columns(model, fields) -> str:
-    return ", ".join(connection.ops.quote_name(model._meta.get_field(f).column) for f in fields)
-
-
-def _copy_job(model, fields: list[str], rows: list[tuple]) -> Callable:
-    """A writer job: COPY `rows` into `model`'s table."""
-    sql = f"COPY {_table(model)} ({_columns(model, fields)}) FROM STDIN"
-
-    def job(cursor) -> None:
-        if rows:
-            with cursor.copy(sql) as copy:
-                for row in rows:
-                    copy.write_row(row)
-
-    return job
-
-
 def _update_row(parsed: ParsedPost, checksum: str, now, pk: int) -> tuple:
     """A row for `_update_posts_job`: the post's new text, in the job's column order."""
     return (
@@ -364,10 +282,10 @@ def _update_posts_job(rows: list[tuple], pks: list[int]) -> Callable:
     """A writer job: update changed posts in place (`rows` end with the pk) and drop the
     mentions they made, which their new text may no longer make."""
     fields = ["title", "body", "body_html", "published", "is_excerpt", "checksum", "updated_at"]
-    sets = ", ".join(f"{_columns(Post, [f])} = %s" for f in fields)
-    update = f"UPDATE {_table(Post)} SET {sets} WHERE id = %s"
+    sets = ", ".join(f"{columns(Post, [f])} = %s" for f in fields)
+    update = f"UPDATE {table(Post)} SET {sets} WHERE id = %s"
     Mention = Post.mentions.through
-    forget = f"DELETE FROM {_table(Mention)} WHERE {_columns(Mention, ['from_post'])} = ANY(%s)"
+    forget = f"DELETE FROM {table(Mention)} WHERE {columns(Mention, ['from_post'])} = ANY(%s)"
 
     def job(cursor) -> None:
         cursor.executemany(update, rows)
@@ -376,36 +294,22 @@ def _update_posts_job(rows: list[tuple], pks: list[int]) -> Callable:
     return job
 
 
-def _link_archive_job(archive_id: int, pks: list[int]) -> Callable:
-    """A writer job: link posts that may already be linked to the archive."""
-    Link = Post.archives.through
-    sql = (
-        f"INSERT INTO {_table(Link)} ({_columns(Link, ['post', 'archive'])}) "
-        "SELECT unnest(%s::bigint[]), %s ON CONFLICT DO NOTHING"
-    )
-
-    def job(cursor) -> None:
-        cursor.execute(sql, [pks, archive_id])
-
-    return job
-
-
 def _retag_job(pks: list[int], wanted: set[tuple[int, int]], changed: set[int]) -> Callable:
     """A writer job: give posts already in the database the (post, topic) pairs `wanted`.
     Tags only go when a post's own text changed, so a post found in two archives keeps the
     header topics of both."""
-    table = _table(TaggedPost)
-    post, tag = _columns(TaggedPost, ["content_object"]), _columns(TaggedPost, ["tag"])
-    select = f"SELECT id, {post}, {tag} FROM {table} WHERE {post} = ANY(%s)"
+    tagged = table(TaggedPost)
+    post, tag = columns(TaggedPost, ["content_object"]), columns(TaggedPost, ["tag"])
+    select = f"SELECT id, {post}, {tag} FROM {tagged} WHERE {post} = ANY(%s)"
 
     def job(cursor) -> None:
         cursor.execute(select, [pks])
         have = {(post_id, tag_id): pk for pk, post_id, tag_id in cursor.fetchall()}
         stale = [pk for pair, pk in have.items() if pair[0] in changed and pair not in wanted]
         if stale:
-            cursor.execute(f"DELETE FROM {table} WHERE id = ANY(%s)", [stale])
+            cursor.execute(f"DELETE FROM {tagged} WHERE id = ANY(%s)", [stale])
         # The rows to add are known only once the current tags are read.
-        _copy_job(TaggedPost, ["content_object", "tag"], sorted(wanted - have.keys()))(cursor)
+        copy_job(TaggedPost, ["content_object", "tag"], sorted(wanted - have.keys()))(cursor)
 
     return job
 
@@ -448,7 +352,7 @@ def _foreign_keys_checked_at_the_end(bulk: bool):
 @dataclass
 class _Plan:
     """What the load pass needs from the database, read once before it starts, so that the pass
-    itself only writes (through the `_Writer`) and never waits for the database."""
+    itself only writes (through the `Writer`) and never waits for the database."""
 
     existing: dict[str, tuple[int, str]]  # key -> (pk, checksum) of this file's posts in the db
     quiet: set[str]  # keys of posts that are matched only against `news` (see _FileImport)
@@ -495,7 +399,7 @@ class _FileImport:
             # scan, and check foreign keys once at the end instead of row by row.
             self.bulk = not Post.objects.exists()
             stack.enter_context(_foreign_keys_checked_at_the_end(self.bulk))
-            with _Writer() if self.bulk else nullcontext() as writer:
+            with Writer() if self.bulk else nullcontext() as writer:
                 header, checksum, phrases = self._scan(spooled, writer)
             self.slugs_taken.clear()
             book = TopicBook()
@@ -535,7 +439,7 @@ class _FileImport:
             load = {w.ordinal for key, w in self.winners.items() if key not in skip}
             spooled.seek(0)
             batch: list[ParsedPost] = []
-            with _Writer() as writer:
+            with Writer() as writer:
                 writer.mark(len(skip))
                 for post in spool.read(spooled, load):
                     batch.append(post)
@@ -557,7 +461,7 @@ class _FileImport:
 
     # -- pass 1 --
 
-    def _scan(self, spooled, writer: _Writer | None) -> tuple[ArchiveHeader | None, str, list[str]]:
+    def _scan(self, spooled, writer: Writer | None) -> tuple[ArchiveHeader | None, str, list[str]]:
         """Parse the file once, keeping small per-title facts in memory and the records in a
         spool file, so the load pass neither parses again nor holds the archive in memory."""
         miner = PhraseMiner(exclude=vocabulary_matcher(self.vocabulary))
@@ -650,9 +554,9 @@ class _FileImport:
             )
         )
 
-    def _write_scanned(self, writer: _Writer | None) -> None:
+    def _write_scanned(self, writer: Writer | None) -> None:
         if self.scan_rows:
-            writer.put(_copy_job(Post, [*_POST_COPY_FIELDS], self.scan_rows))
+            writer.put(copy_job(Post, [*_POST_COPY_FIELDS], self.scan_rows))
             self.scan_rows = []
 
     @contextmanager
@@ -700,7 +604,7 @@ class _FileImport:
         new_keys = set(winners)
         existing: dict[str, tuple[int, str]] = {}
         with connection.cursor() as cursor:
-            cursor.execute(f"SELECT key, title, id, checksum FROM {_table(Post)}")
+            cursor.execute(f"SELECT key, title, id, checksum FROM {table(Post)}")
             while rows := cursor.fetchmany(5000):
                 for key, title, pk, checksum in rows:
                     if key in winners:
@@ -787,7 +691,7 @@ class _FileImport:
 
     # -- pass 2 --
 
-    def _flush(self, batch: list[ParsedPost], plan: _Plan, writer: _Writer) -> None:
+    def _flush(self, batch: list[ParsedPost], plan: _Plan, writer: Writer) -> None:
         """Turn a batch into rows (here, in Python) and hand their writing to the writer."""
         now = timezone.now()
         archive_id = self.archive.pk
@@ -837,14 +741,14 @@ class _FileImport:
         self.result.updated += len(changed_ids)
 
         ArchiveLink = Post.archives.through
-        writer.put(_copy_job(Post, ["id", *_POST_COPY_FIELDS], new_rows))
+        writer.put(copy_job(Post, ["id", *_POST_COPY_FIELDS], new_rows))
         if changed_rows:
             writer.put(_update_posts_job(changed_rows, changed_ids))
         writer.put(
-            _copy_job(ArchiveLink, ["post_id", "archive_id"], [(pk, archive_id) for pk in created])
+            copy_job(ArchiveLink, ["post_id", "archive_id"], [(pk, archive_id) for pk in created])
         )
         if linked_existing:
-            writer.put(_link_archive_job(archive_id, linked_existing))
+            writer.put(link_archive_job(archive_id, linked_existing))
 
         found = {}
         quiet = plan.quiet
@@ -868,7 +772,7 @@ class _FileImport:
         plan: _Plan,
         changed_ids: set[int],
         found: dict[str, set],
-        writer: _Writer,
+        writer: Writer,
     ) -> None:
         """Tag the batch. A quiet post (see `news`) keeps its tags and gains only new topics."""
         new_pairs: list[tuple[int, int]] = []
@@ -895,7 +799,7 @@ class _FileImport:
         new_pairs.sort()
         # New rows by construction, so COPY is safe and several times faster than INSERT for
         # the ~10 tags of every post.
-        writer.put(_copy_job(TaggedPost, ["content_object_id", "tag_id"], new_pairs))
+        writer.put(copy_job(TaggedPost, ["content_object_id", "tag_id"], new_pairs))
         if touched:
             writer.put(_retag_job(touched, wanted, changed_ids))
 
@@ -906,7 +810,7 @@ class _FileImport:
         Through = Post.mentions.through
         # Plain SQL with two arrays: model instances for bulk_create cost more than the rows.
         insert = (
-            f"INSERT INTO {_table(Through)} ({_columns(Through, ['from_post', 'to_post'])}) "
+            f"INSERT INTO {table(Through)} ({columns(Through, ['from_post', 'to_post'])}) "
             "SELECT * FROM unnest(%s::bigint[], %s::bigint[]) ON CONFLICT DO NOTHING"
         )
         pairs = self.mention_pairs
@@ -914,7 +818,7 @@ class _FileImport:
             for start in range(0, len(pairs), 5000):
                 chunk = pairs[start : start + 5000]
                 cursor.execute(
-                    f"SELECT key, id FROM {_table(Post)} WHERE key = ANY(%s)",
+                    f"SELECT key, id FROM {table(Post)} WHERE key = ANY(%s)",
                     [list({k for _, k in chunk})],
                 )
                 key_ids = dict(cursor.fetchall())

@@ -30,6 +30,7 @@ from django.db import connection
 from django.utils import timezone
 
 from core.sanitise import sanitise_html
+from posts.importer.load_writer import Writer, columns, copy_job, link_archive_job, table
 from posts.importer.parse import fold
 from posts.importer.readers import ArchivePost, ArchiveSource, open_records
 from posts.importer.readers.links import link_key, link_keys, old_path
@@ -247,6 +248,13 @@ class Counts:
     mentions: int = 0
 
 
+POST_COLUMNS = [
+    "title", "body", "body_html", "published", "is_excerpt", "checksum", "author", "permalink",
+    "guid", "old_path", "protected", "updated_at",
+]  # fmt: skip
+COMMENT_COLUMNS = ["post", "number", "reply_to", "author", "published", "body_html"]
+
+
 def load(
     path: Path,
     kind: str,
@@ -256,11 +264,12 @@ def load(
     batch_size: int,
     progress: Progress,
 ) -> Counts:
-    """Phase 3: read the file again and write new and changed posts, a batch at a time."""
+    """Phase 3: read the file again and write new and changed posts, a batch at a time. The
+    writes run in the writer's thread (posts.importer.load_writer) beside the Python work."""
     counts = Counts()
     mentions: set[tuple[int, int]] = set()
     size = path.stat().st_size
-    with open(path, "rb") as stream:
+    with open(path, "rb") as stream, Writer() as writer:
         reader = open_records(stream, kind)
         batch: list[ArchivePost] = []
         for ordinal, post in enumerate(reader):
@@ -268,21 +277,29 @@ def load(
                 continue  # a later copy of this post in the same file wins
             batch.append(post)
             if len(batch) >= batch_size:
-                _write(batch, scan_, plan_, archive_id, counts, mentions)
+                _write(batch, scan_, plan_, archive_id, counts, mentions, writer)
                 batch = []
                 progress("load bytes", reader.bytes_read, size)
         if batch:
-            _write(batch, scan_, plan_, archive_id, counts, mentions)
+            _write(batch, scan_, plan_, archive_id, counts, mentions, writer)
     Mention = Post.mentions.through
-    rows = [Mention(from_post_id=a, to_post_id=b) for a, b in sorted(mentions) if a != b]
-    Mention.objects.bulk_create(rows, ignore_conflicts=True, batch_size=5000)
-    counts.mentions = len(rows)
+    pairs = sorted(mentions)
+    insert = (
+        f"INSERT INTO {table(Mention)} ({columns(Mention, ['from_post', 'to_post'])}) "
+        "SELECT * FROM unnest(%s::bigint[], %s::bigint[]) ON CONFLICT DO NOTHING"
+    )
+    with connection.cursor() as cursor:
+        for start in range(0, len(pairs), 5000):
+            chunk = pairs[start : start + 5000]
+            cursor.execute(insert, [[a for a, _ in chunk], [b for _, b in chunk]])
+    counts.mentions = len(pairs)
     return counts
 
 
-def _write(batch, scan_: Scan, plan_: Plan, archive_id: int, counts: Counts, mentions) -> None:
+def _write(batch, scan_, plan_: Plan, archive_id: int, counts: Counts, mentions, writer) -> None:
+    """Rows for a batch, built here; their writing handed to the writer."""
     now = timezone.now()
-    new_posts, changed_posts, linked, comments, tags = [], [], [], [], []
+    new_rows, changed_rows, changed, created, linked, comments, tags = [], [], [], [], [], [], []
     for post in batch:
         identity = identity_of(post)
         seen = scan_.posts[identity]
@@ -292,31 +309,26 @@ def _write(batch, scan_: Scan, plan_: Plan, archive_id: int, counts: Counts, men
             if checksum == seen.checksum:
                 counts.unchanged += 1
                 continue
-            row = Post(pk=pk, updated_at=now)
-            changed_posts.append(row)
         else:
             pk, slug, key = plan_.new[identity]
-            key = key or fold(post.title)[:KEY_MAX]
-            row = Post(pk=pk, slug=slug, key=key, created_at=now, updated_at=now)
-            new_posts.append(row)
-            linked.append(pk)
         targets: list[int] = []
         if post.protected:
-            body_html, body = "", ""
+            body_html = body = ""
         else:
             raw, _ = prepare_body(post.html, _resolver(plan_, post.permalink, targets))
             body_html = sanitise_html(raw)
             body = plain_text(body_html)
-        row.title = post.title[:500]
-        row.body, row.body_html = body, body_html
-        row.published = post.day
-        row.is_excerpt = False
-        row.checksum = post.checksum()
-        row.author = post.author[:200]
-        row.permalink = post.permalink[:1000]
-        row.guid = post.guid[:1000]
-        row.old_path = old_path(post.permalink)
-        row.protected = post.protected
+        values = (
+            post.title[:500], body, body_html, post.day, False, post.checksum(),
+            post.author[:200], post.permalink[:1000], post.guid[:1000],
+            old_path(post.permalink), post.protected, now,
+        )  # fmt: skip
+        if identity in plan_.existing:
+            changed_rows.append((*values, pk))
+            changed.append(pk)
+        else:
+            new_rows.append((pk, slug, key or fold(post.title)[:KEY_MAX], now, *values))
+            created.append(pk)
         topic_ids = {plan_.topic_ids[n] for n in seen.names if n in plan_.topic_ids}
         for found in plan_.matcher.find(tokens(post.title + "\n" + body)):
             if isinstance(found, str):
@@ -324,39 +336,42 @@ def _write(batch, scan_: Scan, plan_: Plan, archive_id: int, counts: Counts, men
             elif found != pk:
                 mentions.add((pk, found))
         mentions.update((pk, to) for to in targets if to != pk)
-        tags.extend(TaggedPost(content_object_id=pk, tag_id=t) for t in sorted(topic_ids))
-        comments.append((pk, post.comments))
-    Post.objects.bulk_create(new_posts)
-    if changed_posts:
-        pks = [p.pk for p in changed_posts]
-        Post.objects.bulk_update(
-            changed_posts,
-            [
-                "title",
-                "body",
-                "body_html",
-                "published",
-                "is_excerpt",
-                "checksum",
-                "author",
-                "permalink",
-                "guid",
-                "old_path",
-                "protected",
-                "updated_at",
-            ],
-        )
-        TaggedPost.objects.filter(content_object_id__in=pks).delete()
-        Comment.objects.filter(post_id__in=pks).delete()
-        Post.mentions.through.objects.filter(from_post_id__in=pks).delete()
-        counts.updated += len(changed_posts)
-    counts.created += len(new_posts)
-    TaggedPost.objects.bulk_create(tags, ignore_conflicts=True)
+        tags.extend((pk, t) for t in sorted(topic_ids))
+        comments.extend(_comment_rows(pk, post.comments))
+    counts.created += len(created)
+    counts.updated += len(changed)
+    writer.put(copy_job(Post, ["id", "slug", "key", "created_at", *POST_COLUMNS], new_rows))
+    if changed:
+        writer.put(_update_job(changed_rows, changed))
+    writer.put(copy_job(TaggedPost, ["content_object", "tag"], tags))
+    writer.put(copy_job(Comment, COMMENT_COLUMNS, comments))
     Link = Post.archives.through
-    Link.objects.bulk_create(
-        [Link(post_id=pk, archive_id=archive_id) for pk in linked], ignore_conflicts=True
-    )
-    _write_comments(comments)
+    writer.put(copy_job(Link, ["post", "archive"], [(pk, archive_id) for pk in created]))
+    if linked:
+        writer.put(link_archive_job(archive_id, linked))
+
+
+def _update_job(rows: list[tuple], pks: list[int]) -> Callable:
+    """A writer job: changed posts updated in place; their tags, comments and the mentions they
+    made go, to be written again from the new text."""
+    sets = ", ".join(f"{columns(Post, [f])} = %s" for f in POST_COLUMNS)
+    update = f"UPDATE {table(Post)} SET {sets} WHERE id = %s"
+    Mention = Post.mentions.through
+    forget = [
+        f"DELETE FROM {table(model)} WHERE {columns(model, [field])} = ANY(%s)"
+        for model, field in (
+            (TaggedPost, "content_object"),
+            (Comment, "post"),
+            (Mention, "from_post"),
+        )
+    ]
+
+    def job(cursor) -> None:
+        cursor.executemany(update, rows)
+        for sql in forget:
+            cursor.execute(sql, [pks])
+
+    return job
 
 
 def _resolver(plan_: Plan, base: str, targets: list[int]) -> Callable[[str], str | None]:
@@ -374,32 +389,21 @@ def _resolver(plan_: Plan, base: str, targets: list[int]) -> Callable[[str], str
     return resolve
 
 
-def _write_comments(per_post) -> None:
-    """Approved comments, threaded: rows first, then each reply pointed at its parent."""
-    rows, parents = [], []
-    for pk, comments in per_post:
-        for number, c in enumerate(comments, start=1):
-            rows.append(
-                Comment(
-                    post_id=pk,
-                    number=number,
-                    author=c.author[:200],
-                    published=c.published,
-                    body_html=sanitise_html(c.html.replace("\r\n", "\n")).replace("\n", "<br>\n"),
-                )
-            )
-            parents.append((pk, c.id, c.parent))
-    if not rows:
-        return
-    Comment.objects.bulk_create(rows)
-    by_id = {(pk, cid): row for row, (pk, cid, _) in zip(rows, parents, strict=True)}
-    replies = []
-    for row, (pk, _, parent) in zip(rows, parents, strict=True):
-        if parent and (pk, parent) in by_id:
-            row.parent_id = by_id[(pk, parent)].pk
-            replies.append(row)
-    if replies:
-        Comment.objects.bulk_update(replies, ["parent"])
+def _comment_rows(pk: int, comments) -> list[tuple]:
+    """Approved comments as rows, numbered in the archive's order; a reply names the number of
+    the comment it answers (None when that one is not among the approved)."""
+    numbers = {c.id: n for n, c in enumerate(comments, start=1) if c.id}
+    return [
+        (
+            pk,
+            n,
+            numbers.get(c.parent) if c.parent else None,
+            c.author[:200],
+            c.published,
+            sanitise_html(c.html.replace("\r\n", "\n")).replace("\n", "<br>\n"),
+        )
+        for n, c in enumerate(comments, start=1)
+    ]
 
 
 def import_records(

@@ -55,9 +55,9 @@ def test_protected_post_text_is_not_stored():
 def test_only_approved_comments_are_stored_threaded_without_emails():
     run(WXR)
     comments = list(Comment.objects.order_by("number"))
-    assert [(c.author, c.parent_id is not None) for c in comments] == [
-        ("Sam", False),
-        ("Jo Bloggs", True),
+    assert [(c.author, c.number, c.reply_to) for c in comments] == [
+        ("Sam", 1, None),
+        ("Jo Bloggs", 2, 1),
     ]
     stored = " ".join(c.body_html + c.author for c in comments)
     assert "secret.example" not in stored and "192.0.2.7" not in stored

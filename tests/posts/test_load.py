@@ -180,7 +180,7 @@ def test_failed_write_in_the_writer_thread_rolls_back_everything(tmp_path, vocab
     # The load pass writes in a thread of its own; an error there must surface as Django's
     # error in the caller and leave nothing behind, even batches written before it.
     path = write(tmp_path, "a.txt", "".join(f"P{i} x\n\nBody. read more »\n\n" for i in range(6)))
-    real_copy_job, calls = load_module._copy_job, []
+    real_copy_job, calls = load_module.copy_job, []
 
     def failing_third_copy(*args):
         calls.append(args)
@@ -188,7 +188,7 @@ def test_failed_write_in_the_writer_thread_rolls_back_everything(tmp_path, vocab
             return lambda cursor: cursor.execute("SELECT 1 / 0")
         return real_copy_job(*args)
 
-    monkeypatch.setattr(load_module, "_copy_job", failing_third_copy)
+    monkeypatch.setattr(load_module, "copy_job", failing_third_copy)
     with pytest.raises(DataError):
         load(path, vocabulary, batch_size=2)
     assert Post.objects.count() == 0
