@@ -27,7 +27,7 @@ import hashlib
 import tempfile
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack, contextmanager, nullcontext
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
@@ -42,8 +42,10 @@ from posts.importer.parse import (
     ArchiveHeader,
     ArchiveParser,
     LineReader,
+    NotUTF8,
     ParsedPost,
     ParseError,
+    legacy_encoding,
 )
 from posts.importer.parsing import ParsingFailed, ParsingProcess, PostFacts, post_facts
 from posts.importer.readers import ReaderError, detect
@@ -85,9 +87,16 @@ class ArchiveError(Exception):
     """An archive file could not be imported; nothing from it was written."""
 
     def __init__(
-        self, path: Path, message: str, line: int | None = None, column: int | None = None
+        self,
+        path: Path,
+        message: str,
+        line: int | None = None,
+        column: int | None = None,
+        *,
+        not_utf8: bool = False,
     ):
         self.path, self.message, self.line, self.column = Path(path), message, line, column
+        self.not_utf8 = not_utf8  # a text listing whose bytes are not UTF-8
         where = f"{self.path.name}, line {line}" if line else self.path.name
         if line and column:
             where += f", column {column}"
@@ -106,6 +115,7 @@ class FileResult:
     topics_created: int = 0
     mentions: int = 0
     skipped: bool = False  # unchanged since its last import: not read, nothing written
+    notes: list[str] = field(default_factory=list)  # e.g. "decoded as Windows-1252"
 
 
 def import_digest(vocabulary: list[VocabularyTopic]) -> str:
@@ -178,7 +188,7 @@ def import_archive(
         vocabulary_created = sync_vocabulary(vocabulary)
         kind = archive_format(path)
         if kind == "listing":
-            result = _FileImport(path, vocabulary, batch_size, progress, digest).run()
+            result = _import_listing(path, vocabulary, batch_size, progress, digest)
         else:
             result = FileResult(name=path.name)
             try:
@@ -210,6 +220,27 @@ def import_archive(
         held = Post.objects.count() - result.created
         if result.created + result.updated > ANALYZE_BASE + ANALYZE_SHARE * held:
             _analyze()
+    return result
+
+
+def _import_listing(path, vocabulary, batch_size, progress, digest) -> FileResult:
+    """A text listing, in UTF-8, or else in Windows-1252 or Latin-1 when its bytes say so
+    unambiguously (with a note); refused with the reason when they do not."""
+    try:
+        with transaction.atomic():  # a savepoint: a file found not to be UTF-8 is read again
+            return _FileImport(path, vocabulary, batch_size, progress, digest).run()
+    except ArchiveError as exc:
+        if not exc.not_utf8:
+            raise
+    try:
+        with open(path, "rb") as stream:
+            codec, name = legacy_encoding(stream)
+    except ParseError as exc:
+        raise ArchiveError(path, exc.message, exc.line) from None
+    except OSError as exc:
+        raise ArchiveError(path, f"cannot read: {exc.strerror or exc}") from None
+    result = _FileImport(path, vocabulary, batch_size, progress, digest, codec).run()
+    result.notes.append(f"decoded as {name}")
     return result
 
 
@@ -365,8 +396,9 @@ class _Plan:
 
 
 class _FileImport:
-    def __init__(self, path, vocabulary, batch_size, progress, digest):
+    def __init__(self, path, vocabulary, batch_size, progress, digest, encoding="utf-8"):
         self.path = path
+        self.encoding = encoding
         self.digest = digest
         self.vocabulary = vocabulary
         self.batch_size = max(1, batch_size)
@@ -480,14 +512,16 @@ class _FileImport:
 
     def _scan_parsed_here(self, spooled, writer, miner) -> tuple[ArchiveHeader | None, str]:
         with self._open() as stream:
-            reader = LineReader(stream)
+            reader = LineReader(stream, self.encoding)
             parser = ArchiveParser(reader)
             try:
                 for ordinal, post in enumerate(parser):
                     spool.write(spooled, post)
                     self._scanned(ordinal, post_facts(post, self.bulk), miner, writer)
             except ParseError as exc:
-                raise ArchiveError(self.path, exc.message, exc.line) from None
+                raise ArchiveError(
+                    self.path, exc.message, exc.line, not_utf8=isinstance(exc, NotUTF8)
+                ) from None
             except OSError as exc:
                 raise ArchiveError(self.path, f"cannot read: {exc.strerror or exc}") from None
         return parser.header, reader.checksum
@@ -497,15 +531,17 @@ class _FileImport:
         `posts.importer.parsing`): its records go to the spool as they come."""
         ordinal = 0
         try:
-            with ParsingProcess(self.path, render=self.bulk) as parsing:
+            with ParsingProcess(self.path, render=self.bulk, encoding=self.encoding) as parsing:
                 for records, facts in parsing.chunks():
                     spooled.write(records)
                     for post in facts:
                         self._scanned(ordinal, post, miner, writer)
                         ordinal += 1
         except ParsingFailed as exc:
-            if exc.kind == "parse":
-                raise ArchiveError(self.path, exc.message, exc.line) from None
+            if exc.kind in ("parse", "encoding"):
+                raise ArchiveError(
+                    self.path, exc.message, exc.line, not_utf8=exc.kind == "encoding"
+                ) from None
             verb = "cannot open" if exc.kind == "open" else "cannot read"
             raise ArchiveError(self.path, f"{verb}: {exc.message}") from None
         return parsing.header, parsing.checksum

@@ -196,3 +196,30 @@ def test_export_shows_a_byte_progress_bar_on_a_terminal_only(tmp_path):
     assert Post.objects.count() == 1200
     _, plain = run(path, force=True)
     assert "\r" not in plain
+
+
+@pytest.mark.parametrize(
+    ("encoding", "name", "text"),
+    [
+        ("cp1252", "Windows-1252", "It\u2019s the \u201cBig Society\u201d"),
+        ("latin-1", "Latin-1", "Caf\u00e9 society"),
+    ],
+)
+def test_windows_1252_and_latin1_listings_are_decoded_with_a_note(tmp_path, encoding, name, text):
+    path = tmp_path / "old.txt"
+    path.write_bytes(f"{text}\n\nThe body of {text}. read more »\n".encode(encoding))
+    _, err = run(path)
+    assert f"old.txt: decoded as {name}" in err
+    post = Post.objects.get()
+    assert post.title == text and text in post.body
+
+
+def test_big_listing_in_windows_1252_is_decoded_in_the_parsing_process_too(tmp_path):
+    path = tmp_path / "big.txt"
+    posts = "".join(
+        f"Caf\u00e9 number {i}\u2019s story\n\nBody {i}. read more »\n\n" for i in range(60000)
+    )
+    path.write_bytes(posts.encode("cp1252"))
+    _, err = run(path)
+    assert "decoded as Windows-1252" in err
+    assert Post.objects.filter(title="Caf\u00e9 number 7\u2019s story").exists()

@@ -172,7 +172,9 @@ class Command(BaseCommand):
                 f"{result.name}: {_plural(result.posts, 'post')} — unchanged since last import, "
                 "skipped (use --force to import it again)"
             )
-        elif self.verbosity >= 1:
+        for note in result.notes:
+            self._note(f"{result.name}: {note}")
+        if self.verbosity >= 1 and not result.skipped:
             self.stdout.write(
                 f"{result.name}: {_plural(result.posts, 'post')} — {result.created:,} created, "
                 f"{result.updated:,} updated, {result.unchanged:,} unchanged; "
