@@ -234,26 +234,29 @@ def generate_wxr(
     import datetime
     import re
 
+    # The same draws as `generate`, so the same seed gives the same posts; the export's own
+    # extras (links, tags, comments) draw from a generator of their own.
     rng = random.Random(seed)
     edit_rng = random.Random(seed + 1)
+    extra_rng = random.Random(seed + 2)
     out.write(WXR_HEAD)
     limit = size_mb << 20
     written = len(WXR_HEAD)
     start = datetime.datetime(2010, 5, 1, 9, 0)
-    earlier: list[tuple[str, str]] = []
+    earlier: list[str] = []
+    links: dict[str, str] = {}
     count = posts if not size_mb else 10**9
     for n, title in enumerate(titles(rng, count)):
         edited = edit_rng.random() * 100 < edit_percent
-        lines = post_lines(rng, title, [t for t, _ in earlier], edited)
-        body = "\n".join(lines[2:])
-        body = re.sub(r"\s*read more »", "", body)
+        lines = post_lines(rng, title, earlier, edited)
+        body = re.sub(r"\s*read more »", "", "\n".join(lines[2:]))
         slug = f"post-{n + 1}"
         when = start + datetime.timedelta(hours=7 * n)
-        link = f"http://bsn.example/{when:%Y/%m/%d}/{slug}/"
-        if earlier and rng.random() < 0.2:
-            other_title, other_link = rng.choice(earlier)
-            body += f'\n\nSee also <a href="{other_link}">{other_title}</a>.'
-        name = rng.choice(NAMES)
+        link = links[title] = f"http://bsn.example/{when:%Y/%m/%d}/{slug}/"
+        if earlier and extra_rng.random() < 0.2:
+            other = extra_rng.choice(earlier)
+            body += f'\n\nSee also <a href="{links[other]}">{other}</a>.'
+        name = extra_rng.choice(NAMES)
         item = (
             f"<item><title>{_cdata(title)}</title><link>{link}</link>"
             f"<dc:creator>{_cdata('editor')}</dc:creator>"
@@ -269,14 +272,17 @@ def generate_wxr(
             "<wp:comment_author><![CDATA[A reader]]></wp:comment_author>"
             "<wp:comment_author_email>reader@example.org</wp:comment_author_email>"
             f"<wp:comment_date_gmt>{when:%Y-%m-%d %H:%M:%S}</wp:comment_date_gmt>"
-            f"<wp:comment_content>{_cdata(paragraph(rng))}</wp:comment_content>"
+            f"<wp:comment_content>{_cdata(paragraph(extra_rng))}</wp:comment_content>"
             "<wp:comment_approved>1</wp:comment_approved><wp:comment_parent>0</wp:comment_parent>"
             "</wp:comment></item>\n"
         )
         out.write(item)
         written += len(item.encode())
+        rng.random()  # `generate`'s draw for a typographic twin (an export holds none)
         if len(earlier) < 500:
-            earlier.append((title, link))
+            earlier.append(title)
+        elif rng.random() < 0.01:
+            earlier[rng.randrange(500)] = title
         if size_mb and written >= limit:
             break
     out.write("</channel>\n</rss>\n")

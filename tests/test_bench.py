@@ -28,3 +28,22 @@ def test_ceiling_view_answers_six_kilobytes_when_the_bench_turns_it_on(client, d
 
 def test_worker_candidates_read_counts_and_threads():
     assert parse_candidates("2, 3,2x4") == [(2, 1), (3, 1), (2, 4)]
+
+
+def test_generated_wxr_export_holds_the_same_posts_as_the_text_archive():
+    import io
+
+    from bench.generate import generate, generate_wxr
+    from posts.importer.parse import fold, parse_text
+    from posts.importer.readers import detect, open_records
+
+    text, xml = io.StringIO(), io.StringIO()
+    generate(text, 50, seed=3)
+    generate_wxr(xml, 50, seed=3)
+    data = xml.getvalue().encode()
+    assert detect(data) == "wxr"
+    posts = list(open_records(io.BytesIO(data), "wxr"))
+    _, listed = parse_text(text.getvalue())
+    # The text archive adds typographic twins of a few posts; their keys are the same.
+    assert [fold(p.title) for p in posts] == list(dict.fromkeys(p.key for p in listed))
+    assert all(p.comments and p.categories == ("Society", "Big Society") for p in posts)
