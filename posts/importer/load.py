@@ -640,12 +640,16 @@ class _FileImport:
         new_keys = set(winners)
         existing: dict[str, tuple[int, str]] = {}
         with connection.cursor() as cursor:
-            cursor.execute(f"SELECT key, title, id, checksum FROM {table(Post)}")
+            # A post an export or feed brought in (it has a guid or permalink) holds more than
+            # a listing can say: a listing links it, never rewrites it (as if unchanged).
+            cursor.execute(
+                f"SELECT key, title, id, checksum, guid <> '' OR permalink <> '' FROM {table(Post)}"
+            )
             while rows := cursor.fetchmany(5000):
-                for key, title, pk, checksum in rows:
+                for key, title, pk, checksum, exported in rows:
                     if key in winners:
                         new_keys.discard(key)
-                        existing[key] = (pk, checksum)
+                        existing[key] = (pk, winners[key].checksum if exported else checksum)
                     elif toks := title_tokens(title):
                         self.matcher.add(toks, key)
         return new_keys, existing

@@ -8,19 +8,17 @@ object state:
 2. `plan(seen, ...)`: read what the database holds, decide which post each record is (by guid,
    then permalink, then, for a post a text listing brought in, its folded title), claim slugs
    and keys for new ones, and build the link map (every address of every post -> its page).
-3. `load(path, kind, plan, ...)`: read the file again and write new and changed posts in
-   batches: body made safe (posts.importer.wpbody, then core.sanitise), topics (categories with
-   parents, tags, vocabulary and phrase topics), comments, archive links and mentions (links to
-   other posts of the archive, rewritten to their pages here, and titles named in the text).
+3. `load(path, kind, plan, ...)`: have the new and changed posts read again and made safe
+   (posts.importer.preparing: posts.importer.wpbody, then core.sanitise; in a process of its
+   own for a big file) and write them in batches: links to other posts of the archive rewritten
+   to their pages here, topics (categories with parents, tags, vocabulary and phrase topics),
+   comments, archive links and mentions (those links, and titles named in the text).
 
 Unchanged posts (same checksum) are not written. Runs inside the caller's transaction.
 """
 
 from __future__ import annotations
 
-import hashlib
-import html as html_lib
-import re
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -29,10 +27,17 @@ from pathlib import Path
 from django.db import connection
 from django.utils import timezone
 
-from core.sanitise import sanitise_html
 from posts.importer.load_writer import Writer, columns, copy_job, link_archive_job, table
 from posts.importer.parse import fold
-from posts.importer.readers import ArchivePost, ArchiveSource, open_records
+from posts.importer.preparing import (
+    PreparedPost,
+    PreparingProcess,
+    fingerprint,
+    identity_of,
+    plain_text,
+    prepared_posts,
+)
+from posts.importer.readers import ArchiveSource, open_records
 from posts.importer.readers.links import link_key, link_keys, old_path
 from posts.importer.slugs import claim_slug, post_slug_base, slug_with_hash
 from posts.importer.topic_book import TopicBook
@@ -45,26 +50,12 @@ from posts.importer.topics import (
     topic_key,
     vocabulary_matcher,
 )
-from posts.importer.wpbody import prepare_body
+from posts.importer.wpbody import rewrite_links
 from posts.models import Comment, Post, TaggedPost, Topic
 
 Progress = Callable[[str, int, int | None], None]
 KEY_MAX = 500
 PLAN_CHUNK = 20_000  # slugs per query when checking which are taken
-_TAGS = re.compile(r"<[^>]+>")
-_BLOCK_END = re.compile(
-    r"</(?:p|li|h[1-6]|blockquote|figure|figcaption|pre|tr|div)>|<br\s*/?>", re.I
-)
-
-
-def fingerprint(text: str) -> int:
-    """A 64-bit stand-in for an address or identity: memory holds these, not the strings (a
-    1 GB export has some 350,000 posts with four addresses each)."""
-    return int.from_bytes(hashlib.blake2b(text.encode(), digest_size=8).digest(), "big")
-
-
-def identity_of(post: ArchivePost) -> int:
-    return fingerprint(post.identity or f"title:{fold(post.title)}")
 
 
 def short_checksum(hex_digest: str) -> bytes:
@@ -99,13 +90,6 @@ class Plan:
     slugs: dict[int, str]  # pk -> slug, for every post a link may reach
     topic_ids: dict[str, int]
     matcher: PhraseMatcher = field(default_factory=PhraseMatcher)
-
-
-def plain_text(html: str) -> str:
-    """The words of sanitised HTML, paragraphs apart, for search and matching."""
-    text = _BLOCK_END.sub("\n\n", html)
-    text = html_lib.unescape(_TAGS.sub("", text))
-    return "\n\n".join(p.strip() for p in re.split(r"\n\s*\n", text) if p.strip())
 
 
 def scan(path: Path, kind: str, vocabulary: list[VocabularyTopic], progress: Progress) -> Scan:
@@ -255,6 +239,11 @@ POST_COLUMNS = [
 COMMENT_COLUMNS = ["post", "number", "reply_to", "author", "published", "body_html"]
 
 
+# Exports this big are prepared in a process of their own (posts.importer.preparing); below it,
+# starting a process costs more than it saves.
+PREPARE_APART_BYTES = 4 << 20
+
+
 def load(
     path: Path,
     kind: str,
@@ -264,22 +253,29 @@ def load(
     batch_size: int,
     progress: Progress,
 ) -> Counts:
-    """Phase 3: read the file again and write new and changed posts, a batch at a time. The
-    writes run in the writer's thread (posts.importer.load_writer) beside the Python work."""
+    """Phase 3: write new and changed posts, a batch at a time, as they come back prepared
+    (posts.importer.preparing); the writes run in the writer's thread beside the Python work.
+    Unchanged posts are not read again: they are only linked to this archive."""
     counts = Counts()
     mentions: set[tuple[int, int]] = set()
     size = path.stat().st_size
-    with open(path, "rb") as stream, Writer() as writer:
-        reader = open_records(stream, kind)
-        batch: list[ArchivePost] = []
-        for ordinal, post in enumerate(reader):
-            if scan_.posts[identity_of(post)].ordinal != ordinal:
-                continue  # a later copy of this post in the same file wins
+    wanted, unchanged = set(), []
+    for identity, seen in scan_.posts.items():
+        held = plan_.existing.get(identity)
+        if held is not None and held[1] == seen.checksum:
+            unchanged.append(held[0])
+        else:
+            wanted.add(seen.ordinal)
+    counts.unchanged = len(unchanged)
+    with Writer() as writer:
+        for start in range(0, len(unchanged), 20_000):
+            writer.put(link_archive_job(archive_id, unchanged[start : start + 20_000]))
+        batch: list[PreparedPost] = []
+        for post in _prepared(path, kind, wanted, size, progress):
             batch.append(post)
             if len(batch) >= batch_size:
                 _write(batch, scan_, plan_, archive_id, counts, mentions, writer)
                 batch = []
-                progress("load bytes", reader.bytes_read, size)
         if batch:
             _write(batch, scan_, plan_, archive_id, counts, mentions, writer)
     Mention = Post.mentions.through
@@ -296,48 +292,57 @@ def load(
     return counts
 
 
+def _prepared(path: Path, kind: str, wanted: set[int], size: int, progress: Progress):
+    if not wanted:
+        return
+    if size < PREPARE_APART_BYTES:
+        yield from prepared_posts(
+            path, kind, wanted, lambda done: progress("load bytes", done, size)
+        )
+        return
+    done = 0
+    with PreparingProcess(path, kind, wanted) as preparing:
+        for chunk in preparing.chunks():
+            yield from chunk
+            done += len(chunk)
+            # Posts, not bytes, come back: the share of the wanted ones stands in for bytes.
+            progress("load bytes", size * done // len(wanted), size)
+
+
 def _write(batch, scan_, plan_: Plan, archive_id: int, counts: Counts, mentions, writer) -> None:
-    """Rows for a batch, built here; their writing handed to the writer."""
+    """Rows for a batch of prepared posts, built here; their writing handed to the writer."""
     now = timezone.now()
     new_rows, changed_rows, changed, created, linked, comments, tags = [], [], [], [], [], [], []
     for post in batch:
-        identity = identity_of(post)
+        identity = post.identity
         seen = scan_.posts[identity]
-        if identity in plan_.existing:
-            pk, checksum = plan_.existing[identity]
-            linked.append(pk)
-            if checksum == seen.checksum:
-                counts.unchanged += 1
-                continue
-        else:
-            pk, slug, key = plan_.new[identity]
+        if seen.ordinal != post.ordinal:
+            continue  # a later copy of this post in the same file wins
         targets: list[int] = []
-        if post.protected:
-            body_html = body = ""
-        else:
-            raw, _ = prepare_body(post.html, _resolver(plan_, post.permalink, targets))
-            body_html = sanitise_html(raw)
-            body = plain_text(body_html)
+        body_html, _ = rewrite_links(post.html, _resolver(plan_, post.permalink, targets))
         values = (
-            post.title[:500], body, body_html, post.day, False, post.checksum(),
+            post.title[:500], post.text, body_html, post.day, False, post.checksum,
             post.author[:200], post.permalink[:1000], post.guid[:1000],
             old_path(post.permalink), post.protected, now,
         )  # fmt: skip
         if identity in plan_.existing:
+            pk = plan_.existing[identity][0]
             changed_rows.append((*values, pk))
             changed.append(pk)
+            linked.append(pk)
         else:
+            pk, slug, key = plan_.new[identity]
             new_rows.append((pk, slug, key or fold(post.title)[:KEY_MAX], now, *values))
             created.append(pk)
         topic_ids = {plan_.topic_ids[n] for n in seen.names if n in plan_.topic_ids}
-        for found in plan_.matcher.find(tokens(post.title + "\n" + body)):
+        for found in plan_.matcher.find(tokens(post.title + "\n" + post.text)):
             if isinstance(found, str):
                 topic_ids.add(int(found[1:]))
             elif found != pk:
                 mentions.add((pk, found))
         mentions.update((pk, to) for to in targets if to != pk)
         tags.extend((pk, t) for t in sorted(topic_ids))
-        comments.extend(_comment_rows(pk, post.comments))
+        comments.extend((pk, *row) for row in post.comments)
     counts.created += len(created)
     counts.updated += len(changed)
     writer.put(copy_job(Post, ["id", "slug", "key", "created_at", *POST_COLUMNS], new_rows))
@@ -387,23 +392,6 @@ def _resolver(plan_: Plan, base: str, targets: list[int]) -> Callable[[str], str
         return f"/posts/{plan_.slugs[pk]}/"
 
     return resolve
-
-
-def _comment_rows(pk: int, comments) -> list[tuple]:
-    """Approved comments as rows, numbered in the archive's order; a reply names the number of
-    the comment it answers (None when that one is not among the approved)."""
-    numbers = {c.id: n for n, c in enumerate(comments, start=1) if c.id}
-    return [
-        (
-            pk,
-            n,
-            numbers.get(c.parent) if c.parent else None,
-            c.author[:200],
-            c.published,
-            sanitise_html(c.html.replace("\r\n", "\n")).replace("\n", "<br>\n"),
-        )
-        for n, c in enumerate(comments, start=1)
-    ]
 
 
 def import_records(

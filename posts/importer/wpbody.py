@@ -44,7 +44,9 @@ _SHORTCODE_PAIRED = re.compile(
     r"(?:.*?\[/\1\])?",
     re.S | re.I,
 )
-_HREF = re.compile(r"""(<a\b[^>]*?\bhref\s*=\s*)(["'])(.*?)\2""", re.I | re.S)
+_A_TAG = re.compile(r"<a\b[^>]*>", re.I)
+_HREF_ATTR = re.compile(r"""\bhref\s*=\s*(["'])(.*?)\1""", re.I | re.S)
+_REL_ATTR = re.compile(r"""\s+rel\s*=\s*(["'])[^"']*\1""", re.I)
 _URL = re.compile(r"https?://[^\s\"'<>\]]+", re.I)
 
 
@@ -172,17 +174,24 @@ def autop(text: str) -> str:
 
 
 def rewrite_links(text: str, resolve: Resolve) -> tuple[str, list[str]]:
-    """Links that `resolve` knows point here instead; returns the new text and those URLs."""
+    """Links that `resolve` knows point here instead; returns the new text and those URLs.
+    Works on raw or sanitised HTML: a rewritten link loses the `rel` the sanitiser gives
+    links that leave the site, as it no longer leaves."""
     found: list[str] = []
 
     def replace(m: re.Match) -> str:
-        local = resolve(html.unescape(m.group(3)))
+        tag = m.group(0)
+        href = _HREF_ATTR.search(tag)
+        if href is None:
+            return tag
+        local = resolve(html.unescape(href.group(2)))
         if local is None:
-            return m.group(0)
+            return tag
         found.append(local)
-        return f"{m.group(1)}{m.group(2)}{html.escape(local)}{m.group(2)}"
+        tag = f'{tag[: href.start()]}href="{html.escape(local)}"{tag[href.end() :]}'
+        return _REL_ATTR.sub("", tag)
 
-    return _HREF.sub(replace, text), found
+    return _A_TAG.sub(replace, text), found
 
 
 def prepare_body(raw: str, resolve: Resolve | None = None) -> tuple[str, list[str]]:

@@ -223,3 +223,35 @@ def test_big_listing_in_windows_1252_is_decoded_in_the_parsing_process_too(tmp_p
     _, err = run(path)
     assert "decoded as Windows-1252" in err
     assert Post.objects.filter(title="Caf\u00e9 number 7\u2019s story").exists()
+
+
+def test_a_listing_links_but_never_rewrites_a_post_an_export_brought_in(tmp_path):
+    run(WXR)
+    listing = tmp_path / "search.txt"
+    listing.write_text("The second post\n\nJust the teaser. read more »\n")
+    run(listing)
+    post = Post.objects.get(title="The second post")
+    assert post.body.startswith("Back to") and not post.is_excerpt
+    assert set(post.archives.values_list("name", flat=True)) == {"blog.wxr.xml", "search.txt"}
+
+
+def test_an_export_completes_a_post_a_listing_brought_in_first(tmp_path):
+    listing = tmp_path / "search.txt"
+    listing.write_text("The second post\n\nJust the teaser. read more »\n")
+    run(listing)
+    pk = Post.objects.get().pk
+    run(WXR)
+    post = Post.objects.get(title="The second post")
+    assert post.pk == pk and post.body.startswith("Back to") and post.guid
+
+
+def test_a_big_export_is_prepared_in_a_process_of_its_own_with_the_same_result(monkeypatch):
+    from posts.importer import load_records
+
+    monkeypatch.setattr(load_records, "PREPARE_APART_BYTES", 0)
+    run(WXR)
+    first = Post.objects.get(title__startswith="Hello")
+    second = Post.objects.get(title="The second post")
+    assert f'href="/posts/{second.slug}/"' in first.body_html
+    assert list(first.mentions.all()) == [second]
+    assert Comment.objects.count() == 2

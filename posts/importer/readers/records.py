@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime
 
 
@@ -24,8 +24,8 @@ class ArchivePost:
 
     `html` is the body as the archive holds it (WordPress's stored text, a feed's HTML), made safe
     by the loader; it is "" for a password-protected post (`protected`), whose text is never
-    read. `link_keys` are the addresses other posts of the archive may link it by (permalink,
-    guid, `?p=ID`, the `/yyyy/mm/dd/slug/` path)."""
+    read. `readers.links.link_keys(post)` gives the addresses other posts of the archive may
+    link it by (permalink, guid, `?p=ID`, the `/yyyy/mm/dd/slug/` path)."""
 
     title: str
     slug: str = ""  # the blog's own slug (wp:post_name), used in link keys
@@ -41,7 +41,6 @@ class ArchivePost:
     comments: tuple[ArchiveComment, ...] = ()
     protected: bool = False
     line: int = 0
-    link_keys: tuple[str, ...] = field(default=())
 
     @property
     def day(self) -> date | None:
