@@ -23,12 +23,14 @@ install: $(STAMP)
 
 # The browser tests drive Debian's Chromium by path; Playwright never downloads a browser here.
 # Without it (and without root to install it) the browser tests are skipped, or fail under CI=1.
+# apt-get waits up to ten minutes for another apt-get to let go of the package lock.
 browser:
 	@if [ -x "$(CHROMIUM)" ]; then \
 		true; \
 	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
 		echo "Installing Debian's chromium for the browser tests"; \
-		apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends chromium; \
+		apt-get -o DPkg::Lock::Timeout=600 update && \
+		DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 install -y --no-install-recommends chromium; \
 	else \
 		echo "Chromium is missing at $(CHROMIUM): the browser tests will be skipped."; \
 		echo "Install it with: sudo apt-get install chromium  (or set CHROMIUM=/path/to/chromium)"; \
@@ -55,9 +57,11 @@ POSTS ?= 20000
 bench: install
 	$(BIN)/python -m bench.run --posts $(POSTS)
 
+# Style (ruff) and the layers of docs/architecture.md (import-linter contracts in pyproject.toml).
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache

@@ -71,7 +71,7 @@ def prepare(out_path: str) -> None:
     from posts.models import Post, Topic
     from posts.pages import POSTS_PER_PAGE
     from wiki.models import Page
-    from wiki.services import save_revision
+    from wiki.services import create_page, save_revision
 
     user = get_user_model().objects.filter(username=USERNAME).first()
     if user is None:
@@ -84,18 +84,19 @@ def prepare(out_path: str) -> None:
 
     page = Page.objects.filter(slug="bench-page").first()
     if page is None or page.current_revision.number < WIKI_REVISIONS:
-        page = None
-        for number in range(1, WIKI_REVISIONS + 1):
-            revision = save_revision(
-                page_or_none=page,
-                title="Bench page",
-                text=_revision_text(number, slugs),
-                author=None,  # no author: the edit rate limit does not apply
-                summary=f"revision {number}",
-                base_revision=page.current_revision.number if page else None,
-            )
-            page = revision.page
+        # No author: the edit rate limit does not apply.
+        page = create_page(
+            title="Bench page", text=_revision_text(1, slugs), author=None, summary="revision 1"
+        ).page
+        for number in range(2, WIKI_REVISIONS + 1):
             page.refresh_from_db()
+            save_revision(
+                page=page,
+                text=_revision_text(number, slugs),
+                author=None,
+                summary=f"revision {number}",
+                base_revision=page.current_revision.number,
+            )
 
     client = Client()
     client.force_login(user)

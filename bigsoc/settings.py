@@ -11,7 +11,7 @@ from pathlib import Path
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
-from bigsoc.env import env_bool, env_int, env_list, env_str
+from core.env import env_bool, env_int, env_list, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "django.contrib.sitemaps",
     "taggit",
     "axes",
+    "core",
     "posts",
     "wiki",
     "search",
@@ -46,17 +47,17 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
-    "bigsoc.middleware.reject_nul_characters",
+    "core.middleware.reject_nul_characters",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Before the session: a page served from the cache needs no session, user or view.
-    "bigsoc.cache.PageCacheMiddleware",
+    "core.cache.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "bigsoc.middleware.ContentSecurityPolicyMiddleware",
+    "core.middleware.ContentSecurityPolicyMiddleware",
     # A 404 at an imported post's original permalink path answers 301 to its page here.
     "posts.middleware.OldPermalinkMiddleware",
     # Last, as django-axes asks: it turns a lockout into the friendly lockout page.
@@ -65,7 +66,7 @@ MIDDLEWARE = [
 
 # django-axes first: it refuses logins for locked-out accounts and addresses before checking.
 AUTHENTICATION_BACKENDS = [
-    "bigsoc.auth.LoginThrottleBackend",
+    "core.auth.LoginThrottleBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
 
@@ -82,8 +83,8 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "bigsoc.context_processors.canonical_url",
-                "bigsoc.cache.fragments",
+                "core.context_processors.canonical_url",
+                "core.cache.fragments",
             ],
         },
     },
@@ -94,7 +95,7 @@ DATABASE_URL = env_str("DATABASE_URL")
 if DATABASE_URL:
     DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60)}
 else:
-    from bigsoc.embedded_db import embedded_database
+    from core.embedded_db import embedded_database
 
     DATABASES = {"default": embedded_database(BASE_DIR / ".pgdata")}
 # Check a kept connection before each request, so the site recovers when PostgreSQL restarts.
@@ -106,7 +107,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # --- Cache: Redis when REDIS_URL is set, otherwise a table in the one database ---------------
 REDIS_URL = env_str("REDIS_URL")
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "bigsoc.redis_cache.RedisCache", "LOCATION": REDIS_URL}}
+    CACHES = {"default": {"BACKEND": "core.redis_cache.RedisCache", "LOCATION": REDIS_URL}}
     # Sessions are read from Redis and written through to PostgreSQL: fast reads, and a Redis
     # restart logs nobody out.
     SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
@@ -119,7 +120,7 @@ else:
     }
 
 # Anonymous readers' pages live this long in the shared cache at most; every write makes them
-# stale at once anyway (bigsoc/cache.py). 0 turns the page cache off.
+# stale at once anyway (core/cache.py). 0 turns the page cache off.
 PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 3600)
 
 # `make bench` only: mounts /bench/ceiling/, a minimal 6 KB view. Never in production.
@@ -191,7 +192,7 @@ AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
 # visitor's address is read from X-Forwarded-For, so throttling counts per visitor, not per
 # balancer. 0 (the default) trusts REMOTE_ADDR alone.
 PROXY_COUNT = env_int("PROXY_COUNT", 0)
-AXES_CLIENT_IP_CALLABLE = "bigsoc.auth.client_address"
+AXES_CLIENT_IP_CALLABLE = "core.auth.client_address"
 
 # --- Wiki edits: at most N saves per person per window, "saves/seconds" ---------------------------
 WIKI_EDIT_RATE = env_str("WIKI_EDIT_RATE", "30/600")

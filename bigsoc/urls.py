@@ -5,7 +5,7 @@ from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 
-from bigsoc import views
+from core import views
 from posts.sitemaps import PostSitemap
 from wiki.sitemaps import PageSitemap, TopicWithEntrySitemap
 
@@ -26,4 +26,4 @@ urlpatterns = [
 if settings.BENCH_CEILING:
     urlpatterns.append(path("bench/ceiling/", views.ceiling, name="bench_ceiling"))
 
-handler500 = "bigsoc.views.server_error"
+handler500 = "core.views.server_error"

@@ -12,6 +12,7 @@ from posts.models import Archive, Post, Topic
 @admin.register(Post)
 class PostAdmin(admin.ModelAdmin):
     list_display = ["title", "published", "is_excerpt", "updated_at"]
+    ordering = ["title"]
     list_filter = ["is_excerpt", "archives", "tags"]
     search_fields = ["title", "body"]
     readonly_fields = ["key", "checksum", "created_at", "updated_at"]

@@ -17,6 +17,8 @@ from django.urls import get_script_prefix, reverse
 from taggit.managers import TaggableManager
 from taggit.models import ItemBase, TagBase
 
+from core.text import SEARCH_CONFIG
+
 
 class Archive(models.Model):
     """One archive file that has been imported: a listing saved as text, a WordPress export or
@@ -212,12 +214,6 @@ class PostQuerySet(models.QuerySet):
         return self.order_by(models.F("published").desc(nulls_last=True), "-id")
 
 
-# The text-search configuration of every stored vector and every query: English stemming
-# ("volunteers" and "volunteering" meet at "volunteer"). A constant, so the generated column's
-# expression is immutable, as PostgreSQL requires.
-SEARCH_CONFIG = "english"
-
-
 def title_search_vector() -> SearchVector:
     """The title alone as a search vector: the expression of a GIN index, so search can find
     every title hit cheaply even when a common word matches most bodies."""
@@ -271,7 +267,8 @@ class Post(models.Model):
     objects = PostQuerySet.as_manager()
 
     class Meta:
-        ordering = ["title"]
+        # No default ordering: over 100,000 posts every unordered query would sort by title.
+        # Queries that show posts in an order say which (`newest_first()`, the admin's list).
         indexes = [
             GinIndex(fields=["search_vector"], name="post_search_vector"),
             GinIndex(title_search_vector(), name="post_title_search"),

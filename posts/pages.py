@@ -8,11 +8,9 @@ import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
-from django.http import Http404
-
-from bigsoc.cache import for_archive
-from posts import maps
+from core.cache import for_archive
+from core.pagination import paginate
+from posts.maps import queries as maps
 from posts.models import Post, Topic
 
 POSTS_PER_PAGE = 20
@@ -51,21 +49,6 @@ def group_by_letter(topics: Iterable[Topic]) -> list[LetterGroup]:
     return sorted(groups.values(), key=lambda g: (g.letter != OTHER_LETTER, g.letter))
 
 
-def paginate(queryset, page_number: str | int | None, per_page: int, count: int | None = None):
-    """One page of `queryset`; a page number that is not a number or out of range is a 404.
-
-    `count`, when known, saves the paginator its COUNT query."""
-    paginator = Paginator(queryset, per_page)
-    if count is not None:
-        paginator.count = count  # a cached_property: set, it is never computed
-    try:
-        return paginator.page(page_number or 1)
-    except PageNotAnInteger as error:
-        raise Http404("That page number is not a number.") from error
-    except EmptyPage as error:
-        raise Http404(f"There is no page {page_number} here.") from error
-
-
 def topic_figures(topic: Topic) -> dict:
     """What a topic page shows about the whole topic, whichever page of its posts: its size,
     related topics, and the two pictures drawn from them ("" when empty)."""
@@ -95,7 +78,10 @@ def topic_page_context(topic: Topic, page_number: str | int | None) -> dict:
     figures = for_archive(f"topic-figures:{topic.pk}", lambda: topic_figures(topic))
     in_topic = Post.objects.for_topic(topic)
     page = paginate(
-        in_topic.newest_first().values("pk"), page_number, POSTS_PER_PAGE, figures["post_total"]
+        in_topic.newest_first().values("pk"),
+        page_number,
+        POSTS_PER_PAGE,
+        count=figures["post_total"],
     )
     page.object_list = Post.objects.filter(pk__in=page.object_list).for_listing().newest_first()
     return {"topic": topic, "page_obj": page, "posts": page.object_list, **figures}

@@ -8,7 +8,7 @@ post's archives or mentions, goes through the ORM and lands here.
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver
 
-from bigsoc.cache import archive_changed
+from core.cache import archive_changed
 from posts.models import Post, TaggedPost, Topic
 
 

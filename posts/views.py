@@ -7,8 +7,8 @@ annotated, related rows prefetched); tests/posts/test_views.py holds them to it.
 from django.shortcuts import get_object_or_404, render
 from django.utils.functional import SimpleLazyObject
 
-from bigsoc.cache import for_archive
-from posts import maps
+from core.cache import for_archive
+from posts.maps import queries as maps
 from posts.models import Post, Topic, load_links
 from posts.pages import group_by_letter, topic_page_context
 

@@ -23,10 +23,9 @@ from django.db.models.functions import Concat
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
-from posts.importer.parse import fold
-from posts.models import SEARCH_CONFIG, Post, TaggedPost
+from core.text import SEARCH_CONFIG, fold
+from posts.models import Post, TaggedPost
 from search.ranking import Rows
-from wiki.markup import link_key
 from wiki.models import Page
 from wiki.targets import post_url, topic_url
 
@@ -194,8 +193,8 @@ def _page_hits(pks: list[int], query: SearchQuery) -> dict[int, Hit]:
 
 
 def _page_exact_title(q: str) -> str | None:
-    # `Page.key` is link_key(title), indexed; not unique, so the oldest page wins.
-    found = Page.objects.live().filter(key=link_key(q)).order_by("pk")
+    # `Page.key` is fold(title), indexed; not unique, so the oldest page wins.
+    found = Page.objects.live().filter(key=fold(q)).order_by("pk")
     row = found.values_list("slug", "topic_id").first()
     if row is None:
         return None

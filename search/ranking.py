@@ -29,7 +29,7 @@ from functools import cache
 
 from django.db import connection
 
-from posts.models import SEARCH_CONFIG
+from core.text import SEARCH_CONFIG
 
 # How many rows the head holds, as a multiple of the candidate limit: a word in half the rows
 # finds its candidates there; a rarer word pays for reading them (~1–2 ms) and then asks the

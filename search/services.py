@@ -23,11 +23,13 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from django.contrib.postgres.search import SearchQuery
-from django.core.paginator import Page, Paginator
+from django.core.paginator import Page
 from django.db import connections
 
-from bigsoc.cache import for_generation
-from posts.models import SEARCH_CONFIG, Topic
+from core.cache import for_generation
+from core.pagination import paginate
+from core.text import SEARCH_CONFIG
+from posts.models import Topic
 from search import ranking
 from search.kinds import KINDS, Hit, Kind
 
@@ -205,7 +207,7 @@ def _search(params: SearchParams) -> Results:
         sum(1 for row in ranked if row[0] == kind.name) >= CANDIDATES for kind in kinds
     )
 
-    page = Paginator(ranked, RESULTS_PER_PAGE).get_page(params.page)
+    page = paginate(ranked, params.page, RESULTS_PER_PAGE)
     results.page = page
     on_page: dict[str, list[int]] = {}
     for kind_name, pk, _rank in page.object_list:

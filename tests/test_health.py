@@ -26,7 +26,7 @@ urlpatterns = [
     path("bug/", _bug),
     path("", include("bigsoc.urls")),
 ]
-handler500 = "bigsoc.views.server_error"
+handler500 = "core.views.server_error"
 
 
 @pytest.mark.django_db

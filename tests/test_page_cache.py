@@ -1,4 +1,4 @@
-"""The shared page cache (bigsoc/cache.py): hits, invalidation, privacy and conditional GET."""
+"""The shared page cache (core/cache.py): hits, invalidation, privacy and conditional GET."""
 
 import http.cookiejar
 import re
@@ -17,7 +17,7 @@ from django.db import connection, connections, transaction
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
-from bigsoc.cache import GENERATION_KEY, current_generation, site_changed
+from core.cache import GENERATION_KEY, current_generation, site_changed
 from posts.models import Topic
 from tests.wiki.conftest import client_for, edit, make_page, make_user
 

@@ -15,7 +15,7 @@ from django.contrib.auth import get_user_model
 from django.test import Client
 
 from tests.processes import PRODUCTION_LIKE, run_manage
-from wiki.services import save_revision
+from wiki.services import create_page, save_revision
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -62,16 +62,17 @@ def reading_pages(make_topic, make_post):
     other = make_topic("Big Society Network")
     posts = [make_post(f"Localism post {n}", topics=[topic, other]) for n in range(25)]
     volunteer = get_user_model().objects.create_user("vera")
-    page = None
-    for n in range(3):
+    page = create_page(
+        title="How to join in", text="Version 0 of the page.", author=volunteer, summary="edit 0"
+    ).page
+    for n in range(1, 3):
         page = save_revision(
-            page_or_none=page,
-            title="How to join in",
+            page=page,
             text=f"Version {n} of the page.",
             author=volunteer,
             summary=f"edit {n}",
             minor=False,
-            base_revision=page.current_revision.number if page else None,
+            base_revision=page.current_revision.number,
         ).page
     return {
         "home": "/",

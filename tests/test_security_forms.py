@@ -22,7 +22,7 @@ from django.utils.http import url_has_allowed_host_and_scheme, urlsafe_base64_en
 
 from wiki.models import Page
 from wiki.permissions import MODERATORS_GROUP
-from wiki.services import save_revision
+from wiki.services import create_page, save_revision
 
 PASSWORD = "pw-x9!k2q-long"
 # Django's admin is Django's own, every view of it behind csrf_protect; tested upstream.
@@ -47,10 +47,9 @@ def site(django_user_model):
     moderator = django_user_model.objects.create_user("mona", "mona@example.org", PASSWORD)
     group, _ = Group.objects.get_or_create(name=MODERATORS_GROUP)
     moderator.groups.add(group)
-    first = save_revision(page_or_none=None, title="Village hall", text="One.", author=moderator)
+    first = create_page(title="Village hall", text="One.", author=moderator)
     save_revision(
-        page_or_none=first.page,
-        title="Village hall",
+        page=first.page,
         text="Two.",
         author=moderator,
         base_revision=1,

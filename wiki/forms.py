@@ -1,10 +1,19 @@
-"""Forms of the wiki: they validate and normalise input; the services do the writing."""
+"""Forms of the wiki: they validate input; the services normalise it and do the writing."""
 
 from django import forms
 from django.contrib.auth import get_user_model
 from django.contrib.auth.forms import UserCreationForm
 
-from wiki.services import PageError, normalise_text, validate_new_slug
+from wiki.services import PageError, validate_new_slug
+
+
+def _valid_title(title: str) -> str:
+    """`title` as typed, when a page could take it; the service normalises it."""
+    try:
+        validate_new_slug(title)
+    except PageError as error:
+        raise forms.ValidationError(str(error)) from None
+    return title
 
 
 class EditForm(forms.Form):
@@ -35,27 +44,14 @@ class EditForm(forms.Form):
             del self.fields["title"]
 
     def clean_title(self):
-        title = " ".join(self.cleaned_data["title"].split())
-        try:
-            validate_new_slug(title)
-        except PageError as error:
-            raise forms.ValidationError(str(error)) from None
-        return title
-
-    def clean_text(self):
-        return normalise_text(self.cleaned_data["text"])
+        return _valid_title(self.cleaned_data["title"])
 
 
 class MoveForm(forms.Form):
     new_title = forms.CharField(max_length=255, label="New title")
 
     def clean_new_title(self):
-        title = " ".join(self.cleaned_data["new_title"].split())
-        try:
-            validate_new_slug(title)
-        except PageError as error:
-            raise forms.ValidationError(str(error)) from None
-        return title
+        return _valid_title(self.cleaned_data["new_title"])
 
 
 class SignupForm(UserCreationForm):

@@ -9,6 +9,7 @@ text), so their links stop (or start) being shown as missing. Reads still never 
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
@@ -16,15 +17,17 @@ from django.db.models import Q
 from django.db.models.functions import Lower
 from django.urls import reverse
 
+from core.text import fold, title_slug
 from posts.models import Post, Topic
-from wiki.markup import ResolvedLink, WikiLink, extract_links, link_key, render_markdown, title_slug
+from wiki.markup import Rendered, ResolvedLink, WikiLink, render_markdown
 from wiki.models import Citation, Page, PageLink, PageRedirect
 from wiki.targets import post_url, topic_url
 
 
 @dataclass
 class LinkResolver:
-    """Resolves the wiki links of one text with a fixed handful of queries, fetched up front."""
+    """Resolves the wiki links of one text with a fixed handful of queries: the renderer hands
+    it every link at once (`prefetch`), then asks about each."""
 
     pages_by_slug: dict[str, Page] = field(default_factory=dict)
     pages_by_key: dict[str, Page] = field(default_factory=dict)
@@ -33,34 +36,32 @@ class LinkResolver:
     topics_by_key: dict[str, Topic] = field(default_factory=dict)
     posts: dict[str, Post] = field(default_factory=dict)
 
-    @classmethod
-    def for_links(cls, links: list[WikiLink]) -> LinkResolver:
-        resolver = cls()
+    def prefetch(self, links: Sequence[WikiLink]) -> None:
+        """Look up every target of `links`: at most four queries, none without links."""
         page_targets = [link.target for link in links if link.kind == "page"]
         post_slugs = {link.target for link in links if link.kind == "post"}
         if page_targets:
-            keys = {link_key(t) for t in page_targets}
+            keys = {fold(t) for t in page_targets}
             slugs = {title_slug(t) for t in page_targets} - {""}
             for page in Page.objects.filter(Q(key__in=keys) | Q(slug__in=slugs)):
-                resolver.pages_by_slug[page.slug] = page
-                resolver.pages_by_key.setdefault(page.key, page)
+                self.pages_by_slug[page.slug] = page
+                self.pages_by_key.setdefault(page.key, page)
             for redirect in PageRedirect.objects.filter(old_slug__in=slugs).select_related("page"):
-                resolver.redirects[redirect.old_slug] = redirect.page
+                self.redirects[redirect.old_slug] = redirect.page
             topics = Topic.objects.annotate(lname=Lower("name")).filter(
                 Q(slug__in=slugs) | Q(lname__in={t.lower() for t in page_targets})
             )
             for topic in topics:
-                resolver.topics_by_slug[topic.slug] = topic
-                resolver.topics_by_key[link_key(topic.name)] = topic
+                self.topics_by_slug[topic.slug] = topic
+                self.topics_by_key[fold(topic.name)] = topic
         if post_slugs:
-            resolver.posts = {p.slug: p for p in Post.objects.filter(slug__in=post_slugs)}
-        return resolver
+            self.posts = {p.slug: p for p in Post.objects.filter(slug__in=post_slugs)}
 
     def page_for(self, target: str) -> Page | None:
         slug = title_slug(target)
         return (
             self.pages_by_slug.get(slug)
-            or self.pages_by_key.get(link_key(target))
+            or self.pages_by_key.get(fold(target))
             or self.redirects.get(slug)
         )
 
@@ -74,11 +75,18 @@ class LinkResolver:
         if page is not None and not page.is_deleted:
             return ResolvedLink(url=page.get_absolute_url(), exists=True, title=page.title)
         topic = self.topics_by_slug.get(title_slug(link.target)) or self.topics_by_key.get(
-            link_key(link.target)
+            fold(link.target)
         )
         if topic is not None:
             return ResolvedLink(url=topic_url(topic.slug), exists=True, title=topic.name)
         return ResolvedLink(url=missing_page_url(link.target), exists=False)
+
+
+def render_text(text: str) -> tuple[Rendered, LinkResolver]:
+    """Page text rendered in one pass, its links resolved in one batch. The resolver comes back
+    too: it holds what the links reached, for `rebuild_link_tables`."""
+    resolver = LinkResolver()
+    return render_markdown(text, resolve=resolver), resolver
 
 
 def missing_page_url(title: str) -> str:
@@ -105,7 +113,7 @@ def rebuild_link_tables(page: Page, links: list[WikiLink], resolver: LinkResolve
                 from_page=page,
                 kind="page",
                 target_title=link.target[:255],
-                target_key=link_key(link.target)[:255],
+                target_key=fold(link.target)[:255],
                 target_slug=slug[:255],
             )
     PageLink.objects.bulk_create(page_links.values())
@@ -134,8 +142,7 @@ def refresh_pages_linking_to(page: Page, *, also_keys: tuple[str, ...] = ()) -> 
     for other in linking:
         if other.current_revision is None:
             continue
-        text = other.current_revision.text
-        rendered = render_markdown(text, resolve=LinkResolver.for_links(extract_links(text)))
+        rendered, _ = render_text(other.current_revision.text)
         Page.objects.filter(pk=other.pk).update(html=rendered.html, toc_html=rendered.toc_html)
         count += 1
     return count

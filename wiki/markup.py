@@ -5,22 +5,22 @@ lists and `[[wiki links]]`), then through bleach against the explicit allowlist 
 linkify. Raw HTML in the source is never passed through: Markdown shows it as escaped text, and
 bleach is the second line of defence should any extension ever emit something unexpected.
 
-Callers look wiki links up themselves (one query for all of `extract_links(text)`) and hand
-`render_markdown` a `resolve` function; this module never touches the database.
+One Markdown pass per render: wiki links are collected while the text is parsed, and once the
+tree is complete the caller's resolver answers all of them at once (a `prefetch(links)` batch,
+then one call per distinct link), so a save looks its links up in one go without a second pass
+over the text. This module never touches the database: the resolver does (`wiki.links`).
 """
 
 from __future__ import annotations
 
 import re
-import unicodedata
 import xml.etree.ElementTree as etree
-from collections.abc import Callable
 from dataclasses import dataclass
 from html import unescape as html_unescape
+from typing import Protocol
 
 import markdown
 from django.utils.html import escape
-from django.utils.text import slugify
 from markdown.extensions import Extension
 from markdown.extensions.fenced_code import FencedCodeExtension
 from markdown.extensions.footnotes import FootnoteExtension
@@ -40,6 +40,7 @@ from core.sanitise import (  # noqa: F401 (the allowlist is part of this module'
     USER_ID_PREFIX,
     sanitise_html,
 )
+from core.text import ascii_slug, fold, title_slug
 
 _MAX_ID_SLUG = 80
 MISSING_PAGE_TITLE = "Page does not exist yet \N{EM DASH} create it"
@@ -48,40 +49,9 @@ TOC_MIN_HEADINGS = 3
 MAX_TITLE_LENGTH = 255
 MAX_LINK_SCAN = 1000  # characters Markdown looks ahead for the end of a link's text or URL
 
-# --- Titles and keys -------------------------------------------------------------------------
-_TYPOGRAPHY = str.maketrans(
-    {
-        "\u2018": "'", "\u2019": "'", "\u201a": "'", "\u201b": "'", "\u2032": "'",
-        "\u201c": '"', "\u201d": '"', "\u201e": '"', "\u201f": '"', "\u2033": '"',
-        "\u2010": "-", "\u2011": "-", "\u2012": "-", "\u2013": "-", "\u2014": "-",
-        "\u2015": "-", "\u2212": "-",
-        "\u2026": "...",
-    }
-)  # fmt: skip
 # C0 controls (bar tab and newlines) and DEL. Python-Markdown uses \x02/\x03 as its own
 # placeholder delimiters, so user text must not carry them.
 _CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-
-
-def _fold(title: str) -> str:
-    # NFKC turns NBSP into a space and the ellipsis into three dots; the table does quotes and
-    # dashes. Format characters (zero-width space, soft hyphen) are dropped: invisible in a title.
-    folded = unicodedata.normalize("NFKC", title).translate(_TYPOGRAPHY)
-    folded = "".join(ch for ch in folded if unicodedata.category(ch) != "Cf")
-    return " ".join(folded.split())
-
-
-def link_key(title: str) -> str:
-    """Normalised key for matching a link target to a page/topic: typography folded (’‘“”–—… NBSP ->
-    plain), whitespace collapsed, casefolded. Also `title_slug(title) -> str`: django slugify of the
-    folded title (used by pages as their slug)."""
-    return _fold(title).casefold()
-
-
-def title_slug(title: str) -> str:
-    """The page slug for a title: django `slugify` of the folded title (may be "" for titles
-    without any ASCII letter or digit)."""
-    return slugify(link_key(title))
 
 
 # --- Wiki links ------------------------------------------------------------------------------
@@ -94,9 +64,9 @@ class WikiLink:
 
     @property
     def key(self) -> tuple[str, str]:
-        """What makes two links the same: (kind, link_key(title)) for pages, (kind, slug)
-        for posts."""
-        return (self.kind, self.target if self.kind == "post" else link_key(self.target))
+        """What makes two links the same: (kind, fold(title)) for pages, (kind, slug) for
+        posts."""
+        return (self.kind, self.target if self.kind == "post" else fold(self.target))
 
 
 @dataclass(frozen=True)
@@ -113,7 +83,17 @@ class Rendered:
     toc_html: str = ""  # sanitised table of contents when the page has >= 3 headings, else ""
 
 
-Resolver = Callable[[WikiLink], ResolvedLink]
+class Resolver(Protocol):
+    """Answers a wiki link: its URL, whether its target exists, a tooltip.
+
+    A resolver may also have `prefetch(links)`: the renderer calls it once with every distinct
+    link of the text, in order, before it asks about any one, so a batch resolver
+    (`wiki.links.LinkResolver`) looks them all up in a fixed number of queries.
+    """
+
+    def __call__(self, link: WikiLink) -> ResolvedLink: ...
+
+
 _Found = dict[int, tuple[etree.Element, WikiLink]]  # wiki-link <a> elements by id()
 
 # `[[target]]` or `[[target|label]]`, on one line, no brackets inside.
@@ -181,18 +161,23 @@ class _FinishTree(Treeprocessor):
 
     def run(self, root):
         self._prefix_ids(root)
-        seen: dict[tuple[str, str], ResolvedLink | None] = {}
+        found = []
         for el in root.iter("a"):
             el_and_link = self.found.get(id(el))
-            if el_and_link is None or el_and_link[0] is not el:
-                continue
-            link = el_and_link[1]
-            if link.key not in seen:
-                self.links.append(link)
-                seen[link.key] = self.resolve(link) if self.resolve else None
-            resolved = seen[link.key]
-            if resolved is not None:
-                _apply_resolution(el, link, resolved)
+            if el_and_link is not None and el_and_link[0] is el:
+                found.append(el_and_link)
+        distinct: dict[tuple[str, str], WikiLink] = {}
+        for _el, link in found:
+            distinct.setdefault(link.key, link)
+        self.links = list(distinct.values())
+        if self.resolve is None:
+            return
+        prefetch = getattr(self.resolve, "prefetch", None)
+        if prefetch is not None:
+            prefetch(self.links)
+        resolved = {key: self.resolve(link) for key, link in distinct.items()}
+        for el, link in found:
+            _apply_resolution(el, link, resolved[link.key])
 
     def _prefix_ids(self, root) -> None:
         # Footnote ids come from user labels (`[^label]` -> "fn:label"); rewrite them into the
@@ -203,7 +188,7 @@ class _FinishTree(Treeprocessor):
             old = el.get("id")
             if old is None:
                 continue
-            new = _unique_id(slugify(old.replace(":", "-")), used)
+            new = _unique_id(ascii_slug(old.replace(":", "-")), used)
             renamed[old] = new
             el.set("id", new)
         for el in root.iter("a"):
@@ -226,7 +211,7 @@ def _unique_id(slug: str, used: set[str]) -> str:
 
 def _heading_id(value: str, separator: str) -> str:
     # toc's own `unique()` adds "_1", "_2" for repeats and avoids the footnote ids.
-    return USER_ID_PREFIX + (slugify(value)[:_MAX_ID_SLUG].strip("-_") or "section")
+    return USER_ID_PREFIX + (ascii_slug(value)[:_MAX_ID_SLUG].strip("-_") or "section")
 
 
 def _apply_resolution(el, link: WikiLink, resolved: ResolvedLink) -> None:
@@ -351,14 +336,15 @@ def _count_headings(tokens: list[dict]) -> int:
 
 # --- Public entry points ---------------------------------------------------------------------
 def extract_links(text: str) -> list[WikiLink]:
-    """All wiki links in Markdown source (not inside code spans/fenced code), de-duplicated."""
+    """All wiki links in Markdown source (not inside code spans/fenced code), de-duplicated.
+    (A save needs no call to this: `render_markdown` collects them in its one pass.)"""
     return _convert(text, None)[1]
 
 
 def render_markdown(text: str, resolve: Resolver | None = None) -> Rendered:
-    """Markdown -> sanitised HTML. `resolve` maps each wiki link to its URL and existence; the
-    caller looks targets up in ONE query beforehand (extract_links first). Without `resolve`, page
-    links go to /wiki/<title_slug>/ as existing, post links to /posts/<slug>/."""
+    """Markdown -> sanitised HTML, in one pass. `resolve` maps each wiki link to its URL and
+    existence (its `prefetch`, if any, first sees them all at once; see `Resolver`). Without
+    `resolve`, page links go to /wiki/<title_slug>/ as existing, post links to /posts/<slug>/."""
     html, links, toc, headings = _convert(text, resolve or default_resolve)
     toc_html = sanitise_html(toc) if headings >= TOC_MIN_HEADINGS else ""
     return Rendered(html=sanitise_html(html), links=tuple(links), toc_html=toc_html)

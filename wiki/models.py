@@ -14,7 +14,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 
-from posts.models import SEARCH_CONFIG
+from core.text import SEARCH_CONFIG
 from wiki.targets import topic_url
 
 
@@ -80,7 +80,7 @@ class PageQuerySet(models.QuerySet):
 class Page(models.Model):
     title = models.CharField(max_length=255)
     slug = models.CharField(max_length=255, unique=True)
-    # link_key(title): the folded form wiki links are matched against.
+    # core.text.fold(title): the folded form wiki links are matched against.
     key = models.CharField(max_length=255, db_index=True)
     topic = models.OneToOneField(
         "posts.Topic",

@@ -1,8 +1,10 @@
-"""Every write to the wiki goes through these functions: save, revert, move, protect, delete.
+"""Every write to the wiki goes through these functions: create, save, revert, move, protect,
+delete.
 
 Each runs in one transaction and locks the page row (`select_for_update`), so two volunteers
 saving at once are serialised and the second one sees an `EditConflict` instead of overwriting
-the first. Text is rendered and sanitised here, once, and the link tables are rebuilt with it.
+the first. Input is normalised here (forms only validate); text is rendered and sanitised here,
+once, in one Markdown pass, and the link tables are rebuilt from that pass.
 Reads for other apps: `entry_for_topic`, `citations_for_post`.
 """
 
@@ -14,10 +16,10 @@ from django.core.cache import cache
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from bigsoc.cache import site_changed
+from core.cache import site_changed
+from core.text import fold, title_slug
 from posts.models import Post, Topic
-from wiki.links import LinkResolver, rebuild_link_tables, refresh_pages_linking_to
-from wiki.markup import extract_links, link_key, render_markdown, title_slug
+from wiki.links import rebuild_link_tables, refresh_pages_linking_to, render_text
 from wiki.models import Page, PageRedirect, Revision, page_search_vector
 
 # Slugs the wiki's own URLs use under /wiki/; no page may take them.
@@ -100,10 +102,17 @@ def _count_edit(user) -> None:
 
 
 def normalise_text(text: str) -> str:
+    """Line ends as "\n", whatever the browser sent."""
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
+def normalise_title(title: str) -> str:
+    """Whitespace collapsed and trimmed: the title as it is stored and shown."""
+    return " ".join(title.split())
+
+
 def validate_new_slug(title: str) -> str:
+    """The slug a new title takes; `PageError` when it cannot be one (forms call this too)."""
     slug = title_slug(title)
     if not slug:
         raise PageError("A title needs at least one letter or digit.")
@@ -116,9 +125,7 @@ def _append_revision(
     page: Page, *, text: str, author, summary: str, minor: bool, parent: Revision | None
 ) -> Revision:
     """Render `text`, add it as the page's next revision and rebuild its link tables."""
-    links = extract_links(text)
-    resolver = LinkResolver.for_links(links)
-    rendered = render_markdown(text, resolve=resolver)
+    rendered, resolver = render_text(text)
     now = timezone.now()
     revision = Revision.objects.create(
         page=page,
@@ -140,7 +147,7 @@ def _append_revision(
     )
     # After the save, so a move's new title is what gets indexed.
     Page.objects.filter(pk=page.pk).update(search_vector=page_search_vector(rendered.html))
-    rebuild_link_tables(page, links, resolver)
+    rebuild_link_tables(page, rendered.links, resolver)
     site_changed()
     return revision
 
@@ -158,7 +165,7 @@ def _lock(page: Page) -> Page:
     return locked
 
 
-def _create_page(title: str) -> Page:
+def _new_page(title: str) -> Page:
     """A new page for `title`, or the entry of the topic whose slug the title takes."""
     slug = validate_new_slug(title)
     existing = Page.objects.select_for_update().filter(slug=slug).first()
@@ -171,42 +178,54 @@ def _create_page(title: str) -> Page:
     PageRedirect.objects.filter(old_slug=slug).delete()
     try:
         with transaction.atomic():
-            return Page.objects.create(
-                title=title.strip(), slug=slug, key=link_key(title), topic=topic
-            )
+            return Page.objects.create(title=title, slug=slug, key=fold(title), topic=topic)
     except IntegrityError:
         # Someone created the same page a moment ago.
         raise EditConflict(Page.objects.get(slug=slug).current_revision) from None
 
 
+def create_page(
+    *, title: str, text: str, author, summary: str = "", minor: bool = False
+) -> Revision:
+    """Create the page titled `title` with `text` as its first revision (the entry of a topic
+    when the title takes the topic's slug). Pages whose links to this title were shown as
+    missing are brought up to date in the same transaction."""
+    check_edit_rate(author)
+    title, text = normalise_title(title), normalise_text(text)
+    with transaction.atomic():
+        page = _new_page(title)
+        revision = _append_revision(
+            page, text=text, author=author, summary=summary, minor=minor, parent=None
+        )
+        refresh_pages_linking_to(page)
+    _count_edit(author)
+    return revision
+
+
 def save_revision(
     *,
-    page_or_none: Page | None,
-    title: str,
+    page: Page,
     text: str,
     author,
     summary: str = "",
     minor: bool = False,
     base_revision: int | None = None,
 ) -> Revision:
-    """Save `text` as the next revision of the page (creating it when `page_or_none` is None).
+    """Save `text` as the next revision of `page`.
 
-    `base_revision` is the number of the revision the editor started from (None or 0 for a new
-    page). When it is not the current one, nothing is written and `EditConflict` is raised.
+    `base_revision` is the number of the revision the editor started from (None or 0 for a
+    page without one). When it is not the current one, nothing is written and `EditConflict`
+    is raised. Saving the current text again writes nothing and returns the current revision.
     """
     check_edit_rate(author)
     text = normalise_text(text)
     with transaction.atomic():
-        if page_or_none is None:
-            page = _create_page(title)
-            current = None
-        else:
-            page = _lock(page_or_none)
-            current = page.current_revision
-            if (current.number if current else 0) != (base_revision or 0):
-                raise EditConflict(current)
-            if current is not None and current.text == text:
-                return current  # nothing changed: no empty revision in the history
+        page = _lock(page)
+        current = page.current_revision
+        if (current.number if current else 0) != (base_revision or 0):
+            raise EditConflict(current)
+        if current is not None and current.text == text:
+            return current  # nothing changed: no empty revision in the history
         revision = _append_revision(
             page, text=text, author=author, summary=summary, minor=minor, parent=current
         )
@@ -238,7 +257,7 @@ def move_page(*, page: Page, new_title: str, author) -> Page:
     """Rename `page`; its old slug redirects to the new one, so old links keep working."""
     if page.topic_id:
         raise PageError("A topic's entry takes its name from the topic and cannot be moved.")
-    new_title = new_title.strip()
+    new_title = normalise_title(new_title)
     new_slug = validate_new_slug(new_title)
     with transaction.atomic():
         page = _lock(page)
@@ -251,7 +270,7 @@ def move_page(*, page: Page, new_title: str, author) -> Page:
             PageRedirect.objects.filter(old_slug=new_slug).delete()
             PageRedirect.objects.create(old_slug=old_slug, page=page)
         old_key = page.key
-        page.title, page.slug, page.key = new_title, new_slug, link_key(new_title)
+        page.title, page.slug, page.key = new_title, new_slug, fold(new_title)
         current = page.current_revision
         _append_revision(
             page,
@@ -289,7 +308,7 @@ def seed_topic_entries(*, author) -> int:
             continue
         with transaction.atomic():
             page = Page.objects.create(
-                title=topic.name, slug=topic.slug, key=link_key(topic.name), topic=topic
+                title=topic.name, slug=topic.slug, key=fold(topic.name), topic=topic
             )
             _append_revision(
                 page,

@@ -3,20 +3,26 @@ its history, an old revision and a diff. Thin: fetch, validate, call a service, 
 
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
-from django.core.paginator import Paginator
 from django.db.models import F
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 
+from core.pagination import paginate
 from posts.models import Topic
 from wiki.diff import word_diff
 from wiki.forms import EditForm
-from wiki.links import LinkResolver
-from wiki.markup import extract_links, render_markdown
+from wiki.links import render_text
 from wiki.models import Page, PageRedirect, Revision
 from wiki.permissions import can_edit, is_moderator
-from wiki.services import EditConflict, EditRateLimited, PageError, save_revision
+from wiki.services import (
+    EditConflict,
+    EditRateLimited,
+    PageError,
+    create_page,
+    normalise_text,
+    save_revision,
+)
 from wiki.targets import topic_url
 
 HISTORY_PER_PAGE = 50
@@ -77,10 +83,6 @@ def page_detail(request, slug):
     )
 
 
-def _preview(text: str):
-    return render_markdown(text, resolve=LinkResolver.for_links(extract_links(text)))
-
-
 @login_required
 def page_edit(request, slug):
     page = Page.objects.with_current().filter(slug=slug).first()
@@ -118,19 +120,20 @@ def page_edit(request, slug):
         return render(request, "wiki/page_edit.html", {**context, "form": form}, status=400)
     data = form.cleaned_data
     if request.POST.get("action") == "preview":
-        preview = _preview(data["text"])
+        preview, _ = render_text(normalise_text(data["text"]))
         return render(request, "wiki/page_edit.html", {**context, "form": form, "preview": preview})
+    edit = {
+        "text": data["text"],
+        "author": request.user,
+        "summary": data["summary"],
+        "minor": data["minor"],
+    }
     try:
-        revision = save_revision(
-            page_or_none=page,
+        if creating:
             # The entry of a topic always takes the topic's name (and so its slug).
-            title=topic.name if topic else data.get("title") or (page.title if page else ""),
-            text=data["text"],
-            author=request.user,
-            summary=data["summary"],
-            minor=data["minor"],
-            base_revision=data["base_revision"],
-        )
+            revision = create_page(title=topic.name if topic else data["title"], **edit)
+        else:
+            revision = save_revision(page=page, base_revision=data["base_revision"], **edit)
     except EditConflict as conflict:
         return _conflict(request, form, page, slug, conflict.current_revision)
     except EditRateLimited as error:
@@ -147,7 +150,7 @@ def _conflict(request, form, page, slug, current: Revision | None):
     if current is None:  # the page vanished or has no text; start afresh from the editor's text
         raise Http404("The page you were editing no longer exists.")
     current = Revision.objects.select_related("author", "page").get(pk=current.pk)
-    theirs = form.cleaned_data["text"]
+    theirs = normalise_text(form.cleaned_data["text"])
     base_number = form.cleaned_data["base_revision"]
     base = (
         Revision.objects.filter(page=current.page, number=base_number).first()
@@ -195,7 +198,7 @@ def page_history(request, slug):
         .annotate(parent_size=F("parent__size"))
         .order_by("-number")
     )
-    paginated = Paginator(revisions, HISTORY_PER_PAGE).get_page(request.GET.get("page"))
+    paginated = paginate(revisions, request.GET.get("page"), HISTORY_PER_PAGE)
     return render(
         request,
         "wiki/page_history.html",

@@ -1,10 +1,10 @@
 """Lists across the wiki: all pages, wanted pages, recent changes, a volunteer's contributions."""
 
 from django.contrib.auth import get_user_model
-from django.core.paginator import Paginator
 from django.db.models import Count, F, Min
 from django.shortcuts import get_object_or_404, render
 
+from core.pagination import paginate
 from posts.models import Topic
 from wiki.models import Page, PageLink, PageRedirect, Revision
 
@@ -23,7 +23,7 @@ def page_index(request):
     return render(
         request,
         "wiki/page_index.html",
-        {"pages": Paginator(pages, PAGES_PER_PAGE).get_page(request.GET.get("page"))},
+        {"pages": paginate(pages, request.GET.get("page"), PAGES_PER_PAGE)},
     )
 
 
@@ -64,7 +64,7 @@ def recent_changes(request):
         request,
         "wiki/change_list.html",
         {
-            "changes": Paginator(changes, CHANGES_PER_PAGE).get_page(request.GET.get("page")),
+            "changes": paginate(changes, request.GET.get("page"), CHANGES_PER_PAGE),
             "user_filter": user_filter,
             "hide_minor": hide_minor,
         },
@@ -79,6 +79,6 @@ def user_contributions(request, username):
         "wiki/user_contributions.html",
         {
             "person": person,
-            "changes": Paginator(changes, CHANGES_PER_PAGE).get_page(request.GET.get("page")),
+            "changes": paginate(changes, request.GET.get("page"), CHANGES_PER_PAGE),
         },
     )

@@ -34,7 +34,7 @@ from pathlib import Path
 from django.db import connection, transaction
 from django.utils import timezone
 
-from bigsoc.cache import archive_changed
+from core.cache import archive_changed
 from posts.importer import spool
 from posts.importer.load_records import import_records
 from posts.importer.load_writer import Writer, columns, copy_job, link_archive_job, table

@@ -18,50 +18,20 @@ import contextlib
 import hashlib
 import io
 import re
-import unicodedata
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property
 from typing import BinaryIO
 
+from core.text import fold
+
 MAX_LINE_CHARS = 100_000
 # UTF-8 needs at most 4 bytes a character, so this many bytes always hold MAX_LINE_CHARS.
 MAX_LINE_BYTES = MAX_LINE_CHARS * 4
 MAX_TITLE_CHARS = 500  # Post.title and Post.key are 500 characters wide
 
-# --- Typography folding --------------------------------------------------------------------
-
-_FOLD_PAIRS = [
-    *[(ch, "'") for ch in "\u2018\u2019\u201a\u201b\u2032"],
-    *[(ch, '"') for ch in "\u201c\u201d\u201e\u201f\u2033\u00ab\u00bb"],
-    *[(ch, "-") for ch in "\u2010\u2011\u2012\u2013\u2014\u2015\u2212"],
-    ("\u2026", "..."),
-    *[(ch, " ") for ch in "\u00a0\u202f\u2009\u200a\u2007"],
-    ("\u200b", ""),
-    ("\ufeff", ""),
-]
-
-
-def fold(text: str) -> str:
-    """Plain, case-folded form of `text` for keys, slugs and matching.
-
-    Curly quotes become straight ones, dashes a hyphen, "…" three dots, odd spaces one space.
-    """
-    # split() and join() collapse and trim runs of whitespace as `\s+` and strip() do (both use
-    # Python's own test of what is a space), without a regex.
-    return " ".join(fold_chars(text).casefold().split())
-
-
-def fold_chars(text: str) -> str:
-    """`fold` without case folding or space collapsing: typographic characters made plain."""
-    if text.isascii():
-        return text
-    # str.replace per character beats a translate table with multi-character entries.
-    for ch, plain in _FOLD_PAIRS:
-        if ch in text:
-            text = text.replace(ch, plain)
-    return text if text.isascii() else unicodedata.normalize("NFKC", text)
+# --- Typography ----------------------------------------------------------------------------
 
 
 def typographic_score(text: str) -> int:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from bigsoc.cache import archive_changed
+from core.cache import archive_changed
 from posts.importer.slugs import claim_slug, slug_with_hash, topic_slug_base
 from posts.importer.topics import TOPIC_NAME_MAX, VocabularyTopic, topic_key
 from posts.models import Topic

@@ -21,7 +21,7 @@ from itertools import chain, filterfalse
 from operator import itemgetter
 from pathlib import Path
 
-from posts.importer.parse import fold, fold_chars
+from core.text import fold, fold_chars
 
 _WORD = re.compile(r"\w+")
 TOPIC_NAME_MAX = 100  # Topic.name is 100 characters wide

@@ -10,7 +10,7 @@ from django.contrib.auth.models import Group
 from playwright.sync_api import expect
 
 from wiki.permissions import MODERATORS_GROUP
-from wiki.services import save_revision
+from wiki.services import create_page
 
 pytestmark = pytest.mark.browser
 
@@ -41,9 +41,7 @@ def localism(make_topic, make_post):
     """A topic with a post and an entry of one revision."""
     topic = make_topic("Localism Bill")
     make_post("Councils get new powers under the Localism Bill", topics=[topic])
-    save_revision(
-        page_or_none=None, title=topic.name, text=FIRST_TEXT, author=None, summary="first"
-    )
+    create_page(title=topic.name, text=FIRST_TEXT, author=None, summary="first")
     return topic
 
 

@@ -6,7 +6,7 @@ from django.contrib.auth import get_user_model
 
 from tests.browser import checks
 from tests.browser.conftest import VIEWPORTS
-from wiki.services import save_revision
+from wiki.services import create_page, save_revision
 
 pytestmark = pytest.mark.browser
 
@@ -61,16 +61,14 @@ def wiki_archive(reading_archive):
     """The reading archive, with a two-revision entry for Localism Bill and its author."""
     volunteer = get_user_model().objects.create_user("pagecheck", "pagecheck@example.org")
     topic = reading_archive["topics"]["localism"]
-    revision = save_revision(
-        page_or_none=None,
+    revision = create_page(
         title=topic.name,
         text="## What it did\n\nThe bill became the [[Localism Act]] in 2011.",
         author=volunteer,
         summary="first words",
     )
     save_revision(
-        page_or_none=revision.page,
-        title=topic.name,
+        page=revision.page,
         text="## What it did\n\nThe bill became the [[Localism Act]] in November 2011, "
         "with a general power of competence for councils and a very long word: "
         "neighbourhoodplanningreferendumsandcommunityrighttochallengeprovisions.",

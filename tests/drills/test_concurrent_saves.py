@@ -13,7 +13,7 @@ from django.db import IntegrityError, connection, transaction
 
 from tests.drills.conftest import make_person
 from wiki.models import Revision
-from wiki.services import EditConflict, save_revision
+from wiki.services import EditConflict, create_page, save_revision
 
 pytestmark = pytest.mark.drill
 
@@ -30,8 +30,7 @@ def save_all_at_once(page, authors, base_revision: int) -> dict[str, object]:
         try:
             barrier.wait(timeout=10)
             outcomes[author.username] = save_revision(
-                page_or_none=page,
-                title=page.title,
+                page=page,
                 text=f"Written by {author.username} from revision {base_revision}.",
                 author=author,
                 summary=f"{author.username}'s edit",
@@ -54,9 +53,7 @@ def test_eight_concurrent_saves_from_one_revision_give_one_winner_and_seven_conf
     transactional_db,
 ):
     authors = [make_person(f"saver{n}", "not-used-9x!") for n in range(SAVERS)]
-    page = save_revision(
-        page_or_none=None, title="Village hall", text="First words.", author=authors[0]
-    ).page
+    page = create_page(title="Village hall", text="First words.", author=authors[0]).page
     for round_number in range(1, ROUNDS + 1):
         outcomes = save_all_at_once(page, authors, base_revision=round_number)
         winners = {name: r for name, r in outcomes.items() if isinstance(r, Revision)}
@@ -78,7 +75,7 @@ def test_eight_concurrent_saves_from_one_revision_give_one_winner_and_seven_conf
 
 
 def test_database_refuses_a_second_revision_with_the_same_number(transactional_db):
-    page = save_revision(page_or_none=None, title="Allotments", text="Plots.", author=None).page
+    page = create_page(title="Allotments", text="Plots.", author=None).page
     first = page.current_revision
     # Straight SQL, past every check in Python: only the database's constraint can refuse it.
     columns = "page_id, number, text, html, toc_html, author_id, summary, minor, created_at, size"

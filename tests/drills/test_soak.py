@@ -19,7 +19,7 @@ import pytest
 from posts.models import Post, Topic
 from tests.drills.conftest import make_person
 from tests.drills.servers import Visitor, drill_env, manage
-from wiki.services import save_revision
+from wiki.services import create_page
 
 pytestmark = pytest.mark.drill
 
@@ -115,9 +115,7 @@ def soak_site(start_server, test_database_url, redis_url):
     manage("import_seeds", "-v0", env=drill_env(test_database_url))
     slugs = []
     for n in range(WIKI_PAGES):
-        page = save_revision(
-            page_or_none=None, title=f"Soak page {n}", text=f"Page {n}.", author=None
-        ).page
+        page = create_page(title=f"Soak page {n}", text=f"Page {n}.", author=None).page
         slugs.append(page.slug)
     topics = list(Topic.objects.filter(tagged_posts__isnull=False).distinct().values_list("slug"))
     posts = list(Post.objects.values_list("slug", flat=True)[:20])

@@ -15,7 +15,7 @@ from django.conf import settings
 from tests.drills.conftest import make_person
 from tests.drills.servers import Visitor
 from wiki.models import Page, Revision
-from wiki.services import save_revision
+from wiki.services import create_page
 
 pytestmark = pytest.mark.drill
 
@@ -32,9 +32,7 @@ def two_servers(start_server, test_database_url, redis_url):
 
 @pytest.fixture
 def village_hall(transactional_db):
-    return save_revision(
-        page_or_none=None, title="Village hall", text="The hall opens on Saturdays.", author=None
-    ).page
+    return create_page(title="Village hall", text="The hall opens on Saturdays.", author=None).page
 
 
 def edit(visitor: Visitor, page: Page, text: str):

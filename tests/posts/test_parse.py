@@ -3,7 +3,6 @@
 import hashlib
 import io
 import random
-import re
 from datetime import date
 from pathlib import Path
 
@@ -17,7 +16,6 @@ from posts.importer.parse import (
     ArchiveParser,
     LineReader,
     ParseError,
-    fold,
     parse_date,
     parse_meta,
     parse_text,
@@ -147,17 +145,6 @@ def test_seed_post_records_its_starting_line(seed):
     _, posts = seed
     assert posts[0].line == 3
     assert by_title(posts, "Networking Big Society").line == 82
-
-
-# --- Folding ----------------------------------------------------------------------------------
-
-
-def test_fold_treats_typographic_variants_alike():
-    assert (
-        fold("That’s big society – or Our\u00a0Society…")
-        == "that's big society - or our society..."
-    )
-    assert fold("“Quoted”  —  TEXT") == fold('"quoted" - text')
 
 
 # --- Other WordPress layouts -------------------------------------------------------------------
@@ -427,17 +414,3 @@ def test_line_reader_reads_chunks_as_it_would_read_line_by_line(monkeypatch):
         expected = _lines_one_by_one(data)
         for chunk_bytes in (1, 3, 7, 64, 1 << 20):
             assert _lines_read(data, chunk_bytes) == expected, (data, chunk_bytes)
-
-
-def test_fold_collapses_every_kind_of_space_as_the_regex_did():
-    def reference(text):
-        return re.sub(r"\s+", " ", parse.fold_chars(text).casefold()).strip()
-
-    spaces = (
-        " \t\n\r\x0b\x0c\x1c\x1d\x1e\x1f\x85\xa0\u1680\u2000\u2007\u2028\u2029\u202f\u205f\u3000"
-    )
-    rng = random.Random(4)
-    samples = ["  Big\u00a0Society \u2013 “Network”\t", "\u200bzero\u200bwidth", "", " \n "]
-    samples += ["".join(rng.choice(spaces + "aB’…") for _ in range(20)) for _ in range(2000)]
-    for text in samples:
-        assert fold(text) == reference(text), repr(text)

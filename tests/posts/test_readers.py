@@ -194,3 +194,14 @@ def test_links_to_posts_of_the_archive_are_rewritten():
     )
     assert found == ["/posts/three/"]
     assert '<a href="/posts/three/">x</a>' in html and "else.example" in html
+
+
+def test_only_web_addresses_are_kept_as_permalinks_and_blog_links():
+    item = (
+        "<item><title>Sneaky</title><link>javascript:alert(1)</link>"
+        "<guid>http://blog.example/?p=1</guid><wp:status>publish</wp:status>"
+        "<wp:post_type>post</wp:post_type></item>"
+    )
+    data = wxr(item).replace(b"<link>http://blog.example</link>", b"<link>data:x</link>")
+    reader, posts = read(data)
+    assert posts[0].permalink == "" and reader.source.link == ""

@@ -6,7 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from posts.importer.parse import ArchiveParser, LineReader, fold_chars
+from core.text import fold_chars
+from posts.importer.parse import ArchiveParser, LineReader
 from posts.importer.topics import (
     _NAME_RUN,
     PHRASE_MAX_TOPICS,

@@ -9,9 +9,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from bigsoc.cache import site_changed
+from core.cache import site_changed
+from core.text import fold
 from posts.importer.load import import_archive
-from posts.importer.parse import fold
 from posts.models import Post
 from search import services
 from search.services import CANDIDATES, RESULTS_PER_PAGE, SearchParams, search
@@ -257,7 +257,7 @@ def test_raw_undecodable_query_string_gets_a_page(client):
 
 
 def test_nul_in_the_query_gets_the_sites_bad_request_page(client):
-    # bigsoc.middleware refuses NUL in any address before a view runs; the search service
+    # core.middleware refuses NUL in any address before a view runs; the search service
     # strips it too (see test_params), for callers that are not requests.
     response = client.get(SEARCH + "?q=a%00b")
     assert response.status_code == 400

@@ -7,7 +7,7 @@ from django.core.cache import cache
 from django.test import Client
 
 from wiki.permissions import MODERATORS_GROUP
-from wiki.services import save_revision
+from wiki.services import create_page, save_revision
 
 
 @pytest.fixture(autouse=True)
@@ -66,8 +66,7 @@ def make_page(
     title="Community organisers", text="Organisers help people act together.", author=None, **over
 ):
     """A page with one revision, saved through the service like any edit."""
-    revision = save_revision(
-        page_or_none=None,
+    revision = create_page(
         title=title,
         text=text,
         author=author,
@@ -80,8 +79,7 @@ def make_page(
 def edit(page, text, author=None, **over):
     page.refresh_from_db()
     return save_revision(
-        page_or_none=page,
-        title=page.title,
+        page=page,
         text=text,
         author=author,
         summary=over.get("summary", ""),

@@ -41,3 +41,20 @@ def test_post_page_lists_the_wiki_pages_citing_it(client, make_post, volunteer):
 def test_post_page_without_citations_has_no_cited_in_section(client, make_post):
     post = make_post("Round-up of my recent posts")
     assert "Cited in" not in client.get(post.get_absolute_url()).content.decode()
+
+
+@pytest.mark.django_db
+def test_archive_pages_render_without_the_wiki_filling_their_slots(
+    client, make_topic, make_post, monkeypatch
+):
+    # The posts/wiki seam (core.slots): with no filler the slots are empty, the pages still work.
+    from core import slots
+
+    monkeypatch.setattr(slots, "_fillers", {})
+    topic = make_topic("Localism")
+    post = make_post("A post", topics=[topic])
+    topic_page = client.get(topic.get_absolute_url())
+    post_page = client.get(post.get_absolute_url())
+    assert topic_page.status_code == 200 and post_page.status_code == 200
+    assert "wiki-entry" not in topic_page.content.decode()
+    assert "Write the entry" not in topic_page.content.decode()

@@ -1,12 +1,14 @@
 """Wiki links, backlinks, wanted pages, citations, topic entries and moving pages."""
 
+import markdown
 import pytest
 from django.template.loader import render_to_string
 
 from posts.models import Post, Topic
 from tests.wiki.conftest import edit, make_page
+from wiki.links import LinkResolver
 from wiki.models import Citation, PageLink, PageRedirect
-from wiki.services import citations_for_post, entry_for_topic, move_page, save_revision
+from wiki.services import citations_for_post, create_page, entry_for_topic, move_page
 
 pytestmark = pytest.mark.django_db
 
@@ -117,7 +119,7 @@ def test_editing_a_topic_slug_creates_the_topic_entry(alice):
 
 def test_entry_for_topic_is_one_query(django_assert_num_queries):
     topic = make_topic()
-    save_revision(page_or_none=None, title="Localism", text="Entry text", author=None)
+    create_page(title="Localism", text="Entry text", author=None)
     topic = Topic.objects.get(pk=topic.pk)
     with django_assert_num_queries(1):
         entry = entry_for_topic(topic)
@@ -130,7 +132,7 @@ def test_entry_include_shows_entry_or_invites_one(volunteer):
     topic = make_topic()
     invitation = render_to_string("wiki/includes/entry.html", {"topic": topic, "entry": None})
     assert "Write the entry" in invitation and 'href="/wiki/localism/edit/"' in invitation
-    save_revision(page_or_none=None, title="Localism", text="Entry text", author=volunteer)
+    create_page(title="Localism", text="Entry text", author=volunteer)
     html = render_to_string(
         "wiki/includes/entry.html", {"topic": topic, "entry": entry_for_topic(topic)}
     )
@@ -170,7 +172,7 @@ def test_moving_onto_an_existing_page_is_refused_with_a_message(alice):
 
 def test_a_topic_entry_cannot_be_moved():
     make_topic()
-    page = save_revision(page_or_none=None, title="Localism", text="e", author=None).page
+    page = create_page(title="Localism", text="e", author=None).page
     with pytest.raises(ValueError, match="cannot be moved"):
         move_page(page=page, new_title="Other", author=None)
 
@@ -188,7 +190,7 @@ def test_seeding_entries_never_overwrites_a_volunteers_text(volunteer):
     written = Topic.objects.create(name="Localism", slug="localism", description="Imported A")
     fresh = Topic.objects.create(name="Giving", slug="giving", description="Imported B")
     Topic.objects.create(name="Empty", slug="empty")
-    save_revision(page_or_none=None, title="Localism", text="Volunteer text", author=volunteer)
+    create_page(title="Localism", text="Volunteer text", author=volunteer)
     out = StringIO()
     call_command("seed_wiki_entries", stdout=out)
     call_command("seed_wiki_entries", stdout=out)
@@ -202,7 +204,7 @@ def test_seeding_entries_never_overwrites_a_volunteers_text(volunteer):
 
 def test_what_links_here_has_its_own_page_for_topic_entries(client):
     make_topic()
-    save_revision(page_or_none=None, title="Localism", text="Entry", author=None)
+    create_page(title="Localism", text="Entry", author=None)
     make_page(title="Meetings", text="About [[Localism]].")
     response = client.get("/wiki/localism/links/")
     assert response.status_code == 200
@@ -258,3 +260,18 @@ def test_moving_a_page_to_a_wanted_title_fixes_links_to_that_title(client, volun
     move_page(page=draft, new_title="Town hall tour", author=volunteer)
     html = client.get("/wiki/meetings/").content.decode()
     assert _link_class(html, 'href="/wiki/town-hall-tour/"') == "wikilink"
+
+
+def test_a_save_renders_its_text_in_one_markdown_pass_and_looks_links_up_once(monkeypatch):
+    passes, lookups = [], []
+    convert, prefetch = markdown.Markdown.convert, LinkResolver.prefetch
+    monkeypatch.setattr(
+        markdown.Markdown, "convert", lambda md, s: passes.append(1) or convert(md, s)
+    )
+    monkeypatch.setattr(
+        LinkResolver, "prefetch", lambda r, links: lookups.append(len(links)) or prefetch(r, links)
+    )
+    page = make_page(title="Links", text="[[A]] [[B]] [[post:x]] [[a|again]]")
+    assert passes == [1] and lookups == [3]
+    edit(page, "[[C]] and [[D]]")
+    assert passes == [1, 1] and lookups == [3, 2]

@@ -12,7 +12,6 @@ from wiki.markup import (
     ResolvedLink,
     WikiLink,
     extract_links,
-    link_key,
     render_markdown,
     title_slug,
 )
@@ -257,51 +256,6 @@ def test_links_are_frozen_values():
     with pytest.raises(FrozenInstanceError):
         link.target = "B"
     assert link.key == ("page", "a")
-
-
-# --- Titles ------------------------------------------------------------------------------------
-@pytest.mark.parametrize(
-    ("typographic", "plain"),
-    [
-        ("Don\u2019t Panic", "don't panic"),
-        ("\u2018Quoted\u2019", "'quoted'"),
-        ("\u201cBig\u201d Society", '"big" society'),
-        ("2010\u20132011", "2010-2011"),
-        ("Cuts \u2014 and more", "cuts - and more"),
-        ("Wait\u2026", "wait..."),
-        ("Big\u00a0Society", "big society"),
-        ("  Big \t\n Society  ", "big society"),
-        ("BIG SOCIETY", "big society"),
-        ("Stra\u00dfe", "strasse"),
-        ("Big\u200bSociety", "bigsociety"),
-    ],
-)
-def test_link_key_folds_typography_space_and_case(typographic, plain):
-    assert link_key(typographic) == plain
-
-
-def test_typographic_variants_of_a_title_match_one_key():
-    variants = [
-        "Don\u2019t Panic \u2014 Now\u2026",
-        "don't  panic - now...",
-        "DON'T PANIC - NOW...",
-    ]
-    assert len({link_key(v) for v in variants}) == 1
-    assert len({title_slug(v) for v in variants}) == 1
-
-
-@pytest.mark.parametrize(
-    ("title", "slug"),
-    [
-        ("Big Society", "big-society"),
-        ("Don\u2019t Panic \u2014 Big Society\u2026", "dont-panic-big-society"),
-        ("Caf\u00e9 culture", "cafe-culture"),
-        ("  Spaces   everywhere ", "spaces-everywhere"),
-        ("!!!", ""),
-    ],
-)
-def test_title_slug_is_django_slugify_of_the_folded_title(title, slug):
-    assert title_slug(title) == slug
 
 
 # --- Speed -------------------------------------------------------------------------------------

@@ -1,26 +1,11 @@
-"""Small display helpers for wiki templates, and the wiki's pieces of archive pages.
-
-`topic_entry` and `cited_in` let the topic and post pages (rendered by the posts app, which
-never imports the wiki) show a topic's entry and the pages citing a post: one query each.
-"""
+"""Small display helpers for wiki templates. (The wiki's pieces of the archive's pages are
+filled through core.slots: see wiki.slots.)"""
 
 from django import template
 from django.urls import reverse
 from django.utils.html import format_html
 
-from wiki.services import citations_for_post, entry_for_topic
-
 register = template.Library()
-
-
-@register.inclusion_tag("wiki/includes/entry.html")
-def topic_entry(topic):
-    return {"topic": topic, "entry": entry_for_topic(topic)}
-
-
-@register.inclusion_tag("wiki/includes/cited_in.html")
-def cited_in(post):
-    return {"citations": citations_for_post(post)}
 
 
 @register.filter

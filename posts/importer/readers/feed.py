@@ -17,7 +17,7 @@ import re
 from collections.abc import Iterator
 from datetime import UTC, datetime
 
-from posts.importer.readers.records import ArchivePost, ArchiveSource, untitled
+from posts.importer.readers.records import ArchivePost, ArchiveSource, untitled, web_address
 from posts.importer.readers.wxr import CONTENT, DC_CREATOR, IGNORED_CATEGORIES, rss_date
 from posts.importer.readers.xmlstream import (
     CountedReader,
@@ -84,7 +84,7 @@ class RSSReader(CountedReader):
                 or untitled(published and published.date()),
                 author=(fields.get(DC_CREATOR) or _rss_author(fields.get("author", ""))).strip(),
                 published=published,
-                permalink=fields.get("link", "").strip(),
+                permalink=web_address(fields.get("link", "")),
                 guid=fields.get("guid", "").strip(),
                 html=body,
                 categories=_topics(categories),
@@ -193,7 +193,7 @@ class AtomReader(CountedReader):
             title=title.strip() or untitled(published and published.date()),
             author=text(entry.find(f"{ATOM}author/{ATOM}name")).strip(),
             published=published,
-            permalink=permalink.strip(),
+            permalink=web_address(permalink),
             guid=text(entry.find(f"{ATOM}id")).strip(),
             html=_atom_text(content),
             categories=_topics(categories),

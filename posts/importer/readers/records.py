@@ -87,3 +87,10 @@ def untitled(day: date | None) -> str:
     if day is None:
         return "Untitled post"
     return f"Untitled post, {day.day} {day:%B %Y}"
+
+
+def web_address(url: str) -> str:
+    """`url` when it is an http(s) address, else "": imported addresses are shown as links, and
+    a `javascript:` one must never reach a page."""
+    url = url.strip()
+    return url if url[:8].lower().startswith(("http://", "https://")) else ""

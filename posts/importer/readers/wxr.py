@@ -17,7 +17,13 @@ from collections.abc import Iterator
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 
-from posts.importer.readers.records import ArchiveComment, ArchivePost, ArchiveSource, untitled
+from posts.importer.readers.records import (
+    ArchiveComment,
+    ArchivePost,
+    ArchiveSource,
+    untitled,
+    web_address,
+)
 from posts.importer.readers.xmlstream import (
     CountedReader,
     CountingStream,
@@ -145,7 +151,7 @@ class WXRReader(CountedReader):
             slug=slug,
             author=authors.get(login, login),
             published=published,
-            permalink=fields.get("link", "").strip(),
+            permalink=web_address(fields.get("link", "")),
             guid=fields.get("guid", "").strip(),
             wp_id=post_id,
             html="" if protected else fields.get(CONTENT, ""),

@@ -21,7 +21,7 @@ from typing import BinaryIO
 
 from lxml import etree
 
-from posts.importer.readers.records import ArchiveSource
+from posts.importer.readers.records import ArchiveSource, web_address
 
 # The prolog is read before parsing to refuse entity declarations: they live in the DOCTYPE,
 # which must come before the root element, so the first bytes up to it are enough.
@@ -121,5 +121,5 @@ def text(element: etree._Element | None) -> str:
 
 def source(kind: str, title: str, link: str, version: str = "") -> ArchiveSource:
     return ArchiveSource(
-        kind=kind, title=title.strip()[:300], link=link.strip()[:500], version=version
+        kind=kind, title=title.strip()[:300], link=web_address(link)[:500], version=version
     )

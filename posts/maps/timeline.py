@@ -7,7 +7,7 @@ zero bars; long ranges are drawn per quarter or per year so bars stay wide enoug
 from collections.abc import Mapping, Sequence
 from datetime import date
 
-from posts import svg
+from posts.maps import svg
 
 # Fixed English names: calendar.month_name follows the process locale, and output must not.
 MONTHS = (

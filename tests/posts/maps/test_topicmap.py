@@ -8,7 +8,7 @@ from itertools import combinations
 
 import pytest
 
-from posts.topicmap import Edge, Node, layout, neighbourhood, render_map_svg
+from posts.maps.topicmap import Edge, Node, layout, neighbourhood, render_map_svg
 
 NS = {"svg": "http://www.w3.org/2000/svg"}
 SVG = "{http://www.w3.org/2000/svg}"

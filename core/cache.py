@@ -30,7 +30,7 @@ from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.functional import SimpleLazyObject
 from django.utils.http import http_date
 
-from bigsoc.outages import UNAVAILABLE
+from core.outages import UNAVAILABLE
 
 GENERATION_KEY = "bigsoc:generation"
 # A second generation, for the archive alone (posts, topics, which post has which topic): a wiki

@@ -2,7 +2,7 @@
 
 Pure code — plain data in, SVG text out, no database. A view turns topics into `Node`s (sized by
 posts) and topic pairs into `Edge`s (weighted by shared posts), then calls `render_map_svg`, or
-`neighbourhood` first for a topic page. The layout (posts/forcelayout.py) is a force simulation
+`neighbourhood` first for a topic page. The layout (posts/maps/forcelayout.py) is a force simulation
 started from fixed positions, so the same data always gives the same picture.
 """
 
@@ -10,7 +10,7 @@ import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from posts import forcelayout, svg
+from posts.maps import forcelayout, svg
 
 FONT_SIZE = 12
 LABEL_CHARS = 24

@@ -10,7 +10,7 @@ from django.template import loader
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
 
-from bigsoc.outages import UNAVAILABLE
+from core.outages import UNAVAILABLE
 
 
 @never_cache

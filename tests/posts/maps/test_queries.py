@@ -12,8 +12,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from bigsoc.cache import site_changed
-from posts import maps
+from core.cache import site_changed
+from posts.maps import queries as maps
 from posts.models import Post, TaggedPost, Topic
 from tests.posts.conftest import build_archive
 

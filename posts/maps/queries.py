@@ -1,12 +1,12 @@
 """The pictures of the topic network, from the database: the topic map, a topic's neighbourhood
 and its posts per month.
 
-The drawing is pure code (posts/topicmap.py, posts/timeline.py); this module fetches the numbers
-in a fixed number of aggregate queries, turns them into `Node`s and `Edge`s, and memoises in the
-Django cache the two costly steps: the shared-post counts (keyed by a digest of the topic links)
-and the drawing (keyed by its input). Every key is derived from the data, so a cached value is
-always the one that would be computed. The functions return SVG markup, escaped where it holds
-data, and marked safe.
+The drawing is pure code (posts/maps/topicmap.py, posts/maps/timeline.py); this module fetches
+the numbers in a fixed number of aggregate queries, turns them into `Node`s and `Edge`s, and
+memoises in the Django cache the two costly steps: the shared-post counts (keyed by a digest of
+the topic links) and the drawing (keyed by its input). Every key is derived from the data, so a
+cached value is always the one that would be computed. The functions return SVG markup, escaped
+where it holds data, and marked safe.
 """
 
 import hashlib
@@ -18,10 +18,10 @@ from django.core.cache import cache
 from django.db import connection
 from django.utils.safestring import SafeString, mark_safe
 
-from bigsoc.cache import for_archive
-from posts import forcelayout, svg, timeline, topicmap
+from core.cache import for_archive
+from posts.maps import forcelayout, svg, timeline, topicmap
+from posts.maps.topicmap import Edge, Node
 from posts.models import TaggedPost, Topic
-from posts.topicmap import Edge, Node
 
 # At 50 topics the map is still legible on a laptop screen (tests/posts/test_topicmap.py checks
 # labels and circles stay clear of each other); more would need a bigger picture.
@@ -79,7 +79,7 @@ def shared_post_counts(topic_ids: list[int]) -> list[tuple[int, int, int]]:
 
 def cached_shared_post_counts(topic_ids: list[int]) -> list[tuple[int, int, int]]:
     """`shared_post_counts(topic_ids)`, kept until the archive changes (imports and archive edits
-    call `archive_changed`, see bigsoc.cache): the self-join is the costliest query a topic page
+    call `archive_changed`, see core.cache): the self-join is the costliest query a topic page
     runs."""
     if len(topic_ids) < 2:
         return []
@@ -114,7 +114,7 @@ def cached_map_svg(nodes: list[Node], edges: list[Edge], **options) -> SafeStrin
     if drawn is None:
         drawn = topicmap.render_map_svg(nodes, edges, **options)
         cache.set(key, drawn, CACHE_SECONDS)
-    # posts/topicmap.py escapes every label and link it writes.
+    # posts/maps/topicmap.py escapes every label and link it writes.
     return mark_safe(drawn)
 
 
@@ -180,5 +180,5 @@ def timeline_svg(topic: Topic, months: list[tuple[date, int]]) -> SafeString:
         height=TIMELINE_HEIGHT,
         title=f"Posts about {topic.name} per month",
     )
-    # posts/timeline.py escapes the title and writes only numbers and month names besides.
+    # posts/maps/timeline.py escapes the title and writes only numbers and month names besides.
     return mark_safe(drawn)

@@ -6,7 +6,7 @@ from datetime import date, datetime
 
 import pytest
 
-from posts.timeline import render_timeline_svg
+from posts.maps.timeline import render_timeline_svg
 
 NS = {"svg": "http://www.w3.org/2000/svg"}
 SVG = "{http://www.w3.org/2000/svg}"

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('posts', '0006_archive_import_record'),
+        ('posts', '0008_refold_post_keys'),
     ]
 
     operations = [

@@ -1,0 +1,97 @@
+"""The one text-key module: how titles are folded into keys, turned into slugs, and searched.
+
+Pure: no Django, no database (the importer's parsing process and the wiki's renderer use it).
+
+**The folding rule** (`fold`), used for every key the site stores or compares — `Post.key`,
+`Page.key`, `PageLink.target_key`, a wiki link's target, an exact-title search:
+
+1. typography made plain: curly and angled quotes (‘’‚‛′ “”„‟″ «») become ' and ", the
+   dashes and minus sign (‐‑‒–—―−) a hyphen, the ellipsis three dots;
+2. Unicode compatibility forms made plain (NFKC): NBSP and the thin spaces become a space,
+   ligatures (ﬁ) their letters, full-width forms (Ａ) their ASCII twins;
+3. invisible format characters (category Cf: soft hyphen, zero-width space and joiners,
+   direction marks, BOM) dropped: two titles that look the same are the same;
+4. case folded (`str.casefold`: "Straße" and "STRASSE" meet, then NFKC again), whitespace
+   collapsed and trimmed.
+
+Accents are kept by `fold` ("café" and "cafe" are different keys); `title_slug` drops them from
+Latin letters, so the two titles share one address. Before this module the importer's `fold`
+kept soft hyphens and zero-width joiners and the wiki's `link_key` kept «guillemets»; the data
+migrations `posts.0007_refold_post_keys` and `wiki.0008_refold_keys` brought stored keys to this
+one rule.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+# The text-search configuration of every stored vector and every query: English stemming
+# ("volunteers" and "volunteering" meet at "volunteer"). A constant, so a generated column's
+# expression is immutable, as PostgreSQL requires.
+SEARCH_CONFIG = "english"
+
+# Typographic characters and their plain forms. str.replace per character beats a translate
+# table with multi-character entries (the ellipsis); most text holds none of them.
+_TYPOGRAPHY = (
+    *[(ch, "'") for ch in "\u2018\u2019\u201a\u201b\u2032"],
+    *[(ch, '"') for ch in "\u201c\u201d\u201e\u201f\u2033\u00ab\u00bb"],
+    *[(ch, "-") for ch in "\u2010\u2011\u2012\u2013\u2014\u2015\u2212"],
+    ("\u2026", "..."),
+)
+
+# Every character of Unicode category Cf (format: invisible), as of Unicode 14
+# (tests/core/test_text.py checks this list against the running Python's unicodedata).
+_FORMAT_RE = re.compile(
+    "[\u00ad\u0600-\u0605\u061c\u06dd\u070f\u0890\u0891\u08e2\u180e\u200b-\u200f\u202a-\u202e"
+    "\u2060-\u2064\u2066-\u206f\ufeff\ufff9-\ufffb\U000110bd\U000110cd\U00013430-\U00013438"
+    "\U0001bca0-\U0001bca3\U0001d173-\U0001d17a\U000e0001\U000e0020-\U000e007f]"
+)
+
+
+def fold_chars(text: str) -> str:
+    """`fold` without case folding or space collapsing: typography, compatibility forms and
+    invisible characters made plain (steps 1-3 of the rule)."""
+    if text.isascii():
+        return text
+    for ch, plain in _TYPOGRAPHY:
+        if ch in text:
+            text = text.replace(ch, plain)
+    if text.isascii():
+        return text
+    text = unicodedata.normalize("NFKC", text)
+    # NFKC can make typographic characters of its own (the small em dash "﹘" becomes "—").
+    for ch, plain in _TYPOGRAPHY:
+        if ch in text:
+            text = text.replace(ch, plain)
+    return _FORMAT_RE.sub("", text)
+
+
+def fold(text: str) -> str:
+    """The key of `text`: the folding rule above. Idempotent: fold(fold(x)) == fold(x)."""
+    folded = fold_chars(text).casefold()
+    if not folded.isascii():
+        # Case folding can undo NFKC ("ß" + a combining accent becomes "ss" + the accent, which
+        # composes to "ś"): normalise again, so a key folds to itself.
+        folded = unicodedata.normalize("NFKC", folded)
+    # split() and join() collapse and trim runs of whitespace without a regex.
+    return " ".join(folded.split())
+
+
+# --- Slugs ------------------------------------------------------------------------------------
+
+_SLUG_DROP = re.compile(r"[^\w\s-]")
+_SLUG_JOIN = re.compile(r"[-\s]+")
+
+
+def ascii_slug(text: str) -> str:
+    """Django's `slugify(text)`: accents dropped, then anything but ASCII letters, digits,
+    "_" and "-" dropped, spaces and hyphens joined into one "-", lower case."""
+    text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+    return _SLUG_JOIN.sub("-", _SLUG_DROP.sub("", text.lower())).strip("-_")
+
+
+def title_slug(title: str) -> str:
+    """The address of a page titled `title`: the slug of its folded key (may be "" when the
+    title has no letter or digit the slug keeps)."""
+    return ascii_slug(fold(title))
