@@ -20,6 +20,8 @@ Unchanged posts (same checksum) are not written. Runs inside the caller's transa
 from __future__ import annotations
 
 import sys
+from array import array
+from bisect import bisect_left
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -62,71 +64,103 @@ def short_checksum(hex_digest: str) -> bytes:
     return bytes.fromhex(hex_digest)[:16]
 
 
-@dataclass(slots=True)
-class Seen:
-    """What the scan keeps of one post (memory holds these, never the posts)."""
+class Fingerprints:
+    """A set of strings held as their 64-bit fingerprints (slugs and keys claimed so far): what
+    `claim_slug` needs (`in`, `add`) at a fifth of the memory of the strings."""
 
-    ordinal: int
-    title: str  # dropped once the plan has used it
-    checksum: bytes  # the first 16 bytes of `ArchivePost.checksum()`
-    names: tuple[str, ...]  # categories and tags, interned
+    def __init__(self, strings=()):
+        self._prints = {fingerprint(s) for s in strings}
+
+    def __contains__(self, text: str) -> bool:
+        return fingerprint(text) in self._prints
+
+    def add(self, text: str) -> None:
+        self._prints.add(fingerprint(text))
 
 
 @dataclass
 class Scan:
+    """What the scan keeps: a few numbers per post in flat arrays, never the posts (a 1 GB
+    export holds some 350,000). Indexed by ordinal, the post's place in the file."""
+
     source: ArchiveSource
-    posts: dict[int, Seen]  # by identity fingerprint; a later copy in the same file wins
-    addresses: dict[int, int]  # address fingerprint -> identity fingerprint
+    ordinals: dict[int, int]  # identity fingerprint -> ordinal of its last copy in the file
+    identities: array  # identity fingerprint by ordinal
+    titles: list[str]  # by ordinal; emptied once the plan has used them
+    checksums: bytearray  # the first 16 bytes of `ArchivePost.checksum()`, by ordinal
+    names: array  # by ordinal: index into `name_sets` (categories and tags)
+    name_sets: list[tuple[str, ...]]
+    addresses: array  # address fingerprints ...
+    owners: array  # ... and the identity fingerprint of the post each one reaches
     duplicates: int
     phrases: list[str]
     skipped: int
 
+    def checksum(self, ordinal: int) -> bytes:
+        return bytes(self.checksums[16 * ordinal : 16 * ordinal + 16])
+
 
 @dataclass
 class Plan:
-    existing: dict[int, tuple[int, bytes]]  # identity -> (pk, short checksum)
-    new: dict[int, tuple[int, str, str | None]]  # identity -> (pk, slug, key when not the title's)
-    links: dict[int, int]  # address fingerprint -> pk
+    existing: dict[int, tuple[int, bytes]]  # identity -> (pk, short checksum) of held posts
+    new: dict[int, int]  # identity -> reserved pk of each post to create
+    own_keys: dict[int, str]  # identity -> key, for a new post whose title another post has
     slugs: dict[int, str]  # pk -> slug, for every post a link may reach
+    link_addresses: array  # sorted address fingerprints ...
+    link_pks: array  # ... and the post each reaches
     topic_ids: dict[str, int]
     matcher: PhraseMatcher = field(default_factory=PhraseMatcher)
 
+    def link(self, address: int) -> int | None:
+        """The post an address fingerprint reaches, or None."""
+        i = bisect_left(self.link_addresses, address)
+        if i < len(self.link_addresses) and self.link_addresses[i] == address:
+            return self.link_pks[i]
+        return None
+
 
 def scan(path: Path, kind: str, vocabulary: list[VocabularyTopic], progress: Progress) -> Scan:
-    """Phase 1: read the file once; keep `Seen` facts, addresses and mined phrases."""
+    """Phase 1: read the file once; keep a few numbers per post, its addresses and the mined
+    phrases."""
     miner = PhraseMiner(exclude=vocabulary_matcher(vocabulary))
-    posts: dict[int, Seen] = {}
-    addresses: dict[int, int] = {}
+    ordinals: dict[int, int] = {}
+    identities, names, addresses, owners = array("Q"), array("I"), array("Q"), array("Q")
+    titles: list[str] = []
+    checksums = bytearray()
+    name_index: dict[tuple[str, ...], int] = {}
     duplicates = 0
     size = path.stat().st_size
     with open(path, "rb") as stream:
         reader = open_records(stream, kind)
         for ordinal, post in enumerate(reader):
             identity = identity_of(post)
-            if identity in posts:
+            if identity in ordinals:
                 duplicates += 1
-            posts[identity] = Seen(
-                ordinal,
-                post.title,
-                short_checksum(post.checksum()),
-                tuple(map(sys.intern, (*post.categories, *post.tags))),
-            )
+            ordinals[identity] = ordinal
+            identities.append(identity)
+            titles.append(post.title)
+            checksums += short_checksum(post.checksum())
+            topic_names = tuple(map(sys.intern, (*post.categories, *post.tags)))
+            names.append(name_index.setdefault(topic_names, len(name_index)))
             for key in link_keys(post, reader.source.link):
-                addresses[fingerprint(key)] = identity
+                addresses.append(fingerprint(key))
+                owners.append(identity)
             miner.feed(plain_text(post.html))
             if ordinal % 500 == 499:
                 progress("scan bytes", reader.bytes_read, size)
-    return Scan(reader.source, posts, addresses, duplicates, miner.phrases(), reader.skipped)
+    return Scan(
+        reader.source, ordinals, identities, titles, checksums, names, list(name_index),
+        addresses, owners, duplicates, miner.phrases(), reader.skipped,
+    )  # fmt: skip
 
 
 def plan(scan_: Scan, book: TopicBook, vocabulary: list[VocabularyTopic]) -> Plan:
     """Phase 2: which post each record is, new posts' ids, keys and slugs, the link map, the
     topics. Reads the database; writes only topics (and reserves ids)."""
-    posts = scan_.posts
     by_identity: dict[int, tuple[int, bytes]] = {}
     by_title: dict[str, tuple[int, bytes]] = {}
-    keys_taken: set[str] = set()
-    links: dict[int, int] = {}
+    keys_taken = Fingerprints()
+    addresses, pks = array("Q"), array("Q")
     slugs: dict[int, str] = {}
     matcher = PhraseMatcher()
     with connection.cursor() as cursor:
@@ -142,55 +176,61 @@ def plan(scan_: Scan, book: TopicBook, vocabulary: list[VocabularyTopic]) -> Pla
                     if address:
                         by_identity.setdefault(fingerprint(address), facts)
                         if k := link_key(address):
-                            links[fingerprint(k)] = pk
+                            addresses.append(fingerprint(k))
+                            pks.append(pk)
                 if not guid and not permalink:
                     by_title[key] = facts
                 if toks := title_tokens(title):
                     matcher.add(toks, pk)
     existing: dict[int, tuple[int, bytes]] = {}
-    fresh: list[tuple[int, Seen]] = []
-    for identity, seen in posts.items():
-        found = by_identity.get(identity) or by_title.get(fold(seen.title)[:KEY_MAX])
+    fresh: list[int] = []  # ordinals of the posts to create, in file order
+    for ordinal, identity in enumerate(scan_.identities):
+        if scan_.ordinals[identity] != ordinal:
+            continue  # a later copy of this post wins
+        title = scan_.titles[ordinal]
+        found = by_identity.get(identity) or by_title.get(fold(title)[:KEY_MAX])
         if found:
             existing[identity] = found
         else:
-            fresh.append((identity, seen))
+            fresh.append(ordinal)
     del by_identity, by_title
-    fresh.sort(key=lambda item: item[1].ordinal)
-    bases = [post_slug_base(fold(seen.title)) for _, seen in fresh]
-    slugs_taken = _taken_slugs(
-        [
+    new: dict[int, int] = {}
+    own_keys: dict[int, str] = {}
+    slugs_taken = Fingerprints()
+    for start in range(0, len(fresh), PLAN_CHUNK):
+        chunk = fresh[start : start + PLAN_CHUNK]
+        bases = [post_slug_base(fold(scan_.titles[o])) for o in chunk]
+        wanted = [
             slug
-            for (identity, _), base in zip(fresh, bases, strict=True)
-            for slug in (
-                base,
-                slug_with_hash(base, str(identity)),
-                slug_with_hash(base, str(identity), 16),
-            )
+            for ordinal, base in zip(chunk, bases, strict=True)
+            for identity in [str(scan_.identities[ordinal])]
+            for slug in (base, slug_with_hash(base, identity), slug_with_hash(base, identity, 16))
         ]
-    )
-    new: dict[int, tuple[int, str, str | None]] = {}
-    for (identity, seen), base, pk in zip(fresh, bases, _reserve_ids(len(fresh)), strict=True):
-        key = fold(seen.title)[:KEY_MAX]
-        own_key = None
-        if key in keys_taken:  # another post has this title: this one is told apart by its id
-            own_key = f"{key[: KEY_MAX - 20]} #{identity:016x}"
-            key = own_key
-        keys_taken.add(key)
-        slug = claim_slug(base, str(identity), slugs_taken)
-        new[identity] = (pk, slug, own_key)
-        slugs[pk] = slug
-        if toks := title_tokens(seen.title):
-            matcher.add(toks, pk)
-    del keys_taken, slugs_taken, fresh, bases
-    for seen in posts.values():
-        seen.title = ""  # the plan is made: memory need not hold the titles
-    for address, identity in scan_.addresses.items():
-        target = existing.get(identity) or new.get(identity)
-        if target:
-            links[address] = target[0]
-    scan_.addresses.clear()
-    names = list(dict.fromkeys(n for s in posts.values() for n in s.names))
+        for slug in Post.objects.filter(slug__in=wanted).values_list("slug", flat=True):
+            slugs_taken.add(slug)
+        for ordinal, base, pk in zip(chunk, bases, _reserve_ids(len(chunk)), strict=True):
+            identity, title = scan_.identities[ordinal], scan_.titles[ordinal]
+            key = fold(title)[:KEY_MAX]
+            if key in keys_taken:  # another post has this title: told apart by its identity
+                key = own_keys[identity] = f"{key[: KEY_MAX - 20]} #{identity:016x}"
+            keys_taken.add(key)
+            new[identity] = pk
+            slugs[pk] = claim_slug(base, str(identity), slugs_taken)
+            if toks := title_tokens(title):
+                matcher.add(toks, pk)
+    del keys_taken, slugs_taken, fresh
+    scan_.titles.clear()  # the plan is made: memory need not hold the titles
+    for address, identity in zip(scan_.addresses, scan_.owners, strict=True):
+        pk = existing[identity][0] if identity in existing else new.get(identity)
+        if pk is not None:
+            addresses.append(address)
+            pks.append(pk)
+    del scan_.addresses[:], scan_.owners[:]
+    order = sorted(range(len(addresses)), key=addresses.__getitem__)
+    link_addresses = array("Q", (addresses[i] for i in order))
+    link_pks = array("Q", (pks[i] for i in order))
+    del order, addresses, pks
+    names = list(dict.fromkeys(n for names in scan_.name_sets for n in names))
     topic_ids = book.ensure(names, Topic.Source.CATEGORY)
     phrase_ids = book.ensure(scan_.phrases, Topic.Source.PHRASE)
     for entry in vocabulary:
@@ -202,15 +242,9 @@ def plan(scan_: Scan, book: TopicBook, vocabulary: list[VocabularyTopic]) -> Pla
         matcher.add(name, f"t{pk}")
     for name, pk in phrase_ids.items():
         matcher.add(name, f"t{pk}")
-    return Plan(existing, new, links, slugs, topic_ids, matcher)
-
-
-def _taken_slugs(wanted: list[str]) -> set[str]:
-    taken: set[str] = set()
-    for start in range(0, len(wanted), PLAN_CHUNK):
-        chunk = wanted[start : start + PLAN_CHUNK]
-        taken.update(Post.objects.filter(slug__in=chunk).values_list("slug", flat=True))
-    return taken
+    return Plan(
+        existing, new, own_keys, slugs, link_addresses, link_pks, topic_ids, matcher
+    )  # fmt: skip
 
 
 def _reserve_ids(count: int) -> list[int]:
@@ -257,15 +291,16 @@ def load(
     (posts.importer.preparing); the writes run in the writer's thread beside the Python work.
     Unchanged posts are not read again: they are only linked to this archive."""
     counts = Counts()
-    mentions: set[tuple[int, int]] = set()
+    # (from, to) pairs as two flat arrays: a 1 GB export makes hundreds of thousands.
+    mentions = (array("Q"), array("Q"))
     size = path.stat().st_size
     wanted, unchanged = set(), []
-    for identity, seen in scan_.posts.items():
+    for identity, ordinal in scan_.ordinals.items():
         held = plan_.existing.get(identity)
-        if held is not None and held[1] == seen.checksum:
+        if held is not None and held[1] == scan_.checksum(ordinal):
             unchanged.append(held[0])
         else:
-            wanted.add(seen.ordinal)
+            wanted.add(ordinal)
     counts.unchanged = len(unchanged)
     with Writer() as writer:
         for start in range(0, len(unchanged), 20_000):
@@ -279,16 +314,16 @@ def load(
         if batch:
             _write(batch, scan_, plan_, archive_id, counts, mentions, writer)
     Mention = Post.mentions.through
-    pairs = sorted(mentions)
+    sources, targets = mentions
     insert = (
         f"INSERT INTO {table(Mention)} ({columns(Mention, ['from_post', 'to_post'])}) "
         "SELECT * FROM unnest(%s::bigint[], %s::bigint[]) ON CONFLICT DO NOTHING"
     )
     with connection.cursor() as cursor:
-        for start in range(0, len(pairs), 5000):
-            chunk = pairs[start : start + 5000]
-            cursor.execute(insert, [[a for a, _ in chunk], [b for _, b in chunk]])
-    counts.mentions = len(pairs)
+        for start in range(0, len(sources), 5000):
+            end = start + 5000
+            cursor.execute(insert, [sources[start:end].tolist(), targets[start:end].tolist()])
+    counts.mentions = len(sources)
     return counts
 
 
@@ -315,8 +350,7 @@ def _write(batch, scan_, plan_: Plan, archive_id: int, counts: Counts, mentions,
     new_rows, changed_rows, changed, created, linked, comments, tags = [], [], [], [], [], [], []
     for post in batch:
         identity = post.identity
-        seen = scan_.posts[identity]
-        if seen.ordinal != post.ordinal:
+        if scan_.ordinals[identity] != post.ordinal:
             continue  # a later copy of this post in the same file wins
         targets: list[int] = []
         body_html, _ = rewrite_links(post.html, _resolver(plan_, post.permalink, targets))
@@ -331,16 +365,20 @@ def _write(batch, scan_, plan_: Plan, archive_id: int, counts: Counts, mentions,
             changed.append(pk)
             linked.append(pk)
         else:
-            pk, slug, key = plan_.new[identity]
-            new_rows.append((pk, slug, key or fold(post.title)[:KEY_MAX], now, *values))
+            pk = plan_.new[identity]
+            key = plan_.own_keys.get(identity) or fold(post.title)[:KEY_MAX]
+            new_rows.append((pk, plan_.slugs[pk], key, now, *values))
             created.append(pk)
-        topic_ids = {plan_.topic_ids[n] for n in seen.names if n in plan_.topic_ids}
+        names = scan_.name_sets[scan_.names[post.ordinal]]
+        topic_ids = {plan_.topic_ids[n] for n in names if n in plan_.topic_ids}
         for found in plan_.matcher.find(tokens(post.title + "\n" + post.text)):
             if isinstance(found, str):
                 topic_ids.add(int(found[1:]))
             elif found != pk:
-                mentions.add((pk, found))
-        mentions.update((pk, to) for to in targets if to != pk)
+                targets.append(found)
+        for to in sorted(set(targets) - {pk}):  # each post it names or links, once
+            mentions[0].append(pk)
+            mentions[1].append(to)
         tags.extend((pk, t) for t in sorted(topic_ids))
         comments.extend((pk, *row) for row in post.comments)
     counts.created += len(created)
@@ -385,7 +423,7 @@ def _resolver(plan_: Plan, base: str, targets: list[int]) -> Callable[[str], str
 
     def resolve(href: str) -> str | None:
         key = link_key(href, base)
-        pk = plan_.links.get(fingerprint(key)) if key else None
+        pk = plan_.link(fingerprint(key)) if key else None
         if pk is None:
             return None
         targets.append(pk)
@@ -412,7 +450,7 @@ def import_records(
     archive.imported_at = timezone.now()
     archive.save()
     counts = load(path, kind, scanned, planned, archive.pk, batch_size, progress)
-    result.posts = len(scanned.posts)
+    result.posts = len(scanned.ordinals)
     result.duplicates = scanned.duplicates
     result.created, result.updated = counts.created, counts.updated
     result.unchanged, result.mentions = counts.unchanged, counts.mentions
