@@ -205,3 +205,20 @@ def test_only_web_addresses_are_kept_as_permalinks_and_blog_links():
     data = wxr(item).replace(b"<link>http://blog.example</link>", b"<link>data:x</link>")
     reader, posts = read(data)
     assert posts[0].permalink == "" and reader.source.link == ""
+
+
+def test_control_characters_wordpress_writes_into_exports_are_read_as_spaces():
+    item = (
+        "<item><title>Pasted\x0bfrom Word</title><guid>http://blog.example/?p=1</guid>"
+        "<content:encoded>Form\x0cfeed</content:encoded><wp:status>publish</wp:status>"
+        "<wp:post_type>post</wp:post_type></item>"
+    )
+    _, posts = read(wxr(item))
+    assert posts[0].title == "Pasted from Word" and posts[0].html == "Form feed"
+
+
+def test_listing_reader_yields_the_same_record_type_and_keeps_refusing_binary():
+    reader, posts = read(b"A title here\n\nThe body. read more \xc2\xbb\n", "listing")
+    assert posts[0].title == "A title here" and posts[0].html == "<p>The body.</p>"
+    with pytest.raises(ReaderError, match="binary"):
+        read(b"A title\n\nBody\x00 here\n", "listing")

@@ -45,7 +45,7 @@ def open_records(stream: BinaryIO, kind: str):
     from posts.importer.readers.wxr import WXRReader
 
     readers = {"wxr": WXRReader, "rss": RSSReader, "atom": AtomReader, "listing": ListingReader}
-    return readers[kind](CountingStream(stream))
+    return readers[kind](CountingStream(stream, xml=kind != "listing"))
 
 
 def sniff(stream: BinaryIO) -> str:
