@@ -70,7 +70,9 @@ class PreparedPost(NamedTuple):
 
 
 def prepare(ordinal: int, post: ArchivePost) -> PreparedPost:
-    html = "" if post.protected else sanitise_html(prepare_body(post.html)[0])
+    # A post's own text is shown as WordPress shows it: bare addresses stay text (comments are
+    # linkified, as WordPress does for them).
+    html = "" if post.protected else sanitise_html(prepare_body(post.html)[0], linkify=False)
     numbers = {c.id: n for n, c in enumerate(post.comments, start=1) if c.id}
     comments = tuple(
         (

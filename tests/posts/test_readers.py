@@ -222,3 +222,16 @@ def test_listing_reader_yields_the_same_record_type_and_keeps_refusing_binary():
     assert posts[0].title == "A title here" and posts[0].html == "<p>The body.</p>"
     with pytest.raises(ReaderError, match="binary"):
         read(b"A title\n\nBody\x00 here\n", "listing")
+
+
+def test_plain_sanitising_marks_links_that_leave_the_site_like_the_linkifier():
+    from core.sanitise import sanitise_html
+
+    html = sanitise_html(
+        '<a href="https://x.example/" rel="me">out</a> <a href="/posts/a/">in</a> '
+        'https://bare.example <a href="javascript:alert(1)">x</a><script>bad()</script>',
+        linkify=False,
+    )
+    assert '<a href="https://x.example/" rel="nofollow ugc noopener">out</a>' in html
+    assert '<a href="/posts/a/">in</a>' in html and "https://bare.example" in html
+    assert "javascript" not in html and "<script" not in html
