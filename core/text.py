@@ -27,9 +27,14 @@ import re
 import unicodedata
 
 # The text-search configuration of every stored vector and every query: English stemming
-# ("volunteers" and "volunteering" meet at "volunteer"). A constant, so a generated column's
-# expression is immutable, as PostgreSQL requires.
-SEARCH_CONFIG = "english"
+# ("volunteers" and "volunteering" meet at "volunteer"), and accents folded ("café" finds
+# "cafe") where the server has the unaccent extension. A constant, so a generated column's
+# expression is immutable, as PostgreSQL requires; migration posts.0009 creates it as a copy of
+# `english`, with unaccent before the stemmer when it can.
+SEARCH_CONFIG = "bigsoc"
+# The same words unstemmed (a copy of `simple`, accents folded likewise): search ranks a query's
+# own words in a title above their stemmed relatives.
+SEARCH_CONFIG_UNSTEMMED = "bigsoc_simple"
 
 # Typographic characters and their plain forms. str.replace per character beats a translate
 # table with multi-character entries (the ellipsis); most text holds none of them.

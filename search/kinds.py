@@ -13,27 +13,44 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 
-from django.contrib.postgres.search import (
-    SearchHeadline,
-    SearchQuery,
-    TrigramWordSimilarity,
-)
+from django.contrib.postgres.search import TrigramWordSimilarity
+from django.db import connection
 from django.db.models import Case, CharField, QuerySet, Value, When
 from django.db.models.functions import Concat
-from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
-from core.text import SEARCH_CONFIG, fold
+from core.text import SEARCH_CONFIG
 from posts.models import Post, TaggedPost
 from search.ranking import Rows
+from search.snippets import BLOCK, START_SEL, STOP_SEL, Marker, marked_snippet
 from wiki.models import Page
 from wiki.targets import post_url, topic_url
 
-# ts_headline marks matches with these; they are private-use characters, which `escape` leaves
-# alone, so the snippet is escaped whole and only then are the markers turned into <mark>.
-START_SEL, STOP_SEL = "\ue000", "\ue001"
+# Matched words are marked with private-use characters, which `escape` leaves alone, so a
+# snippet is escaped whole and only then are the markers turned into <mark>.
 _MARKED = re.compile(f"{START_SEL}([^{START_SEL}{STOP_SEL}]*){STOP_SEL}")
-SNIPPET = {"max_words": 35, "min_words": 15, "max_fragments": 2, "fragment_delimiter": " … "}
+# Snippets are looked for in this much of a text.
+SNIPPET_SOURCE_CHARS = 20_000
+# The lexemes of the words a query asks for (one value for every row: PostgreSQL computes it
+# once), which search.snippets.Marker marks.
+_LEXEMES = "(SELECT array_agg(lexeme) FROM unnest(to_tsvector(%(config)s::regconfig, %(words)s)))"
+# Where a block of HTML ends (so no sentence runs across a heading), and any tag.
+_BLOCK_END = re.compile(
+    r"</(?:h[1-6]|p|li|blockquote|pre|dd|dt|td|th|tr|div|table|ul|ol)>|<br\s*/?>", re.I
+)
+_TAG = re.compile(r"<[^>]*>|<[^>]*$")
+
+
+def _rows(sql: str, pks: list[int], words: str) -> list[tuple]:
+    params = {"config": SEARCH_CONFIG, "words": words, "pks": pks}
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
+def html_text(html_source: str) -> str:
+    """The text of sanitised HTML: BLOCK where a block ends, no tags, entities decoded."""
+    return html.unescape(_TAG.sub("", _BLOCK_END.sub(BLOCK, html_source)))
 
 
 @dataclass
@@ -51,16 +68,17 @@ class Hit:
 
 
 def marked_html(text: str) -> SafeString:
-    """`text` from ts_headline, escaped, with its match markers turned into <mark> elements."""
-    marked = _MARKED.sub(r"<mark>\1</mark>", escape(text))
+    """`text` (marked by search.snippets.Marker), escaped, with its match markers turned into
+    <mark> elements."""
+    # split (in C) gives text, marked word, text, marked word …; a template substitution
+    # called Python for every match. html.escape is what django's escape calls, unwrapped.
+    parts = _MARKED.split(html.escape(text))
+    parts[1::2] = [f"<mark>{word}</mark>" for word in parts[1::2]]
+    marked = "".join(parts)
     # A marker the text itself held (or an unpaired one) is dropped rather than shown.
-    return mark_safe(marked.replace(START_SEL, "").replace(STOP_SEL, ""))  # noqa: S308
-
-
-def headline(expression: str, query: SearchQuery, **options) -> SearchHeadline:
-    return SearchHeadline(
-        expression, query, config=SEARCH_CONFIG, start_sel=START_SEL, stop_sel=STOP_SEL, **options
-    )
+    if START_SEL in marked or STOP_SEL in marked:
+        marked = marked.replace(START_SEL, "").replace(STOP_SEL, "")
+    return mark_safe(marked)  # noqa: S308
 
 
 @dataclass(frozen=True)
@@ -72,13 +90,14 @@ class Kind:
     plural: str  # the kind filter's choice: "Posts"
     # where its rows are, for the one ranking query (search.ranking)
     rows: Rows
-    # (pks, query) -> Hits by pk
-    hits: Callable[[list[int], SearchQuery], dict[int, Hit]]
-    # query as typed -> URL of the thing titled exactly so (after folding), or None
-    exact_title: Callable[[str], str | None]
+    # (pks, the words the query asks for) -> Hits by pk
+    hits: Callable[[list[int], str], dict[int, Hit]]
+    # SQL of one value, the "url part" of the thing whose key is %(key)s (the folded query):
+    # search asks every kind in one statement (search.services)
+    exact_title_sql: str
     # text -> values_list queryset of (kind, title, url part, similarity), unordered
     similar_titles: Callable[[str], QuerySet]
-    # the "url part" of similar_titles -> URL
+    # the "url part" of similar_titles and exact_title_sql -> URL
     url: Callable[[str], str]
 
 
@@ -96,34 +115,44 @@ _POST_ROWS = Rows(
 )
 
 
-def _post_hits(pks: list[int], query: SearchQuery) -> dict[int, Hit]:
-    rows = (
-        Post.objects.filter(pk__in=pks)
-        .order_by()
-        .annotate(
-            title_marked=headline("title", query, highlight_all=True),
-            snippet=headline("body", query, **SNIPPET),
-        )
-        .values_list("pk", "slug", "title", "published", "title_marked", "snippet")
+_POST_HITS = f"""
+SELECT id, slug, title, published, left(body, {SNIPPET_SOURCE_CHARS}), {_LEXEMES}
+FROM {Post._meta.db_table} WHERE id = ANY(%(pks)s)"""
+
+
+_PLAIN_SLUG = re.compile(r"^[-a-zA-Z0-9_]+$")
+_SLUG_HOLDER = "slug-holder"
+
+
+def _post_urls():
+    """slug -> post URL, reversing once per page of hits (~50 µs a reverse()) instead of per
+    hit; a slug that URL quoting would change goes through reverse() itself."""
+    pattern = post_url(_SLUG_HOLDER)
+    return lambda slug: (
+        pattern.replace(_SLUG_HOLDER, slug) if _PLAIN_SLUG.match(slug) else post_url(slug)
     )
+
+
+def _post_hits(pks: list[int], words: str) -> dict[int, Hit]:
+    rows = _rows(_POST_HITS, pks, words)
+    marker = Marker(rows[0][-1] or []) if rows else None
+    url = _post_urls()
     return {
         pk: Hit(
             kind=POSTS.name,
             kind_label=POSTS.label,
-            url=post_url(slug),
+            url=url(slug),
             title=title,
-            title_html=marked_html(title_marked),
-            snippet_html=marked_html(snippet),
+            title_html=marked_html(marker.mark(title)),
+            snippet_html=marked_html(marked_snippet(body, marker)),
             date=published,
         )
-        for pk, slug, title, published, title_marked, snippet in rows
+        for pk, slug, title, published, body, _lexemes in rows
     }
 
 
-def _post_exact_title(q: str) -> str | None:
-    # `Post.key` is the folded title, unique and indexed.
-    slug = Post.objects.filter(key=fold(q)).values_list("slug", flat=True).first()
-    return post_url(slug) if slug else None
+# `Post.key` is the folded title, unique and indexed.
+_POST_BY_KEY = f"SELECT slug FROM {Post._meta.db_table} WHERE key = %(key)s"
 
 
 def _post_similar_titles(text: str) -> QuerySet:
@@ -141,7 +170,7 @@ POSTS = Kind(
     plural="Posts",
     rows=_POST_ROWS,
     hits=_post_hits,
-    exact_title=_post_exact_title,
+    exact_title_sql=_POST_BY_KEY,
     similar_titles=_post_similar_titles,
     url=post_url,
 )
@@ -165,41 +194,35 @@ _PAGE_ROWS = Rows(
 )
 
 
-def _page_hits(pks: list[int], query: SearchQuery) -> dict[int, Hit]:
-    rows = (
-        Page.objects.filter(pk__in=pks)
-        .order_by()
-        .annotate(
-            title_marked=headline("title", query, highlight_all=True),
-            # The page's own copy of its current HTML (no join to the revision): ts_headline
-            # leaves its tags out, entities are decoded below.
-            snippet=headline("html", query, **SNIPPET),
-        )
-        .values_list("pk", "slug", "topic_id", "title", "updated_at", "title_marked", "snippet")
-    )
+# The page's own copy of its current HTML (no join to the revision), made text in Python.
+_PAGE_HITS = f"""
+SELECT id, slug, topic_id, title, updated_at, left(html, {SNIPPET_SOURCE_CHARS}), {_LEXEMES}
+FROM {Page._meta.db_table} WHERE id = ANY(%(pks)s)"""
+
+
+def _page_hits(pks: list[int], words: str) -> dict[int, Hit]:
+    rows = _rows(_PAGE_HITS, pks, words)
+    marker = Marker(rows[0][-1] or []) if rows else None
     return {
         pk: Hit(
             kind=WIKI.name,
             kind_label="Topic summary" if topic_id else WIKI.label,
             url=topic_url(slug) if topic_id else _page_url(slug),
             title=title,
-            title_html=marked_html(title_marked),
-            snippet_html=marked_html(html.unescape(snippet or "")),
+            title_html=marked_html(marker.mark(title)),
+            snippet_html=marked_html(marked_snippet(html_text(page_html), marker)),
             date=updated_at.date(),
             date_label="edited",
         )
-        for pk, slug, topic_id, title, updated_at, title_marked, snippet in rows
+        for pk, slug, topic_id, title, updated_at, page_html, _lexemes in rows
     }
 
 
-def _page_exact_title(q: str) -> str | None:
-    # `Page.key` is fold(title), indexed; not unique, so the oldest page wins.
-    found = Page.objects.live().filter(key=fold(q)).order_by("pk")
-    row = found.values_list("slug", "topic_id").first()
-    if row is None:
-        return None
-    slug, topic_id = row
-    return topic_url(slug) if topic_id else _page_url(slug)
+# `Page.key` is fold(title), indexed; not unique, so the oldest live page wins.
+_PAGE_BY_KEY = (
+    "SELECT CASE WHEN topic_id IS NULL THEN slug ELSE 'topic:' || slug END"
+    f" FROM {Page._meta.db_table} WHERE key = %(key)s AND NOT is_deleted ORDER BY id LIMIT 1"
+)
 
 
 def _page_similar_titles(text: str) -> QuerySet:
@@ -226,7 +249,7 @@ WIKI = Kind(
     plural="Wiki pages",
     rows=_PAGE_ROWS,
     hits=_page_hits,
-    exact_title=_page_exact_title,
+    exact_title_sql=_PAGE_BY_KEY,
     similar_titles=_page_similar_titles,
     url=_page_url,
 )

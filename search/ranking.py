@@ -6,19 +6,30 @@ the union of both kinds took ~3.5 ms of Python per request to assemble and compi
 depends only on the kinds and on whether a topic filters them, so it is built once per shape;
 every value arrives as a parameter.
 
-Ranking reads each row's vector, so a common word must not rank every row it matches
-(85,000 of 100,000 posts mention "people"). Each kind ranks at most `limit` title hits and the
-first `limit` of all its hits in primary-key order:
-- title hits come through the title-only index, because a title hit outranks any body
-  mention. They must match the full vector too ("-word" holds for bodies), but as a check on
-  each title hit behind OFFSET 0, not as a second index scan: ANDing the two indexes would
-  build the common word's whole bitmap;
-- body hits come first from the head of the table read in order, and from the full-text index
-  only for rows after the head when the head did not hold enough. A GIN index cannot stop
-  early: it hands over every match as one bitmap (~85,000 rows, ~6 ms, for "people"), only for
-  200 to be kept. The outer LIMIT stops the UNION ALL before the index is asked. The rows
-  after the head are told apart from it above an OFFSET 0, so the planner does not AND the
-  full-text bitmap with a primary-key range of nearly every row.
+**Which rows are ranked.** Ranking reads each row's vector, so a common word must not rank
+every row it matches (85,000 of 100,000 posts mention "people"). Each kind ranks at most
+`title_limit` title hits and `limit` hits of any kind:
+- title hits come through the title-only expression index, whose bitmap (8,500 rows, ~2 ms,
+  for "volunteering") is read in table order until `title_limit` rows also match the full
+  vector ("-word" holds for bodies): a check on each title hit, not a second index, because
+  ANDing the two indexes would build the common word's whole bitmap;
+- other hits come first from the head of the table read in primary-key order, and from the
+  full-text index only for rows after the head when the head did not hold enough. A GIN index
+  cannot stop early: it hands over every match as one bitmap (~85,000 rows, ~6 ms, for
+  "people"), only for a few to be kept. The outer LIMIT stops the UNION ALL before the index
+  is asked. The rows after the head are told apart from it above an OFFSET 0, so the planner
+  does not AND the full-text bitmap with a primary-key range of nearly every row.
+Neither arm leans on the planner's estimates: without statistics (a table just rewritten),
+a plan that trusted them scanned all 100,000 vectors for a word found nowhere (1.8 s).
+
+**How they are ranked** (`SCORE`), in tiers, so that a weaker signal never outweighs a stronger:
+1. the query's own words in the title, as typed (an unstemmed vector of the title):
+   "Networking Big Society" above "Big day for Big Society Network" for "networking";
+2. the query's words in the title after stemming;
+3. the query's words side by side, as a phrase, anywhere (for an unquoted query of two words
+   or more: "big society" as said, above "a big day for society");
+4. within a tier, `ts_rank` over the whole vector, divided by the log of the text's length so a
+   long text does not win by bulk, and scaled into [0, 1) so it never crosses a tier.
 """
 
 from __future__ import annotations
@@ -29,25 +40,48 @@ from functools import cache
 
 from django.db import connection
 
-from core.text import SEARCH_CONFIG
+from core.text import SEARCH_CONFIG, SEARCH_CONFIG_UNSTEMMED
 
 # How many rows the head holds, as a multiple of the candidate limit: a word in half the rows
-# finds its candidates there; a rarer word pays for reading them (~1–2 ms) and then asks the
-# index as before.
+# finds its candidates there; a rarer word pays for reading them (~0.3 ms) and then asks the
+# index.
 HEAD_ROWS_PER_CANDIDATE = 2
-# Normalisation 1 divides a rank by the log of the text's length: long texts do not win by bulk.
-RANK_NORMALISATION = 1
+# ... and for a query that leaves words out: "volunteers -council" keeps one row in eight of
+# the head at 100,000 posts, so a small head sent it to the index, whose bitmap is every row
+# with "volunteers" (15 ms of database CPU against ~1 ms for a head of 480 rows).
+HEAD_ROWS_PER_CANDIDATE_EXCLUDING = 8
+# 1: divide by 1 + log(length); 32: rank / (rank + 1), so the rank stays below 1 (one tier).
+RANK_NORMALISATION = 1 | 32
 
 _NAME = re.compile(r"^[a-z_]+$")
 _TSQUERY = "websearch_to_tsquery(%(config)s::regconfig, %(q)s)"
+# The query with every lexeme restricted to weight A: matched against the full vector, it
+# finds the words in the title. tsquery's text form quotes each lexeme ('it''s'); a weight
+# follows the closing quote. Immutable, so PostgreSQL folds it to a constant once per query.
+_TITLE_TSQUERY = (
+    f"regexp_replace(({_TSQUERY})::text, '''((?:[^'']|'''')*)''', '''\\1'':A', 'g')::tsquery"
+)
+# The query's own words as typed: an unstemmed configuration (`simple`, accents folded like
+# SEARCH_CONFIG's) neither stems nor drops words.
+_OWN_WORDS = f"websearch_to_tsquery('{SEARCH_CONFIG_UNSTEMMED}', %(q)s)"
+_TITLE_AS_TYPED = f"to_tsvector('{SEARCH_CONFIG_UNSTEMMED}', COALESCE(r.title, ''))"
+_PHRASE = "phraseto_tsquery(%(config)s::regconfig, %(phrase)s)"
+
+SCORE = f"""(
+    CASE WHEN {_TITLE_AS_TYPED} @@ {_OWN_WORDS} THEN 4 ELSE 0 END
+    + CASE WHEN r.search_vector @@ {_TITLE_TSQUERY} THEN 2 ELSE 0 END
+    + CASE WHEN %(phrase)s::text IS NOT NULL AND r.search_vector @@ {_PHRASE} THEN 1 ELSE 0 END
+    + ts_rank(r.search_vector, {_TSQUERY}, {RANK_NORMALISATION})
+)"""
 
 
 @dataclass(frozen=True)
 class Rows:
     """Where one kind's searchable rows live, as SQL fragments over the row alias `{row}`.
 
-    The table has `id` and the stored, GIN-indexed `search_vector`; `title_vector` must be the
-    title-only index's expression exactly, or PostgreSQL will not use that index.
+    The table has `id`, `title` and the stored, GIN-indexed `search_vector` (title at weight
+    A); `title_vector` must be the title-only index's expression exactly, or PostgreSQL will
+    not use that index.
     """
 
     table: str
@@ -65,15 +99,18 @@ def _kind_sql(kind: str, rows: Rows, topic: bool) -> str:
         return "(" + where.replace("{row}", row) + ")"
 
     title_vector = rows.title_vector.replace("{row}", "t")
+    # The title arm has no ORDER BY: the title index's bitmap is read in table order and stops
+    # at the LIMIT (a filtered scan would compute every title's vector, so the planner never
+    # prefers it, statistics or not). ts_match_vq is `@@` spelled as a function, which no index
+    # serves, so the planner cannot AND the title index with the full vector's.
     return f"""
-SELECT '{kind}' AS kind, r.id AS pk, ts_rank(r.search_vector, {_TSQUERY}, {RANK_NORMALISATION})
-    AS rank
+SELECT '{kind}' AS kind, r.id AS pk, {SCORE} AS rank
 FROM {rows.table} r
 WHERE r.id IN (
-    (SELECT id FROM (
-        SELECT t.id, t.search_vector FROM {rows.table} t
-        WHERE {title_vector} @@ {_TSQUERY} AND {searchable("t")} OFFSET 0
-    ) title_hits WHERE search_vector @@ {_TSQUERY} LIMIT %(limit)s)
+    (SELECT t.id FROM {rows.table} t
+     WHERE {title_vector} @@ {_TSQUERY} AND ts_match_vq(t.search_vector, {_TSQUERY})
+        AND {searchable("t")}
+     LIMIT %(title_limit)s)
     UNION ALL
     (SELECT id FROM (
         (SELECT id FROM (
@@ -98,15 +135,27 @@ def _sql(kinds: tuple[tuple[str, Rows], ...], topic: bool) -> str:
 
 
 def ranked(
-    kinds: list[tuple[str, Rows]], q: str, topic_pk: int | None, limit: int
+    kinds: list[tuple[str, Rows]],
+    q: str,
+    topic_pk: int | None,
+    limit: int,
+    *,
+    title_limit: int | None = None,
+    phrase: str | None = None,
+    excluding: bool = False,
 ) -> list[tuple[str, int, float]]:
-    """(kind, pk, rank) of the candidates of every kind, best first. `q` is websearch syntax."""
+    """(kind, pk, rank) of the candidates of every kind, best first. `q` is websearch syntax;
+    `phrase`, when given, is the query's words whose appearing side by side earns a row the
+    phrase tier; `excluding`, that the query leaves words out (a longer head)."""
     params = {
         "config": SEARCH_CONFIG,
         "q": q,
         "limit": limit,
-        "head": HEAD_ROWS_PER_CANDIDATE * limit,
+        "title_limit": limit if title_limit is None else title_limit,
+        "head": (HEAD_ROWS_PER_CANDIDATE_EXCLUDING if excluding else HEAD_ROWS_PER_CANDIDATE)
+        * limit,
         "topic": topic_pk,
+        "phrase": phrase,
     }
     with connection.cursor() as cursor:
         cursor.execute(_sql(tuple(kinds), topic_pk is not None), params)

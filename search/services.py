@@ -5,14 +5,16 @@
 of hits is shown, and how titles are matched exactly or loosely.
 
 How a search runs, in a fixed number of SQL queries whatever the archive's size:
-1. an exact (folded) title match jumps straight to that page, one query per kind;
-2. one query (`search.ranking`) ranks the candidates of every kind by `ts_rank` over the
-   stored, GIN-indexed vectors; pages are cut from that list in Python, so its length is the
-   total;
-3. one query per kind on the current page adds titles and snippets (`ts_headline` runs for
-   those rows only);
-4. when full-text search finds few hits for a short query and the server has pg_trgm, one
-   query finds titles like the query, for typos ("Did you mean …").
+1. an exact (folded) title match jumps straight to that page: one query for every kind;
+2. one query (`search.ranking`) ranks the candidates of every kind in tiers (own title words,
+   stemmed title words, phrase, `ts_rank`) over the stored, GIN-indexed vectors; pages are cut
+   from that list in Python, so its length is the total;
+3. one query per kind on the current page reads titles and texts; the query's words are marked
+   and the snippet picked in Python (`search.snippets`);
+4. on a first page without filters, one query finds the topics the query names;
+5. when full-text search finds few hits for a short query and the server has pg_trgm, one
+   query finds topics like the query and, without a close one, one more finds titles like it,
+   for typos ("Did you mean …?").
 """
 
 from __future__ import annotations
@@ -21,30 +23,37 @@ import hashlib
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import cache
 
-from django.contrib.postgres.search import SearchQuery
+from django.contrib.postgres.search import TrigramWordSimilarity
 from django.core.paginator import Page
-from django.db import connections
+from django.db import connection, connections
 
 from core.cache import for_generation
 from core.pagination import paginate
-from core.text import SEARCH_CONFIG
+from core.text import SEARCH_CONFIG, fold
 from posts.models import Topic
 from search import ranking
 from search.kinds import KINDS, Hit, Kind
+from wiki.targets import topic_url
 
 # Longer queries are cut to this many characters (and the page says so): nobody types more,
 # and it bounds the work a single request can ask of the database.
 QUERY_MAX_CHARS = 200
 RESULTS_PER_PAGE = 20
 # Ranking reads every candidate's stored vector, so ranking all 95,000 posts that mention a
-# common word would take seconds. Each kind ranks at most this many title hits (through the
-# title-only index) and this many of all its hits (search.ranking); past that, results are
-# "more than" the count shown.
-CANDIDATES = 200
+# common word would take seconds. Each kind ranks at most TITLE_CANDIDATES title hits and
+# CANDIDATES hits of any kind, the first its indexes or table hand over (search.ranking); past
+# that, results are "more than" the count shown. Three pages' worth: a reader who pages past
+# them is told to narrow the search. Measured at 100,000 posts: the ranking query takes ~3 ms
+# at 20 + 60 against ~10 ms at 200 + 200, for the same first page.
+CANDIDATES = 60
+TITLE_CANDIDATES = 20
 # With fewer full-text hits than this, titles like the query are suggested (pg_trgm).
 FEW_HITS = 3
 SUGGESTIONS = 5
+# Topics shown above the results when their names match the query.
+TOPICS_SHOWN = 5
 # Typo matching needs a word this long: short words are trigram-alike to half the titles.
 SUGGEST_MIN_WORD = 4
 # ... and a query of at most this many words: a mistyped title is typed as a word or three. A
@@ -78,7 +87,7 @@ class SearchParams:
         q = " ".join(_CONTROL.sub(" ", data.get("q", "")).split())
         cut = len(q) > QUERY_MAX_CHARS
         if cut:
-            q = q[:QUERY_MAX_CHARS].rstrip()
+            q = _cut_at_word(q, QUERY_MAX_CHARS)
         kind = data.get("kind", "")
         return cls(
             q=q,
@@ -94,6 +103,29 @@ class SearchParams:
         return _WORD.search(self.q) is not None
 
     @property
+    def phrase(self) -> str | None:
+        """The query's words, when they could be said as a phrase: two words or more, typed
+        plainly (no quotes, exclusions or OR). A row holding them side by side ranks higher."""
+        terms = self.q.split()
+        if len(terms) < 2 or '"' in self.q or any(t.startswith("-") or t == "OR" for t in terms):
+            return None
+        return self.q
+
+    @property
+    def excludes_words(self) -> bool:
+        """Whether the query leaves words out ("-council")."""
+        return any(minus for minus, _term in _TERM.findall(self.q))
+
+    @property
+    def wanted_words(self) -> str:
+        """The words the query asks for, without its syntax: those a hit shows marked."""
+        return " ".join(
+            term.strip('"')
+            for minus, term in _TERM.findall(self.q)
+            if not minus and term.upper() != "OR"
+        )
+
+    @property
     def has_wanted_words(self) -> bool:
         """Whether `q` asks for at least one word, not only leaves words out ("-council").
 
@@ -103,6 +135,16 @@ class SearchParams:
             not minus and term.upper() != "OR" and _WORD.search(term)
             for minus, term in _TERM.findall(self.q)
         )
+
+
+def _cut_at_word(q: str, limit: int) -> str:
+    """`q` cut to at most `limit` characters between words, never inside one; a first word
+    longer than the limit is all there is to cut, so it is cut where the limit falls."""
+    if len(q) <= limit:
+        return q
+    head = q[: limit + 1]  # one more: is the character after the limit a space?
+    kept = head.rsplit(" ", 1)[0] if " " in head else head[:limit]
+    return kept.rstrip()
 
 
 # --- What is found ----------------------------------------------------------------------------
@@ -118,6 +160,16 @@ class Suggestion:
 
 
 @dataclass
+class TopicHit:
+    """A topic whose name (or an alias) matches the query: shown as a small group above the
+    posts and pages."""
+
+    name: str
+    url: str
+    description: str
+
+
+@dataclass
 class Results:
     params: SearchParams
     redirect: str | None = None
@@ -125,6 +177,7 @@ class Results:
     unknown_topic: bool = False
     page: Page | None = None
     hits: list[Hit] = field(default_factory=list)
+    topics: list[TopicHit] = field(default_factory=list)
     total: int = 0
     more: bool = False  # at least one kind had more matches than it ranks
     suggestions: list[Suggestion] = field(default_factory=list)
@@ -151,7 +204,39 @@ def trigram_available(using: str = "default") -> bool:
     return _trigram_by_database[key]
 
 
-def _suggestions(kinds: Iterable[Kind], text: str, exclude: set[str]) -> list[Suggestion]:
+_folded_by_database: dict[tuple[str, str], bool] = {}
+
+
+def accents_folded(using: str = "default") -> bool:
+    """Whether search folds accents ("café" finds "cafe"): the search configuration maps words
+    through unaccent (posts.0009 does so where the server has it). Asked once per process and
+    database. Without it search still works, and a query must spell accents as the text does.
+    """
+    connection = connections[using]
+    key = (using, connection.settings_dict["NAME"])
+    if key not in _folded_by_database:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT EXISTS (SELECT 1 FROM pg_ts_config_map m"
+                " JOIN pg_ts_config c ON c.oid = m.mapcfg JOIN pg_ts_dict d ON d.oid = m.mapdict"
+                " WHERE c.cfgname = %s AND d.dictname = 'unaccent')",
+                [SEARCH_CONFIG],
+            )
+            _folded_by_database[key] = bool(cursor.fetchone()[0])
+    return _folded_by_database[key]
+
+
+def _similar_topics(text: str) -> list[Suggestion]:
+    found = (
+        Topic.objects.filter(name__trigram_word_similar=text)
+        .annotate(similarity=TrigramWordSimilarity(text, "name"))
+        .order_by("-similarity", "name")
+        .values_list("name", "slug")[:SUGGESTIONS]
+    )
+    return [Suggestion(kind_label="Topic", title=name, url=topic_url(slug)) for name, slug in found]
+
+
+def _similar_titles(kinds: Iterable[Kind], text: str, exclude: set[str]) -> list[Suggestion]:
     parts = [kind.similar_titles(text) for kind in kinds]
     union = parts[0].union(*parts[1:], all=True) if len(parts) > 1 else parts[0]
     rows = union.order_by("-similarity", "title")[: SUGGESTIONS + len(exclude)]
@@ -162,6 +247,66 @@ def _suggestions(kinds: Iterable[Kind], text: str, exclude: set[str]) -> list[Su
         if url not in exclude:
             found.append(Suggestion(kind_label=kind.label, title=title, url=url))
     return found[:SUGGESTIONS]
+
+
+def _suggestions(kinds: list[Kind], text: str, exclude: set[str]) -> list[Suggestion]:
+    """Topics, then titles, like `text`: one query each. A close topic is enough on its own;
+    titles cost more (~40 ms at 100,000 posts for a typo of a word in 8,500 titles: the trigram
+    index hands over every title sharing most of its trigrams), so they are asked only without
+    one."""
+    found = _similar_topics(text) if len(kinds) == len(KINDS) else []
+    found = [s for s in found if s.url not in exclude]
+    return found or _similar_titles(kinds, text, exclude)
+
+
+_TOPICS = (
+    f"SELECT slug, name, description FROM {Topic._meta.db_table}"
+    " WHERE to_tsvector(%(config)s::regconfig, name || ' ' || array_to_string(aliases, ' '))"
+    " @@ websearch_to_tsquery(%(config)s::regconfig, %(q)s)"
+    " ORDER BY lower(name) = lower(%(q)s) DESC, length(name), lower(name) LIMIT %(limit)s"
+)
+
+
+def _matching_topics(q: str) -> list[TopicHit]:
+    """Topics named by the query (stemmed, as posts are searched), the one named exactly so
+    first, then the shortest names: "Volunteering" before "Volunteering in Leeds". One query
+    over the topic table (hundreds of rows, no index needed)."""
+    with connection.cursor() as cursor:
+        cursor.execute(_TOPICS, {"config": SEARCH_CONFIG, "q": q, "limit": TOPICS_SHOWN})
+        rows = cursor.fetchall()
+    return [
+        TopicHit(name=name, url=topic_url(slug), description=description)
+        for slug, name, description in rows
+    ]
+
+
+@cache
+def _exact_title_sql(kind_names: tuple[str, ...]) -> str:
+    # One row of one value per kind (NULL where none has the title), in the order asked.
+    return "SELECT " + ", ".join(f"({KINDS[name].exact_title_sql})" for name in kind_names)
+
+
+def _exact_title(kinds: list[Kind], q: str) -> str | None:
+    """The URL of the thing titled exactly `q` (after folding), of the first kind that has
+    one, or None. One query for every kind."""
+    with connection.cursor() as cursor:
+        cursor.execute(_exact_title_sql(tuple(k.name for k in kinds)), {"key": fold(q)})
+        found = cursor.fetchone()
+    part, kind = next(((p, k) for p, k in zip(found, kinds, strict=True) if p), (None, None))
+    return kind.url(part) if kind else None
+
+
+_TOPIC_CHOICES = (
+    f"SELECT slug, name FROM {Topic._meta.db_table} ORDER BY lower(name), name"  # a_to_z()
+)
+
+
+def topic_choices() -> list[tuple[str, str]]:
+    """(slug, name) of every topic A–Z, for the topic filter. Plain SQL: the page asks on every
+    search, and the ORM took longer to build the query than PostgreSQL to answer it."""
+    with connection.cursor() as cursor:
+        cursor.execute(_TOPIC_CHOICES)
+        return cursor.fetchall()
 
 
 # --- The search --------------------------------------------------------------------------------
@@ -194,14 +339,20 @@ def _search(params: SearchParams) -> Results:
     # A bare query that is exactly a title goes to that page; a filtered or paged search is
     # someone reading results, so it stays on them.
     if not (params.topic or params.page):
-        for kind in kinds:
-            url = kind.exact_title(params.q)
-            if url:
-                results.redirect = url
-                return results
+        results.redirect = _exact_title(kinds, params.q)
+        if results.redirect:
+            return results
 
     topic_pk = results.topic.pk if results.topic else None
-    ranked = ranking.ranked([(k.name, k.rows) for k in kinds], params.q, topic_pk, CANDIDATES)
+    ranked = ranking.ranked(
+        [(k.name, k.rows) for k in kinds],
+        params.q,
+        topic_pk,
+        CANDIDATES,
+        title_limit=TITLE_CANDIDATES,
+        phrase=params.phrase,
+        excluding=params.excludes_words,
+    )
     results.total = len(ranked)
     results.more = any(
         sum(1 for row in ranked if row[0] == kind.name) >= CANDIDATES for kind in kinds
@@ -212,14 +363,16 @@ def _search(params: SearchParams) -> Results:
     on_page: dict[str, list[int]] = {}
     for kind_name, pk, _rank in page.object_list:
         on_page.setdefault(kind_name, []).append(pk)
-    query = SearchQuery(params.q, search_type="websearch", config=SEARCH_CONFIG)
     found = {
         (kind_name, pk): hit
         for kind_name, pks in on_page.items()
-        for pk, hit in KINDS[kind_name].hits(pks, query).items()
+        for pk, hit in KINDS[kind_name].hits(pks, params.wanted_words).items()
     }
     # A row deleted between the two queries is simply left out.
     results.hits = [found[k, pk] for k, pk, _rank in page.object_list if (k, pk) in found]
+
+    if page.number == 1 and not (params.kind or params.topic):
+        results.topics = _matching_topics(params.q)
 
     words = _WORD.findall(params.q)
     if (

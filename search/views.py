@@ -2,8 +2,7 @@
 
 from django.shortcuts import redirect, render
 
-from posts.models import Topic
-from search.services import KINDS, QUERY_MAX_CHARS, SearchParams, search
+from search.services import KINDS, QUERY_MAX_CHARS, SearchParams, search, topic_choices
 
 
 def results(request):
@@ -20,7 +19,7 @@ def results(request):
             "results": found,
             "page_obj": found.page,
             "kinds": [(kind.name, kind.plural) for kind in KINDS.values()],
-            "topics": Topic.objects.a_to_z().values_list("slug", "name"),
+            "topics": topic_choices(),
             "query_max_chars": QUERY_MAX_CHARS,
         },
     )

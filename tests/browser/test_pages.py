@@ -22,6 +22,7 @@ PAGES = [
     "search",
     "search-empty",
     "search-nothing",
+    "search-topics",
     "edit-form",
     "history",
     "diff",
@@ -53,6 +54,8 @@ def address(name, archive):
         "search": "/search/?q=localism+council&kind=posts",
         "search-empty": "/search/",
         "search-nothing": "/search/?q=zzzz+qqqq",
+        # every kind: matching topics sit above the posts and pages
+        "search-topics": "/search/?q=localism",
     }[name]
 
 

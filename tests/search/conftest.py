@@ -2,7 +2,7 @@
 
 import pytest
 
-from search.services import trigram_available
+from search.services import accents_folded, trigram_available
 from tests.posts.conftest import big_archive, make_post, make_topic  # noqa: F401 (fixtures)
 from tests.wiki.conftest import _memory_cache, volunteer  # noqa: F401 (fixtures)
 
@@ -15,3 +15,11 @@ def trigram(db):
             "pg_trgm is not installed in this PostgreSQL (the embedded pgserver ships no contrib "
             "extensions), so typo tolerance is off; run with DATABASE_URL to test it"
         )
+
+
+@pytest.fixture
+def unaccent(db):
+    """Skip unless search folds accents (the server has unaccent: the machine's PostgreSQL and
+    the embedded PostgreSQL 18 do, the old pgserver not)."""
+    if not accents_folded():
+        pytest.skip("unaccent is not installed in this PostgreSQL, so accents are not folded")

@@ -49,3 +49,21 @@ def test_marked_html_escapes_text_and_marks_only_paired_markers():
 def test_marked_html_cannot_be_tricked_into_markup_inside_a_mark():
     text = f"{START_SEL}<img src=x onerror=alert(1)>{STOP_SEL}"
     assert marked_html(text) == "<mark>&lt;img src=x onerror=alert(1)&gt;</mark>"
+
+
+def test_long_query_is_cut_between_words_never_inside_one():
+    cut = params("q=" + "volunteering+" * 30)
+    assert cut.cut and cut.q.split() == ["volunteering"] * len(cut.q.split())
+    assert len(cut.q) <= QUERY_MAX_CHARS
+    one_word = params("q=" + "x" * 500)  # no space to cut at: cut at the limit
+    assert one_word.q == "x" * QUERY_MAX_CHARS
+
+
+def test_a_query_leaving_words_out_is_told_apart_from_a_hyphenated_word():
+    assert SearchParams(q="volunteers -council").excludes_words
+    assert SearchParams(q='hub -"east london"').excludes_words
+    assert not SearchParams(q="co-op volunteers").excludes_words
+
+
+def test_wanted_words_drop_the_syntax_and_the_excluded_words():
+    assert SearchParams(q='"big society" -council OR nesta').wanted_words == "big society nesta"
