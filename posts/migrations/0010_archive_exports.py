@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('posts', '0008_refold_post_keys'),
+        ('posts', '0009_search_config'),
     ]
 
     operations = [
