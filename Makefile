@@ -51,11 +51,14 @@ test: install browser
 drill: install
 	$(BIN)/python -m pytest tests/drills -m drill $(PYTEST_ARGS)
 
-# The benchmark (not part of `make test`): import POSTS generated posts, load every page with wrk,
-# print one Markdown table. Uses the local PostgreSQL and Redis; see bench/run.py and the README.
+# The benchmark (not part of `make test`): import POSTS generated posts, load every page with wrk
+# (with Redis and with the database cache, two runs each), create wiki pages, print one Markdown
+# table. BENCH_WORKERS: gunicorn workers to sweep ("2,3,4,2x4"), or one ("3"). Uses the local
+# PostgreSQL and Redis; see bench/run.py and the README.
 POSTS ?= 20000
+BENCH_WORKERS ?= 2,3,4,2x4
 bench: install
-	$(BIN)/python -m bench.run --posts $(POSTS)
+	$(BIN)/python -m bench.run --posts $(POSTS) --workers "$(BENCH_WORKERS)"
 
 # Style (ruff) and the layers of docs/architecture.md (import-linter contracts in pyproject.toml).
 lint: install

@@ -8,14 +8,19 @@ Steps, each in processes of their own so the figures are the real commands':
    `import_seeds` three times — empty database, unchanged archive, 1% edited — with each
    process's peak memory (os.wait4);
 3. add a wiki page with 300 revisions and a logged-in volunteer (bench/site.py), count SQL per page;
-4. start gunicorn with production settings (DEBUG off, Redis cache at BENCH_REDIS_URL when it
-   answers, BENCH_CEILING=1 for the 6 KB ceiling view), pick the worker count from a short sweep,
-   and load each page with wrk (16 connections, BENCH_SECONDS each), anonymous and logged in.
+4. start gunicorn with production settings (DEBUG off, BENCH_CEILING=1 for the 6 KB ceiling
+   view), pick the worker count from a short sweep, and load each page with wrk (16
+   connections, BENCH_SECONDS each), anonymous and logged in: twice with Redis (BENCH_REDIS_URL,
+   when it answers) and twice with the database cache (the default without REDIS_URL), each row
+   showing the spread between its two runs;
+5. create BENCH_WIKI_PAGES (2,000) wiki pages of ~600 words through wiki.services (pages/s), and
+   time the renderer's worst known inputs when bench/render.py exists (`render_rows()`).
 
 The server is always stopped and the generated files removed, even on failure or Ctrl-C; the
 database is dropped unless --keep-db. Environment: POSTS, BENCH_SECONDS, BENCH_CONNECTIONS,
 BENCH_WORKERS ("2,3,4" to sweep, or one number), BENCH_DATABASE_URL, BENCH_REDIS_URL,
-BENCH_WXR_MB (size of the export for the WXR peak-memory row; 0 leaves the WXR rows out).
+BENCH_WIKI_PAGES, BENCH_WXR_MB (size of the export for the WXR peak-memory row; 0 leaves the WXR
+rows out). The header names the CPU model and the load average before and after.
 
 After the plain-text rows, the WordPress export rows (issue 10) run on a database of their own
 (BENCH_DATABASE_URL's name + "_wxr", dropped afterwards): the same posts as a WXR export, and a
@@ -25,6 +30,7 @@ generated export of BENCH_WXR_MB megabytes for peak memory.
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import json
 import os
 import platform
@@ -52,6 +58,8 @@ SWEEP_SECONDS = 3
 # Targets of issue 5, for 100,000 posts on a 2-core machine.
 ANON_RATIO, ANON_P99_MS, LOGGED_IN_RATIO, SEARCH_P95_MS, SQL_MAX = 0.5, 20, 0.1, 50, 10
 IMPORT_RATE, IMPORT_PEAK_MB, UNCHANGED_S, EDITED_S, TARGET_POSTS = 3300, 250, 10, 15, 100_000
+WIKI_PAGES_RATE = 70  # issue 15: pages of ~600 words a second through the service
+RUNS = 2  # each page row is loaded this many times; the table shows the spread between them
 # Issue 10: a WordPress export of the same posts within this factor of the plain-text import.
 WXR_RATIO = 1.3
 
@@ -73,6 +81,7 @@ class Row:
     sql: str = ""
     cost: str = ""
     meets: str = ""
+    spread: str = ""
 
 
 @dataclass
@@ -82,13 +91,13 @@ class Report:
 
     def markdown(self) -> str:
         head = (
-            "| page / step | mode | req/s (posts/s) | p50 ms | p95 ms | p99 ms | errors "
-            "| vs ceiling | SQL | time · peak memory | target |"
+            "| page / step | mode | req/s (posts/s) | spread of runs | p50 ms | p95 ms | p99 ms "
+            "| errors | vs ceiling | SQL | time · peak memory | target |"
         )
-        lines = [head, "|" + "---|" * 11]
+        lines = [head, "|" + "---|" * 12]
         for r in self.rows:
-            cells = [r.name, r.mode, r.rate, r.p50, r.p95, r.p99, r.errors, r.ratio, r.sql]
-            lines.append("| " + " | ".join([*cells, r.cost, r.meets]) + " |")
+            cells = [r.name, r.mode, r.rate, r.spread, r.p50, r.p95, r.p99, r.errors, r.ratio]
+            lines.append("| " + " | ".join([*cells, r.sql, r.cost, r.meets]) + " |")
         return "\n".join(lines)
 
 
@@ -354,25 +363,49 @@ def sweep_workers(env, candidates, plan, wrk, connections, report) -> tuple[int,
     return chosen
 
 
-def page_rows(env, plan, sql, wrk, seconds, connections, workers, threads, report) -> None:
+def combine(loads: list[Load]) -> tuple[Load, str]:
+    """The runs of one row as one Load (rates and latencies averaged, errors summed) and the
+    spread of their rates, e.g. "1,900–2,100 (±5%)"."""
+    n = len(loads)
+    rates = [load.rate for load in loads]
+    mean = Load(
+        rate=sum(rates) / n,
+        p50=sum(load.p50 for load in loads) / n,
+        p95=sum(load.p95 for load in loads) / n,
+        p99=sum(load.p99 for load in loads) / n,
+        errors=sum(load.errors for load in loads),
+    )
+    low, high = min(rates), max(rates)
+    half = (high - low) / 2 / mean.rate if mean.rate else 0.0
+    return mean, f"{low:,.0f}–{high:,.0f} (±{half:.0%})"
+
+
+def page_rows(env, plan, sql, wrk, seconds, connections, workers, threads, report, cache) -> None:
+    """Every page row RUNS times on one server, with `cache` ("Redis" or "database cache")."""
     server = Server(env, workers, threads)
     cookie = f"sessionid={plan['session']}"
+    ceilings: list[Load] = []
+    runs: dict[tuple[str, str], list[Load]] = {}
     try:
         server.warm([CEILING_PATH])
         for _, urls in plan["rows"]:
             server.warm(urls)
             server.warm(urls, cookie)
-        say("ceiling …")
-        before = run_wrk(wrk, server.url, [CEILING_PATH], seconds=seconds, connections=connections)
-        loads: list[tuple[str, str, Load]] = []
-        for name, urls in plan["rows"]:
-            for mode, c in (("anonymous", ""), ("logged in", cookie)):
-                say(f"{name}, {mode} …")
-                load = run_wrk(
-                    wrk, server.url, urls, seconds=seconds, connections=connections, cookie=c
-                )
-                loads.append((name, mode, load))
-        after = run_wrk(wrk, server.url, [CEILING_PATH], seconds=seconds, connections=connections)
+        for run in range(1, RUNS + 1):
+            say(f"{cache}, run {run} of {RUNS}: ceiling …")
+            ceilings.append(
+                run_wrk(wrk, server.url, [CEILING_PATH], seconds=seconds, connections=connections)
+            )
+            for name, urls in plan["rows"]:
+                for mode, c in (("anonymous", ""), ("logged in", cookie)):
+                    say(f"{cache}, run {run}: {name}, {mode} …")
+                    load = run_wrk(
+                        wrk, server.url, urls, seconds=seconds, connections=connections, cookie=c
+                    )
+                    runs.setdefault((name, mode), []).append(load)
+        ceilings.append(
+            run_wrk(wrk, server.url, [CEILING_PATH], seconds=seconds, connections=connections)
+        )
     finally:
         server.stop()
     # Search keeps results for the current generation in the shared cache, so a volunteer who
@@ -383,26 +416,29 @@ def page_rows(env, plan, sql, wrk, seconds, connections, workers, threads, repor
         server = Server({**env, "PAGE_CACHE_SECONDS": "0"}, workers, threads)
         try:
             server.warm(search[0], cookie)
-            say("search, logged in, caches off …")
-            load = run_wrk(
-                wrk, server.url, search[0], seconds=seconds, connections=connections, cookie=cookie
-            )
-            loads.append(("search (20 queries)", "logged in, caches off", load))
-            # The same with one connection: each query's own latency, without wrk's queueing.
-            load = run_wrk(
-                wrk, server.url, search[0], seconds=seconds, connections=1, cookie=cookie
-            )
-            loads.append(("search (20 queries)", "logged in, caches off, 1 connection", load))
+            for run in range(1, RUNS + 1):
+                say(f"{cache}, run {run}: search, logged in, caches off …")
+                for mode, count in (("logged in, caches off", connections),
+                                    ("logged in, caches off, 1 connection", 1)):  # fmt: skip
+                    # One connection: each query's own latency, without wrk's queueing.
+                    load = run_wrk(
+                        wrk, server.url, search[0], seconds=seconds, connections=count,
+                        cookie=cookie,
+                    )  # fmt: skip
+                    runs.setdefault(("search (20 queries)", mode), []).append(load)
         finally:
             server.stop()
-    ceiling = (before.rate + after.rate) / 2
+    ceiling, ceiling_spread = combine(ceilings)
+    first = ceilings[0]
     report.rows.append(
-        Row("ceiling: 6 KB view", "anonymous", f"{ceiling:,.0f}", f"{before.p50:.1f}",
-            f"{before.p95:.1f}", f"{before.p99:.1f}", str(before.errors + after.errors), "100%",
-            "0", meets=f"runs {before.rate:,.0f} and {after.rate:,.0f}")
+        Row("ceiling: 6 KB view", f"anonymous, {cache}", f"{ceiling.rate:,.0f}",
+            f"{first.p50:.1f}", f"{first.p95:.1f}", f"{first.p99:.1f}", str(ceiling.errors),
+            "100%", "0", spread=ceiling_spread,
+            meets=f"{len(ceilings)} runs, before, between and after the rows")
     )  # fmt: skip
-    for name, mode, load in loads:
-        ratio = load.rate / ceiling
+    for (name, mode), loads in runs.items():
+        load, spread = combine(loads)
+        ratio = load.rate / ceiling.rate
         queries = sql.get(f"{name}|{mode.split(',')[0]}", "?")  # caches off: as logged in
         worst = max((int(n) for n in queries.split("/") if n.isdigit()), default=0)
         checks = [worst <= SQL_MAX, load.errors == 0]
@@ -418,10 +454,56 @@ def page_rows(env, plan, sql, wrk, seconds, connections, workers, threads, repor
             checks.append(load.p95 <= SEARCH_P95_MS)
             goal += f"{', ' if goal else ''}p95 ≤ {SEARCH_P95_MS} ms"
         report.rows.append(
-            Row(name, mode, f"{load.rate:,.0f}", f"{load.p50:.1f}", f"{load.p95:.1f}",
-                f"{load.p99:.1f}", str(load.errors), f"{ratio:.0%}", queries,
-                meets=f"{'✓' if all(checks) else '✗'} {goal}")
+            Row(name, f"{mode}, {cache}", f"{load.rate:,.0f}", f"{load.p50:.1f}",
+                f"{load.p95:.1f}", f"{load.p99:.1f}", str(load.errors), f"{ratio:.0%}", queries,
+                spread=spread, meets=f"{'✓' if all(checks) else '✗'} {goal}")
         )  # fmt: skip
+
+
+def wiki_pages_row(env: dict[str, str], pages: int, report: Report) -> None:
+    """bench/wikipages.py: new pages of ~600 words through wiki.services, pages/s."""
+    say(f"creating {pages:,} wiki pages …")
+    out = subprocess.run(
+        [sys.executable, "-m", "bench.wikipages", "--pages", str(pages)],
+        cwd=ROOT, env=env, check=True, capture_output=True, text=True,
+    ).stdout  # fmt: skip
+    result = json.loads(out.strip().splitlines()[-1])
+    ok = result["rate"] >= WIKI_PAGES_RATE
+    report.rows.append(
+        Row(f"create wiki pages ({result['pages']:,} of ~{result['words']} words)",
+            "wiki.services", f"{result['rate']:,.1f}",
+            cost=f"{result['seconds']:.1f} s · {result['cpu_seconds']:.1f} s CPU",
+            meets=f"{'✓' if ok else '✗'} ≥ {WIKI_PAGES_RATE} pages/s")
+    )  # fmt: skip
+
+
+def render_rows(env: dict[str, str], report: Report) -> None:
+    """The render budget (issue 14): the renderer's worst known inputs, timed by bench/render.py.
+
+    The hook for that module: when it exists, `python -m bench.render` runs against the bench
+    database and prints its own Markdown (a table of inputs and CPU ms), added to the notes as
+    it is. Until then a note says the row is missing.
+    """
+    if importlib.util.find_spec("bench.render") is None:
+        report.notes.append("render budget: bench/render.py is not on this branch yet")
+        return
+    say("render budget …")
+    out = subprocess.run(
+        [sys.executable, "-m", "bench.render"],
+        cwd=ROOT, env=env, check=True, capture_output=True, text=True,
+    ).stdout  # fmt: skip
+    report.notes.append("render budget (bench/render.py):\n\n" + out.strip() + "\n")
+
+
+def cpu_model() -> str:
+    """The processor's name, from /proc/cpuinfo where there is one."""
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or platform.machine()
 
 
 def search_row(env: dict[str, str], report: Report) -> None:
@@ -464,6 +546,9 @@ def main(argv: list[str] | None = None) -> None:
         "--connections", type=int, default=int(os.environ.get("BENCH_CONNECTIONS", 16))
     )
     parser.add_argument("--workers", default=os.environ.get("BENCH_WORKERS", "2,3,4,2x4"))
+    parser.add_argument(
+        "--wiki-pages", type=int, default=int(os.environ.get("BENCH_WIKI_PAGES", 2000))
+    )
     parser.add_argument("--keep-db", action="store_true", help="leave the database afterwards")
     parser.add_argument("--skip-import", action="store_true", help="reuse a kept database")
     parser.add_argument(
@@ -519,9 +604,29 @@ def main(argv: list[str] | None = None) -> None:
         workers, threads = sweep_workers(
             env, parse_candidates(args.workers), plan, wrk, args.connections, report
         )
-        page_rows(env, plan, sql, wrk, args.seconds, args.connections, workers, threads, report)
+        # The page rows with each cache a deployment may have: Redis, and the database cache
+        # that a server without REDIS_URL uses (emptied first, as Redis is).
+        caches = [("Redis", env)] if redis_url else []
+        database_env = django_env(database_url, None)
+        caches.append(("database cache", database_env))
+        for cache, cache_env in caches:
+            if cache_env is database_env:
+                # `migrate` ran with Redis, when createcachetable has nothing to make.
+                manage(cache_env, "createcachetable")
+                manage(
+                    cache_env, "shell", "-c", "from django.core.cache import cache; cache.clear()"
+                )
+            elif redis_url:
+                usable_redis(redis_url)
+            page_rows(
+                cache_env, plan, sql, wrk, args.seconds, args.connections, workers, threads,
+                report, cache,
+            )  # fmt: skip
         if plan["search"]:
             search_row(env, report)
+        if args.wiki_pages:
+            wiki_pages_row(env, args.wiki_pages, report)
+        render_rows(env, report)
     finally:
         shutil.rmtree(work, ignore_errors=True)
         if redis_url:
@@ -540,9 +645,10 @@ def main(argv: list[str] | None = None) -> None:
     header = [
         f"## bigsoc benchmark: {args.posts:,} posts",
         "",
-        f"{os.cpu_count()} CPUs, Python {platform.python_version()}, commit {commit or '?'}; "
-        f"{server}; cache: {'Redis' if redis_url else 'database'}; wrk {args.connections} "
-        f"connections, {args.seconds:g} s a row; "
+        f"{cpu_model()}, {os.cpu_count()} CPUs, Python {platform.python_version()}, "
+        f"commit {commit or '?'}; {server}; page rows with "
+        f"{'Redis and with the database cache' if redis_url else 'the database cache only'}, "
+        f"{RUNS} runs each; wrk {args.connections} connections, {args.seconds:g} s a row; "
         f"load average {load_before[0]:.2f} before, {load_after[0]:.2f} after; "
         f"{(time.monotonic() - started) / 60:.1f} min in all.",
         "",

@@ -47,6 +47,10 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Outside everything that can answer or fail on its own (a NUL in the address, the page
+    # cache, a session store that is down): every response, error pages included, gets them.
+    "core.middleware.ContentSecurityPolicyMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "core.middleware.reject_nul_characters",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Before the session: a page served from the cache needs no session, user or view.
@@ -56,8 +60,6 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
-    "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "core.middleware.ContentSecurityPolicyMiddleware",
     # A 404 at an imported post's original permalink path answers 301 to its page here.
     "posts.middleware.OldPermalinkMiddleware",
     # Last, as django-axes asks: it turns a lockout into the friendly lockout page.
@@ -67,7 +69,7 @@ MIDDLEWARE = [
 # django-axes first: it refuses logins for locked-out accounts and addresses before checking.
 AUTHENTICATION_BACKENDS = [
     "core.auth.LoginThrottleBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    "core.auth.UserBackend",
 ]
 
 ROOT_URLCONF = "bigsoc.urls"
@@ -97,14 +99,33 @@ if DATABASE_URL:
 else:
     from core.embedded_db import embedded_database
 
-    DATABASES = {"default": embedded_database(BASE_DIR / ".pgdata")}
+    DATABASES = {"default": {**embedded_database(BASE_DIR), "CONN_MAX_AGE": 60}}
 # Check a kept connection before each request, so the site recovers when PostgreSQL restarts.
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+# No JIT: our queries are short, and compiling one costs more than it saves (PostgreSQL turns JIT
+# on for any plan whose estimated cost passes 100,000, e.g. a count over a large topic).
+_options = DATABASES["default"].setdefault("OPTIONS", {})
+_options["options"] = f"{_options.get('options', '')} -c jit=off".strip()
 if not DATABASES["default"]["ENGINE"].endswith("postgresql"):
     raise ImproperlyConfigured("bigsoc runs on PostgreSQL only: DATABASE_URL must be postgres://")
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache: Redis when REDIS_URL is set, otherwise a table in the one database ---------------
+# The table's size is chosen for the page cache, not left at Django's 300 entries: past its
+# MAX_ENTRIES every write deletes 1/CULL_FREQUENCY of the table (expired entries first, then by
+# key, which is a hash: no page is favoured), so with 300, 200 post pages and their fragments
+# never stayed cached (130-165 req/s instead of ~2,000). 20,000 entries hold thousands of pages
+# plus their fragments and figures (a page is 6-40 KB: at most ~0.5 GB of table); culling a
+# tenth, not a third, keeps most of a working set that reaches the limit. Each write counts the
+# rows (Django's own check), a few milliseconds at this size and only on a miss.
+DATABASE_CACHE = {
+    "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+    "LOCATION": "bigsoc_cache",
+    "OPTIONS": {
+        "MAX_ENTRIES": env_int("CACHE_MAX_ENTRIES", 20_000),
+        "CULL_FREQUENCY": 10,
+    },
+}
 REDIS_URL = env_str("REDIS_URL")
 if REDIS_URL:
     CACHES = {"default": {"BACKEND": "core.redis_cache.RedisCache", "LOCATION": REDIS_URL}}
@@ -112,12 +133,9 @@ if REDIS_URL:
     # restart logs nobody out.
     SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 else:
-    CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
-            "LOCATION": "bigsoc_cache",
-        }
-    }
+    CACHES = {"default": DATABASE_CACHE}
+    # Django's database sessions, read with a fixed statement instead of a compiled ORM query.
+    SESSION_ENGINE = "core.sessions"
 
 # Anonymous readers' pages live this long in the shared cache at most; every write makes them
 # stale at once anyway (core/cache.py). 0 turns the page cache off.
@@ -217,6 +235,7 @@ TAGGIT_CASE_INSENSITIVE = True
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"client_errors": {"()": "core.logs.ClientErrorsWithoutTraceback"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["client_errors"]}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "WARNING")},
 }

@@ -7,9 +7,11 @@ an import shows on the very next request on every worker. Reading a page costs o
 trip (`get_many` of the generation and the page): one Redis GET pair, or one SQL query with the
 database cache.
 
-Generations are nanosecond timestamps, each in a later second than the one before, so the
-generation also serves as the page's Last-Modified: a client's If-Modified-Since from an older
-generation is always earlier than the current one.
+Generations are nanosecond timestamps from a clock that never runs ahead of real time: each is
+now, or one nanosecond after the one before when the clock has not moved on. The generation's
+second is the page's Last-Modified, so it is never in the future. Two generations can share a
+second, and then a client's If-Modified-Since cannot tell them apart: such a generation is marked
+(an odd value, see `_new_generation`) and answers 304 by its ETag only, never by date.
 
 Only anonymous requests without a session or messages cookie are served from or stored in the
 cache, and only 200 responses that set no cookie, used no CSRF token and do not ask to stay
@@ -51,11 +53,27 @@ NANOSECONDS = 1_000_000_000
 
 
 def _new_generation(previous: int | None) -> int:
-    """Now, in nanoseconds, but always in a later second than `previous`."""
+    """Now in nanoseconds, but always after `previous`; odd when it shares `previous`'s second.
+
+    The last bit says whether a Last-Modified (whole seconds) can serve as a validator: an even
+    generation is the first of its second, so an If-Modified-Since of that second was sent by
+    someone who saw it (or a later page); an odd one follows another in the same second, whose
+    readers hold the same date. Flipping bit 0 never crosses a second (seconds start at even
+    nanoseconds). Before, each generation was pushed into the next second: 2,000 saves in a
+    row put Last-Modified 28 minutes in the future.
+    """
     now = time.time_ns()
-    if previous is not None:
-        now = max(now, (previous // NANOSECONDS + 1) * NANOSECONDS)
-    return now
+    if previous is None:
+        return now & ~1
+    now = max(now, previous + 1)
+    if now // NANOSECONDS == previous // NANOSECONDS:
+        return now | 1
+    return now & ~1
+
+
+def date_validates(generation: int) -> bool:
+    """Whether an If-Modified-Since of this generation's second proves the client has it."""
+    return generation % 2 == 0
 
 
 def _bump(key: str = GENERATION_KEY) -> None:
@@ -209,8 +227,10 @@ def _conditional(request, page: CachedPage, response: HttpResponse) -> HttpRespo
     if "Cache-Control" not in response:
         # Browsers and proxies may keep the page but must ask again: an edit shows at once.
         patch_cache_control(response, no_cache=True)
+    # A date shared with an earlier generation proves nothing: only the ETag may answer 304.
+    last_modified = page.last_modified if date_validates(page.generation) else None
     return get_conditional_response(
-        request, etag=page.etag, last_modified=page.last_modified, response=response
+        request, etag=page.etag, last_modified=last_modified, response=response
     )
 
 

@@ -12,13 +12,15 @@ CONTENT_SECURITY_POLICY = (
 
 
 class ContentSecurityPolicyMiddleware:
+    """The policy on every response, whatever its status or type: an error page, a feed or a
+    file opened directly in a tab is held to the same rules as a page."""
+
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
         response = self.get_response(request)
-        if response.get("Content-Type", "").startswith("text/html"):
-            response.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+        response.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
         return response
 
 

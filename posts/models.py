@@ -11,7 +11,15 @@ from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVector, SearchVectorField
 from django.db import connection, models
-from django.db.models import Count, OuterRef, Prefetch, Subquery, prefetch_related_objects
+from django.db.models import (
+    Count,
+    Exists,
+    OuterRef,
+    Prefetch,
+    Q,
+    Subquery,
+    prefetch_related_objects,
+)
 from django.db.models.functions import Coalesce, Left, Lower, TruncMonth
 from django.urls import get_script_prefix, reverse
 from taggit.managers import TaggableManager
@@ -56,6 +64,16 @@ class TopicQuerySet(models.QuerySet):
             .values("n")
         )
         return self.annotate(post_count=Coalesce(Subquery(counts), 0))
+
+    def worth_listing(self):
+        """Topics whose page has something to read: at least one post, or a wiki entry.
+
+        The entry is named through its reverse relation (`wiki_entry`, set by wiki.Page.topic):
+        the topic page shows it, so a topic with an entry and no posts is a page worth listing.
+        A vocabulary topic no archive used has neither, and its page would be empty.
+        """
+        has_posts = Exists(TaggedPost.objects.filter(tag=OuterRef("pk")))
+        return self.filter(Q(has_posts) | Q(wiki_entry__isnull=False))
 
     def a_to_z(self):
         # The database may collate bytewise ("C"), where "Zebra" sorts before "apple".

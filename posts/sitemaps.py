@@ -18,8 +18,10 @@ class PostSitemap(Sitemap):
 class TopicSitemap(Sitemap):
     def items(self):
         # A topic page changes when one of its posts does; a topic without posts has no date.
+        # Topics with no posts and no entry have an empty page: not listed.
         changed = Max("tagged_posts__content_object__updated_at")
-        return Topic.objects.annotate(posts_changed=changed).only("slug").order_by("id")
+        topics = Topic.objects.worth_listing()
+        return topics.annotate(posts_changed=changed).only("slug").order_by("id")
 
     def lastmod(self, topic):
         return topic.posts_changed

@@ -43,7 +43,7 @@ def topic_list(request):
     sort = request.GET.get("sort", "az")
     if sort not in TOPIC_SORTS:
         sort = "az"  # an unknown sort is not worth an error page: show the default
-    topics = Topic.objects.with_post_counts()
+    topics = Topic.objects.worth_listing().with_post_counts()
     if sort == "size":
         context = for_archive(
             "topics-by-size",

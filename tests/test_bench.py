@@ -1,10 +1,15 @@
 """The benchmark's hooks into the site, and its pure helpers (the run itself is `make bench`)."""
 
 import importlib
+import json
+import random
 
 from django.urls import clear_url_caches
 
-from bench.run import parse_candidates
+from bench import run, wikipages
+from bench.run import combine, cpu_model, parse_candidates
+from bench.wikipages import page_text
+from bench.wrk import Load
 from bigsoc import urls
 
 
@@ -28,6 +33,39 @@ def test_ceiling_view_answers_six_kilobytes_when_the_bench_turns_it_on(client, d
 
 def test_worker_candidates_read_counts_and_threads():
     assert parse_candidates("2, 3,2x4") == [(2, 1), (3, 1), (2, 4)]
+
+
+def test_a_rows_runs_combine_into_their_mean_and_spread():
+    loads = [Load(1900, 4.0, 8.0, 12.0, 0), Load(2100, 6.0, 10.0, 14.0, 1)]
+    mean, spread = combine(loads)
+    assert (mean.rate, mean.p50, mean.p95, mean.p99, mean.errors) == (2000, 5.0, 9.0, 13.0, 1)
+    assert spread == "1,900–2,100 (±5%)"
+
+
+def test_the_report_names_the_processor():
+    assert cpu_model()
+
+
+def test_a_bench_wiki_page_has_about_600_words_and_links_to_other_pages():
+    text = page_text(7, 2000, random.Random(1))
+    assert 550 <= len(text.split()) <= 700
+    assert text.count("[[Bench wiki page ") == 6
+
+
+def test_without_bench_render_the_report_says_the_row_is_missing(monkeypatch):
+    monkeypatch.setattr(run.importlib.util, "find_spec", lambda name: None)
+    report = run.Report()
+    run.render_rows({}, report)
+    assert report.rows == [] and "render budget" in report.notes[0]
+
+
+def test_the_wiki_pages_row_creates_its_pages_through_the_service(db, capsys):
+    from wiki.models import Page
+
+    wikipages.main(["--pages", "4"])
+    result = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
+    assert result["pages"] == 4 and result["rate"] > 0
+    assert Page.objects.filter(title__startswith="Bench wiki page ").count() == 4
 
 
 def test_generated_wxr_export_holds_the_same_posts_as_the_text_archive():

@@ -59,6 +59,25 @@ def test_sitemap_lists_topics_posts_and_live_pages_with_their_dates(client, make
     assert len(found) == 3
 
 
+def test_sitemap_and_topic_index_list_only_topics_with_posts_or_an_entry(
+    client, make_topic, make_post
+):
+    with_posts, with_entry = make_topic("Localism"), make_topic("Timebanking")
+    empty = make_topic("Innovation Hub")  # a vocabulary topic no archive used
+    make_post("Councils get new powers", topics=[with_posts])
+    Page.objects.filter(pk=make_page("Timebanking").pk).update(topic=with_entry)
+    found = sitemap(client)
+    index = client.get(reverse("posts:topic_list")).content.decode()
+    by_size = client.get(reverse("posts:topic_list"), {"sort": "size"}).content.decode()
+    for topic in (with_posts, with_entry):
+        assert BASE + topic.get_absolute_url() in found
+        assert f'href="{topic.get_absolute_url()}"' in index
+        assert f'href="{topic.get_absolute_url()}"' in by_size
+    assert BASE + empty.get_absolute_url() not in found
+    assert f'href="{empty.get_absolute_url()}"' not in index
+    assert f'href="{empty.get_absolute_url()}"' not in by_size
+
+
 def test_sitemap_leaves_out_deleted_pages(client):
     kept = make_page("Kept page")
     gone = make_page("Gone page")
@@ -87,9 +106,11 @@ def test_a_topic_entry_is_listed_once_as_its_topic_dated_by_its_latest_edit(
     assert list(found).count(BASE + topic.get_absolute_url()) == 1
 
 
-def test_a_topic_without_posts_or_entry_is_listed_without_a_date(client, make_topic):
+def test_a_topic_with_an_entry_and_no_posts_is_dated_by_its_entry(client, make_topic):
     topic = make_topic("Empty")
-    assert sitemap(client) == {BASE + topic.get_absolute_url(): None}
+    edited = datetime.datetime(2012, 5, 6, tzinfo=datetime.UTC)
+    Page.objects.filter(pk=make_page("Empty").pk).update(topic=topic, updated_at=edited)
+    assert sitemap(client) == {BASE + topic.get_absolute_url(): "2012-05-06"}
 
 
 @pytest.mark.parametrize("size", [20, 200])

@@ -14,7 +14,7 @@ from wiki.diff import word_diff
 from wiki.forms import EditForm
 from wiki.links import render_text
 from wiki.models import Page, PageRedirect, Revision
-from wiki.permissions import can_edit, is_moderator
+from wiki.permissions import can_edit, is_moderator_for_reading
 from wiki.services import (
     EditConflict,
     EditRateLimited,
@@ -40,7 +40,7 @@ def _deleted(request, page):
     return render(
         request,
         "wiki/page_deleted.html",
-        {"page": page, "is_moderator": is_moderator(request.user)},
+        {"page": page, "is_moderator": is_moderator_for_reading(request)},
         status=404,
     )
 
@@ -50,7 +50,7 @@ def _page_for_tools(request, slug: str, view_name: str, **kwargs):
     the notice of a deleted page (whose history only moderators see); 404 otherwise."""
     page = Page.objects.for_tools().filter(slug=slug).first()
     if page is not None:
-        if page.is_deleted and not is_moderator(request.user):
+        if page.is_deleted and not is_moderator_for_reading(request):
             return None, _deleted(request, page)
         return page, None
     response = _moved(slug, view_name, **kwargs)
@@ -175,17 +175,28 @@ def _conflict(request, form, page, slug, current: Revision | None):
     )
 
 
-def _revision_diff(old: Revision | None, new: Revision):
-    # Revisions never change, so neither does their diff: computed once, for every reader
-    # (a diff of a long page costs tens of milliseconds). Their texts are read only then.
-    key = f"wiki:diff:{old.pk if old else 0}:{new.pk}"
+def _revision_diff(page: Page, from_number: int, to_number: int):
+    """(old, new, diff) for two revision numbers of `page`, or None when either is missing.
 
-    def compute():
-        wanted = [new.pk, old.pk] if old else [new.pk]
-        texts = dict(Revision.objects.filter(pk__in=wanted).values_list("pk", "text"))
-        return word_diff(texts[old.pk] if old else "", texts[new.pk])
-
-    return cache.get_or_set(key, compute, 86_400)
+    Revisions never change, so neither do their headers (number, author, summary) nor their diff:
+    all three are computed once, for every reader, and kept together (a diff of a long page costs
+    tens of milliseconds; the headers a query). Their texts are read only then. A missing
+    revision is not kept: it may be saved next.
+    """
+    key = f"wiki:diff:{page.pk}:{from_number}:{to_number}"
+    found = cache.get(key)
+    if found is not None:
+        return found
+    revisions = page.revisions.select_related("author").defer("text", "html", "toc_html")
+    by_number = {r.number: r for r in revisions.filter(number__in=[from_number, to_number])}
+    old, new = by_number.get(from_number), by_number.get(to_number)
+    if new is None or (from_number and old is None):
+        return None
+    wanted = [new.pk, old.pk] if old else [new.pk]
+    texts = dict(Revision.objects.filter(pk__in=wanted).values_list("pk", "text"))
+    found = (old, new, word_diff(texts[old.pk] if old else "", texts[new.pk]))
+    cache.set(key, found, 86_400)
+    return found
 
 
 def page_history(request, slug):
@@ -198,11 +209,14 @@ def page_history(request, slug):
         .annotate(parent_size=F("parent__size"))
         .order_by("-number")
     )
-    paginated = paginate(revisions, request.GET.get("page"), HISTORY_PER_PAGE)
+    # Revisions are numbered 1, 2, 3 … per page and never removed, so the current number is the
+    # count: no COUNT(*) over the page's revisions (a join with their parents) on every view.
+    count = page.current_revision.number if page.current_revision else 0
+    paginated = paginate(revisions, request.GET.get("page"), HISTORY_PER_PAGE, count=count)
     return render(
         request,
         "wiki/page_history.html",
-        {"page": page, "revisions": paginated, "is_moderator": is_moderator(request.user)},
+        {"page": page, "revisions": paginated, "is_moderator": is_moderator_for_reading(request)},
     )
 
 
@@ -237,7 +251,7 @@ def revision_detail(request, slug, number):
             "page": page,
             "revision": revision,
             "is_current": revision.pk == page.current_revision_id,
-            "is_moderator": is_moderator(request.user),
+            "is_moderator": is_moderator_for_reading(request),
         },
     )
 
@@ -258,24 +272,15 @@ def page_diff(request, slug):
         from_number = max(to_number - 1, 0)
     if from_number > to_number:
         from_number, to_number = to_number, from_number
-    # Only the numbers, authors and summaries are shown; the diff itself is usually cached.
-    revisions = page.revisions.select_related("author").defer("text", "html", "toc_html")
-    found = {r.number: r for r in revisions.filter(number__in=[from_number, to_number])}
-    old, new = found.get(from_number), found.get(to_number)
-    if new is None or (from_number and old is None):
+    found = _revision_diff(page, from_number, to_number)
+    if found is None:
         return render(
             request,
             "wiki/page_diff.html",
             {"page": page, "error": "Choose two revisions that exist in this page's history."},
             status=400,
         )
+    old, new, diff = found
     return render(
-        request,
-        "wiki/page_diff.html",
-        {
-            "page": page,
-            "old": old,
-            "new": new,
-            "diff": _revision_diff(old, new),
-        },
+        request, "wiki/page_diff.html", {"page": page, "old": old, "new": new, "diff": diff}
     )

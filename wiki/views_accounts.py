@@ -17,7 +17,7 @@ def signup(request):
     form = SignupForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         user = form.save()
-        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        login(request, user, backend="core.auth.UserBackend")
         return redirect(next_url)
     status = 400 if form.errors else 200
     return render(

