@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('posts', '0009_search_config'),
+        ('posts', '0010_search_extensions'),
     ]
 
     operations = [
