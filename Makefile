@@ -37,9 +37,12 @@ browser:
 	fi
 
 # Development server with the seeds loaded. DEBUG=1 unless the environment says otherwise.
+# The notification worker runs beside the site; Ctrl-C (or the server ending) stops both.
 run: install
 	DEBUG=$${DEBUG-1} $(BIN)/python manage.py migrate --noinput
 	DEBUG=$${DEBUG-1} $(BIN)/python manage.py import_seeds
+	@DEBUG=$${DEBUG-1} $(BIN)/python manage.py send_notifications --watch & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
 	DEBUG=$${DEBUG-1} $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 test: install browser

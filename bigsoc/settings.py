@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "posts",
     "wiki",
     "search",
+    "community",
 ]
 
 MIDDLEWARE = [
@@ -60,6 +61,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # After CSRF and authentication: refuses a blocked account's writes (community/middleware.py).
+    "community.middleware.BlockedAccountMiddleware",
     # A 404 at an imported post's original permalink path answers 301 to its page here.
     "posts.middleware.OldPermalinkMiddleware",
     # Last, as django-axes asks: it turns a lockout into the friendly lockout page.
@@ -215,16 +218,26 @@ AXES_CLIENT_IP_CALLABLE = "core.auth.client_address"
 # --- Wiki edits: at most N saves per person per window, "saves/seconds" ---------------------------
 WIKI_EDIT_RATE = env_str("WIKI_EDIT_RATE", "30/600")
 
-# --- Email (password reset): printed to the console unless an SMTP server is configured ----------
+# --- Email (password resets, watchlist notifications) ---------------------------------------------
+# EMAIL_BACKEND picks Django's backend by its dotted path; with EMAIL_FILE_PATH (and no backend
+# named) mail is written as files there, for a check or a staging site. Otherwise SMTP when
+# EMAIL_HOST is set, else the console.
 EMAIL_HOST = env_str("EMAIL_HOST", "")
+EMAIL_FILE_PATH = env_str("EMAIL_FILE_PATH", "")
 if EMAIL_HOST:
-    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
     EMAIL_PORT = env_int("EMAIL_PORT", 587)
     EMAIL_HOST_USER = env_str("EMAIL_HOST_USER", "")
     EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD", "")
     EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", True)
+if EMAIL_FILE_PATH:
+    _DEFAULT_EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
+elif EMAIL_HOST:
+    _DEFAULT_EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
 else:
-    EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+    _DEFAULT_EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+EMAIL_BACKEND = env_str("EMAIL_BACKEND", "") or _DEFAULT_EMAIL_BACKEND
+# The site's own address, for links in e-mails (they are read outside any request).
+SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "bigsoc <noreply@localhost>")
 
 # The importer reads every archive in this folder unless told otherwise.

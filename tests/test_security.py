@@ -20,7 +20,10 @@ from wiki.services import create_page, save_revision
 ROOT = Path(__file__).resolve().parent.parent
 
 # Every query parameter a view reads, plus one no view reads (unknown ones must be harmless).
-QUERY_PARAMETERS = ["page", "sort", "q", "user", "hide_minor", "title", "next", "from", "to"]
+QUERY_PARAMETERS = [
+    "page", "sort", "q", "user", "hide_minor", "title", "next", "from", "to", "show", "kind",
+    "target",
+]  # fmt: skip
 
 HOSTILE_VALUES = {
     "sql": "' OR 1=1 --",
@@ -86,6 +89,9 @@ def reading_pages(make_topic, make_post):
         "diff": f"/wiki/{page.slug}/diff/",
         "missing page": "/wiki/no-such-page/edit/",
         "recent": "/recent/",
+        "talk": f"/wiki/{page.slug}/talk/",
+        "log": "/log/",
+        "log feed": "/log/feed/",
         "contributions": "/users/vera/",
         "login": "/accounts/login/",
         "signup": "/accounts/signup/",
@@ -101,7 +107,7 @@ def client():
 def parameters_read_by_views() -> set[str]:
     """Names passed to request.GET in the project's Python code."""
     found = set()
-    for folder in ("bigsoc", "posts", "wiki"):
+    for folder in ("bigsoc", "posts", "wiki", "community"):
         for source in (ROOT / folder).rglob("*.py"):
             text = source.read_text(encoding="utf-8")
             found |= set(re.findall(r"\bGET(?:\.get|\.getlist|\[)\(?\s*[\"'](\w+)[\"']", text))

@@ -49,6 +49,9 @@ class EditForm(forms.Form):
 
 class MoveForm(forms.Form):
     new_title = forms.CharField(max_length=255, label="New title")
+    reason = forms.CharField(
+        max_length=500, label="Reason", help_text="Shown in the public moderation log."
+    )
 
     def clean_new_title(self):
         return _valid_title(self.cleaned_data["new_title"])

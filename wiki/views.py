@@ -1,8 +1,10 @@
 """Pages of the wiki: read a page, edit or create it (with preview and conflict screen),
 its history, an old revision and a diff. Thin: fetch, validate, call a service, render."""
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
+from django.db import transaction
 from django.db.models import F
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -10,6 +12,7 @@ from django.urls import reverse
 
 from core.pagination import paginate
 from posts.models import Topic
+from wiki import seams
 from wiki.diff import word_diff
 from wiki.forms import EditForm
 from wiki.links import render_text
@@ -129,11 +132,17 @@ def page_edit(request, slug):
         "minor": data["minor"],
     }
     try:
-        if creating:
-            # The entry of a topic always takes the topic's name (and so its slug).
-            revision = create_page(title=topic.name if topic else data["title"], **edit)
-        else:
-            revision = save_revision(page=page, base_revision=data["base_revision"], **edit)
+        # One transaction for the revision and what it sets off in community (watch, notify,
+        # review; wiki.seams), so no notification reports a rolled-back edit, nor goes missing.
+        with transaction.atomic():
+            if creating:
+                # The entry of a topic always takes the topic's name (and so its slug).
+                revision = create_page(title=topic.name if topic else data["title"], **edit)
+            else:
+                revision = save_revision(page=page, base_revision=data["base_revision"], **edit)
+            changed = revision.number != (data["base_revision"] or 0)
+            if changed:
+                seams.revision_saved(revision, request.user)
     except EditConflict as conflict:
         return _conflict(request, form, page, slug, conflict.current_revision)
     except EditRateLimited as error:
@@ -142,6 +151,7 @@ def page_edit(request, slug):
     except PageError as error:
         form.add_error("title" if creating else None, str(error))
         return render(request, "wiki/page_edit.html", {**context, "form": form}, status=400)
+    messages.success(request, "Saved." if changed else "Nothing changed, so nothing was saved.")
     return redirect(revision.page.get_absolute_url())
 
 

@@ -6,6 +6,7 @@ from django.shortcuts import get_object_or_404, render
 
 from core.pagination import paginate
 from posts.models import Topic
+from wiki import seams
 from wiki.models import Page, PageLink, PageRedirect, Revision
 
 PAGES_PER_PAGE = 200
@@ -53,20 +54,40 @@ def _changes():
 
 
 def recent_changes(request):
+    """Revisions, newest first, with what other apps mix in (wiki.seams: talk comments);
+    `show` picks one kind ("edits" is the wiki's own)."""
     changes = _changes()
     user_filter = request.GET.get("user", "").strip()
     hide_minor = request.GET.get("hide_minor") == "1"
+    default = next(iter(seams.recent_show))
+    show = request.GET.get("show", default)
+    if show not in seams.recent_show:
+        show = default
     if user_filter:
         changes = changes.filter(author__username=user_filter)
     if hide_minor:
         changes = changes.filter(minor=False)
+    page_number = request.GET.get("page")
+    page = None
+    if show != "edits":
+        page = seams.recent_page(
+            changes,
+            show=show,
+            user_filter=user_filter,
+            page_number=page_number,
+            per_page=CHANGES_PER_PAGE,
+        )
+    if page is None:
+        page = paginate(changes, page_number, CHANGES_PER_PAGE)
     return render(
         request,
         "wiki/change_list.html",
         {
-            "changes": paginate(changes, request.GET.get("page"), CHANGES_PER_PAGE),
+            "changes": page,
             "user_filter": user_filter,
             "hide_minor": hide_minor,
+            "show": show,
+            "show_choices": seams.recent_show,
         },
     )
 

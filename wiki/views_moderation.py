@@ -1,12 +1,15 @@
 """Moderation: revert, protect, delete and restore (the `moderators` group), and move (any
-volunteer who may edit the page). Every change is a POST."""
+volunteer who may edit the page). Every change is a POST with a `reason`, which is required and
+recorded with the change in the public moderation log (through wiki.seams, same transaction)."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from wiki import seams
 from wiki.forms import MoveForm
 from wiki.models import Page, Revision
 from wiki.permissions import can_edit, is_moderator
@@ -19,6 +22,18 @@ def _forbidden(request, page):
     )
 
 
+REASON_REQUIRED = "Please give a reason: it is shown in the public log."
+
+
+def _reason_or_none(request, page):
+    """The POST's reason, whitespace folded, or None after saying that one is required."""
+    reason = " ".join(request.POST.get("reason", "").split())[:500]
+    if not reason:
+        messages.error(request, REASON_REQUIRED)
+        return None
+    return reason
+
+
 @require_POST
 @login_required
 def page_revert(request, slug, number):
@@ -26,7 +41,19 @@ def page_revert(request, slug, number):
     if not is_moderator(request.user):
         return _forbidden(request, page)
     revision = get_object_or_404(Revision.objects.select_related("page"), page=page, number=number)
-    new = revert_to(revision=revision, author=request.user)
+    reason = _reason_or_none(request, page)
+    if reason is None:
+        return redirect(reverse("wiki:revision", args=[page.slug, number]))
+    with transaction.atomic():
+        new = revert_to(revision=revision, author=request.user)
+        seams.moderated(
+            kind="revert",
+            actor=request.user,
+            page=page,
+            reason=reason,
+            detail=f"to revision {number}",
+        )
+        seams.revision_saved(new, request.user)
     messages.success(request, f"Reverted to revision {number} (now revision {new.number}).")
     return redirect(reverse("wiki:history", args=[page.slug]))
 
@@ -37,8 +64,14 @@ def page_protect(request, slug):
     page = get_object_or_404(Page, slug=slug)
     if not is_moderator(request.user):
         return _forbidden(request, page)
+    reason = _reason_or_none(request, page)
+    if reason is None:
+        return redirect(reverse("wiki:history", args=[page.slug]))
     protect = request.POST.get("protected") == "1"
-    set_protected(page=page, protected=protect)
+    with transaction.atomic():
+        set_protected(page=page, protected=protect)
+        kind = "protect" if protect else "unprotect"
+        seams.moderated(kind=kind, actor=request.user, page=page, reason=reason)
     messages.success(
         request, "Page protected: only moderators can edit it." if protect else "Page unprotected."
     )
@@ -51,7 +84,12 @@ def page_delete(request, slug):
     page = get_object_or_404(Page, slug=slug)
     if not is_moderator(request.user):
         return _forbidden(request, page)
-    delete_page(page=page)
+    reason = _reason_or_none(request, page)
+    if reason is None:
+        return redirect(reverse("wiki:history", args=[page.slug]))
+    with transaction.atomic():
+        delete_page(page=page)
+        seams.moderated(kind="delete", actor=request.user, page=page, reason=reason)
     messages.success(request, f"“{page.title}” was deleted; its history is kept.")
     return redirect(reverse("wiki:page", args=[page.slug]))
 
@@ -62,7 +100,12 @@ def page_restore(request, slug):
     page = get_object_or_404(Page, slug=slug)
     if not is_moderator(request.user):
         return _forbidden(request, page)
-    restore_page(page=page)
+    reason = _reason_or_none(request, page)
+    if reason is None:
+        return redirect(reverse("wiki:history", args=[page.slug]))
+    with transaction.atomic():
+        restore_page(page=page)
+        seams.moderated(kind="restore", actor=request.user, page=page, reason=reason)
     messages.success(request, f"“{page.title}” was restored.")
     return redirect(page.get_absolute_url())
 
@@ -74,12 +117,24 @@ def page_move(request, slug):
         return _forbidden(request, page)
     form = MoveForm(request.POST or None, initial={"new_title": page.title})
     if request.method == "POST" and form.is_valid():
+        old_title = page.title
         try:
-            move_page(page=page, new_title=form.cleaned_data["new_title"], author=request.user)
+            with transaction.atomic():
+                moved = move_page(
+                    page=page, new_title=form.cleaned_data["new_title"], author=request.user
+                )
+                seams.moderated(
+                    kind="move",
+                    actor=request.user,
+                    page=moved,
+                    reason=form.cleaned_data["reason"],
+                    detail=f"from “{old_title}”",
+                )
+                seams.revision_saved(moved.current_revision, request.user)
         except PageError as error:
             form.add_error("new_title", str(error))
         else:
             messages.success(request, "Page moved; the old address redirects here.")
-            return redirect(page.get_absolute_url())
+            return redirect(moved.get_absolute_url())
     status = 400 if form.errors else 200
     return render(request, "wiki/page_move.html", {"page": page, "form": form}, status=status)

@@ -100,6 +100,7 @@ def test_volunteer_signs_in_edits_with_preview_checks_history_and_a_moderator_re
     moderator.goto(history_url)
     moderator.locator(f'a[href="/wiki/{localism.slug}/revisions/1/"]').click()
     expect(heading(moderator)).to_contain_text("revision 1")
+    moderator.get_by_label("Reason (public, required)").fill("Back to the sourced text")
     moderator.get_by_role("button", name="Revert to this revision").click()
     expect(heading(moderator)).to_have_text("History of Localism Bill")
     expect(moderator.get_by_text("Reverted to revision 1 (now revision 3).")).to_be_visible()

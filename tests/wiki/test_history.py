@@ -68,7 +68,7 @@ def test_diff_of_unknown_revisions_says_so(client):
 def test_revert_creates_a_new_revision_with_the_old_text(mona, moderator):
     page = make_page(text="Good text")
     edit(page, "VANDALISM")
-    response = mona.post(f"/wiki/{page.slug}/revert/1/")
+    response = mona.post(f"/wiki/{page.slug}/revert/1/", {"reason": "Vandalism"})
     assert response.status_code == 302
     page.refresh_from_db()
     assert page.current_revision.number == 3

@@ -144,7 +144,9 @@ def test_entry_include_shows_entry_or_invites_one(volunteer):
 def test_moving_a_page_redirects_the_old_slug_and_keeps_links_working(alice, volunteer, client):
     page = make_page(title="Town halls", text="t")
     linking = make_page(title="Meetings", text="See [[Town halls]].")
-    response = alice.post(f"/wiki/{page.slug}/move/", {"new_title": "Community halls"})
+    response = alice.post(
+        f"/wiki/{page.slug}/move/", {"new_title": "Community halls", "reason": "Clearer title"}
+    )
     assert response.status_code == 302
     page.refresh_from_db()
     assert page.slug == "community-halls"
@@ -165,7 +167,7 @@ def test_moving_a_page_redirects_the_old_slug_and_keeps_links_working(alice, vol
 def test_moving_onto_an_existing_page_is_refused_with_a_message(alice):
     page = make_page(title="Town halls", text="t")
     make_page(title="Halls", text="h")
-    response = alice.post(f"/wiki/{page.slug}/move/", {"new_title": "Halls"})
+    response = alice.post(f"/wiki/{page.slug}/move/", {"new_title": "Halls", "reason": "Shorter"})
     assert response.status_code == 400
     assert "already exists" in response.content.decode()
 

@@ -51,12 +51,17 @@ def test_volunteer_cannot_edit_protected_page(alice):
 
 def test_moderator_protects_and_edits_a_protected_page(mona, alice):
     page = make_page()
-    assert mona.post(f"/wiki/{page.slug}/protect/", {"protected": "1"}).status_code == 302
+    assert (
+        mona.post(
+            f"/wiki/{page.slug}/protect/", {"protected": "1", "reason": "Vandalism"}
+        ).status_code
+        == 302
+    )
     page.refresh_from_db()
     assert page.protected
     assert mona.post(f"/wiki/{page.slug}/edit/", EDIT_POST).status_code == 302
     assert alice.get(f"/wiki/{page.slug}/edit/").status_code == 403
-    mona.post(f"/wiki/{page.slug}/protect/", {"protected": "0"})
+    mona.post(f"/wiki/{page.slug}/protect/", {"protected": "0", "reason": "Calm again"})
     page.refresh_from_db()
     assert not page.protected
 
@@ -72,7 +77,7 @@ def test_volunteer_cannot_use_moderator_actions(alice, action):
 
 def test_moderator_deletes_and_restores_a_page(mona, client):
     page = make_page(title="Spam page", text="buy cheap pills")
-    assert mona.post(f"/wiki/{page.slug}/delete/").status_code == 302
+    assert mona.post(f"/wiki/{page.slug}/delete/", {"reason": "Spam"}).status_code == 302
     gone = client.get(f"/wiki/{page.slug}/")
     assert gone.status_code == 404
     assert "was deleted" in gone.content.decode()
@@ -80,7 +85,7 @@ def test_moderator_deletes_and_restores_a_page(mona, client):
     assert client.get(f"/wiki/{page.slug}/revisions/1/").status_code == 404
     assert "cheap pills" in mona.get(f"/wiki/{page.slug}/revisions/1/").content.decode()
     assert "Spam page" not in client.get("/wiki/").content.decode()
-    assert mona.post(f"/wiki/{page.slug}/restore/").status_code == 302
+    assert mona.post(f"/wiki/{page.slug}/restore/", {"reason": "Not spam"}).status_code == 302
     assert client.get(f"/wiki/{page.slug}/").status_code == 200
 
 

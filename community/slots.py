@@ -1,0 +1,59 @@
+"""Community's fillers for the slots on the archive's pages (core.slots): the Watch button and
+talk link on a topic, the volunteer's panels on the home page, and which topics have an entry
+(for the topic index's "needs an entry" marks: a set of ids, the one filler that is not HTML)."""
+
+from django.db.models import Exists, OuterRef
+from django.template.loader import render_to_string
+from django.utils.safestring import SafeString
+
+from community.targets import Target
+from community.watching import is_watching, preference_for
+from community.watchlist import watchlist_rows
+from posts.models import Topic
+from wiki.models import Page, Revision
+
+HOME_WAITING = 8
+HOME_ROWS = 5
+
+
+def watch_context(request, target: Target) -> dict:
+    return {
+        "user": request.user,
+        "target": target,
+        "watching": is_watching(request.user, target),
+        "is_topic": target.topic is not None,
+    }
+
+
+def topic_tools(topic, request) -> SafeString:
+    return render_to_string(
+        "community/includes/watch_button.html",
+        watch_context(request, Target(topic=topic)),
+        request=request,
+    )
+
+
+def volunteer_home(request) -> SafeString:
+    """Hello by name, the busiest topics without an entry, the latest on the watchlist, and the
+    volunteer's own latest edits: five queries."""
+    user = request.user
+    has_entry = Page.objects.live().filter(topic_id=OuterRef("pk"))
+    waiting = Topic.objects.busiest().filter(~Exists(has_entry))[:HOME_WAITING]
+    preference = preference_for(user)
+    own = (
+        Revision.objects.filter(author=user)
+        .select_related("page")
+        .defer("text", "html", "toc_html", "page__html", "page__toc_html", "page__search_vector")
+        .order_by("-created_at")[:HOME_ROWS]
+    )
+    context = {
+        "person": user,
+        "waiting": list(waiting),
+        "rows": watchlist_rows(user, seen_at=preference.watchlist_seen_at)[:HOME_ROWS],
+        "own_edits": list(own),
+    }
+    return render_to_string("community/includes/volunteer_home.html", context, request=request)
+
+
+def topics_with_entries() -> set[int]:
+    return set(Page.objects.live().filter(topic__isnull=False).values_list("topic_id", flat=True))
