@@ -69,8 +69,13 @@ def topic_detail(request, slug):
 
 
 def post_detail(request, slug):
-    post = get_object_or_404(Post.objects.for_page(), slug=slug)
+    post = get_object_or_404(Post.objects.for_page().prefetch_related("archives"), slug=slug)
+    comments = list(post.comments.all()) if post.permalink or post.guid else []
     # The links under the post are the same for every reader and kept until the next write
     # (a cached fragment): their four queries run only when the fragment is drawn.
     linked = SimpleLazyObject(lambda: load_links(post))
-    return render(request, "posts/post_detail.html", {"post": post, "linked": linked})
+    return render(
+        request,
+        "posts/post_detail.html",
+        {"post": post, "linked": linked, "comments": comments},
+    )

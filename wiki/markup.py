@@ -2,7 +2,7 @@
 
 Source text goes through Python-Markdown (tables, fenced code, footnotes, a table of contents, sane
 lists and `[[wiki links]]`), then through bleach against the explicit allowlist of
-`wiki.sanitiser`, with linkify. Raw HTML in the source is never passed through: Markdown shows
+`core.sanitise`, with linkify. Raw HTML in the source is never passed through: Markdown shows
 it as escaped text, and bleach is the second line of defence should any extension ever emit
 something unexpected.
 
@@ -33,9 +33,17 @@ from markdown.serializers import to_html_string
 from markdown.treeprocessors import Treeprocessor
 from markdown.util import AtomicString
 
+from core.sanitise import (  # noqa: F401 (the allowlist is part of this module's contract)
+    ALLOWED_ATTRIBUTES,
+    ALLOWED_CLASSES,
+    ALLOWED_PROTOCOLS,
+    ALLOWED_TAGS,
+    LINK_REL,
+    USER_ID_PREFIX,
+    sanitise_html,
+)
 from core.text import ascii_slug, fold, title_slug
 from wiki import budget
-from wiki.sanitiser import USER_ID_PREFIX, sanitise_html
 
 _MAX_ID_SLUG = 80
 

