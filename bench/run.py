@@ -19,7 +19,12 @@ Steps, each in processes of their own so the figures are the real commands':
 The server is always stopped and the generated files removed, even on failure or Ctrl-C; the
 database is dropped unless --keep-db. Environment: POSTS, BENCH_SECONDS, BENCH_CONNECTIONS,
 BENCH_WORKERS ("2,3,4" to sweep, or one number), BENCH_DATABASE_URL, BENCH_REDIS_URL,
-BENCH_WIKI_PAGES. The header names the CPU model and the load average before and after.
+BENCH_WIKI_PAGES, BENCH_WXR_MB (size of the export for the WXR peak-memory row; 0 leaves the WXR
+rows out). The header names the CPU model and the load average before and after.
+
+After the plain-text rows, the WordPress export rows (issue 10) run on a database of their own
+(BENCH_DATABASE_URL's name + "_wxr", dropped afterwards): the same posts as a WXR export, and a
+generated export of BENCH_WXR_MB megabytes for peak memory.
 """
 
 from __future__ import annotations
@@ -55,6 +60,8 @@ ANON_RATIO, ANON_P99_MS, LOGGED_IN_RATIO, SEARCH_P95_MS, SQL_MAX = 0.5, 20, 0.1,
 IMPORT_RATE, IMPORT_PEAK_MB, UNCHANGED_S, EDITED_S, TARGET_POSTS = 3300, 250, 10, 15, 100_000
 WIKI_PAGES_RATE = 70  # issue 15: pages of ~600 words a second through the service
 RUNS = 2  # each page row is loaded this many times; the table shows the spread between them
+# Issue 10: a WordPress export of the same posts within this factor of the plain-text import.
+WXR_RATIO = 1.3
 
 
 def say(message: str) -> None:
@@ -238,7 +245,8 @@ class Server:
 # --- Steps -------------------------------------------------------------------------------------
 
 
-def import_rows(env: dict[str, str], posts: int, work: Path, report: Report) -> None:
+def import_rows(env: dict[str, str], posts: int, work: Path, report: Report) -> float:
+    """The three plain-text import rows; returns the first import's wall time."""
     plain, edited = work / "plain" / "bench-archive.txt", work / "edited" / "bench-archive.txt"
     for path, percent in ((plain, 0), (edited, 1)):
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -254,9 +262,11 @@ def import_rows(env: dict[str, str], posts: int, work: Path, report: Report) -> 
         ("import again, unchanged", plain, UNCHANGED_S * scale),
         ("import again, 1% edited", edited, EDITED_S * scale),
     ]
+    first = 0.0
     for name, path, limit in steps:
         say(f"{name} …")
         wall, peak, summary = timed_import(env, path, work / "import.log")
+        first = first or wall
         rate = posts / wall
         if limit is None:
             ok = rate >= IMPORT_RATE and peak <= IMPORT_PEAK_MB
@@ -268,6 +278,55 @@ def import_rows(env: dict[str, str], posts: int, work: Path, report: Report) -> 
             Row(name, "", f"{rate:,.0f}", cost=f"{wall:.1f} s · {peak} MB", meets=meets)
         )
         report.notes.append(f"{name}: {summary}")
+    return first
+
+
+def wxr_rows(
+    database_url: str, redis_url: str | None, posts: int, plain_wall: float, size_mb: int,
+    work: Path, report: Report,
+) -> None:  # fmt: skip
+    """The WordPress export rows (issue 10), each on an empty database of its own: the same
+    posts as the plain-text import, as WXR (time and peak memory, target within 1.3x of the
+    plain text), and a `size_mb` export's peak memory (target 250 MB)."""
+    parts = urlsplit(database_url)
+    url = urlunsplit(parts._replace(path=parts.path.rstrip("/") + "_wxr"))
+    env = django_env(url, redis_url)
+    cases = [
+        (f"WXR import, {posts:,} posts", ["--posts", str(posts)]),
+        (f"WXR import, {size_mb:,} MB export", ["--size-mb", str(size_mb)]),
+    ]
+    try:
+        for name, generate_args in cases:
+            path = work / "wxr" / "bench-export.xml"
+            path.parent.mkdir(parents=True, exist_ok=True)
+            say(f"generating the export for {name!r} …")
+            subprocess.run(
+                [sys.executable, "-m", "bench.generate", "--format", "wxr", *generate_args,
+                 "--out", str(path)],
+                cwd=ROOT, check=True,
+            )  # fmt: skip
+            reset_database(url)
+            manage(env, "migrate", "--noinput")
+            say(f"{name} …")
+            wall, peak, summary = timed_import(env, path, work / "import.log")
+            count = int(re.search(r"([\d,]+) posts created", summary).group(1).replace(",", ""))
+            if generate_args[0] == "--posts":
+                ratio = wall / plain_wall if plain_wall else 0.0
+                ok = ratio <= WXR_RATIO and peak <= IMPORT_PEAK_MB
+                meets = f"{'✓' if ok else '✗'} ≤ {WXR_RATIO}× plain text ({ratio:.2f}×)"
+            else:
+                ok = peak <= IMPORT_PEAK_MB
+                meets = f"{'✓' if ok else '✗'} ≤ {IMPORT_PEAK_MB} MB"
+            report.rows.append(
+                Row(name, "", f"{count / wall:,.0f}", cost=f"{wall:.1f} s · {peak} MB", meets=meets)
+            )
+            report.notes.append(f"{name}: {summary}")
+            path.unlink()
+    finally:
+        try:
+            drop_database(url)
+        except Exception as exc:  # noqa: BLE001 (clean-up must not hide the real error)
+            say(f"could not drop the WXR bench database: {exc}")
 
 
 def sweep_workers(env, candidates, plan, wrk, connections, report) -> tuple[int, int]:
@@ -492,6 +551,12 @@ def main(argv: list[str] | None = None) -> None:
     )
     parser.add_argument("--keep-db", action="store_true", help="leave the database afterwards")
     parser.add_argument("--skip-import", action="store_true", help="reuse a kept database")
+    parser.add_argument(
+        "--wxr-mb",
+        type=int,
+        default=int(os.environ.get("BENCH_WXR_MB", 1024)),
+        help="size of the generated export for the WXR peak-memory row (0: no WXR rows)",
+    )
     args = parser.parse_args(argv)
 
     database_url = os.environ.get("BENCH_DATABASE_URL", DEFAULT_DATABASE_URL)
@@ -513,7 +578,9 @@ def main(argv: list[str] | None = None) -> None:
         manage(env, "migrate", "--noinput")
         manage(env, "createcachetable")
         if not args.skip_import:
-            import_rows(env, args.posts, work, report)
+            plain_wall = import_rows(env, args.posts, work, report)
+            if args.wxr_mb:
+                wxr_rows(database_url, redis_url, args.posts, plain_wall, args.wxr_mb, work, report)
         say("wiki page with 300 revisions, a volunteer, SQL counts …")
         plan_path = work / "plan.json"
         subprocess.run(

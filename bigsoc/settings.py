@@ -63,6 +63,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     # After CSRF and authentication: refuses a blocked account's writes (community/middleware.py).
     "community.middleware.BlockedAccountMiddleware",
+    # A 404 at an imported post's original permalink path answers 301 to its page here.
+    "posts.middleware.OldPermalinkMiddleware",
     # Last, as django-axes asks: it turns a lockout into the friendly lockout page.
     "axes.middleware.AxesMiddleware",
 ]

@@ -16,6 +16,7 @@ from community.modlog import ReasonRequired
 from community.talk import TalkError, can_edit_comment, edit_comment, hide_comment, post_comment
 from community.targets import Target, target_for_slug
 from community.watching import is_watching
+from core.ratelimit import RateLimited, spend_write
 from wiki.permissions import is_moderator
 
 THREADS_SHOWN = 100
@@ -47,6 +48,7 @@ def talk(request, slug):
                     TalkThread, pk=form.cleaned_data["thread"], **target.filter()
                 )
             try:
+                spend_write(request.user)  # one budget of writes with edits (core.ratelimit)
                 comment = post_comment(
                     target=target,
                     author=request.user,
@@ -54,12 +56,15 @@ def talk(request, slug):
                     thread=thread,
                     title=form.cleaned_data["title"],
                 )
+            except RateLimited as error:
+                form.add_error(None, str(error))
+                status = 429
             except TalkError as error:
                 form.add_error("text", str(error))
             else:
                 messages.success(request, "Saved: your comment is posted.")
                 return redirect(f"{target.talk_url}#{comment.anchor}")
-        status = 400
+        status = status if status != 200 else 400
     return render(
         request,
         "community/talk.html",

@@ -15,10 +15,10 @@ Pure: no Django, no database (the importer's parsing process and the wiki's rend
    collapsed and trimmed.
 
 Accents are kept by `fold` ("café" and "cafe" are different keys); `title_slug` drops them from
-Latin letters, so the two titles share one address. Before this module the importer's `fold`
-kept soft hyphens and zero-width joiners and the wiki's `link_key` kept «guillemets»; the data
-migrations `posts.0007_refold_post_keys` and `wiki.0008_refold_keys` brought stored keys to this
-one rule.
+Latin letters, so the two titles share one address, and keeps every other script's letters.
+Before this module the importer's `fold` kept soft hyphens and zero-width joiners and the wiki's
+`link_key` kept «guillemets»; the data migrations `posts.0008_refold_post_keys` and
+`wiki.0008_refold_keys` brought stored keys to this one rule.
 """
 
 from __future__ import annotations
@@ -96,7 +96,47 @@ def ascii_slug(text: str) -> str:
     return _SLUG_JOIN.sub("-", _SLUG_DROP.sub("", text.lower())).strip("-_")
 
 
+# Latin letters with a stroke or a ligature have no decomposition to drop an accent from.
+_LATIN_PLAIN = str.maketrans(
+    {"ø": "o", "æ": "ae", "œ": "oe", "ł": "l", "đ": "d", "ð": "d", "þ": "th", "ı": "i", "ħ": "h"}
+)
+
+
+def _unicode_slug(key: str) -> str:
+    """The slug of a folded, non-ASCII key: Latin letters lose their accents, letters, marks
+    and digits of every other script stay as they are, spaces and hyphens join words with one
+    "-", and other punctuation and symbols are dropped."""
+    decomposed = unicodedata.normalize("NFD", key.translate(_LATIN_PLAIN))
+    kept, after_latin, word = [], False, True
+    for ch in decomposed:
+        category = unicodedata.category(ch)
+        if category[0] == "M":
+            # A combining mark: an accent on a Latin letter is dropped ("é" -> "e"); on any
+            # other script it is part of the letter (Devanagari vowel signs, Arabic harakat).
+            if not after_latin:
+                kept.append(ch)
+            continue
+        if category[0] in "LN" or ch == "_":
+            kept.append(ch)
+            after_latin = ch.isascii() or "LATIN" in unicodedata.name(ch, "")
+            word = True
+        elif ch.isspace() or ch == "-":
+            if word:
+                kept.append("-")  # as in `ascii_slug`: spaces and hyphens separate words,
+            after_latin, word = False, False
+        else:
+            after_latin = False  # other punctuation and symbols are dropped
+    return unicodedata.normalize("NFC", "".join(kept)).strip("-_")
+
+
 def title_slug(title: str) -> str:
-    """The address of a page titled `title`: the slug of its folded key (may be "" when the
-    title has no letter or digit the slug keeps)."""
-    return ascii_slug(fold(title))
+    """The address of a page titled `title`, from its folded key, in any script.
+
+    Slugs keep the letters of every script (`/wiki/москва/`, `/wiki/東京/`): readable in the
+    address bar, reversible, and with no transliteration table to choose per language (pinyin
+    without tones or a Russian-only scheme would make unrelated titles collide). Latin letters
+    lose their accents, as before, so "Café" and "Cafe" share one address and older addresses
+    stay valid. "" when the title has no letter or digit at all.
+    """
+    key = fold(title)
+    return ascii_slug(key) if key.isascii() else _unicode_slug(key)

@@ -29,9 +29,13 @@ from core.text import SEARCH_CONFIG
 
 
 class Archive(models.Model):
-    """One archive file that has been imported (a WordPress listing saved as text)."""
+    """One archive file that has been imported: a listing saved as text, a WordPress export or
+    a feed. `title` and `link` are the blog's own name and address (exports and feeds say them)."""
 
     name = models.CharField(max_length=255, unique=True)
+    kind = models.CharField(max_length=20, default="listing")
+    title = models.CharField(max_length=300, blank=True)
+    link = models.CharField(max_length=500, blank=True)
     header = models.CharField(max_length=500, blank=True)
     checksum = models.CharField(max_length=64, blank=True)
     imported_at = models.DateTimeField(null=True, blank=True)
@@ -114,6 +118,7 @@ class Topic(TagBase):
         ARCHIVE = "archive", "archive header"
         CATEGORY = "category", "archive category line"
         PHRASE = "phrase", "recurring phrase"
+        TAG = "tag", "the blog's own tag"
 
     description = models.TextField(blank=True)
     aliases = ArrayField(models.CharField(max_length=100), default=list, blank=True)
@@ -251,6 +256,17 @@ class Post(models.Model):
         default=False, help_text="The archive held only a teaser ('read more »') of this post."
     )
     checksum = models.CharField(max_length=64)
+    # Database defaults, as the importer's COPY of listing posts names none of these columns.
+    # From WordPress exports and feeds (empty for text listings): the byline (a display name,
+    # never an account or an e-mail), the original address, the guid that makes a post the same
+    # post across files and formats, and the original permalink's path, which answers 301 here.
+    author = models.CharField(max_length=200, blank=True, db_index=True, db_default="")
+    permalink = models.CharField(max_length=1000, blank=True, db_default="")
+    guid = models.CharField(max_length=1000, blank=True, db_default="")
+    old_path = models.CharField(max_length=500, blank=True, db_index=True, db_default="")
+    protected = models.BooleanField(
+        db_default=False, help_text="The post was password-protected: its text was not imported."
+    )
     archives = models.ManyToManyField(Archive, related_name="posts", blank=True)
     mentions = models.ManyToManyField(
         "self", symmetrical=False, related_name="mentioned_by", blank=True
@@ -290,9 +306,38 @@ class Post(models.Model):
         return reverse("posts:post_detail", args=[self.slug])
 
     @property
+    def source_archive(self) -> "Archive | None":
+        """The blog this post came from, from the `archives` prefetch when there is one."""
+        archives = list(self.archives.all())
+        return next((a for a in archives if a.title or a.link), archives[0] if archives else None)
+
+    @property
     def topics(self) -> list[Topic]:
         """This post's topics A–Z, from the `with_topics()` prefetch when there is one."""
         links = getattr(self, "topic_links", None)
         if links is None:
             links = self.tagged_items.select_related("tag").order_by(Lower("tag__name"))
         return [link.tag for link in links]
+
+
+class Comment(models.Model):
+    """An approved comment from an imported archive. Only the author's name is kept: never an
+    e-mail or IP address. `body_html` is sanitised on import. `reply_to` is the `number` of the
+    comment of the same post that this one answers (a number, not a key, so an import can write
+    a post's comments in one COPY without asking the database for ids)."""
+
+    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="comments")
+    number = models.PositiveIntegerField()  # order within the post, as the archive had it
+    reply_to = models.PositiveIntegerField(null=True, blank=True)
+    author = models.CharField(max_length=200)
+    published = models.DateTimeField(null=True, blank=True)
+    body_html = models.TextField()
+
+    class Meta:
+        ordering = ["post", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["post", "number"], name="unique_comment_number")
+        ]
+
+    def __str__(self):
+        return f"{self.author} on {self.post_id}"

@@ -73,12 +73,15 @@ def post_list(request):
 
 
 def post_detail(request, slug):
-    post = get_object_or_404(Post.objects.for_page(), slug=slug)
+    post = get_object_or_404(Post.objects.for_page().prefetch_related("archives"), slug=slug)
+    comments = list(post.comments.all()) if post.permalink or post.guid else []
     # The links under the post are the same for every reader and kept until the next write
     # (cached fragments): their four queries run only when a fragment is drawn.
     linked = SimpleLazyObject(lambda: load_links(post))
     # Its breadcrumb topic and neighbours by date, likewise: three queries when drawn.
     place = SimpleLazyObject(lambda: post_place(post))
     return render(
-        request, "posts/post_detail.html", {"post": post, "linked": linked, "place": place}
+        request,
+        "posts/post_detail.html",
+        {"post": post, "linked": linked, "place": place, "comments": comments},
     )

@@ -35,6 +35,16 @@ def test_worker_candidates_read_counts_and_threads():
     assert parse_candidates("2, 3,2x4") == [(2, 1), (3, 1), (2, 4)]
 
 
+def test_render_rows_time_every_worst_input_and_the_hostile_ones_are_refused():
+    from bench.render import render_rows, table, worst_inputs
+
+    rows = render_rows()
+    assert [row.name for row in rows] == list(worst_inputs())
+    assert all(row.outcome.startswith("refused") for row in rows[:3])
+    assert rows[-1].outcome == "rendered"
+    assert table(rows).count("\n") == len(rows) + 1
+
+
 def test_a_rows_runs_combine_into_their_mean_and_spread():
     loads = [Load(1900, 4.0, 8.0, 12.0, 0), Load(2100, 6.0, 10.0, 14.0, 1)]
     mean, spread = combine(loads)
@@ -66,3 +76,22 @@ def test_the_wiki_pages_row_creates_its_pages_through_the_service(db, capsys):
     result = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
     assert result["pages"] == 4 and result["rate"] > 0
     assert Page.objects.filter(title__startswith="Bench wiki page ").count() == 4
+
+
+def test_generated_wxr_export_holds_the_same_posts_as_the_text_archive():
+    import io
+
+    from bench.generate import generate, generate_wxr
+    from posts.importer.parse import fold, parse_text
+    from posts.importer.readers import detect, open_records
+
+    text, xml = io.StringIO(), io.StringIO()
+    generate(text, 50, seed=3)
+    generate_wxr(xml, 50, seed=3)
+    data = xml.getvalue().encode()
+    assert detect(data) == "wxr"
+    posts = list(open_records(io.BytesIO(data), "wxr"))
+    _, listed = parse_text(text.getvalue())
+    # The text archive adds typographic twins of a few posts; their keys are the same.
+    assert [fold(p.title) for p in posts] == list(dict.fromkeys(p.key for p in listed))
+    assert all(p.comments and p.categories == ("Society", "Big Society") for p in posts)

@@ -1,9 +1,10 @@
 """The wiki's one Markdown renderer and sanitiser. Pure: no ORM, no database.
 
 Source text goes through Python-Markdown (tables, fenced code, footnotes, a table of contents, sane
-lists and `[[wiki links]]`), then through bleach against the explicit allowlist below, with
-linkify. Raw HTML in the source is never passed through: Markdown shows it as escaped text, and
-bleach is the second line of defence should any extension ever emit something unexpected.
+lists and `[[wiki links]]`), then through bleach against the explicit allowlist of
+`core.sanitise`, with linkify. Raw HTML in the source is never passed through: Markdown shows
+it as escaped text, and bleach is the second line of defence should any extension ever emit
+something unexpected.
 
 One Markdown pass per render: wiki links are collected while the text is parsed, and once the
 tree is complete the caller's resolver answers all of them at once (a `prefetch(links)` batch,
@@ -14,16 +15,12 @@ over the text. This module never touches the database: the resolver does (`wiki.
 from __future__ import annotations
 
 import re
-import threading
 import xml.etree.ElementTree as etree
 from dataclasses import dataclass
-from functools import partial
 from html import unescape as html_unescape
 from typing import Protocol
 
 import markdown
-from bleach.linkifier import LinkifyFilter, build_url_re
-from bleach.sanitizer import Cleaner
 from django.utils.html import escape
 from markdown.extensions import Extension
 from markdown.extensions.fenced_code import FencedCodeExtension
@@ -32,56 +29,24 @@ from markdown.extensions.sane_lists import SaneListExtension
 from markdown.extensions.tables import TableExtension, TableProcessor
 from markdown.extensions.toc import TocExtension
 from markdown.inlinepatterns import InlineProcessor
+from markdown.serializers import to_html_string
 from markdown.treeprocessors import Treeprocessor
 from markdown.util import AtomicString
 
+from core.sanitise import (  # noqa: F401 (the allowlist is part of this module's contract)
+    ALLOWED_ATTRIBUTES,
+    ALLOWED_CLASSES,
+    ALLOWED_PROTOCOLS,
+    ALLOWED_TAGS,
+    LINK_REL,
+    USER_ID_PREFIX,
+    sanitise_html,
+)
 from core.text import ascii_slug, fold, title_slug
+from wiki import budget
 
-# --- The allowlist ---------------------------------------------------------------------------
-# Exactly what our Markdown configuration produces, nothing more. Headings start at h2 because
-# the page template owns the single h1.
-ALLOWED_TAGS = frozenset(
-    {
-        "p", "br", "hr", "blockquote", "pre", "code",
-        "h2", "h3", "h4", "h5", "h6",
-        "strong", "em", "b", "i", "sup", "sub",
-        "ul", "ol", "li",
-        "a", "img",
-        "table", "thead", "tbody", "tr", "th", "td",
-        "div",
-    }
-)  # fmt: skip
-
-ALLOWED_ATTRIBUTES: dict[str, frozenset[str]] = {
-    "a": frozenset({"href", "title", "class", "rel"}),
-    "img": frozenset({"src", "alt", "title"}),
-    "th": frozenset({"align"}),
-    "td": frozenset({"align"}),
-    "ol": frozenset({"start"}),
-    "code": frozenset({"class"}),
-    "div": frozenset({"class"}),
-    "sup": frozenset({"id"}),
-    "li": frozenset({"id"}),
-    **{f"h{level}": frozenset({"id"}) for level in range(2, 7)},
-}
-
-ALLOWED_PROTOCOLS = frozenset({"http", "https", "mailto"})
-
-# Class names are part of the page's styling vocabulary, so users may not pick their own: only
-# the ones our extensions emit (plus `language-*` from fenced code) survive.
-ALLOWED_CLASSES: dict[str, frozenset[str]] = {
-    "a": frozenset({"wikilink", "missing", "footnote-ref", "footnote-backref"}),
-    "div": frozenset({"footnote", "toc"}),
-}
-_CODE_CLASS_RE = re.compile(r"language-[A-Za-z0-9_+#.-]{1,40}")
-
-# Every id in rendered content carries this prefix, so user text can never produce an id the site
-# templates use (no DOM clobbering of page ids); templates must not use ids starting with it.
-USER_ID_PREFIX = "md-"
-_USER_ID_RE = re.compile(re.escape(USER_ID_PREFIX) + r"[a-z0-9_-]{1,100}")
 _MAX_ID_SLUG = 80
 
-LINK_REL = "nofollow ugc noopener"
 MISSING_PAGE_TITLE = "Page does not exist yet \N{EM DASH} create it"
 MISSING_POST_TITLE = "No archive post with this address"
 TOC_MIN_HEADINGS = 3
@@ -137,6 +102,7 @@ _Found = dict[int, tuple[etree.Element, WikiLink]]  # wiki-link <a> elements by 
 
 # `[[target]]` or `[[target|label]]`, on one line, no brackets inside.
 _WIKILINK_RE = r"\[\[([^\[\]|\n]+)(?:\|([^\[\]\n]*))?\]\]"
+_WIKILINK_COMPILED = re.compile(_WIKILINK_RE)
 _POST_PREFIX_RE = re.compile(r"post\s*:\s*(.*)", re.IGNORECASE | re.DOTALL)
 _POST_SLUG_RE = re.compile(r"[-a-zA-Z0-9_]{1,255}")
 # As in MediaWiki: characters that cannot be part of a page title ("#" would name a section,
@@ -197,9 +163,11 @@ class _FinishTree(Treeprocessor):
         self.found = found
         self.resolve = resolve
         self.links: list[WikiLink] = []
+        self.elements = 0
 
     def run(self, root):
         self._prefix_ids(root)
+        self.elements = sum(1 for _ in root.iter())
         found = []
         for el in root.iter("a"):
             el_and_link = self.found.get(id(el))
@@ -251,6 +219,16 @@ def _unique_id(slug: str, used: set[str]) -> str:
 def _heading_id(value: str, separator: str) -> str:
     # toc's own `unique()` adds "_1", "_2" for repeats and avoids the footnote ids.
     return USER_ID_PREFIX + (ascii_slug(value)[:_MAX_ID_SLUG].strip("-_") or "section")
+
+
+def link_opening_tag(resolved: ResolvedLink, kind: str = "page") -> str:
+    """The `<a …>` a wiki link resolved so has in rendered, sanitised HTML, exactly: what
+    `wiki.links` swaps when a link's target appears, instead of rendering the page again."""
+    el = etree.Element("a")
+    el.text = "x"
+    _apply_resolution(el, WikiLink(kind=kind, target="x", label="x"), resolved)
+    html = sanitise_html(to_html_string(el))  # Markdown's own serialiser: the same attribute order
+    return html[: html.index(">") + 1]
 
 
 def _apply_resolution(el, link: WikiLink, resolved: ResolvedLink) -> None:
@@ -349,8 +327,14 @@ class _WikiExtension(Extension):
         md.treeprocessors.register(self.finisher, "wiki_finish", 8)
 
 
-def _convert(text: str, resolve: Resolver | None) -> tuple[str, list[WikiLink], str, int]:
-    """Markdown -> unsanitised HTML, links in order, toc HTML and heading count."""
+def _convert(
+    text: str, resolve: Resolver | None, deadline: budget.Deadline | None = None
+) -> tuple[str, list[WikiLink], str, int]:
+    """Markdown -> unsanitised HTML, links in order, toc HTML and heading count. Raises
+    `RenderRefused` for text over the budget (wiki.budget)."""
+    text = _CONTROL_RE.sub("", text)
+    budget.check_shape(text, _WIKILINK_COMPILED)
+    deadline = deadline or budget.Deadline()
     found: _Found = {}
     wiki = _WikiExtension(found, (resolve,))
     # A fresh instance per call: Markdown objects keep per-document state and are not thread-safe.
@@ -365,89 +349,20 @@ def _convert(text: str, resolve: Resolver | None) -> tuple[str, list[WikiLink], 
         ],
         output_format="html",
     )
-    html = md.convert(_CONTROL_RE.sub("", text))
+    # Every inline match and block passes the deadline: a text of a shape no rule in
+    # wiki.budget names is stopped once its CPU time is spent.
+    for pattern in md.inlinePatterns:
+        pattern.handleMatch = deadline.guard(pattern.handleMatch)
+    for processor in md.parser.blockprocessors:
+        processor.run = deadline.guard(processor.run)
+    html = md.convert(text)
+    deadline.check()
+    budget.check_elements(wiki.finisher.elements)
     return html, wiki.finisher.links, md.toc, _count_headings(md.toc_tokens)
 
 
 def _count_headings(tokens: list[dict]) -> int:
     return sum(1 + _count_headings(t["children"]) for t in tokens)
-
-
-# --- Sanitising ------------------------------------------------------------------------------
-_SCHEME_RE = re.compile(r"([a-z][a-z0-9+.-]*):")
-# What browsers ignore inside a URL scheme (the same set bleach strips before its own check).
-_URL_NOISE_RE = re.compile(r"[`\x00-\x20\x7f-\xa0\s\ufffd]+")
-
-
-def _scheme(url: str) -> str | None:
-    m = _SCHEME_RE.match(_URL_NOISE_RE.sub("", html_unescape(url)).lower())
-    return m.group(1) if m else None
-
-
-def _allow_attribute(tag: str, name: str, value: str) -> bool:
-    """Bleach's attribute filter: the allowlist, plus value rules for the risky few. Bleach still
-    applies ALLOWED_PROTOCOLS to href/src after this."""
-    if name not in ALLOWED_ATTRIBUTES.get(tag, ()):
-        return False
-    if name == "class":
-        classes = value.split()
-        if tag == "code":
-            return len(classes) == 1 and bool(_CODE_CLASS_RE.fullmatch(classes[0]))
-        return bool(classes) and all(c in ALLOWED_CLASSES.get(tag, ()) for c in classes)
-    if name == "id":
-        return bool(_USER_ID_RE.fullmatch(value))
-    if name == "href":
-        # Bleach's own check lets "javascript:1" through (its URL parser reads ":1" as a port).
-        return _scheme(value) in (None, *ALLOWED_PROTOCOLS)
-    if name == "src":
-        # Images only over the web (or relative): no mailto:, no data:.
-        return _scheme(value) in (None, "http", "https")
-    if name == "align":
-        return value in ("left", "right", "center")
-    if name == "start":
-        return value.isdigit() and len(value) <= 9
-    return True
-
-
-def _mark_user_links(attrs: dict, new: bool = False) -> dict:
-    """Linkify callback: links leaving the site say they are user-made and unendorsed."""
-    href = attrs.get((None, "href"), "")
-    if href.startswith("//") or _scheme(href) is not None:
-        attrs[(None, "rel")] = LINK_REL
-    return attrs
-
-
-_LINKIFY_URL_RE = build_url_re(protocols=["http", "https"])
-_thread = threading.local()
-
-
-def _cleaner() -> Cleaner:
-    # Bleach cleaners keep parser state: one per thread.
-    cleaner = getattr(_thread, "cleaner", None)
-    if cleaner is None:
-        cleaner = _thread.cleaner = Cleaner(
-            tags=ALLOWED_TAGS,
-            attributes=_allow_attribute,
-            protocols=ALLOWED_PROTOCOLS,
-            strip=True,
-            strip_comments=True,
-            filters=[
-                partial(
-                    LinkifyFilter,
-                    callbacks=[_mark_user_links],
-                    skip_tags={"pre", "code"},
-                    parse_email=False,
-                    url_re=_LINKIFY_URL_RE,
-                )
-            ],
-        )
-    return cleaner
-
-
-def sanitise_html(html: str) -> str:
-    """Clean an HTML fragment against the allowlist and linkify it (what `render_markdown` does
-    after Markdown; exposed for HTML built elsewhere)."""
-    return _cleaner().clean(html)
 
 
 # --- Public entry points ---------------------------------------------------------------------
@@ -460,7 +375,8 @@ def extract_links(text: str) -> list[WikiLink]:
 def render_markdown(text: str, resolve: Resolver | None = None) -> Rendered:
     """Markdown -> sanitised HTML, in one pass. `resolve` maps each wiki link to its URL and
     existence (its `prefetch`, if any, first sees them all at once; see `Resolver`). Without
-    `resolve`, page links go to /wiki/<title_slug>/ as existing, post links to /posts/<slug>/."""
+    `resolve`, page links go to /wiki/<title_slug>/ as existing, post links to /posts/<slug>/.
+    A text over the render budget raises `wiki.budget.RenderRefused` (a message for its writer)."""
     html, links, toc, headings = _convert(text, resolve or default_resolve)
     toc_html = sanitise_html(toc) if headings >= TOC_MIN_HEADINGS else ""
     return Rendered(html=sanitise_html(html), links=tuple(links), toc_html=toc_html)

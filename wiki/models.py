@@ -18,11 +18,12 @@ from core.text import SEARCH_CONFIG
 from wiki.targets import topic_url
 
 
-def page_search_vector(html: str) -> SearchVector:
-    """What `Page.search_vector` is set to when `html` becomes the page's current text: the
-    title (weight A) and the rendered text (weight B). PostgreSQL's parser skips HTML tags, so
-    the sanitised HTML indexes as plain words, without the Markdown source's punctuation."""
-    return SearchVector("title", weight="A", config=SEARCH_CONFIG) + SearchVector(
+def page_search_vector(title: str, html: str) -> SearchVector:
+    """What `Page.search_vector` is set to when `html` becomes the current text of the page
+    titled `title`: the title (weight A) and the rendered text (weight B). PostgreSQL's parser
+    skips HTML tags, so the sanitised HTML indexes as plain words, without the Markdown
+    source's punctuation. Values, not columns: it can be set in the same UPDATE as the title."""
+    return SearchVector(models.Value(title), weight="A", config=SEARCH_CONFIG) + SearchVector(
         models.Value(html), weight="B", config=SEARCH_CONFIG
     )
 

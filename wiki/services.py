@@ -10,20 +10,29 @@ Reads for other apps: `entry_for_topic`, `citations_for_post`.
 
 from __future__ import annotations
 
-from django.conf import settings
+from contextlib import contextmanager
+
 from django.contrib.auth import get_user_model
-from django.core.cache import cache
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from core.cache import site_changed
 from core.text import fold, title_slug
 from posts.models import Post, Topic
-from wiki.links import rebuild_link_tables, refresh_pages_linking_to, render_text
+from wiki.budget import RenderRefused
+from wiki.links import (
+    rebuild_link_tables,
+    refresh_pages_linking_to,
+    render_text,
+    show_links_to_new_page,
+)
 from wiki.models import Page, PageRedirect, Revision, page_search_vector
 
 # Slugs the wiki's own URLs use under /wiki/; no page may take them.
 RESERVED_SLUGS = frozenset({"wanted"})
+# Page.title, Page.key and Page.slug are each this many characters wide.
+MAX_TITLE_CHARS = 255
 
 
 class EditConflict(Exception):
@@ -34,19 +43,26 @@ class EditConflict(Exception):
         self.current_revision = current_revision
 
 
-class EditRateLimited(Exception):
-    """The person saved too often in the current window; nothing was written."""
-
-    def __init__(self, limit: int, window: int):
-        minutes = max(1, window // 60)
-        super().__init__(
-            f"You have saved {limit} edits in the last {minutes} minutes, which is our limit. "
-            "Please wait a few minutes and save again; your text is kept below."
-        )
-
-
 class PageError(ValueError):
     """A request the wiki cannot carry out, with a message for the person who asked."""
+
+
+class TitleTaken(PageError):
+    """A new title (or a move's) is the title of another page, up to case, accents,
+    punctuation, spacing or compatibility forms (the same key or slug); nothing was written."""
+
+    def __init__(self, page: Page):
+        self.page = page
+        if page.is_deleted:
+            message = (
+                f"A page called “{page.title}” was deleted; a moderator can restore it. "
+                "Please choose another title."
+            )
+        else:
+            message = (
+                f"A page called “{page.title}” already exists — edit it, or choose another title."
+            )
+        super().__init__(message)
 
 
 # --- Reads used by the reading side ----------------------------------------------------------
@@ -64,40 +80,6 @@ def citations_for_post(post: Post) -> list[Page]:
     )
 
 
-# --- Edit rate limit -------------------------------------------------------------------------
-
-
-def edit_rate() -> tuple[int, int]:
-    """(saves, seconds) from WIKI_EDIT_RATE, e.g. "30/600"."""
-    count, _, seconds = str(settings.WIKI_EDIT_RATE).partition("/")
-    return int(count), int(seconds or 600)
-
-
-def _rate_key(user) -> str:
-    return f"wiki:edit-rate:{user.pk}"
-
-
-def check_edit_rate(user) -> None:
-    if user is None:
-        return
-    limit, window = edit_rate()
-    if cache.get(_rate_key(user), 0) >= limit:
-        raise EditRateLimited(limit, window)
-
-
-def _count_edit(user) -> None:
-    if user is None:
-        return
-    _, window = edit_rate()
-    key = _rate_key(user)
-    # A fixed window: the first save of a window creates the counter with the window's expiry.
-    if not cache.add(key, 1, timeout=window):
-        try:
-            cache.incr(key)
-        except ValueError:  # expired between add and incr
-            cache.set(key, 1, timeout=window)
-
-
 # --- Writes ----------------------------------------------------------------------------------
 
 
@@ -112,10 +94,21 @@ def normalise_title(title: str) -> str:
 
 
 def validate_new_slug(title: str) -> str:
-    """The slug a new title takes; `PageError` when it cannot be one (forms call this too)."""
+    """The slug a new title takes; `PageError` when it cannot be one (forms call this too).
+
+    Lengths are checked after normalisation: folding can make a title longer ("ß" is "ss",
+    "ﬃ" is "ffi"), and the title, its key and its slug must each fit their 255 characters.
+    """
+    title = normalise_title(title)
     slug = title_slug(title)
     if not slug:
         raise PageError("A title needs at least one letter or digit.")
+    longest = max(len(title), len(fold(title)), len(slug))
+    if longest > MAX_TITLE_CHARS:
+        raise PageError(
+            f"That title is too long: written out in full it takes {longest} characters, and "
+            f"a title may take at most {MAX_TITLE_CHARS}. Please shorten it."
+        )
     if slug in RESERVED_SLUGS:
         raise PageError(f"“{title}” is reserved by the wiki; please choose another title.")
     return slug
@@ -142,14 +135,30 @@ def _append_revision(
     page.current_revision = revision
     page.updated_at = now
     page.html, page.toc_html = revision.html, revision.toc_html
-    page.save(
-        update_fields=["current_revision", "updated_at", "title", "slug", "key", "html", "toc_html"]
+    # One UPDATE: the revision, what readers see, a move's new title and the search words.
+    Page.objects.filter(pk=page.pk).update(
+        current_revision=revision,
+        updated_at=now,
+        title=page.title,
+        slug=page.slug,
+        key=page.key,
+        html=page.html,
+        toc_html=page.toc_html,
+        search_vector=page_search_vector(page.title, rendered.html),
     )
-    # After the save, so a move's new title is what gets indexed.
-    Page.objects.filter(pk=page.pk).update(search_vector=page_search_vector(rendered.html))
-    rebuild_link_tables(page, rendered.links, resolver)
+    rebuild_link_tables(page, rendered.links, resolver, new=parent is None)
     site_changed()
     return revision
+
+
+@contextmanager
+def _render_errors_as_page_errors():
+    """For writes that render text the person did not just type (a revert, a move): a text over
+    the render budget is a request the wiki cannot carry out."""
+    try:
+        yield
+    except RenderRefused as error:
+        raise PageError(str(error)) from None
 
 
 def _lock(page: Page) -> Page:
@@ -165,23 +174,32 @@ def _lock(page: Page) -> Page:
     return locked
 
 
+def _taken(title: str, slug: str, *, other_than: Page | None = None) -> Page | None:
+    """The page that already has this title's slug or key (locked), if any."""
+    pages = Page.objects.select_for_update().filter(Q(slug=slug) | Q(key=fold(title)))
+    if other_than is not None:
+        pages = pages.exclude(pk=other_than.pk)
+    return pages.order_by("pk").first()
+
+
 def _new_page(title: str) -> Page:
-    """A new page for `title`, or the entry of the topic whose slug the title takes."""
+    """A new page for `title`, or the entry of the topic whose slug the title takes.
+    `TitleTaken` when a page has the title's slug or key: a new page never writes into another."""
     slug = validate_new_slug(title)
-    existing = Page.objects.select_for_update().filter(slug=slug).first()
-    if existing is not None:
-        raise EditConflict(existing.current_revision)
     topic = Topic.objects.filter(slug=slug).first()
     if topic is not None:
         title = topic.name
+    existing = _taken(title, slug)
+    if existing is not None:
+        raise TitleTaken(existing)
     # A new page takes over an old slug of a moved page: the redirect gives way.
     PageRedirect.objects.filter(old_slug=slug).delete()
     try:
         with transaction.atomic():
             return Page.objects.create(title=title, slug=slug, key=fold(title), topic=topic)
     except IntegrityError:
-        # Someone created the same page a moment ago.
-        raise EditConflict(Page.objects.get(slug=slug).current_revision) from None
+        # Someone created a page with this slug a moment ago.
+        raise TitleTaken(Page.objects.get(slug=slug)) from None
 
 
 def create_page(
@@ -190,15 +208,13 @@ def create_page(
     """Create the page titled `title` with `text` as its first revision (the entry of a topic
     when the title takes the topic's slug). Pages whose links to this title were shown as
     missing are brought up to date in the same transaction."""
-    check_edit_rate(author)
     title, text = normalise_title(title), normalise_text(text)
     with transaction.atomic():
         page = _new_page(title)
         revision = _append_revision(
             page, text=text, author=author, summary=summary, minor=minor, parent=None
         )
-        refresh_pages_linking_to(page)
-    _count_edit(author)
+        show_links_to_new_page(page)
     return revision
 
 
@@ -217,7 +233,6 @@ def save_revision(
     page without one). When it is not the current one, nothing is written and `EditConflict`
     is raised. Saving the current text again writes nothing and returns the current revision.
     """
-    check_edit_rate(author)
     text = normalise_text(text)
     with transaction.atomic():
         page = _lock(page)
@@ -232,13 +247,13 @@ def save_revision(
         if current is None:
             # Links to this title were shown as missing until now.
             refresh_pages_linking_to(page)
-    _count_edit(author)
     return revision
 
 
 def revert_to(*, revision: Revision, author) -> Revision:
-    """Make the text of an old `revision` current again, as a new revision."""
-    with transaction.atomic():
+    """Make the text of an old `revision` current again, as a new revision. `PageError` when
+    that text is now over the render budget (wiki.budget)."""
+    with transaction.atomic(), _render_errors_as_page_errors():
         page = _lock(revision.page)
         current = page.current_revision
         if current is not None and current.pk == revision.pk:
@@ -259,12 +274,13 @@ def move_page(*, page: Page, new_title: str, author) -> Page:
         raise PageError("A topic's entry takes its name from the topic and cannot be moved.")
     new_title = normalise_title(new_title)
     new_slug = validate_new_slug(new_title)
-    with transaction.atomic():
+    with transaction.atomic(), _render_errors_as_page_errors():
         page = _lock(page)
         old_title, old_slug = page.title, page.slug
+        existing = _taken(new_title, new_slug, other_than=page)
+        if existing is not None:
+            raise TitleTaken(existing)
         if new_slug != old_slug:
-            if Page.objects.filter(slug=new_slug).exists():
-                raise PageError(f"A page at /wiki/{new_slug}/ already exists.")
             if Topic.objects.filter(slug=new_slug).exists():
                 raise PageError(f"“{new_title}” is the name of a topic; choose another title.")
             PageRedirect.objects.filter(old_slug=new_slug).delete()

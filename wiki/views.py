@@ -11,8 +11,10 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 
 from core.pagination import paginate
+from core.ratelimit import RateLimited, spend_write
 from posts.models import Topic
 from wiki import seams
+from wiki.budget import RenderRefused
 from wiki.diff import hunk_diff, word_diff
 from wiki.forms import EditForm
 from wiki.links import render_text
@@ -20,8 +22,8 @@ from wiki.models import Page, PageRedirect, Revision
 from wiki.permissions import can_edit, is_moderator_for_reading
 from wiki.services import (
     EditConflict,
-    EditRateLimited,
     PageError,
+    TitleTaken,
     create_page,
     normalise_text,
     save_revision,
@@ -123,9 +125,6 @@ def page_edit(request, slug):
     if not form.is_valid():
         return render(request, "wiki/page_edit.html", {**context, "form": form}, status=400)
     data = form.cleaned_data
-    if request.POST.get("action") == "preview":
-        preview, _ = render_text(normalise_text(data["text"]))
-        return render(request, "wiki/page_edit.html", {**context, "form": form, "preview": preview})
     edit = {
         "text": data["text"],
         "author": request.user,
@@ -133,6 +132,13 @@ def page_edit(request, slug):
         "minor": data.get("minor", False),  # not asked when creating
     }
     try:
+        # A preview renders as a save does, so it spends from the same budget of writes.
+        spend_write(request.user)
+        if request.POST.get("action") == "preview":
+            preview, _ = render_text(normalise_text(data["text"]))
+            return render(
+                request, "wiki/page_edit.html", {**context, "form": form, "preview": preview}
+            )
         # One transaction for the revision and what it sets off in community (watch, notify,
         # review; wiki.seams), so no notification reports a rolled-back edit, nor goes missing.
         with transaction.atomic():
@@ -146,9 +152,17 @@ def page_edit(request, slug):
                 seams.revision_saved(revision, request.user)
     except EditConflict as conflict:
         return _conflict(request, form, page, slug, conflict.current_revision)
-    except EditRateLimited as error:
+    except RateLimited as error:
         form.add_error(None, str(error))
         return render(request, "wiki/page_edit.html", {**context, "form": form}, status=429)
+    except TitleTaken as error:
+        # Told before anything is saved, the text kept; never the conflict screen, which is
+        # only ever about the page being edited.
+        form.add_error("title", str(error))
+        return render(request, "wiki/page_edit.html", {**context, "form": form}, status=400)
+    except RenderRefused as error:
+        form.add_error("text", str(error))
+        return render(request, "wiki/page_edit.html", {**context, "form": form}, status=400)
     except PageError as error:
         form.add_error("title" if "title" in form.fields else None, str(error))
         return render(request, "wiki/page_edit.html", {**context, "form": form}, status=400)

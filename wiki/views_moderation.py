@@ -1,6 +1,7 @@
 """Moderation: revert, protect, delete and restore (the `moderators` group), and move (any
 volunteer who may edit the page). Every change is a POST with a `reason`, which is required and
-recorded with the change in the public moderation log (through wiki.seams, same transaction)."""
+recorded with the change in the public moderation log (through wiki.seams, same transaction),
+and spends from the person's budget of writes (core.ratelimit), as a save does."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -9,6 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from core.ratelimit import RateLimited, spend_write
 from wiki import seams
 from wiki.forms import MoveForm
 from wiki.models import Page, Revision
@@ -20,6 +22,13 @@ def _forbidden(request, page):
     return render(
         request, "wiki/page_protected.html", {"page": page, "moderators_only": True}, status=403
     )
+
+
+def _rate_limited(request, page, error: RateLimited):
+    messages.error(request, str(error))
+    response = redirect(reverse("wiki:history", args=[page.slug]))
+    response.status_code = 303
+    return response
 
 
 REASON_REQUIRED = "Please give a reason: it is shown in the public log."
@@ -44,16 +53,24 @@ def page_revert(request, slug, number):
     reason = _reason_or_none(request, page)
     if reason is None:
         return redirect(reverse("wiki:revision", args=[page.slug, number]))
-    with transaction.atomic():
-        new = revert_to(revision=revision, author=request.user)
-        seams.moderated(
-            kind="revert",
-            actor=request.user,
-            page=page,
-            reason=reason,
-            detail=f"to revision {number}",
-        )
-        seams.revision_saved(new, request.user)
+    try:
+        spend_write(request.user)
+    except RateLimited as error:
+        return _rate_limited(request, page, error)
+    try:
+        with transaction.atomic():
+            new = revert_to(revision=revision, author=request.user)
+            seams.moderated(
+                kind="revert",
+                actor=request.user,
+                page=page,
+                reason=reason,
+                detail=f"to revision {number}",
+            )
+            seams.revision_saved(new, request.user)
+    except PageError as error:  # the old text is over today's render budget
+        messages.error(request, str(error))
+        return redirect(reverse("wiki:history", args=[page.slug]))
     messages.success(request, f"Reverted to revision {number} (now revision {new.number}).")
     return redirect(reverse("wiki:history", args=[page.slug]))
 
@@ -67,6 +84,10 @@ def page_protect(request, slug):
     reason = _reason_or_none(request, page)
     if reason is None:
         return redirect(reverse("wiki:history", args=[page.slug]))
+    try:
+        spend_write(request.user)
+    except RateLimited as error:
+        return _rate_limited(request, page, error)
     protect = request.POST.get("protected") == "1"
     with transaction.atomic():
         set_protected(page=page, protected=protect)
@@ -87,6 +108,10 @@ def page_delete(request, slug):
     reason = _reason_or_none(request, page)
     if reason is None:
         return redirect(reverse("wiki:history", args=[page.slug]))
+    try:
+        spend_write(request.user)
+    except RateLimited as error:
+        return _rate_limited(request, page, error)
     with transaction.atomic():
         delete_page(page=page)
         seams.moderated(kind="delete", actor=request.user, page=page, reason=reason)
@@ -103,6 +128,10 @@ def page_restore(request, slug):
     reason = _reason_or_none(request, page)
     if reason is None:
         return redirect(reverse("wiki:history", args=[page.slug]))
+    try:
+        spend_write(request.user)
+    except RateLimited as error:
+        return _rate_limited(request, page, error)
     with transaction.atomic():
         restore_page(page=page)
         seams.moderated(kind="restore", actor=request.user, page=page, reason=reason)
@@ -116,9 +145,11 @@ def page_move(request, slug):
     if not can_edit(request.user, page):
         return _forbidden(request, page)
     form = MoveForm(request.POST or None, initial={"new_title": page.title})
+    status = 200
     if request.method == "POST" and form.is_valid():
         old_title = page.title
         try:
+            spend_write(request.user)
             with transaction.atomic():
                 moved = move_page(
                     page=page, new_title=form.cleaned_data["new_title"], author=request.user
@@ -131,10 +162,14 @@ def page_move(request, slug):
                     detail=f"from “{old_title}”",
                 )
                 seams.revision_saved(moved.current_revision, request.user)
+        except RateLimited as error:
+            form.add_error(None, str(error))
+            status = 429
         except PageError as error:
             form.add_error("new_title", str(error))
         else:
             messages.success(request, "Page moved; the old address redirects here.")
             return redirect(moved.get_absolute_url())
-    status = 400 if form.errors else 200
+    if form.errors and status == 200:
+        status = 400
     return render(request, "wiki/page_move.html", {"page": page, "form": form}, status=status)

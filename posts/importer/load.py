@@ -24,38 +24,42 @@ wrote everything the file would write.
 from __future__ import annotations
 
 import hashlib
-import queue
-import re
 import tempfile
-import threading
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack, contextmanager, nullcontext
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
 from django.db import connection, transaction
 from django.utils import timezone
-from django.utils.text import slugify
 
 from core.cache import archive_changed
 from posts.importer import spool
+from posts.importer.load_records import import_records
+from posts.importer.load_writer import Writer, columns, copy_job, link_archive_job, table
 from posts.importer.parse import (
     ArchiveHeader,
     ArchiveParser,
     LineReader,
+    NotUTF8,
     ParsedPost,
     ParseError,
+    legacy_encoding,
 )
 from posts.importer.parsing import ParsingFailed, ParsingProcess, PostFacts, post_facts
+from posts.importer.readers import ReaderError, detect
+from posts.importer.readers.xmlstream import PROLOG_BYTES
 from posts.importer.render import render_blocks
+from posts.importer.slugs import claim_slug, post_slug_base, slug_with_hash
+from posts.importer.topic_book import TopicBook, preferred_name, sync_vocabulary
 from posts.importer.topics import (
-    TOPIC_NAME_MAX,
     PhraseMatcher,
     PhraseMiner,
     VocabularyTopic,
     title_tokens,
     tokens,
+    topic_key,
     vocabulary_matcher,
 )
 from posts.models import Archive, Post, TaggedPost, Topic
@@ -64,7 +68,6 @@ BATCH_SIZE = 1000
 # Part of `import_digest`: bump it when a change to parsing, rendering or matching should make
 # the next run re-import files that did not change.
 IMPORT_RULES = "1"
-SLUG_BASE_MAX = 80  # leaves room for "-" and a hash within SlugField(max_length=100)
 HEADER_TOPIC_KINDS = {"search", "tag", "category"}
 # A file that creates or changes more than ANALYZE_BASE posts plus ANALYZE_SHARE of those the
 # database held refreshes the planner's statistics, as autovacuum's defaults would (50, 10%).
@@ -75,16 +78,28 @@ PARSE_APART_BYTES = 4 << 20
 # Slugs per query when the import checks which of its new posts' slugs are taken.
 PLAN_CHUNK = 20_000
 
-# progress(stage, done, total): stage "scan" (total unknown, None) or "load".
+# progress(stage, done, total): stage "scan" (total unknown, None) or "load" in posts; "scan
+# bytes" or "load bytes" in bytes of the file (exports and feeds).
 Progress = Callable[[str, int, int | None], None]
 
 
 class ArchiveError(Exception):
     """An archive file could not be imported; nothing from it was written."""
 
-    def __init__(self, path: Path, message: str, line: int | None = None):
-        self.path, self.message, self.line = Path(path), message, line
+    def __init__(
+        self,
+        path: Path,
+        message: str,
+        line: int | None = None,
+        column: int | None = None,
+        *,
+        not_utf8: bool = False,
+    ):
+        self.path, self.message, self.line, self.column = Path(path), message, line, column
+        self.not_utf8 = not_utf8  # a text listing whose bytes are not UTF-8
         where = f"{self.path.name}, line {line}" if line else self.path.name
+        if line and column:
+            where += f", column {column}"
         super().__init__(f"{where}: {message}")
 
 
@@ -100,6 +115,7 @@ class FileResult:
     topics_created: int = 0
     mentions: int = 0
     skipped: bool = False  # unchanged since its last import: not read, nothing written
+    notes: list[str] = field(default_factory=list)  # e.g. "decoded as Windows-1252"
 
 
 def import_digest(vocabulary: list[VocabularyTopic]) -> str:
@@ -138,107 +154,6 @@ def unchanged_since_last_import(path: Path, digest: str) -> FileResult | None:
     )
 
 
-def topic_key(name: str) -> str:
-    """How topic names and aliases are compared: folded words, punctuation ignored."""
-    return " ".join(tokens(name))
-
-
-def slug_with_hash(base: str, key: str, length: int = 8) -> str:
-    return f"{base}-{hashlib.sha1(key.encode()).hexdigest()[:length]}"
-
-
-_SLUG_DROP = re.compile(r"[^\w\s-]")
-_SLUG_JOIN = re.compile(r"[-\s]+")
-
-
-def post_slug_base(title_key: str) -> str:
-    if title_key.isascii():
-        # Django's slugify without its Unicode normalisation (a no-op on ASCII) and lazy-string
-        # wrapper, which were a tenth of a first import's Python time at 100,000 posts.
-        slug = _SLUG_JOIN.sub("-", _SLUG_DROP.sub("", title_key.lower())).strip("-_")
-    else:
-        slug = slugify(title_key)
-    return slug[:SLUG_BASE_MAX].strip("-") or "post"
-
-
-def topic_slug_base(name: str) -> str:
-    return slugify(topic_key(name), allow_unicode=True)[:SLUG_BASE_MAX].strip("-") or "topic"
-
-
-# --- Topics ----------------------------------------------------------------------------------
-
-
-def sync_vocabulary(vocabulary: list[VocabularyTopic]) -> int:
-    """Create the vocabulary's topics (even those no post names yet, so the topic index is
-    complete) and keep their description and aliases in step with the file. Returns how many
-    topics were created."""
-    existing = {topic_key(t.name): t for t in Topic.objects.all()}
-    created, changed = [], []
-    for entry in vocabulary:
-        topic = existing.get(topic_key(entry.name))
-        if topic is None:
-            created.append(
-                Topic(
-                    name=entry.name,
-                    description=entry.description,
-                    aliases=list(entry.aliases),
-                    source=Topic.Source.VOCABULARY,
-                )
-            )
-            continue
-        wanted = (entry.description, list(entry.aliases), Topic.Source.VOCABULARY)
-        if (topic.description, topic.aliases, topic.source) != wanted:
-            topic.description, topic.aliases, topic.source = wanted
-            changed.append(topic)
-    _assign_topic_slugs(created)
-    Topic.objects.bulk_create(created)
-    Topic.objects.bulk_update(changed, ["description", "aliases", "source"])
-    if created or changed:
-        archive_changed()
-    return len(created)
-
-
-def _assign_topic_slugs(topics: list[Topic]) -> None:
-    bases = [topic_slug_base(t.name) for t in topics]
-    wanted = set(bases) | {slug_with_hash(b, t.name) for t, b in zip(topics, bases, strict=True)}
-    taken = set(Topic.objects.filter(slug__in=wanted).values_list("slug", flat=True))
-    for topic, base in zip(topics, bases, strict=True):
-        slug = base if base not in taken else slug_with_hash(base, topic.name)
-        taken.add(slug)
-        topic.slug = slug
-
-
-class TopicBook:
-    """Topics by `topic_key` of their names and aliases, creating missing ones in bulk."""
-
-    def __init__(self):
-        self.ids: dict[str, int] = {}
-        self.created = 0
-        for pk, name, aliases, source in Topic.objects.values_list(
-            "pk", "name", "aliases", "source"
-        ):
-            self.ids.setdefault(topic_key(name), pk)
-            if source == Topic.Source.VOCABULARY:
-                for alias in aliases:
-                    self.ids.setdefault(topic_key(alias), pk)
-
-    def ensure(self, names: list[str], source: str) -> dict[str, int]:
-        """Topic ids for `names` (as written), creating the missing ones with `source`."""
-        missing: dict[str, str] = {}
-        for name in names:
-            key = topic_key(name)
-            if key and key not in self.ids and len(name) <= TOPIC_NAME_MAX:
-                missing.setdefault(key, name)
-        if missing:
-            new = [Topic(name=name, source=source) for name in missing.values()]
-            _assign_topic_slugs(new)
-            Topic.objects.bulk_create(new)
-            for topic in new:
-                self.ids[topic_key(topic.name)] = topic.pk
-            self.created += len(new)
-        return {name: self.ids[topic_key(name)] for name in names if topic_key(name) in self.ids}
-
-
 # --- The import ------------------------------------------------------------------------------
 
 
@@ -265,10 +180,37 @@ def import_archive(
         with connection.cursor() as cursor:
             cursor.execute("SET LOCAL synchronous_commit TO OFF")
             # Foreign keys are checked as each statement ends, in the writer's thread beside the
-            # parsing (see `_Writer`), instead of all at once at commit: for 2 million tag rows
+            # parsing (see `Writer`), instead of all at once at commit: for 2 million tag rows
             # that tail was a sixth of the import.
             cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
-        result = _FileImport(path, vocabulary, batch_size, progress, digest).run()
+        # The vocabulary's topics are written in the file's transaction: a file that fails
+        # leaves no topic behind, and the summary counts only what committed.
+        vocabulary_created = sync_vocabulary(vocabulary)
+        kind = archive_format(path)
+        if kind == "listing":
+            result = _import_listing(path, vocabulary, batch_size, progress, digest)
+        else:
+            result = FileResult(name=path.name)
+            try:
+                import_records(
+                    path,
+                    kind,
+                    vocabulary=vocabulary,
+                    batch_size=batch_size,
+                    progress=progress or (lambda stage, done, total: None),
+                    result=result,
+                    checksum=file_checksum(path),
+                )
+            except ReaderError as exc:
+                raise ArchiveError(path, exc.message, exc.line, exc.column) from None
+            except OSError as exc:
+                raise ArchiveError(path, f"cannot read: {exc.strerror or exc}") from None
+            Archive.objects.filter(name=path.name).update(
+                rules_digest=digest,
+                imported_posts=result.posts,
+                imported_duplicates=result.duplicates,
+            )
+        result.topics_created += vocabulary_created
         Archive.objects.filter(name=path.name).update(
             rules_digest=digest, imported_posts=result.posts, imported_duplicates=result.duplicates
         )
@@ -281,13 +223,50 @@ def import_archive(
     return result
 
 
+def _import_listing(path, vocabulary, batch_size, progress, digest) -> FileResult:
+    """A text listing, in UTF-8, or else in Windows-1252 or Latin-1 when its bytes say so
+    unambiguously (with a note); refused with the reason when they do not."""
+    try:
+        with transaction.atomic():  # a savepoint: a file found not to be UTF-8 is read again
+            return _FileImport(path, vocabulary, batch_size, progress, digest).run()
+    except ArchiveError as exc:
+        if not exc.not_utf8:
+            raise
+    try:
+        with open(path, "rb") as stream:
+            codec, name = legacy_encoding(stream)
+    except ParseError as exc:
+        raise ArchiveError(path, exc.message, exc.line) from None
+    except OSError as exc:
+        raise ArchiveError(path, f"cannot read: {exc.strerror or exc}") from None
+    result = _FileImport(path, vocabulary, batch_size, progress, digest, codec).run()
+    result.notes.append(f"decoded as {name}")
+    return result
+
+
+def archive_format(path: Path) -> str:
+    """ "listing" for text, else the XML format `detect` finds. Text files keep the listing
+    parser's own messages (empty, binary, not UTF-8), which name the line."""
+    try:
+        with open(path, "rb") as stream:
+            head = stream.read(PROLOG_BYTES)
+    except OSError as exc:
+        raise ArchiveError(path, f"cannot open: {exc.strerror or exc}") from None
+    if not head.removeprefix(b"\xef\xbb\xbf").lstrip().startswith(b"<"):
+        return "listing"
+    try:
+        return detect(head)
+    except ReaderError as exc:
+        raise ArchiveError(path, exc.message, exc.line, exc.column) from None
+
+
 def _analyze() -> None:
     """Refresh the planner's statistics of the tables an import fills. Without them, a new
     site's first pages after a big import are planned from default guesses (autovacuum may be
     off, or not have come round yet)."""
     with connection.cursor() as cursor:
         for model in (Post, TaggedPost, Post.archives.through, Post.mentions.through):
-            cursor.execute(f"ANALYZE {_table(model)}")
+            cursor.execute(f"ANALYZE {table(model)}")
 
 
 _POST_COPY_FIELDS = (
@@ -316,87 +295,6 @@ class _Winner:
     categories: tuple[str, ...]
 
 
-class _Writer:
-    """Runs a file's writes, in order, in a thread of its own on the same connection (so in the
-    same transaction), while the caller prepares the next batch.
-
-    PostgreSQL's share of an import (the search vector, indexes, foreign-key checks) is as big as
-    Python's (parsing, matching), and they ran one after the other on a two-core machine. Each
-    job is a callable given a psycopg cursor. The caller must not use the connection until the
-    writer is closed; the context manager closes it, skipping what is queued after a failure.
-    """
-
-    def __init__(self, depth: int = 2):
-        connection.ensure_connection()
-        self._conn = connection.connection
-        self._queue: queue.Queue = queue.Queue(maxsize=depth)
-        self._error: BaseException | None = None
-        self._abandon = False
-        self.written = 0  # what `mark` counted, once the jobs queued before it are done
-        self._thread = threading.Thread(target=self._work, name="import-writer", daemon=True)
-
-    def __enter__(self) -> _Writer:
-        self._thread.start()
-        return self
-
-    def __exit__(self, exc_type, exc, tb) -> None:
-        if exc_type is not None:
-            self._abandon = True  # the transaction is rolled back: skip what is queued
-        self._queue.put(None)
-        self._thread.join()
-        if exc_type is None:
-            self._raise()
-
-    def put(self, job: Callable) -> None:
-        self._raise()
-        self._queue.put(job)
-
-    def mark(self, count: int) -> None:
-        """Count `count` more things written once the jobs queued so far are done."""
-
-        def job(cursor) -> None:
-            self.written += count
-
-        self.put(job)
-
-    def _raise(self) -> None:
-        if self._error is not None:
-            raise self._error
-
-    def _work(self) -> None:
-        with self._conn.cursor() as cursor:
-            while (job := self._queue.get()) is not None:
-                if self._error is None and not self._abandon:
-                    try:
-                        # As Django's own cursors do: psycopg's errors become Django's, which
-                        # import_seeds reports without a traceback.
-                        with connection.wrap_database_errors:
-                            job(cursor)
-                    except BaseException as exc:  # noqa: BLE001 (handed to the caller)
-                        self._error = exc
-
-
-def _table(model) -> str:
-    return connection.ops.quote_name(model._meta.db_table)
-
-
-def _columns(model, fields) -> str:
-    return ", ".join(connection.ops.quote_name(model._meta.get_field(f).column) for f in fields)
-
-
-def _copy_job(model, fields: list[str], rows: list[tuple]) -> Callable:
-    """A writer job: COPY `rows` into `model`'s table."""
-    sql = f"COPY {_table(model)} ({_columns(model, fields)}) FROM STDIN"
-
-    def job(cursor) -> None:
-        if rows:
-            with cursor.copy(sql) as copy:
-                for row in rows:
-                    copy.write_row(row)
-
-    return job
-
-
 def _update_row(parsed: ParsedPost, checksum: str, now, pk: int) -> tuple:
     """A row for `_update_posts_job`: the post's new text, in the job's column order."""
     return (
@@ -415,10 +313,10 @@ def _update_posts_job(rows: list[tuple], pks: list[int]) -> Callable:
     """A writer job: update changed posts in place (`rows` end with the pk) and drop the
     mentions they made, which their new text may no longer make."""
     fields = ["title", "body", "body_html", "published", "is_excerpt", "checksum", "updated_at"]
-    sets = ", ".join(f"{_columns(Post, [f])} = %s" for f in fields)
-    update = f"UPDATE {_table(Post)} SET {sets} WHERE id = %s"
+    sets = ", ".join(f"{columns(Post, [f])} = %s" for f in fields)
+    update = f"UPDATE {table(Post)} SET {sets} WHERE id = %s"
     Mention = Post.mentions.through
-    forget = f"DELETE FROM {_table(Mention)} WHERE {_columns(Mention, ['from_post'])} = ANY(%s)"
+    forget = f"DELETE FROM {table(Mention)} WHERE {columns(Mention, ['from_post'])} = ANY(%s)"
 
     def job(cursor) -> None:
         cursor.executemany(update, rows)
@@ -427,36 +325,22 @@ def _update_posts_job(rows: list[tuple], pks: list[int]) -> Callable:
     return job
 
 
-def _link_archive_job(archive_id: int, pks: list[int]) -> Callable:
-    """A writer job: link posts that may already be linked to the archive."""
-    Link = Post.archives.through
-    sql = (
-        f"INSERT INTO {_table(Link)} ({_columns(Link, ['post', 'archive'])}) "
-        "SELECT unnest(%s::bigint[]), %s ON CONFLICT DO NOTHING"
-    )
-
-    def job(cursor) -> None:
-        cursor.execute(sql, [pks, archive_id])
-
-    return job
-
-
 def _retag_job(pks: list[int], wanted: set[tuple[int, int]], changed: set[int]) -> Callable:
     """A writer job: give posts already in the database the (post, topic) pairs `wanted`.
     Tags only go when a post's own text changed, so a post found in two archives keeps the
     header topics of both."""
-    table = _table(TaggedPost)
-    post, tag = _columns(TaggedPost, ["content_object"]), _columns(TaggedPost, ["tag"])
-    select = f"SELECT id, {post}, {tag} FROM {table} WHERE {post} = ANY(%s)"
+    tagged = table(TaggedPost)
+    post, tag = columns(TaggedPost, ["content_object"]), columns(TaggedPost, ["tag"])
+    select = f"SELECT id, {post}, {tag} FROM {tagged} WHERE {post} = ANY(%s)"
 
     def job(cursor) -> None:
         cursor.execute(select, [pks])
         have = {(post_id, tag_id): pk for pk, post_id, tag_id in cursor.fetchall()}
         stale = [pk for pair, pk in have.items() if pair[0] in changed and pair not in wanted]
         if stale:
-            cursor.execute(f"DELETE FROM {table} WHERE id = ANY(%s)", [stale])
+            cursor.execute(f"DELETE FROM {tagged} WHERE id = ANY(%s)", [stale])
         # The rows to add are known only once the current tags are read.
-        _copy_job(TaggedPost, ["content_object", "tag"], sorted(wanted - have.keys()))(cursor)
+        copy_job(TaggedPost, ["content_object", "tag"], sorted(wanted - have.keys()))(cursor)
 
     return job
 
@@ -499,7 +383,7 @@ def _foreign_keys_checked_at_the_end(bulk: bool):
 @dataclass
 class _Plan:
     """What the load pass needs from the database, read once before it starts, so that the pass
-    itself only writes (through the `_Writer`) and never waits for the database."""
+    itself only writes (through the `Writer`) and never waits for the database."""
 
     existing: dict[str, tuple[int, str]]  # key -> (pk, checksum) of this file's posts in the db
     quiet: set[str]  # keys of posts that are matched only against `news` (see _FileImport)
@@ -512,8 +396,9 @@ class _Plan:
 
 
 class _FileImport:
-    def __init__(self, path, vocabulary, batch_size, progress, digest):
+    def __init__(self, path, vocabulary, batch_size, progress, digest, encoding="utf-8"):
         self.path = path
+        self.encoding = encoding
         self.digest = digest
         self.vocabulary = vocabulary
         self.batch_size = max(1, batch_size)
@@ -546,7 +431,7 @@ class _FileImport:
             # scan, and check foreign keys once at the end instead of row by row.
             self.bulk = not Post.objects.exists()
             stack.enter_context(_foreign_keys_checked_at_the_end(self.bulk))
-            with _Writer() if self.bulk else nullcontext() as writer:
+            with Writer() if self.bulk else nullcontext() as writer:
                 header, checksum, phrases = self._scan(spooled, writer)
             self.slugs_taken.clear()
             book = TopicBook()
@@ -586,7 +471,7 @@ class _FileImport:
             load = {w.ordinal for key, w in self.winners.items() if key not in skip}
             spooled.seek(0)
             batch: list[ParsedPost] = []
-            with _Writer() as writer:
+            with Writer() as writer:
                 writer.mark(len(skip))
                 for post in spool.read(spooled, load):
                     batch.append(post)
@@ -608,7 +493,7 @@ class _FileImport:
 
     # -- pass 1 --
 
-    def _scan(self, spooled, writer: _Writer | None) -> tuple[ArchiveHeader | None, str, list[str]]:
+    def _scan(self, spooled, writer: Writer | None) -> tuple[ArchiveHeader | None, str, list[str]]:
         """Parse the file once, keeping small per-title facts in memory and the records in a
         spool file, so the load pass neither parses again nor holds the archive in memory."""
         miner = PhraseMiner(exclude=vocabulary_matcher(self.vocabulary))
@@ -627,14 +512,16 @@ class _FileImport:
 
     def _scan_parsed_here(self, spooled, writer, miner) -> tuple[ArchiveHeader | None, str]:
         with self._open() as stream:
-            reader = LineReader(stream)
+            reader = LineReader(stream, self.encoding)
             parser = ArchiveParser(reader)
             try:
                 for ordinal, post in enumerate(parser):
                     spool.write(spooled, post)
                     self._scanned(ordinal, post_facts(post, self.bulk), miner, writer)
             except ParseError as exc:
-                raise ArchiveError(self.path, exc.message, exc.line) from None
+                raise ArchiveError(
+                    self.path, exc.message, exc.line, not_utf8=isinstance(exc, NotUTF8)
+                ) from None
             except OSError as exc:
                 raise ArchiveError(self.path, f"cannot read: {exc.strerror or exc}") from None
         return parser.header, reader.checksum
@@ -644,15 +531,17 @@ class _FileImport:
         `posts.importer.parsing`): its records go to the spool as they come."""
         ordinal = 0
         try:
-            with ParsingProcess(self.path, render=self.bulk) as parsing:
+            with ParsingProcess(self.path, render=self.bulk, encoding=self.encoding) as parsing:
                 for records, facts in parsing.chunks():
                     spooled.write(records)
                     for post in facts:
                         self._scanned(ordinal, post, miner, writer)
                         ordinal += 1
         except ParsingFailed as exc:
-            if exc.kind == "parse":
-                raise ArchiveError(self.path, exc.message, exc.line) from None
+            if exc.kind in ("parse", "encoding"):
+                raise ArchiveError(
+                    self.path, exc.message, exc.line, not_utf8=exc.kind == "encoding"
+                ) from None
             verb = "cannot open" if exc.kind == "open" else "cannot read"
             raise ArchiveError(self.path, f"{verb}: {exc.message}") from None
         return parsing.header, parsing.checksum
@@ -684,19 +573,13 @@ class _FileImport:
 
     def _scanned_row(self, post: PostFacts) -> None:
         """A bulk import's post, as the scan first meets it (slug: see `_post_slugs`)."""
-        base, key, taken = post_slug_base(post.key), post.key, self.slugs_taken
-        slug = base
-        if slug in taken:
-            slug = slug_with_hash(base, key)
-        if slug in taken:
-            slug = slug_with_hash(base, key, length=16)
-        taken.add(slug)
+        slug = claim_slug(post_slug_base(post.key), post.key, self.slugs_taken)
         now = timezone.now()
         self.scan_rows.append(
             (
                 post.title,
                 slug,
-                key,
+                post.key,
                 post.body,
                 post.html,
                 date.fromordinal(post.published) if post.published else None,
@@ -707,9 +590,9 @@ class _FileImport:
             )
         )
 
-    def _write_scanned(self, writer: _Writer | None) -> None:
+    def _write_scanned(self, writer: Writer | None) -> None:
         if self.scan_rows:
-            writer.put(_copy_job(Post, [*_POST_COPY_FIELDS], self.scan_rows))
+            writer.put(copy_job(Post, [*_POST_COPY_FIELDS], self.scan_rows))
             self.scan_rows = []
 
     @contextmanager
@@ -728,7 +611,12 @@ class _FileImport:
     def _header_topic(self, book: TopicBook, header: ArchiveHeader | None) -> int | None:
         if header is None or header.kind not in HEADER_TOPIC_KINDS:
             return None
-        return book.ensure([header.phrase], Topic.Source.ARCHIVE).get(header.phrase)
+        # The header's phrase reaches a topic; it never names one when the archive's own
+        # categories spell it ("Localism Bill", not the header's "localism bill").
+        name = preferred_name(
+            header.phrase, (c for w in self.winners.values() for c in w.categories)
+        )
+        return book.ensure([name], Topic.Source.ARCHIVE).get(name)
 
     def _add_topic_phrases(self, book: TopicBook, phrase_ids: dict[str, int]) -> None:
         """Vocabulary names and aliases and every phrase topic join the title index, so one
@@ -752,12 +640,16 @@ class _FileImport:
         new_keys = set(winners)
         existing: dict[str, tuple[int, str]] = {}
         with connection.cursor() as cursor:
-            cursor.execute(f"SELECT key, title, id, checksum FROM {_table(Post)}")
+            # A post an export or feed brought in (it has a guid or permalink) holds more than
+            # a listing can say: a listing links it, never rewrites it (as if unchanged).
+            cursor.execute(
+                f"SELECT key, title, id, checksum, guid <> '' OR permalink <> '' FROM {table(Post)}"
+            )
             while rows := cursor.fetchmany(5000):
-                for key, title, pk, checksum in rows:
+                for key, title, pk, checksum, exported in rows:
                     if key in winners:
                         new_keys.discard(key)
-                        existing[key] = (pk, checksum)
+                        existing[key] = (pk, winners[key].checksum if exported else checksum)
                     elif toks := title_tokens(title):
                         self.matcher.add(toks, key)
         return new_keys, existing
@@ -823,7 +715,11 @@ class _FileImport:
     def _post_slugs(keys: list[str]) -> list[str]:
         """Slugs from the folded title; a clash with another title gets a hash of its key."""
         bases = {key: post_slug_base(key) for key in keys}
-        wanted = list(set(bases.values()) | {slug_with_hash(b, k) for k, b in bases.items()})
+        wanted = list(
+            set(bases.values())
+            | {slug_with_hash(b, k) for k, b in bases.items()}
+            | {slug_with_hash(b, k, 16) for k, b in bases.items()}
+        )
         taken: set[str] = set()
         for start in range(0, len(wanted), PLAN_CHUNK):
             taken.update(
@@ -831,21 +727,11 @@ class _FileImport:
                     "slug", flat=True
                 )
             )
-        slugs = []
-        for key in keys:
-            base = bases[key]
-            slug = base
-            if slug in taken:
-                slug = slug_with_hash(base, key)
-            if slug in taken:
-                slug = slug_with_hash(base, key, length=16)
-            taken.add(slug)
-            slugs.append(slug)
-        return slugs
+        return [claim_slug(bases[key], key, taken) for key in keys]
 
     # -- pass 2 --
 
-    def _flush(self, batch: list[ParsedPost], plan: _Plan, writer: _Writer) -> None:
+    def _flush(self, batch: list[ParsedPost], plan: _Plan, writer: Writer) -> None:
         """Turn a batch into rows (here, in Python) and hand their writing to the writer."""
         now = timezone.now()
         archive_id = self.archive.pk
@@ -895,14 +781,14 @@ class _FileImport:
         self.result.updated += len(changed_ids)
 
         ArchiveLink = Post.archives.through
-        writer.put(_copy_job(Post, ["id", *_POST_COPY_FIELDS], new_rows))
+        writer.put(copy_job(Post, ["id", *_POST_COPY_FIELDS], new_rows))
         if changed_rows:
             writer.put(_update_posts_job(changed_rows, changed_ids))
         writer.put(
-            _copy_job(ArchiveLink, ["post_id", "archive_id"], [(pk, archive_id) for pk in created])
+            copy_job(ArchiveLink, ["post_id", "archive_id"], [(pk, archive_id) for pk in created])
         )
         if linked_existing:
-            writer.put(_link_archive_job(archive_id, linked_existing))
+            writer.put(link_archive_job(archive_id, linked_existing))
 
         found = {}
         quiet = plan.quiet
@@ -926,7 +812,7 @@ class _FileImport:
         plan: _Plan,
         changed_ids: set[int],
         found: dict[str, set],
-        writer: _Writer,
+        writer: Writer,
     ) -> None:
         """Tag the batch. A quiet post (see `news`) keeps its tags and gains only new topics."""
         new_pairs: list[tuple[int, int]] = []
@@ -953,7 +839,7 @@ class _FileImport:
         new_pairs.sort()
         # New rows by construction, so COPY is safe and several times faster than INSERT for
         # the ~10 tags of every post.
-        writer.put(_copy_job(TaggedPost, ["content_object_id", "tag_id"], new_pairs))
+        writer.put(copy_job(TaggedPost, ["content_object_id", "tag_id"], new_pairs))
         if touched:
             writer.put(_retag_job(touched, wanted, changed_ids))
 
@@ -964,7 +850,7 @@ class _FileImport:
         Through = Post.mentions.through
         # Plain SQL with two arrays: model instances for bulk_create cost more than the rows.
         insert = (
-            f"INSERT INTO {_table(Through)} ({_columns(Through, ['from_post', 'to_post'])}) "
+            f"INSERT INTO {table(Through)} ({columns(Through, ['from_post', 'to_post'])}) "
             "SELECT * FROM unnest(%s::bigint[], %s::bigint[]) ON CONFLICT DO NOTHING"
         )
         pairs = self.mention_pairs
@@ -972,7 +858,7 @@ class _FileImport:
             for start in range(0, len(pairs), 5000):
                 chunk = pairs[start : start + 5000]
                 cursor.execute(
-                    f"SELECT key, id FROM {_table(Post)} WHERE key = ANY(%s)",
+                    f"SELECT key, id FROM {table(Post)} WHERE key = ANY(%s)",
                     [list({k for _, k in chunk})],
                 )
                 key_ids = dict(cursor.fetchall())

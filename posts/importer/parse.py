@@ -52,6 +52,40 @@ class ParseError(ValueError):
         super().__init__(f"line {line}: {message}" if line else message)
 
 
+class NotUTF8(ParseError):
+    """The bytes are not UTF-8: the importer may find them to be Windows-1252 or Latin-1."""
+
+
+# Bytes that Windows-1252 leaves undefined: a file holding one is not Windows-1252 either.
+CP1252_UNDEFINED = frozenset(b"\x81\x8d\x8f\x90\x9d")
+_UTF8_SEQUENCE = re.compile(rb"[\xc2-\xf4][\x80-\xbf]+")
+
+
+def legacy_encoding(stream: BinaryIO) -> tuple[str, str]:
+    """(codec, name) of a file that is not UTF-8 when its bytes are unambiguously Windows-1252
+    ("Windows-1252" when it uses the 0x80-0x9F range, else "Latin-1", which then reads the
+    same). Raises `ParseError` when they are not: a byte Windows-1252 does not define, or
+    UTF-8 sequences beside other high bytes (a file of mixed encodings)."""
+    line, c1, utf8 = 1, False, False
+    while chunk := stream.read(1 << 20):
+        bad = next((i for i, b in enumerate(chunk) if b in CP1252_UNDEFINED), None)
+        if bad is not None:
+            raise ParseError(
+                f"neither UTF-8 nor Windows-1252 (byte 0x{chunk[bad]:02x}); save the archive "
+                "as UTF-8",
+                line + chunk.count(b"\n", 0, bad),
+            )
+        utf8 = utf8 or bool(_UTF8_SEQUENCE.search(chunk))
+        c1 = c1 or any(0x80 <= b <= 0x9F for b in chunk)
+        line += chunk.count(b"\n")
+    if utf8:
+        raise ParseError(
+            "mixes UTF-8 with another encoding, so no one reading is certain; save the archive "
+            "as UTF-8"
+        )
+    return ("cp1252", "Windows-1252") if c1 else ("latin-1", "Latin-1")
+
+
 @dataclass(frozen=True)
 class Block:
     """A piece of body: a paragraph (`kind="p"`, one item) or a list (`"ol"`/`"ul"`, its items)."""
@@ -140,10 +174,11 @@ class LineReader:
 
     chunk_bytes = 1 << 20
 
-    def __init__(self, stream: BinaryIO):
+    def __init__(self, stream: BinaryIO, encoding: str = "utf-8"):
         self._stream = stream
         self._hash = hashlib.sha256()
         self.line_no = 0
+        self.encoding = encoding  # "cp1252" or "latin-1" once `legacy_encoding` said so
 
     @property
     def checksum(self) -> str:
@@ -161,7 +196,7 @@ class LineReader:
             lines = None
             if b"\x00" not in chunk and b"\r" not in chunk:
                 with contextlib.suppress(UnicodeDecodeError):  # checked line by line below
-                    lines = chunk.decode("utf-8").split("\n")
+                    lines = chunk.decode(self.encoding).split("\n")
             # A line of fewer than MAX_LINE_CHARS characters is under MAX_LINE_BYTES bytes.
             if lines is None or max(map(len, lines)) >= MAX_LINE_CHARS:
                 yield from self._checked_lines(chunk)
@@ -195,7 +230,7 @@ class LineReader:
                     "binary content (NUL byte); this is not a text archive", self.line_no
                 )
             try:
-                text = raw.decode("utf-8")
+                text = raw.decode(self.encoding)
             except UnicodeDecodeError as exc:
                 # The 8 KB that follow the line in the file: binary data has NULs there.
                 ahead = buffer.read(8192)
@@ -204,7 +239,7 @@ class LineReader:
                     raise ParseError(
                         "binary content; this is not a text archive", self.line_no
                     ) from None
-                raise ParseError(
+                raise NotUTF8(
                     f"not valid UTF-8 (byte 0x{raw[exc.start]:02x} at column {exc.start + 1}); "
                     "save the archive as UTF-8",
                     self.line_no,

@@ -26,6 +26,7 @@ from posts.importer.parse import (
     ArchiveHeader,
     ArchiveParser,
     LineReader,
+    NotUTF8,
     ParsedPost,
     ParseError,
     typographic_score,
@@ -69,7 +70,7 @@ class ParsingFailed(Exception):
         super().__init__(message)
 
 
-def _parse_into(path: str, conn, render: bool) -> None:
+def _parse_into(path: str, conn, render: bool, encoding: str) -> None:
     """The child: parse `path` and send what it holds."""
     try:
         try:
@@ -78,7 +79,7 @@ def _parse_into(path: str, conn, render: bool) -> None:
             conn.send_bytes(b"X" + pickle.dumps(("open", exc.strerror or str(exc), None)))
             return
         with stream:
-            reader = LineReader(stream)
+            reader = LineReader(stream, encoding)
             parser = ArchiveParser(reader)
             records, facts = [], []
             try:
@@ -89,7 +90,8 @@ def _parse_into(path: str, conn, render: bool) -> None:
                         conn.send_bytes(b"R" + marshal.dumps((b"".join(records), facts)))
                         records, facts = [], []
             except ParseError as exc:
-                conn.send_bytes(b"X" + pickle.dumps(("parse", exc.message, exc.line)))
+                kind = "encoding" if isinstance(exc, NotUTF8) else "parse"
+                conn.send_bytes(b"X" + pickle.dumps((kind, exc.message, exc.line)))
                 return
             except OSError as exc:
                 conn.send_bytes(b"X" + pickle.dumps(("read", exc.strerror or str(exc), None)))
@@ -109,12 +111,15 @@ class ParsingProcess:
     `render`); `header` and `checksum` are set once they are all read. Raises `ParsingFailed`.
     The child is ended on the way out, whatever happened."""
 
-    def __init__(self, path: Path, render: bool):
+    def __init__(self, path: Path, render: bool, encoding: str = "utf-8"):
         context = multiprocessing.get_context("spawn")  # a fresh interpreter: no inherited
         # database connection or threads, as a fork would carry
         self._receive, send = context.Pipe(duplex=False)
         self._process = context.Process(
-            target=_parse_into, args=(str(path), send, render), name="bigsoc-parse", daemon=True
+            target=_parse_into,
+            args=(str(path), send, render, encoding),
+            name="bigsoc-parse",
+            daemon=True,
         )
         self._send = send
         self.header: ArchiveHeader | None = None

@@ -374,3 +374,8 @@ class PhraseMiner:
                 result.append((-count, surface.casefold(), surface))
         result.sort()
         return [surface for _, _, surface in result[:PHRASE_MAX_TOPICS]]
+
+
+def topic_key(name: str) -> str:
+    """How topic names and aliases are compared: folded words, punctuation ignored."""
+    return " ".join(tokens(name))

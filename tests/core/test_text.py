@@ -127,3 +127,31 @@ def test_ascii_slug_is_djangos_slugify():
     for _ in range(1000):
         text = "".join(rng.choice(alphabet) for _ in range(10))
         assert ascii_slug(text) == slugify(text), repr(text)
+
+
+@pytest.mark.parametrize(
+    ("title", "slug"),
+    [
+        ("Москва", "москва"),
+        ("Αθήνα 2004", "αθήνα-2004"),
+        ("東京 — 北京", "東京-北京"),
+        ("हिन्दी भाषा", "हिन्दी-भाषा"),  # vowel signs and viramas are kept
+        ("مرحبا بالعالم", "مرحبا-بالعالم"),
+        ("Don’t Москва!", "dont-москва"),  # punctuation dropped, as in ascii_slug
+        ("København – Øresund", "kobenhavn-oresund"),  # Latin letters lose accents and strokes
+        ("naïve café", "naive-cafe"),
+        ("Ｍｏｓｃｏｗ", "moscow"),
+        ("🙂", ""),
+    ],
+)
+def test_title_slug_keeps_every_script_and_drops_latin_accents(title, slug):
+    assert title_slug(title) == slug
+
+
+def test_title_slug_of_an_ascii_key_is_the_same_on_either_path():
+    from core.text import _unicode_slug
+
+    rng = random.Random(3)
+    for _ in range(3000):
+        key = "".join(rng.choice("ab -_!.'09") for _ in range(8))
+        assert _unicode_slug(key) == ascii_slug(key), repr(key)

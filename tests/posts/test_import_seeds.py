@@ -119,7 +119,8 @@ def test_missing_path_is_an_error(seeds_dir):
     [
         ("empty.txt", b"", "the file is empty"),
         ("binary.txt", b"\x7fELF\x02\x01\x01\x00\x00\x00", "binary content"),
-        ("latin1.txt", "T\n\nCaf\u00e9\n".encode("latin-1"), "line 3: not valid UTF-8"),
+        ("undefined.txt", b"T\n\nCaf\x81\n", "line 3: neither UTF-8 nor Windows-1252"),
+        ("mixed.txt", "T\n\nCaf\u00e9 \u2019".encode() + b"\x92\n", "mixes UTF-8"),
         ("header-only.txt", b'Search Results for: "x"\n', "no posts found"),
         ("huge-line.txt", b"x" * (5 * 1024 * 1024), "line 1: line is longer than"),
     ],

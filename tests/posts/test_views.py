@@ -310,7 +310,7 @@ def test_post_page_shows_title_body_date_topics_and_archive(
     html = response.content.decode()
     assert response.status_code == 200
     assert h1_count(response) == 1
-    assert "<h1>An amazing day with Chain Reaction</h1>" in html
+    assert '<h1><bdi dir="auto">An amazing day with Chain Reaction</bdi></h1>' in html
     assert "<p>First paragraph.</p><p>Second paragraph.</p>" in html
     assert '<time datetime="2011-03-15">15 March 2011</time>' in html
     assert f'href="{topic.get_absolute_url()}"' in html

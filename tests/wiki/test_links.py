@@ -277,3 +277,29 @@ def test_a_save_renders_its_text_in_one_markdown_pass_and_looks_links_up_once(mo
     assert passes == [1] and lookups == [3]
     edit(page, "[[C]] and [[D]]")
     assert passes == [1, 1] and lookups == [3, 2]
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        "Village hall",
+        "Fish & chips “night”",
+        "Москва",
+        'Caf\u00e9’s "culture"?',
+        "A  spaced   title",
+    ],
+)
+def test_creating_a_page_patches_links_to_it_exactly_as_rendering_again_would(title, monkeypatch):
+    from wiki import links
+
+    linking = make_page(
+        title="Linking", text=f"See [[{title}]], [[{title.upper()}|shouting]] and [[Other]]."
+    )
+    assert linking.html.count("wikilink missing") == 3
+    rendered_again = []
+    monkeypatch.setattr(links, "_render_again", lambda page: rendered_again.append(page) or 1)
+    create_page(title=title, text="Here at last.", author=None)
+    assert rendered_again == []  # patched in place, not rendered again
+    linking.refresh_from_db()
+    assert linking.html == links.render_text(linking.current_revision.text)[0].html
+    assert linking.html.count("wikilink missing") == 1  # [[Other]] is still missing

@@ -7,8 +7,9 @@ itself: raw HTML is shown escaped, never dropped silently, so an editor sees wha
 import markdown
 import pytest
 
+from core.sanitise import sanitise_html
 from tests.wiki.inert import assert_inert, find_dangers, visible_text
-from wiki.markup import ResolvedLink, WikiLink, render_markdown, sanitise_html, sanitise_text
+from wiki.markup import ResolvedLink, WikiLink, render_markdown, sanitise_text
 
 ALERT = "alert(1)"
 

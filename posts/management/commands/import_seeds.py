@@ -19,13 +19,14 @@ from posts.importer.load import (
     ArchiveError,
     FileResult,
     import_archive,
-    sync_vocabulary,
 )
+from posts.importer.readers import ReaderError, detect
+from posts.importer.readers.xmlstream import PROLOG_BYTES
 from posts.importer.topics import VocabularyError, load_vocabulary
 from posts.models import Topic
 
-ARCHIVE_SUFFIXES = {".txt", ".text"}
 VOCABULARY_FILE = "topics.toml"
+LISTING_SUFFIXES = {".txt", ".text"}
 BAR_WIDTH = 30
 
 
@@ -35,7 +36,8 @@ def _plural(n: int, word: str, plural: str | None = None) -> str:
 
 class Command(BaseCommand):
     help = (
-        "Import WordPress archive listings saved as text (default: every archive in seeds/). "
+        "Import archives: WordPress exports (WXR), RSS and Atom feeds, and archive listings "
+        "saved as text (default: every archive in seeds/). "
         "Each file is imported in one transaction; a second run changes nothing."
     )
 
@@ -86,8 +88,6 @@ class Command(BaseCommand):
         # run commits the vocabulary and each file on its own.
         with transaction.atomic() if dry_run else nullcontext():
             topics_before = Topic.objects.count()
-            with transaction.atomic():
-                sync_vocabulary(vocabulary)
             for path in files:
                 try:
                     results.append(self._import_one(path, vocabulary, batch_size, force))
@@ -113,26 +113,47 @@ class Command(BaseCommand):
     # -- choosing files --
 
     def _archive_files(self, paths: list[Path]) -> list[Path]:
+        """Files to import: each file named (its format decided by content), and every archive
+        inside a directory named: XML exports and feeds by content, whatever their name, and
+        text listings by their .txt name (plain text has no signature to tell a listing from
+        notes). Hidden files and the vocabulary are left out."""
         files: list[Path] = []
         for path in paths:
             if path.is_dir():
                 for child in sorted(path.iterdir()):
                     if child.name.startswith(".") or not child.is_file():
                         continue
-                    if child.suffix.lower() not in ARCHIVE_SUFFIXES:
-                        if child.name != VOCABULARY_FILE:
-                            self._note(f"skipped {child.name}: not an archive (.txt) file")
+                    if child.name == VOCABULARY_FILE:
+                        continue
+                    reason = self._not_an_archive(child)
+                    if reason:
+                        self._note(f"skipped {child.name}: {reason}")
                         continue
                     files.append(child)
             elif path.is_file():
-                if path.suffix.lower() not in ARCHIVE_SUFFIXES:
-                    raise CommandError(
-                        f"{path.name}: not an archive file (expected a .txt archive listing)"
-                    )
+                if path.name == VOCABULARY_FILE:
+                    raise CommandError(f"{path.name}: not an archive file (the topic vocabulary)")
                 files.append(path)
             else:
                 raise CommandError(f"{path}: no such file or directory")
         return files
+
+    @staticmethod
+    def _not_an_archive(path: Path) -> str:
+        try:
+            with open(path, "rb") as stream:
+                head = stream.read(PROLOG_BYTES)
+        except OSError as exc:
+            return f"cannot read: {exc.strerror or exc}"
+        if head.removeprefix(b"\xef\xbb\xbf").lstrip().startswith(b"<"):
+            try:
+                detect(head)
+            except ReaderError as exc:
+                return exc.message
+            return ""
+        if path.suffix.lower() not in LISTING_SUFFIXES:
+            return "not an export, a feed or a text listing (.txt)"
+        return ""
 
     # -- one file --
 
@@ -151,7 +172,9 @@ class Command(BaseCommand):
                 f"{result.name}: {_plural(result.posts, 'post')} — unchanged since last import, "
                 "skipped (use --force to import it again)"
             )
-        elif self.verbosity >= 1:
+        for note in result.notes:
+            self._note(f"{result.name}: {note}")
+        if self.verbosity >= 1 and not result.skipped:
             self.stdout.write(
                 f"{result.name}: {_plural(result.posts, 'post')} — {result.created:,} created, "
                 f"{result.updated:,} updated, {result.unchanged:,} unchanged; "
@@ -166,6 +189,15 @@ class Command(BaseCommand):
 
         def show(stage: str, done: int, total: int | None) -> None:
             if self.verbosity < 1:
+                return
+            if stage.endswith(" bytes"):  # exports and feeds: bytes read of the file
+                if tty and total:
+                    filled = BAR_WIDTH * done // max(total, 1)
+                    bar = "#" * filled + "." * (BAR_WIDTH - filled)
+                    verb = "reading" if stage.startswith("scan") else "writing"
+                    text = f"{name}: {verb} [{bar}] {done >> 20:,}/{total >> 20:,} MB"
+                    self.stderr.write(f"\r{text}\x1b[K", ending="")
+                    self._bar_open = True
                 return
             if tty:
                 if total:

@@ -1,0 +1,96 @@
+"""The one record every reader yields, whatever the archive's format. Pure: no Django."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from datetime import date, datetime
+
+
+@dataclass(frozen=True, slots=True)
+class ArchiveComment:
+    """An approved comment. Never the author's e-mail or IP address: readers do not keep them."""
+
+    id: str
+    parent: str  # the id of the comment it answers, "" for a top-level one
+    author: str
+    published: datetime | None
+    html: str  # as written; sanitised by the loader
+
+
+@dataclass(frozen=True, slots=True)
+class ArchivePost:
+    """One published post of an archive.
+
+    `html` is the body as the archive holds it (WordPress's stored text, a feed's HTML), made safe
+    by the loader; it is "" for a password-protected post (`protected`), whose text is never
+    read. `readers.links.link_keys(post)` gives the addresses other posts of the archive may
+    link it by (permalink, guid, `?p=ID`, the `/yyyy/mm/dd/slug/` path)."""
+
+    title: str
+    slug: str = ""  # the blog's own slug (wp:post_name), used in link keys
+    author: str = ""  # the display name for the byline
+    published: datetime | date | None = None
+    permalink: str = ""
+    guid: str = ""
+    wp_id: str = ""
+    html: str = ""
+    excerpt: str = ""
+    categories: tuple[str, ...] = ()  # with their parents, outermost first
+    tags: tuple[str, ...] = ()
+    comments: tuple[ArchiveComment, ...] = ()
+    protected: bool = False
+    line: int = 0
+
+    @property
+    def day(self) -> date | None:
+        if isinstance(self.published, datetime):
+            return self.published.date()
+        return self.published
+
+    @property
+    def identity(self) -> str:
+        """What makes this post the same post across files and formats."""
+        return self.guid or self.permalink
+
+    def checksum(self) -> str:
+        """Hash of everything the archive says about this post, to spot changed posts."""
+        parts = [
+            self.title,
+            self.author,
+            str(self.published or ""),
+            self.permalink,
+            self.html,
+            "\x1e".join(self.categories),
+            "\x1e".join(self.tags),
+            str(self.protected),
+            *(
+                "\x1d".join((c.id, c.parent, c.author, str(c.published or ""), c.html))
+                for c in self.comments
+            ),
+        ]
+        return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()
+
+
+@dataclass(frozen=True, slots=True)
+class ArchiveSource:
+    """Where an archive came from: the blog's name and address (known once its head is read)."""
+
+    kind: str  # "listing", "wxr", "rss", "atom"
+    title: str = ""
+    link: str = ""
+    version: str = ""  # WXR 1.0 / 1.1 / 1.2
+
+
+def untitled(day: date | None) -> str:
+    """The readable title of a post whose archive gives it none: "Untitled post, 3 March 2011"."""
+    if day is None:
+        return "Untitled post"
+    return f"Untitled post, {day.day} {day:%B %Y}"
+
+
+def web_address(url: str) -> str:
+    """`url` when it is an http(s) address, else "": imported addresses are shown as links, and
+    a `javascript:` one must never reach a page."""
+    url = url.strip()
+    return url if url[:8].lower().startswith(("http://", "https://")) else ""
