@@ -42,7 +42,8 @@ def test_the_volunteers_home_page_runs_a_fixed_number_of_queries(
         make_post(f"Post {n}", topics=[topic])
         Watch.objects.create(user=volunteer, topic=topic)
         make_page(title=f"Page {n}", text="x", author=volunteer)
-    with django_assert_max_num_queries(15):
+    # A cold cache: the busiest topics are ranked once here, then kept until the archive changes.
+    with django_assert_max_num_queries(16):
         assert alice.get("/").status_code == 200
 
 
