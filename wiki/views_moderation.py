@@ -43,20 +43,31 @@ def _reason_or_none(request, page):
     return reason
 
 
+def _may_moderate(request, page, back_url: str):
+    """(reason, None) when the moderator may act now, else (None, the response saying why).
+
+    The checks every moderation POST makes, in this order: a moderator, a reason, then the
+    budget of writes (spent only when the rest holds)."""
+    if not is_moderator(request.user):
+        return None, _forbidden(request, page)
+    reason = _reason_or_none(request, page)
+    if reason is None:
+        return None, redirect(back_url)
+    try:
+        spend_write(request.user)
+    except RateLimited as error:
+        return None, _rate_limited(request, page, error)
+    return reason, None
+
+
 @require_POST
 @login_required
 def page_revert(request, slug, number):
     page = get_object_or_404(Page, slug=slug)
-    if not is_moderator(request.user):
-        return _forbidden(request, page)
     revision = get_object_or_404(Revision.objects.select_related("page"), page=page, number=number)
-    reason = _reason_or_none(request, page)
-    if reason is None:
-        return redirect(reverse("wiki:revision", args=[page.slug, number]))
-    try:
-        spend_write(request.user)
-    except RateLimited as error:
-        return _rate_limited(request, page, error)
+    reason, refused = _may_moderate(request, page, reverse("wiki:revision", args=[slug, number]))
+    if refused:
+        return refused
     try:
         with transaction.atomic():
             new = revert_to(revision=revision, author=request.user)
@@ -79,15 +90,9 @@ def page_revert(request, slug, number):
 @login_required
 def page_protect(request, slug):
     page = get_object_or_404(Page, slug=slug)
-    if not is_moderator(request.user):
-        return _forbidden(request, page)
-    reason = _reason_or_none(request, page)
-    if reason is None:
-        return redirect(reverse("wiki:history", args=[page.slug]))
-    try:
-        spend_write(request.user)
-    except RateLimited as error:
-        return _rate_limited(request, page, error)
+    reason, refused = _may_moderate(request, page, reverse("wiki:history", args=[page.slug]))
+    if refused:
+        return refused
     protect = request.POST.get("protected") == "1"
     with transaction.atomic():
         set_protected(page=page, protected=protect)
@@ -103,15 +108,9 @@ def page_protect(request, slug):
 @login_required
 def page_delete(request, slug):
     page = get_object_or_404(Page, slug=slug)
-    if not is_moderator(request.user):
-        return _forbidden(request, page)
-    reason = _reason_or_none(request, page)
-    if reason is None:
-        return redirect(reverse("wiki:history", args=[page.slug]))
-    try:
-        spend_write(request.user)
-    except RateLimited as error:
-        return _rate_limited(request, page, error)
+    reason, refused = _may_moderate(request, page, reverse("wiki:history", args=[page.slug]))
+    if refused:
+        return refused
     with transaction.atomic():
         delete_page(page=page)
         seams.moderated(kind="delete", actor=request.user, page=page, reason=reason)
@@ -123,15 +122,9 @@ def page_delete(request, slug):
 @login_required
 def page_restore(request, slug):
     page = get_object_or_404(Page, slug=slug)
-    if not is_moderator(request.user):
-        return _forbidden(request, page)
-    reason = _reason_or_none(request, page)
-    if reason is None:
-        return redirect(reverse("wiki:history", args=[page.slug]))
-    try:
-        spend_write(request.user)
-    except RateLimited as error:
-        return _rate_limited(request, page, error)
+    reason, refused = _may_moderate(request, page, reverse("wiki:history", args=[page.slug]))
+    if refused:
+        return refused
     with transaction.atomic():
         restore_page(page=page)
         seams.moderated(kind="restore", actor=request.user, page=page, reason=reason)
