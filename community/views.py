@@ -15,6 +15,7 @@ from community.models import EmailMode, Preference
 from community.targets import target_for_slug, target_for_topic_slug
 from community.watching import preference_for, unwatch, watch
 from community.watchlist import watchlist_rows
+from core.ratelimit import RateLimited, spend_write
 
 
 def _back(request, fallback: str):
@@ -26,14 +27,19 @@ def _back(request, fallback: str):
 
 def _watch(request, target):
     action = request.POST.get("action")
+    if action not in ("watch", "unwatch"):
+        return render(request, "400.html", status=400)
+    try:
+        spend_write(request.user)  # every write spends from one budget (core.ratelimit)
+    except RateLimited as error:
+        messages.error(request, str(error))  # said on the page it goes back to; nothing changed
+        return _back(request, target.url)
     if action == "watch":
         watch(request.user, target)
         messages.success(request, f"You are watching {target.title}: see it on your watchlist.")
     elif action == "unwatch":
         unwatch(request.user, target)
         messages.success(request, f"You no longer watch {target.title}.")
-    else:
-        return render(request, "400.html", status=400)
     return _back(request, target.url)
 
 
@@ -71,11 +77,19 @@ def watchlist(request):
 def preferences(request):
     preference = preference_for(request.user)
     form = PreferenceForm(request.POST or None, instance=preference)
+    status = 200
     if request.method == "POST" and form.is_valid():
-        form.save()
-        messages.success(request, "Saved: your preferences are changed.")
-        return redirect("community:preferences")
-    status = 400 if form.errors else 200
+        try:
+            spend_write(request.user)  # every write spends from one budget (core.ratelimit)
+        except RateLimited as error:
+            form.add_error(None, str(error))
+            status = 429
+        else:
+            form.save()
+            messages.success(request, "Saved: your preferences are changed.")
+            return redirect("community:preferences")
+    if status == 200 and form.errors:
+        status = 400
     return render(request, "community/preferences.html", {"form": form}, status=status)
 
 

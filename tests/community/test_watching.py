@@ -110,3 +110,23 @@ def test_unwatching_someone_elses_watch_is_impossible(alice, bob, other_voluntee
     Watch.objects.create(user=other, topic=topic)
     bob.post(f"/topics/{topic.slug}/watch/", {"action": "unwatch"})
     assert Watch.objects.filter(user=other, topic=topic).exists()
+
+
+def test_watching_spends_from_the_one_budget_of_writes(alice, volunteer, topic, settings):
+    settings.WIKI_EDIT_RATE = "2/600"
+    url = f"/topics/{topic.slug}/watch/"
+    alice.post(url, {"action": "watch"})
+    alice.post(url, {"action": "unwatch"})
+    response = alice.post(url, {"action": "watch"}, follow=True)
+    assert "which is our limit" in response.content.decode()
+    assert not Watch.objects.filter(user=volunteer, topic=topic).exists()
+
+
+def test_saving_preferences_spends_from_the_one_budget_of_writes(alice, volunteer, settings):
+    settings.WIKI_EDIT_RATE = "1/600"
+    form = {"email_mode": "never", "watch_edits": "on"}
+    assert alice.post("/accounts/preferences/", form).status_code == 302
+    response = alice.post("/accounts/preferences/", {**form, "email_mode": "daily"})
+    assert response.status_code == 429
+    assert Preference.objects.get(user=volunteer).email_mode == "never"
+    assert "which is our limit" in response.content.decode()
