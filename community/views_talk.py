@@ -94,15 +94,21 @@ def comment_edit(request, pk):
     if not can_edit_comment(request.user, comment):
         return render(request, "community/comment_locked.html", {"target": target}, status=403)
     form = CommentEditForm(request.POST or None, initial={"text": comment.text})
+    status = 200
     if request.method == "POST" and form.is_valid():
         try:
+            spend_write(request.user)  # an edit renders Markdown: the same budget as a post
             edit_comment(comment=comment, author=request.user, text=form.cleaned_data["text"])
+        except RateLimited as error:
+            form.add_error(None, str(error))
+            status = 429
         except TalkError as error:
             form.add_error("text", str(error))
         else:
             messages.success(request, "Saved: your comment is changed.")
             return redirect(f"{target.talk_url}#{comment.anchor}")
-    status = 400 if form.errors else 200
+    if status == 200 and form.errors:
+        status = 400
     return render(
         request,
         "community/comment_edit.html",

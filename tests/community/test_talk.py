@@ -84,6 +84,16 @@ def test_the_author_may_change_a_comment_for_fifteen_minutes(alice, bob, topic):
     assert comment.text == "Typo."
 
 
+def test_changing_a_comment_spends_from_the_one_budget_of_writes(alice, topic, settings):
+    settings.WIKI_EDIT_RATE = "1/600"
+    talk(alice, topic.slug, "Tpyo.")
+    comment = TalkComment.objects.get()
+    response = alice.post(f"/talk/comments/{comment.pk}/edit/", {"text": "Typo."})
+    assert response.status_code == 429 and "which is our limit" in response.content.decode()
+    comment.refresh_from_db()
+    assert comment.text == "Tpyo."
+
+
 def test_a_moderator_hides_a_comment_with_a_reason_that_is_logged(alice, mona, topic):
     talk(alice, topic.slug, "Something rude.", title="A thread")
     comment = TalkComment.objects.get()
