@@ -37,7 +37,14 @@ from django.utils import timezone
 from core.cache import archive_changed
 from posts.importer import spool
 from posts.importer.load_records import import_records
-from posts.importer.load_writer import Writer, columns, copy_job, link_archive_job, table
+from posts.importer.load_writer import (
+    Writer,
+    columns,
+    copy_job,
+    link_archive_job,
+    reserve_post_ids,
+    table,
+)
 from posts.importer.parse import (
     ArchiveHeader,
     ArchiveParser,
@@ -689,27 +696,12 @@ class _FileImport:
         return _Plan(
             existing=existing,
             quiet=quiet,
-            new_posts=zip(
-                new, self._reserve_post_ids(len(new)), self._post_slugs(new), strict=True
-            ),
+            new_posts=zip(new, reserve_post_ids(len(new)), self._post_slugs(new), strict=True),
             category_ids=self.book.ensure(
                 list(dict.fromkeys(loud_categories)), Topic.Source.CATEGORY
             ),
             written=written,
         )
-
-    @staticmethod
-    def _reserve_post_ids(count: int) -> list[int]:
-        """Take `count` ids from the posts' identity sequence, so the load pass knows every new
-        post's id before the database has the post."""
-        if not count:
-            return []
-        with connection.cursor() as cursor:
-            cursor.execute(
-                "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)",
-                [Post._meta.db_table, count],
-            )
-            return [pk for (pk,) in cursor.fetchall()]
 
     @staticmethod
     def _post_slugs(keys: list[str]) -> list[str]:

@@ -29,8 +29,15 @@ from pathlib import Path
 from django.db import connection
 from django.utils import timezone
 
-from posts.importer.load_writer import Writer, columns, copy_job, link_archive_job, table
-from posts.importer.parse import fold
+from core.text import fold
+from posts.importer.load_writer import (
+    Writer,
+    columns,
+    copy_job,
+    link_archive_job,
+    reserve_post_ids,
+    table,
+)
 from posts.importer.preparing import (
     PreparedPost,
     PreparingProcess,
@@ -208,7 +215,7 @@ def plan(scan_: Scan, book: TopicBook, vocabulary: list[VocabularyTopic]) -> Pla
         ]
         for slug in Post.objects.filter(slug__in=wanted).values_list("slug", flat=True):
             slugs_taken.add(slug)
-        for ordinal, base, pk in zip(chunk, bases, _reserve_ids(len(chunk)), strict=True):
+        for ordinal, base, pk in zip(chunk, bases, reserve_post_ids(len(chunk)), strict=True):
             identity, title = scan_.identities[ordinal], scan_.titles[ordinal]
             key = fold(title)[:KEY_MAX]
             if key in keys_taken:  # another post has this title: told apart by its identity
@@ -245,17 +252,6 @@ def plan(scan_: Scan, book: TopicBook, vocabulary: list[VocabularyTopic]) -> Pla
     return Plan(
         existing, new, own_keys, slugs, link_addresses, link_pks, topic_ids, matcher
     )  # fmt: skip
-
-
-def _reserve_ids(count: int) -> list[int]:
-    if not count:
-        return []
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)",
-            [Post._meta.db_table, count],
-        )
-        return [pk for (pk,) in cursor.fetchall()]
 
 
 @dataclass

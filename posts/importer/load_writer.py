@@ -77,6 +77,19 @@ class Writer:
                         self._error = exc
 
 
+def reserve_post_ids(count: int) -> list[int]:
+    """Take `count` ids from the posts' identity sequence, so the load pass knows every new
+    post's id before the database has the post."""
+    if not count:
+        return []
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)",
+            [Post._meta.db_table, count],
+        )
+        return [pk for (pk,) in cursor.fetchall()]
+
+
 def table(model) -> str:
     return connection.ops.quote_name(model._meta.db_table)
 
