@@ -34,9 +34,7 @@ def test_an_unknown_or_empty_author_is_not_found(client, make_post):
     assert client.get("/authors/%20/").status_code == 404
 
 
-def test_unusual_bylines_round_trip_through_the_url_and_are_escaped_and_isolated(
-    client, make_post
-):
+def test_unusual_bylines_round_trip_through_the_url_and_are_escaped_and_isolated(client, make_post):
     names = ["AC/DC fan", "مدونة", "<script>alert(1)</script>"]
     for number, name in enumerate(names):
         make_post(f"Post {number}", author=name)
