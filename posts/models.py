@@ -154,6 +154,55 @@ class TaggedPost(ItemBase):
         ]
 
 
+# --- Kept figures: what a topic page shows about the whole topic, written by the importer ------
+
+
+class TopicSize(models.Model):
+    """How many posts a topic has. A row for every topic means its figures (this row, its
+    `TopicPair`s and `TopicMonth`s) are current; no row means compute them live. posts.figures
+    writes all three tables at once and forgets them on any other archive write."""
+
+    topic = models.OneToOneField(
+        Topic, primary_key=True, on_delete=models.CASCADE, related_name="kept_size"
+    )
+    posts = models.PositiveIntegerField()
+
+    def __str__(self):
+        return f"{self.topic_id}: {self.posts} posts"
+
+
+class TopicPair(models.Model):
+    """Two topics sharing `shared` posts (more than none), once each way round, so a topic's
+    related topics are its own rows (`topic`, …)."""
+
+    # No index of its own: the unique constraint starts with this column and serves lookups.
+    topic = models.ForeignKey(Topic, on_delete=models.CASCADE, related_name="+", db_index=False)
+    other = models.ForeignKey(Topic, on_delete=models.CASCADE, related_name="+")
+    shared = models.PositiveIntegerField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["topic", "other"], name="unique_topic_pair")]
+
+    def __str__(self):
+        return f"{self.topic_id} & {self.other_id}: {self.shared} posts"
+
+
+class TopicMonth(models.Model):
+    """A topic's dated posts published in one month (`month` is its first day)."""
+
+    topic = models.ForeignKey(Topic, on_delete=models.CASCADE, related_name="+", db_index=False)
+    month = models.DateField()
+    posts = models.PositiveIntegerField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["topic", "month"], name="unique_topic_month")
+        ]
+
+    def __str__(self):
+        return f"{self.topic_id} in {self.month:%Y-%m}: {self.posts} posts"
+
+
 # Enough of a post's text for a list entry; the template trims it to whole words.
 LISTING_OPENING_CHARS = 400
 

@@ -17,6 +17,7 @@ from django.http import Http404
 
 from core.cache import for_archive
 from core.pagination import paginate
+from posts.figures import kept_topic_figures
 from posts.maps import queries as maps
 from posts.models import Post, Topic
 
@@ -58,11 +59,18 @@ def group_by_letter(topics: Iterable[Topic]) -> list[LetterGroup]:
 
 def topic_figures(topic: Topic) -> dict:
     """What a topic page shows about the whole topic, whichever page of its posts: its size,
-    related topics (a ranked list), and its posts per month as a picture ("" when none)."""
-    in_topic = Post.objects.for_topic(topic)
-    total = in_topic.count()
-    related = Topic.objects.related_to(topic, limit=RELATED_TOPICS)
-    months = list(in_topic.per_month())
+    related topics (a ranked list), and its posts per month as a picture ("" when none).
+
+    Three queries either way: the rows the importer keeps (posts.figures), or, when they are not
+    current, the same figures computed from the posts."""
+    kept = kept_topic_figures(topic, related=RELATED_TOPICS)
+    if kept is not None:
+        total, related, months = kept
+    else:
+        in_topic = Post.objects.for_topic(topic)
+        total = in_topic.count()
+        related = Topic.objects.related_to(topic, limit=RELATED_TOPICS)
+        months = list(in_topic.per_month())
     return {
         "post_total": total,
         "related_topics": related,

@@ -35,6 +35,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from core.cache import archive_changed
+from posts.figures import refresh_topic_figures
 from posts.importer import spool
 from posts.importer.load_records import import_records
 from posts.importer.load_writer import (
@@ -222,6 +223,7 @@ def import_archive(
             rules_digest=digest, imported_posts=result.posts, imported_duplicates=result.duplicates
         )
         if result.created or result.updated or result.topics_created or result.mentions:
+            refresh_topic_figures()  # kept in the file's transaction: see posts.figures
             archive_changed()  # once the file commits, cached pages are stale
     if not connection.in_atomic_block and result.created + result.updated > ANALYZE_BASE:
         held = Post.objects.count() - result.created
