@@ -4,7 +4,7 @@ A topic page shows the topic's size, the topics sharing its posts (most shared f
 posts per month. Computed when asked, the biggest topic's took ~1.2 s at 100,000 posts (the
 co-occurrence self-join alone ~1.1 s), paid by the first reader after every import. Instead the
 importer calls `refresh_topic_figures()` at the end of any import that changed something, in
-the file's transaction, and the page reads a few rows (`kept_topic_figures`).
+the file's transaction, and the page reads a few rows (`topic_figures`).
 
 The rows are `TopicSize` (every topic, zero included), `TopicPair` (two topics sharing posts,
 both ways round) and `TopicMonth`. A `TopicSize` row says its topic's figures are current; a
@@ -18,7 +18,7 @@ are the one way round this (tests build archives so, before any import).
 from __future__ import annotations
 
 from django.db import connection, transaction
-from django.db.models import Value
+from django.db.models import Case, Count, OuterRef, Subquery, Value, When
 from django.db.models.functions import Coalesce, Lower
 
 from posts.models import Post, TaggedPost, Topic, TopicMonth, TopicPair, TopicSize
@@ -101,26 +101,48 @@ def forget_topic_figures() -> None:
     transaction.on_commit(_refresh_if_forgotten, robust=True)
 
 
-def kept_topic_figures(topic: Topic, related: int) -> tuple[int, list[Topic], list] | None:
-    """(posts, the `related` topics sharing most posts, (month, posts) oldest first) from the
-    kept rows, in three small queries; None when they are not current (compute them live).
+def topic_size(topic: Topic) -> tuple[int, bool]:
+    """(posts in the topic, whether its figures are kept) in one query: the kept size when
+    there is one, else the posts counted (PostgreSQL runs the count only then)."""
+    counted = (
+        TaggedPost.objects.filter(tag=OuterRef("pk"))
+        .order_by()
+        .values("tag")
+        .annotate(n=Count("*"))
+        .values("n")
+    )
+    kept, counted = (
+        Topic.objects.filter(pk=topic.pk)
+        .values_list(
+            "kept_size__posts",
+            Case(When(kept_size__isnull=True, then=Coalesce(Subquery(counted), 0))),
+        )
+        .get()
+    )
+    return (counted, False) if kept is None else (kept, True)
+
+
+def topic_figures(topic: Topic, related: int) -> tuple[int, list[Topic], list]:
+    """(posts, the `related` topics sharing most posts, (month, posts) oldest first): three
+    queries, over the kept rows when they are current, else over the posts.
 
     The related topics come as `Topic.objects.related_to` gives them: each with `shared` and
     its own `post_count`, most shared first, then A–Z.
     """
-    total = TopicSize.objects.filter(topic=topic).values_list("posts", flat=True).first()
-    if total is None:
-        return None
+    total, kept = topic_size(topic)
+    if not kept:
+        others = Topic.objects.related_to(topic, limit=related)
+        return total, others, list(Post.objects.for_topic(topic).per_month())
     pairs = (
         TopicPair.objects.filter(topic=topic)
         .select_related("other")
         .annotate(other_posts=Coalesce("other__kept_size__posts", Value(0)))
         .order_by("-shared", Lower("other__name"), "other__name")[:related]
     )
-    topics = []
+    others = []
     for pair in pairs:
         other = pair.other
         other.shared, other.post_count = pair.shared, pair.other_posts
-        topics.append(other)
+        others.append(other)
     months = TopicMonth.objects.filter(topic=topic).order_by("month")
-    return total, topics, list(months.values_list("month", "posts"))
+    return total, others, list(months.values_list("month", "posts"))

@@ -17,7 +17,7 @@ from django.http import Http404
 
 from core.cache import for_archive
 from core.pagination import paginate
-from posts.figures import kept_topic_figures
+from posts import figures
 from posts.maps import queries as maps
 from posts.models import Post, Topic
 
@@ -63,14 +63,7 @@ def topic_figures(topic: Topic) -> dict:
 
     Three queries either way: the rows the importer keeps (posts.figures), or, when they are not
     current, the same figures computed from the posts."""
-    kept = kept_topic_figures(topic, related=RELATED_TOPICS)
-    if kept is not None:
-        total, related, months = kept
-    else:
-        in_topic = Post.objects.for_topic(topic)
-        total = in_topic.count()
-        related = Topic.objects.related_to(topic, limit=RELATED_TOPICS)
-        months = list(in_topic.per_month())
+    total, related, months = figures.topic_figures(topic, related=RELATED_TOPICS)
     return {
         "post_total": total,
         "related_topics": related,
