@@ -18,7 +18,7 @@ are the one way round this (tests build archives so, before any import).
 from __future__ import annotations
 
 from django.db import connection, transaction
-from django.db.models import Case, Count, OuterRef, Subquery, Value, When
+from django.db.models import Value
 from django.db.models.functions import Coalesce, Lower
 
 from posts.models import Post, TaggedPost, Topic, TopicMonth, TopicPair, TopicSize
@@ -103,23 +103,14 @@ def forget_topic_figures() -> None:
 
 def topic_size(topic: Topic) -> tuple[int, bool]:
     """(posts in the topic, whether its figures are kept) in one query: the kept size when
-    there is one, else the posts counted (PostgreSQL runs the count only then)."""
-    counted = (
-        TaggedPost.objects.filter(tag=OuterRef("pk"))
-        .order_by()
-        .values("tag")
-        .annotate(n=Count("*"))
-        .values("n")
-    )
-    kept, counted = (
+    there is one, else the posts counted (`with_post_counts`)."""
+    posts, kept = (
         Topic.objects.filter(pk=topic.pk)
-        .values_list(
-            "kept_size__posts",
-            Case(When(kept_size__isnull=True, then=Coalesce(Subquery(counted), 0))),
-        )
+        .with_post_counts()
+        .values_list("post_count", "kept_size__posts")
         .get()
     )
-    return (counted, False) if kept is None else (kept, True)
+    return posts, kept is not None
 
 
 def topic_figures(topic: Topic, related: int) -> tuple[int, list[Topic], list]:

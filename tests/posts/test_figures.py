@@ -9,6 +9,7 @@ from posts.figures import refresh_topic_figures, topic_figures, topic_size
 from posts.importer.load import import_archive
 from posts.importer.topic_book import sync_vocabulary
 from posts.importer.topics import load_vocabulary
+from posts.maps import queries as maps
 from posts.models import Post, Topic, TopicPair, TopicSize
 from posts.pages import RELATED_TOPICS
 from tests.posts.conftest import build_archive
@@ -145,3 +146,24 @@ def test_topic_page_reads_kept_figures_in_the_same_number_of_queries(
     ]
     assert kept.context["timeline_svg"] == live.context["timeline_svg"]
     assert kept.context["undated_total"] == live.context["undated_total"]
+
+
+def test_topic_sizes_and_map_pairs_read_the_kept_rows_and_agree_with_the_live_ones():
+    topics = build_archive(200, topic_count=12)["topics"]
+    ids = [t.pk for t in topics]
+    live_sizes = {t.pk: t.post_count for t in Topic.objects.busiest()}
+    live_listing = list(Topic.objects.worth_listing().values_list("pk", flat=True))
+    live_pairs = sorted(maps.shared_post_counts(ids))
+    refresh_topic_figures()
+    assert {t.pk: t.post_count for t in Topic.objects.busiest()} == live_sizes
+    assert list(Topic.objects.worth_listing().values_list("pk", flat=True)) == live_listing
+    assert sorted(maps.shared_post_counts(ids)) == live_pairs
+    # The kept rows are what is read: change one and it shows.
+    TopicSize.objects.filter(topic=topics[0]).update(posts=999)
+    TopicPair.objects.filter(topic=topics[0]).update(shared=77)
+    assert Topic.objects.with_post_counts().get(pk=topics[0].pk).post_count == 999
+    assert {n for a, b, n in maps.shared_post_counts(ids) if topics[0].pk in (a, b)} == {77}
+    # A topic without a kept row is counted, and then no kept pair is trusted for the map.
+    TopicSize.objects.filter(topic=topics[0]).delete()
+    assert Topic.objects.with_post_counts().get(pk=topics[0].pk).post_count == live_sizes[ids[0]]
+    assert sorted(maps.shared_post_counts(ids)) == live_pairs
