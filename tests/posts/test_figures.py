@@ -167,3 +167,18 @@ def test_topic_sizes_and_map_pairs_read_the_kept_rows_and_agree_with_the_live_on
     TopicSize.objects.filter(topic=topics[0]).delete()
     assert Topic.objects.with_post_counts().get(pk=topics[0].pk).post_count == live_sizes[ids[0]]
     assert sorted(maps.shared_post_counts(ids)) == live_pairs
+
+
+def test_a_known_post_tagged_by_another_archive_keeps_the_figures_right(tmp_path, vocabulary):
+    # The third file changes no post and creates no topic: it only gives a post one more topic.
+    files = {
+        "one.txt": "Tag Archives: apples\n\nShared post\n\nText.\n",
+        "two.txt": "Tag Archives: pears\n\nAnother post\n\nText.\n",
+        "three.txt": "Tag Archives: pears\n\nShared post\n\nText.\n",
+    }
+    for name, text in files.items():
+        path = tmp_path / name
+        path.write_text(text, encoding="utf-8")
+        import_archive(path, vocabulary=vocabulary)
+    assert Topic.objects.get(name="pears").tagged_posts.count() == 2
+    _assert_every_topic_kept_right()
