@@ -21,6 +21,7 @@ from django.core.signals import setting_changed
 from django.dispatch import receiver
 from django.templatetags.static import static
 from django.urls import get_script_prefix, get_urlconf, reverse
+from django.utils.html import conditional_escape
 
 register = template.Library()
 
@@ -28,12 +29,25 @@ register = template.Library()
 @lru_cache(maxsize=128)
 def _reverse(name: str, urlconf: str, prefix: str) -> str:
     # `prefix` is only part of the key: reverse() reads the script prefix itself.
-    return reverse(name, urlconf=urlconf)
+    return conditional_escape(reverse(name, urlconf=urlconf))
 
 
-@register.simple_tag
-def site_url(name: str) -> str:
-    return _reverse(name, get_urlconf() or settings.ROOT_URLCONF, get_script_prefix())
+class SiteUrlNode(template.Node):
+    # A node of its own rather than a simple_tag: the name is a literal, read once when the
+    # template is compiled, and the answer is escaped once when it is memoised.
+    def __init__(self, name: str):
+        self.name = name
+
+    def render(self, context) -> str:
+        return _reverse(self.name, get_urlconf() or settings.ROOT_URLCONF, get_script_prefix())
+
+
+@register.tag
+def site_url(parser, token):
+    bits = token.split_contents()
+    if len(bits) != 2 or bits[1][:1] not in "'\"" or bits[1][0] != bits[1][-1]:
+        raise template.TemplateSyntaxError("{% site_url %} takes one quoted URL name")
+    return SiteUrlNode(bits[1][1:-1])
 
 
 @register.simple_tag
