@@ -133,3 +133,13 @@ def test_site_url_follows_a_changed_script_prefix(db):
         assert template.render(Context()) == "/wiki-root/topics/"
     finally:
         set_script_prefix("/")
+
+
+def test_an_anonymous_topic_page_is_still_stored_in_the_page_cache(
+    client, db, page_cache, make_topic
+):
+    # The Watch button is drawn for everyone; only a logged-in reader's needs a CSRF token, and
+    # a page that used one is never stored.
+    topic = make_topic("Mutuals")
+    assert client.get(topic.get_absolute_url())["X-Page-Cache"] == "miss"
+    assert client.get(topic.get_absolute_url())["X-Page-Cache"] == "hit"
