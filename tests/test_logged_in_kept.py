@@ -7,13 +7,14 @@ the watchlist, which is not a write) shows on the very next request.
 """
 
 import pytest
+from django.core.cache import caches
 from django.db import connection
 from django.template import Context, Template
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse, set_script_prefix
 
 from community.models import Watch
-from core.cache import archive_changed
+from core.cache import GENERATION_KEY, archive_changed
 from tests.community.conftest import edit_through_the_site
 from tests.wiki.conftest import client_for, edit, make_page, make_user
 
@@ -143,3 +144,17 @@ def test_an_anonymous_topic_page_is_still_stored_in_the_page_cache(
     topic = make_topic("Mutuals")
     assert client.get(topic.get_absolute_url())["X-Page-Cache"] == "miss"
     assert client.get(topic.get_absolute_url())["X-Page-Cache"] == "hit"
+
+
+def test_a_logged_in_page_asks_the_cache_for_the_generation_once(db, page_cache, monkeypatch):
+    page = make_page("Open data", "Words.")
+    alice = client_for(make_user("alice"))
+    alice.get(page.get_absolute_url() + "history/")  # fills what is kept
+    # The tests' memory cache answers get_many() through get(): every read passes here.
+    backend = caches["default"]
+    asked = []
+    get = backend.get
+    monkeypatch.setattr(backend, "get", lambda key, *a, **k: asked.append(key) or get(key, *a, **k))
+    # The page's lookup (kept under the generation) and its kept fragment both need it.
+    assert alice.get(page.get_absolute_url() + "history/").status_code == 200
+    assert asked.count(GENERATION_KEY) == 1
