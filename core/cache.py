@@ -177,6 +177,13 @@ def for_generation(name: str, compute, *, generation_key: str = GENERATION_KEY):
     return value
 
 
+def named_key(kind: str, text: str) -> str:
+    """A `for_generation` name for something named by a visitor's text (a slug from the
+    address): hashed, so any text makes a short key the database cache (255 characters) and
+    every backend accept."""
+    return f"{kind}:{hashlib.sha256(text.encode()).hexdigest()}"
+
+
 def for_archive(name: str, compute):
     """`compute()`, kept until the archive changes (`archive_changed`): for aggregates over the
     archive alone (topic sizes, related topics, shared posts). At 100,000 posts the largest

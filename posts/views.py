@@ -8,7 +8,7 @@ from django.http import Http404
 from django.shortcuts import render
 from django.utils.functional import SimpleLazyObject
 
-from core.cache import for_archive, for_generation
+from core.cache import for_archive, for_generation, named_key
 from posts.authors import author_list_context, author_page_context
 from posts.maps import queries as maps
 from posts.models import Post, Topic, load_links
@@ -75,7 +75,9 @@ def topic_map(request):
 
 
 def _topic(slug: str) -> Topic:
-    topic = for_generation(f"topic:{slug}", lambda: Topic.objects.filter(slug=slug).first())
+    topic = for_generation(
+        named_key("topic", slug), lambda: Topic.objects.filter(slug=slug).first()
+    )
     if topic is None:
         raise Http404("No such topic")
     return topic
@@ -88,7 +90,7 @@ def _post_and_comments(slug: str) -> tuple[Post, list]:
             return None
         return post, list(post.comments.all()) if post.permalink or post.guid else []
 
-    found = for_generation(f"post:{slug}", load)
+    found = for_generation(named_key("post", slug), load)
     if found is None:
         raise Http404("No such post")
     return found

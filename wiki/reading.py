@@ -8,19 +8,21 @@ delete, restore) is a write that sets a new generation, so a kept page is never 
 A slug with no page is kept too (as None): the views then look for a redirect themselves.
 """
 
-from core.cache import for_generation
+from core.cache import for_generation, named_key
 from wiki.models import Page
 
 
 def page_for_reading(slug: str) -> Page | None:
     """`Page.objects.for_reading()`: the page with its HTML and current revision's header."""
     return for_generation(
-        f"wiki-page:reading:{slug}", lambda: Page.objects.for_reading().filter(slug=slug).first()
+        named_key("wiki-page:reading", slug),
+        lambda: Page.objects.for_reading().filter(slug=slug).first(),
     )
 
 
 def page_for_tools(slug: str) -> Page | None:
     """`Page.objects.for_tools()`: the page and its current revision number, no text."""
     return for_generation(
-        f"wiki-page:tools:{slug}", lambda: Page.objects.for_tools().filter(slug=slug).first()
+        named_key("wiki-page:tools", slug),
+        lambda: Page.objects.for_tools().filter(slug=slug).first(),
     )
