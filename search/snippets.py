@@ -41,9 +41,19 @@ def _base_char(ch: str) -> str:
     return base if len(base) == 1 else ch
 
 
+_NOT_ASCII = re.compile(r"[^\x00-\x7f]")
+
+
 def fold_accents(text: str) -> str:
     """`text` with accents dropped, character for character (the same length and offsets)."""
-    return text if text.isascii() else "".join(map(_base_char, text))
+    # Only the characters past ASCII are looked at: an archive's text is ASCII but for a few
+    # typographic quotes and dashes, and mapping every character of a 2,000-character body in
+    # Python took ~90 µs (a search page folds twenty) where the substitution takes ~8.
+    return text if text.isascii() else _NOT_ASCII.sub(_fold_match, text)
+
+
+def _fold_match(found: re.Match) -> str:
+    return _base_char(found.group())
 
 
 class Marker:
