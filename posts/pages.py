@@ -18,7 +18,7 @@ from django.utils.functional import SimpleLazyObject
 
 from core.cache import for_archive
 from core.pagination import paginate
-from posts import figures
+from posts import figures as kept_figures
 from posts.maps import queries as maps
 from posts.models import Post, Topic
 
@@ -64,7 +64,7 @@ def topic_figures(topic: Topic) -> dict:
 
     Three queries either way: the rows the importer keeps (posts.figures), or, when they are not
     current, the same figures computed from the posts."""
-    total, related, months = figures.topic_figures(topic, related=RELATED_TOPICS)
+    total, related, months = kept_figures.topic_figures(topic, related=RELATED_TOPICS)
     return {
         "post_total": total,
         "related_topics": related,
