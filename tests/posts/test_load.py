@@ -210,13 +210,13 @@ def test_first_import_puts_back_every_foreign_key_it_set_aside(tmp_path, vocabul
     before = _foreign_keys()
     assert any("taggedpost" in table for table, _, _ in before)
     put_aside = []
-    real = load_module._foreign_keys_checked_at_the_end
+    real = load_module.foreign_keys_checked_at_the_end
 
     def spy(bulk):
         put_aside.append(bulk)
         return real(bulk)
 
-    monkeypatch.setattr(load_module, "_foreign_keys_checked_at_the_end", spy)
+    monkeypatch.setattr(load_module, "foreign_keys_checked_at_the_end", spy)
     load(SEED, vocabulary)
     assert put_aside == [True]
     assert _foreign_keys() == before
