@@ -539,7 +539,7 @@ class _FileImport:
         winner = self.winners.get(key)
         if winner is None:
             self.winners[key] = _Winner(ordinal, score, post.checksum, post.categories)
-            miner.feed(post.body)
+            miner.feed_matches(post.names)
             toks = title_tokens(post.title)
             if toks:
                 self.matcher.add(toks, key)
