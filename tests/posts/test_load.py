@@ -226,6 +226,27 @@ def test_first_import_puts_back_every_foreign_key_it_set_aside(tmp_path, vocabul
     assert _foreign_keys() == before
 
 
+def _indexes():
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT tablename, indexname, indexdef FROM pg_indexes"
+            " WHERE tablename LIKE 'posts_%%' ORDER BY 1, 2"
+        )
+        return cursor.fetchall()
+
+
+def test_first_import_builds_back_every_index_it_set_aside(tmp_path, vocabulary):
+    # Into an empty database the import drops the search, listing and tag indexes and builds
+    # them once at the end; they must come back exactly as they were, and be used.
+    before = _indexes()
+    assert any(name == "post_search_vector" for _, name, _ in before)
+    load(SEED, vocabulary)
+    assert _indexes() == before
+    load(write(tmp_path, "b.txt", "Zebrafinch sightings\n\nBody. read more »\n"), vocabulary)
+    assert _indexes() == before
+    assert Post.objects.filter(search_vector="zebrafinch").count() == 1
+
+
 def _estimated_posts() -> float:
     with connection.cursor() as cursor:
         cursor.execute("SELECT reltuples FROM pg_class WHERE relname = 'posts_post'")
