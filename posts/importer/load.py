@@ -387,6 +387,7 @@ class _FileImport:
         self.result = FileResult(name=path.name)
         self.winners: dict[str, _Winner] = {}
         self.matcher = PhraseMatcher()
+        self.topic_ids: set[int] = set()  # the topics among the matcher's targets
         self.created_keys: list[str] = []
         self.mention_pairs: list[tuple[int, str]] = []
         # Phrases and titles that are new since this file's last import. When the rules and the
@@ -603,16 +604,19 @@ class _FileImport:
     def _add_topic_phrases(self, book: TopicBook, phrase_ids: dict[str, int]) -> None:
         """Vocabulary names and aliases and every phrase topic join the title index, so one
         pass over a post finds both its topics (int ids) and the posts it names (str keys)."""
-        matcher = self.matcher
+        matcher, topic_ids = self.matcher, self.topic_ids
         for entry in self.vocabulary:
             pk = book.ids.get(topic_key(entry.name))
             if pk is not None:
                 for phrase in entry.phrases:
                     matcher.add(phrase, pk)
+                    topic_ids.add(pk)
         for pk, name in Topic.objects.filter(source=Topic.Source.PHRASE).values_list("pk", "name"):
             matcher.add(name, pk)
+            topic_ids.add(pk)
         for name, pk in phrase_ids.items():  # a phrase may have matched an older topic
             matcher.add(name, pk)
+            topic_ids.add(pk)
 
     def _read_posts(self) -> tuple[set[str], dict[str, tuple[int, str]]]:
         """One pass over the posts already in the database. Their titles join the title index,
@@ -758,19 +762,20 @@ class _FileImport:
             writer.put(link_archive_job(archive_id, linked_existing))
 
         found = {}
-        quiet = plan.quiet
+        quiet, topic_ids = plan.quiet, self.topic_ids
         for p in batch:
             if p.key not in quiet:
                 found[p.key] = self.matcher.find(tokens(p.title + "\n" + p.body))
             elif self.news.size:  # tokenising is most of the cost: only when there is news
                 found[p.key] = self.news.find(tokens(p.title + "\n" + p.body))
-        self._tag(batch, ids, plan, set(changed_ids), found, writer)
+        # Topics (int ids) apart from titles (str keys) with set operations, in C: a post finds
+        # about twenty topics and a title or two.
+        topics = {key: targets & topic_ids for key, targets in found.items()}
+        self._tag(batch, ids, plan, set(changed_ids), topics, writer)
         for key, targets in found.items():
-            self.mention_pairs.extend(
-                (ids[key], target)
-                for target in targets
-                if isinstance(target, str) and target != key
-            )
+            targets -= topics[key]
+            targets.discard(key)
+            self.mention_pairs.extend((ids[key], target) for target in targets)
 
     def _tag(
         self,
@@ -778,7 +783,7 @@ class _FileImport:
         ids: dict[str, int],
         plan: _Plan,
         changed_ids: set[int],
-        found: dict[str, set],
+        topics: dict[str, set[int]],
         writer: Writer,
     ) -> None:
         """Tag the batch. A quiet post (see `news`) keeps its tags and gains only new topics."""
@@ -788,7 +793,7 @@ class _FileImport:
         for parsed in batch:
             key = parsed.key
             pk = ids[key]
-            topic_ids = {t for t in found.get(key, ()) if isinstance(t, int)}
+            topic_ids = topics.get(key, set())
             if key in plan.quiet:
                 if not topic_ids:
                     continue
