@@ -228,7 +228,7 @@ class ListingImport:
         winner = self.winners.get(key)
         if winner is None:
             self.winners[key] = Winner(ordinal, score, post.checksum, post.categories)
-            miner.feed_matches(post.names)
+            miner.feed(post.body)
             toks = title_tokens(post.title)
             if toks:
                 self.matcher.add(toks, key)

@@ -32,7 +32,6 @@ from posts.importer.parse import (
     typographic_score,
 )
 from posts.importer.render import render_blocks
-from posts.importer.topics import name_matches
 
 CHUNK_POSTS = 500
 
@@ -49,25 +48,19 @@ class PostFacts(NamedTuple):
     published: int  # date.toordinal(), 0 when undated
     is_excerpt: bool
     html: str  # rendered body, or "" when not asked for
-    names: list[str]  # topics.name_matches(body): the phrase miner's input
 
 
 def post_facts(post: ParsedPost, render: bool) -> PostFacts:
-    """The facts of a post. Its body and HTML only when `render` (a first import writes each
-    post from them): otherwise the first pass needs only the names in the body, and a body
-    not sent is a body the importer need not receive and decode."""
-    body = post.body
     return PostFacts(
         post.key,
         post.title,
-        body if render else "",
+        post.body,
         post.checksum(),
         typographic_score(post.title),
         post.categories,
         post.published.toordinal() if post.published else 0,
         post.is_excerpt,
         render_blocks(post.blocks) if render else "",
-        name_matches(body),
     )
 
 

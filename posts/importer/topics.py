@@ -270,12 +270,6 @@ PHRASE_MAX_CANDIDATES = 500_000
 RUN_MEMO_MAX = 200_000
 
 
-def name_matches(text: str) -> list[str]:
-    """The matches of `_NAME_RUN` in a text, as `PhraseMiner.feed_matches` takes them: the
-    importer's parsing process finds them beside the parsing (see posts.importer.parsing)."""
-    return _NAME_RUN.findall(text)
-
-
 def _name_runs(text: str) -> Iterator[list[str]]:
     """Runs of two or more capitalised words (connectors inside), as written; "’s" dropped."""
     for found in _NAME_RUN.findall(text):
@@ -316,10 +310,7 @@ class PhraseMiner:
         self._match_keys: dict[str, tuple[tuple[str, ...], ...]] = {}
 
     def feed(self, text: str) -> None:
-        self.feed_matches(_NAME_RUN.findall(text))
-
-    def feed_matches(self, matches: list[str]) -> None:
-        """`feed` for a post whose `name_matches` were found already."""
+        matches = _NAME_RUN.findall(text)
         memo = self._match_keys
         if len(memo) + len(matches) > RUN_MEMO_MAX:
             memo.clear()  # bounded memory; cleared before, so every match below stays in it
