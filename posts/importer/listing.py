@@ -103,7 +103,6 @@ class ListingImport:
                 header, checksum, phrases = self._scan(spooled, writer)
             self.slugs_taken.clear()
             book = TopicBook()
-            self.book = book
             self.header_topic = header_topic(book, header, self.winners)
             # A mined phrase joins the index as a topic of its own, or as an older topic of any
             # kind that shares its name; only the phrase topics that are not new were there.
