@@ -14,6 +14,7 @@ from django.db.models import BooleanField, Case, When
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Lower
 from django.http import Http404
+from django.utils.functional import SimpleLazyObject
 
 from core.cache import for_archive
 from core.pagination import paginate
@@ -89,7 +90,12 @@ def topic_page_context(topic: Topic, page_number: str | int | None) -> dict:
         POSTS_PER_PAGE,
         count=figures["post_total"],
     )
-    page.object_list = Post.objects.filter(pk__in=page.object_list).for_listing().newest_first()
+    ids = page.object_list
+    # Drawn only inside the page's kept fragment: on a hit neither query is even built (building
+    # the listing queryset alone was a twentieth of a logged-in topic page's CPU).
+    page.object_list = SimpleLazyObject(
+        lambda: list(Post.objects.filter(pk__in=ids).for_listing().newest_first())
+    )
     return {"topic": topic, "page_obj": page, "posts": page.object_list, **figures}
 
 
@@ -206,7 +212,12 @@ def post_list_context(query) -> dict:
     page = paginate(
         posts.newest_first().values("pk"), query.get("page"), POSTS_PER_PAGE, count=count
     )
-    page.object_list = Post.objects.filter(pk__in=page.object_list).for_listing().newest_first()
+    ids = page.object_list
+    # Drawn only inside the page's kept fragment: on a hit neither query is even built (building
+    # the listing queryset alone was a twentieth of a logged-in topic page's CPU).
+    page.object_list = SimpleLazyObject(
+        lambda: list(Post.objects.filter(pk__in=ids).for_listing().newest_first())
+    )
     return {
         **calendar,
         "period": period,
