@@ -1,6 +1,7 @@
 """URLs of the reading side: home, topics, posts.
 
 Slugs are matched as `str`: topic slugs may hold non-ASCII letters (taggit keeps Unicode).
+`authors/<name>/` matches the byline exactly as the archive gave it.
 `topics/map/` comes before `topics/<slug>/`, so a topic whose slug is "map" cannot hide the map.
 """
 
@@ -20,4 +21,7 @@ urlpatterns = [
     path("posts/", views.post_list, name="post_list"),
     path("posts/<str:slug>/", views.post_detail, name="post_detail"),
     path("feeds/posts/", RecentPostsFeed(), name="recent_feed"),
+    # A byline may hold a "/" (rarely): `path` matches it too.
+    path("authors/", views.author_list, name="author_list"),
+    path("authors/<path:name>/", views.author_detail, name="author_detail"),
 ]

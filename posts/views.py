@@ -8,6 +8,7 @@ from django.shortcuts import get_object_or_404, render
 from django.utils.functional import SimpleLazyObject
 
 from core.cache import for_archive
+from posts.authors import author_list_context, author_page_context
 from posts.maps import queries as maps
 from posts.models import Post, Topic, load_links
 from posts.pages import group_by_letter, post_list_context, post_place, topic_page_context
@@ -85,3 +86,11 @@ def post_detail(request, slug):
         "posts/post_detail.html",
         {"post": post, "linked": linked, "place": place, "comments": comments},
     )
+
+
+def author_list(request):
+    return render(request, "posts/author_list.html", author_list_context(request.GET))
+
+
+def author_detail(request, name):
+    return render(request, "posts/author_detail.html", author_page_context(name, request.GET))
