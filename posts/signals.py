@@ -2,13 +2,15 @@
 
 The importer writes with COPY and plain SQL, which send no signals, and calls `archive_changed`
 itself; everything else that saves or deletes a post, a topic or a post's topic, or changes a
-post's archives or mentions, goes through the ORM and lands here.
+post's archives or mentions, goes through the ORM and lands here. Saving or deleting a post, a
+topic or a post's topic also makes the topic figures the importer keeps stale (posts.figures).
 """
 
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver
 
 from core.cache import archive_changed
+from posts.figures import forget_topic_figures
 from posts.models import Post, TaggedPost, Topic
 
 
@@ -20,6 +22,8 @@ from posts.models import Post, TaggedPost, Topic
 @receiver(post_delete, sender=TaggedPost)
 def _saved_or_deleted(sender, **kwargs) -> None:
     archive_changed()
+    # A topic's size, its shared posts or its months may have changed (posts.figures).
+    forget_topic_figures()
 
 
 @receiver(m2m_changed, sender=Post.archives.through)

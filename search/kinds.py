@@ -1,7 +1,9 @@
 """The kinds of thing search finds (posts, wiki pages) and how each is matched and shown.
 
-A `Kind` is where its rows are (`Rows`, for the ranking query every kind shares) and four small
-functions, each one query. Adding a kind is writing those and listing it in `KINDS`;
+A `Kind` is where its rows are (`Rows`, for the ranking query every kind shares), the SQL that
+finds a title exactly or loosely (search asks every kind in one statement), and two small
+functions: a page of hits (one query) and a URL. Adding a kind is writing those and listing it
+in `KINDS`;
 `search.services` does the rest (ranking across kinds, pages, typos).
 """
 
@@ -13,10 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 
-from django.contrib.postgres.search import TrigramWordSimilarity
 from django.db import connection
-from django.db.models import Case, CharField, QuerySet, Value, When
-from django.db.models.functions import Concat
 from django.utils.safestring import SafeString, mark_safe
 
 from core.text import SEARCH_CONFIG
@@ -83,7 +82,7 @@ def marked_html(text: str) -> SafeString:
 
 @dataclass(frozen=True)
 class Kind:
-    """How one kind of thing is searched. Every function runs exactly one query."""
+    """How one kind of thing is searched. `hits` runs exactly one query; `url` none."""
 
     name: str  # the `?kind=` value
     label: str  # shown beside each hit: "Post"
@@ -95,8 +94,9 @@ class Kind:
     # SQL of one value, the "url part" of the thing whose key is %(key)s (the folded query):
     # search asks every kind in one statement (search.services)
     exact_title_sql: str
-    # text -> values_list queryset of (kind, title, url part, similarity), unordered
-    similar_titles: Callable[[str], QuerySet]
+    # SQL of rows (kind, title, url part, similarity) whose title is like %(text)s (pg_trgm's
+    # word similarity), unordered: search asks every kind in one statement (search.services)
+    similar_titles_sql: str
     # the "url part" of similar_titles and exact_title_sql -> URL
     url: Callable[[str], str]
 
@@ -155,13 +155,11 @@ def _post_hits(pks: list[int], words: str) -> dict[int, Hit]:
 _POST_BY_KEY = f"SELECT slug FROM {Post._meta.db_table} WHERE key = %(key)s"
 
 
-def _post_similar_titles(text: str) -> QuerySet:
-    return (
-        Post.objects.filter(title__trigram_word_similar=text)
-        .order_by()
-        .annotate(kind=Value(POSTS.name), similarity=TrigramWordSimilarity(text, "title"))
-        .values_list("kind", "title", "slug", "similarity")
-    )
+# `%>` is what the `post_title_trigram` index serves (title__trigram_word_similar).
+_POST_SIMILAR_TITLES = (
+    "SELECT 'posts', title, slug, word_similarity(%(text)s, title)"
+    f" FROM {Post._meta.db_table} WHERE title %%> %(text)s"
+)
 
 
 POSTS = Kind(
@@ -171,7 +169,7 @@ POSTS = Kind(
     rows=_POST_ROWS,
     hits=_post_hits,
     exact_title_sql=_POST_BY_KEY,
-    similar_titles=_post_similar_titles,
+    similar_titles_sql=_POST_SIMILAR_TITLES,
     url=post_url,
 )
 
@@ -225,22 +223,11 @@ _PAGE_BY_KEY = (
 )
 
 
-def _page_similar_titles(text: str) -> QuerySet:
-    return (
-        Page.objects.live()
-        .filter(title__trigram_word_similar=text)
-        .order_by()
-        .annotate(
-            kind=Value(WIKI.name),
-            url_part=Case(
-                When(topic__isnull=False, then=Concat(Value("topic:"), "slug")),
-                default="slug",
-                output_field=CharField(),
-            ),
-            similarity=TrigramWordSimilarity(text, "title"),
-        )
-        .values_list("kind", "title", "url_part", "similarity")
-    )
+_PAGE_SIMILAR_TITLES = (
+    "SELECT 'wiki', title, CASE WHEN topic_id IS NULL THEN slug ELSE 'topic:' || slug END,"
+    " word_similarity(%(text)s, title)"
+    f" FROM {Page._meta.db_table} WHERE NOT is_deleted AND title %%> %(text)s"
+)
 
 
 WIKI = Kind(
@@ -250,7 +237,7 @@ WIKI = Kind(
     rows=_PAGE_ROWS,
     hits=_page_hits,
     exact_title_sql=_PAGE_BY_KEY,
-    similar_titles=_page_similar_titles,
+    similar_titles_sql=_PAGE_SIMILAR_TITLES,
     url=_page_url,
 )
 

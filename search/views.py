@@ -1,6 +1,7 @@
 """The search page: parse the request, run `search.services.search`, render or redirect."""
 
 from django.shortcuts import redirect, render
+from django.utils.functional import SimpleLazyObject
 
 from search.services import KINDS, QUERY_MAX_CHARS, SearchParams, search, topic_choices
 
@@ -19,7 +20,8 @@ def results(request):
             "results": found,
             "page_obj": found.page,
             "kinds": [(kind.name, kind.plural) for kind in KINDS.values()],
-            "topics": topic_choices(),
+            # Read only when the kept fragment is drawn (templates/search/results.html).
+            "topics": SimpleLazyObject(topic_choices),
             "query_max_chars": QUERY_MAX_CHARS,
         },
     )

@@ -103,6 +103,8 @@ def sample_arguments(site) -> dict[str, dict]:
         "posts:recent_feed": {},
         "posts:post_list": {},
         "posts:post_detail": {"slug": "a-post"},
+        "posts:author_list": {},
+        "posts:author_detail": {"name": "Jo Bloggs"},
         "community:watchlist": {},
         "community:watch_page": page,
         "community:watch_topic": {"slug": "localism-bill"},

@@ -35,6 +35,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from core.cache import archive_changed
+from posts.figures import refresh_topic_figures
 from posts.importer import spool
 from posts.importer.load_records import import_records
 from posts.importer.load_writer import (
@@ -221,6 +222,7 @@ def import_archive(
         Archive.objects.filter(name=path.name).update(
             rules_digest=digest, imported_posts=result.posts, imported_duplicates=result.duplicates
         )
+        refresh_topic_figures()  # any file read may tag a known post: see posts.figures
         if result.created or result.updated or result.topics_created or result.mentions:
             archive_changed()  # once the file commits, cached pages are stale
     if not connection.in_atomic_block and result.created + result.updated > ANALYZE_BASE:

@@ -1,6 +1,6 @@
 """Picking a snippet from a marked text: pure, no database."""
 
-from search.snippets import BLOCK, START_SEL, STOP_SEL, Marker, snippet
+from search.snippets import BLOCK, START_SEL, STOP_SEL, Marker, fold_accents, snippet
 
 
 def mark(word: str) -> str:
@@ -52,3 +52,16 @@ def test_a_short_lexeme_marks_whole_words_only():
 
 def test_a_marker_without_lexemes_leaves_text_alone():
     assert Marker([]).mark("Text <b>as is</b>.") == "Text <b>as is</b>."
+
+
+def test_folding_drops_accents_character_for_character_and_leaves_the_rest():
+    text = "Café “naïve” — Zoë’s façade: ﬁne; 東京 ok"
+    folded = fold_accents(text)
+    assert folded == "Cafe “naive” — Zoe’s facade: ﬁne; 東京 ok"
+    assert len(folded) == len(text)  # offsets found in the folded text hold in the original
+    assert fold_accents("plain") == "plain"
+
+
+def test_marks_land_on_accented_words_among_typographic_quotes():
+    marked = Marker(["cafe"]).mark("The “Café” and the cafe’s café.")
+    assert marked == f"The “{mark('Café')}” and the {mark('cafe')}’s {mark('café')}."

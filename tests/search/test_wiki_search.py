@@ -105,3 +105,19 @@ def test_migration_indexes_pages_saved_before_search_existed():
     with connection.cursor() as cursor:
         cursor.execute(fill)
     assert found("written") == [("wiki", "Old page")]
+
+
+def test_typo_suggestions_mix_kinds_best_first_and_leave_deleted_pages_out(make_post, trigram):
+    page = make_page("Allotment gardening", "About plots.")
+    post = make_post("Allotment gardening news", body="Plots.")
+    make_post("Council minutes", body="Nothing alike.")
+    delete_page(page=make_page("Allotment gardening rota", "Rota."))
+    # Both titles hold the words alike (word similarity), so they are in order of title.
+    results = search(SearchParams(q="alotment gardning", page="1"))
+    assert results.total == 0
+    assert [(s.kind_label, s.title, s.url) for s in results.suggestions] == [
+        ("Wiki page", "Allotment gardening", page.get_absolute_url()),
+        ("Post", "Allotment gardening news", post.get_absolute_url()),
+    ]
+    only_posts = search(SearchParams(q="alotment gardning", kind="posts", page="1"))
+    assert [s.title for s in only_posts.suggestions] == ["Allotment gardening news"]
