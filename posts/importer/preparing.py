@@ -34,7 +34,9 @@ from posts.importer.wpbody import prepare_body
 CHUNK_POSTS = 200
 _TAGS = re.compile(r"<[^>]+>")
 _BLOCK_END = re.compile(
-    r"</(?:p|li|h[1-6]|blockquote|figure|figcaption|pre|tr|div)>|<br\s*/?>", re.I
+    # A figure's caption starts a paragraph of its own: "Image: The hall" then "Our hall".
+    r"</(?:p|li|h[1-6]|blockquote|figure|figcaption|pre|tr|div)>|<br\s*/?>|<figcaption\b[^>]*>",
+    re.I,
 )
 
 
