@@ -4,9 +4,10 @@
 
 Runs what `posts.importer.load` does per post, minus the SQL: parse every post, note its title
 (key, typographic score, winner), mine phrases from the first copy of each title, build the
-matcher as `_note_title` and `_add_topic_phrases` do (titles, vocabulary phrases, mined phrases),
+matcher as `ListingImport._note_title` and `listing_setup.add_topic_phrases` do (titles,
+vocabulary phrases, mined phrases),
 then for every winning post: checksum, body, HTML and the phrases and titles it names. Records
-wait on disk between the two passes, as in load.py, so that memory and garbage collection are
+wait on disk between the two passes, as in listing.py, so that memory and garbage collection are
 an import's.
 
 It prints CPU seconds per stage and one SHA-256 over every output (post keys, checksums, bodies,

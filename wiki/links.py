@@ -173,34 +173,34 @@ def show_links_to_new_page(page: Page) -> int:
     its link table did not keep), or with nothing to patch (its link reached a topic or a
     redirect), is rendered again whole.
     """
+    # One query: the linking pages' stored HTML comes with their links' titles.
     rows = (
         PageLink.objects.filter(Q(target_slug=page.slug) | Q(target_key=page.key))
         .exclude(from_page=page)
         .filter(from_page__is_deleted=False)
-        .values_list("from_page", "target_title")
+        .values_list("from_page", "target_title", "from_page__html")
     )
-    titles: dict[int, set[str]] = {}
-    for from_page, title in rows:
-        titles.setdefault(from_page, set()).add(title)
-    if not titles:
+    linking: dict[int, tuple[str, set[str]]] = {}
+    for from_page, title, html in rows:
+        linking.setdefault(from_page, (html, set()))[1].add(title)
+    if not linking:
         return 0
     found = ResolvedLink(url=page.get_absolute_url(), exists=True, title=page.title)
     new_tag = link_opening_tag(found)
     still_missing = 'href="' + escape(reverse("wiki:edit", args=[page.slug])) + "?"
     missing_tags: dict[str, str] = {}  # pages linking to a title mostly spell it alike
     patched, whole = [], []
-    for other in Page.objects.filter(pk__in=titles).only("pk", "html"):
-        html = other.html
-        for title in titles[other.pk]:
+    for pk, (stored, titles) in linking.items():
+        html = stored
+        for title in titles:
             if title not in missing_tags:
                 missing = ResolvedLink(url=missing_page_url(title), exists=False)
                 missing_tags[title] = link_opening_tag(missing)
             html = html.replace(missing_tags[title], new_tag)
-        if html == other.html or still_missing in html:
-            whole.append(other.pk)
+        if html == stored or still_missing in html:
+            whole.append(pk)
         else:
-            other.html = html
-            patched.append(other)
+            patched.append(Page(pk=pk, html=html))
     Page.objects.bulk_update(patched, ["html"])
     for other in Page.objects.filter(pk__in=whole).select_related("current_revision"):
         _render_again(other)

@@ -17,6 +17,7 @@ from __future__ import annotations
 import re
 import xml.etree.ElementTree as etree
 from dataclasses import dataclass
+from functools import lru_cache
 from html import unescape as html_unescape
 from typing import Protocol
 
@@ -221,9 +222,11 @@ def _heading_id(value: str, separator: str) -> str:
     return USER_ID_PREFIX + (ascii_slug(value)[:_MAX_ID_SLUG].strip("-_") or "section")
 
 
+@lru_cache(maxsize=1024)
 def link_opening_tag(resolved: ResolvedLink, kind: str = "page") -> str:
     """The `<a …>` a wiki link resolved so has in rendered, sanitised HTML, exactly: what
-    `wiki.links` swaps when a link's target appears, instead of rendering the page again."""
+    `wiki.links` swaps when a link's target appears, instead of rendering the page again.
+    Kept per process: creating a page asks for the same few tags again and again."""
     el = etree.Element("a")
     el.text = "x"
     _apply_resolution(el, WikiLink(kind=kind, target="x", label="x"), resolved)

@@ -1,8 +1,11 @@
 """A WordPress or feed post body made readable, before sanitising. Pure: no Django.
 
 `prepare_body(raw, resolve=...)` applies, in order: Gutenberg block comments and `<!--more-->`
-dropped; `[caption]` to `<figure>` with `<figcaption>`; images to a figure that links to the
-original (the site's CSP blocks foreign images, and it stays that way); `[embed]`, `[video]`,
+dropped; `<script>` and `<style>` dropped with what they hold (the sanitiser would keep their code
+as text: a tracking snippet's JavaScript read as part of the post; `<noscript>` keeps its content,
+which is what a reader without scripts is meant to see); `[caption]` to `<figure>` with
+`<figcaption>`; images to a figure that links to the original (the site's CSP blocks foreign
+images, and it stays that way); `[embed]`, `[video]`,
 `[audio]`, `[youtube]`, iframes, `<video>`, `<audio>`, `<object>` and `<embed>` to a plain link
 to what they showed (or dropped when they name nothing); `[gallery]` and other WordPress
 shortcodes dropped; WordPress's paragraph rule (`wpautop`: a blank line starts a paragraph, a
@@ -25,6 +28,7 @@ _BLOCK = (
     r"|hgroup|header|footer|nav|figure|figcaption|details|menu|summary)"
 )
 _GUTENBERG = re.compile(r"<!--\s*/?wp:.*?-->|<!--\s*(?:more|nextpage|noteaser)\b.*?-->", re.S)
+_CODE = re.compile(r"<(script|style)\b[^>]*>.*?</\1\s*>", re.S | re.I)
 _CAPTION = re.compile(
     r"\[(?:caption|wp_caption)\b([^\]]*)\](.*?)\[/(?:caption|wp_caption)\]", re.S | re.I
 )
@@ -197,6 +201,7 @@ def rewrite_links(text: str, resolve: Resolve) -> tuple[str, list[str]]:
 def prepare_body(raw: str, resolve: Resolve | None = None) -> tuple[str, list[str]]:
     """Unsanitised HTML for a post body and the local URLs its links were rewritten to."""
     text = _GUTENBERG.sub("", raw)
+    text = _CODE.sub("", text)
     text = _captions(text)
     text = _images(text)
     text = _embeds(text)

@@ -5,6 +5,7 @@ from pathlib import Path
 import pytest
 from django.db import DataError, connection
 
+from posts.importer import listing as listing_module
 from posts.importer import load as load_module
 from posts.importer.load import ArchiveError, import_archive
 from posts.importer.slugs import post_slug_base
@@ -180,7 +181,7 @@ def test_failed_write_in_the_writer_thread_rolls_back_everything(tmp_path, vocab
     # The load pass writes in a thread of its own; an error there must surface as Django's
     # error in the caller and leave nothing behind, even batches written before it.
     path = write(tmp_path, "a.txt", "".join(f"P{i} x\n\nBody. read more »\n\n" for i in range(6)))
-    real_copy_job, calls = load_module.copy_job, []
+    real_copy_job, calls = listing_module.copy_job, []
 
     def failing_third_copy(*args):
         calls.append(args)
@@ -188,7 +189,7 @@ def test_failed_write_in_the_writer_thread_rolls_back_everything(tmp_path, vocab
             return lambda cursor: cursor.execute("SELECT 1 / 0")
         return real_copy_job(*args)
 
-    monkeypatch.setattr(load_module, "copy_job", failing_third_copy)
+    monkeypatch.setattr(listing_module, "copy_job", failing_third_copy)
     with pytest.raises(DataError):
         load(path, vocabulary, batch_size=2)
     assert Post.objects.count() == 0
@@ -210,13 +211,13 @@ def test_first_import_puts_back_every_foreign_key_it_set_aside(tmp_path, vocabul
     before = _foreign_keys()
     assert any("taggedpost" in table for table, _, _ in before)
     put_aside = []
-    real = load_module._foreign_keys_checked_at_the_end
+    real = listing_module.foreign_keys_checked_at_the_end
 
     def spy(bulk):
         put_aside.append(bulk)
         return real(bulk)
 
-    monkeypatch.setattr(load_module, "_foreign_keys_checked_at_the_end", spy)
+    monkeypatch.setattr(listing_module, "foreign_keys_checked_at_the_end", spy)
     load(SEED, vocabulary)
     assert put_aside == [True]
     assert _foreign_keys() == before
@@ -224,6 +225,27 @@ def test_first_import_puts_back_every_foreign_key_it_set_aside(tmp_path, vocabul
     load(write(tmp_path, "b.txt", "Another post here\n\nBody. read more »\n"), vocabulary)
     assert put_aside == [True, False]  # not once the site has posts
     assert _foreign_keys() == before
+
+
+def _indexes():
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT tablename, indexname, indexdef FROM pg_indexes"
+            " WHERE tablename LIKE 'posts_%%' ORDER BY 1, 2"
+        )
+        return cursor.fetchall()
+
+
+def test_first_import_builds_back_every_index_it_set_aside(tmp_path, vocabulary):
+    # Into an empty database the import drops the search, listing and tag indexes and builds
+    # them once at the end; they must come back exactly as they were, and be used.
+    before = _indexes()
+    assert any(name == "post_search_vector" for _, name, _ in before)
+    load(SEED, vocabulary)
+    assert _indexes() == before
+    load(write(tmp_path, "b.txt", "Zebrafinch sightings\n\nBody. read more »\n"), vocabulary)
+    assert _indexes() == before
+    assert Post.objects.filter(search_vector="zebrafinch").count() == 1
 
 
 def _estimated_posts() -> float:
@@ -425,7 +447,7 @@ def test_post_slug_base_is_djangos_slugify_cut_to_length(key):
 @pytest.fixture
 def parse_apart(monkeypatch):
     # Every file counts as big, so the importer parses it in a child process.
-    monkeypatch.setattr(load_module, "PARSE_APART_BYTES", 0)
+    monkeypatch.setattr(listing_module, "PARSE_APART_BYTES", 0)
     monkeypatch.setattr("posts.importer.parsing.CHUNK_POSTS", 2)  # several chunks even here
 
 
@@ -449,7 +471,7 @@ def test_a_file_parsed_apart_imports_exactly_as_one_parsed_here(vocabulary, monk
     here = _imported()
     Post.objects.all().delete()
     Archive.objects.all().delete()
-    monkeypatch.setattr(load_module, "PARSE_APART_BYTES", 0)
+    monkeypatch.setattr(listing_module, "PARSE_APART_BYTES", 0)
     result_apart = load(SEED, vocabulary)
     assert _imported() == here
     assert (result_apart.posts, result_apart.duplicates) == (

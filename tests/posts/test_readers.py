@@ -235,3 +235,24 @@ def test_plain_sanitising_marks_links_that_leave_the_site_like_the_linkifier():
     assert '<a href="https://x.example/" rel="nofollow ugc noopener">out</a>' in html
     assert '<a href="/posts/a/">in</a>' in html and "https://bare.example" in html
     assert "javascript" not in html and "<script" not in html
+
+
+def test_scripts_and_styles_are_dropped_with_their_code_but_noscript_content_stays():
+    html, _ = prepare_body(
+        "Before.<script type='text/javascript'>var t = '<p>x</p>'; track();</script>\n\n"
+        "<STYLE>p { color: red }</STYLE>After.<noscript>No scripts here.</noscript>"
+    )
+    assert "track" not in html and "color" not in html and "var t" not in html
+    assert "Before." in html and "After." in html and "No scripts here." in html
+
+
+def test_a_figures_caption_is_a_paragraph_of_its_own_in_the_posts_words():
+    from posts.importer.preparing import plain_text
+
+    assert (
+        plain_text(
+            '<figure><a href="http://x.example/big.jpg">Image: Hall</a>'
+            "<figcaption>The hall</figcaption></figure><p>Next.</p>"
+        )
+        == "Image: Hall\n\nThe hall\n\nNext."
+    )
