@@ -78,14 +78,26 @@ def _refresh_sql() -> str:
     """
 
 
-def refresh_topic_figures() -> None:
+def refresh_topic_figures() -> bool:
     """Compute every topic's kept figures afresh from the tag rows, in the current transaction
-    (the importer's: readers see the new figures exactly when they see the new posts)."""
+    (the importer's: readers see the new figures exactly when they see the new posts).
+
+    True when a topic's size changed: a file that changed no post may still have given known
+    posts a topic, and then the pages kept for the archive are stale (the importer says so)."""
+    sizes = (
+        "SELECT md5(string_agg(topic_id || ':' || posts, ',' ORDER BY topic_id))"
+        f" FROM {_table(TopicSize)}"
+    )
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_LOCK])
+        cursor.execute(sizes)
+        (before,) = cursor.fetchone()
         for model in (TopicPair, TopicMonth, TopicSize):
             cursor.execute(f"DELETE FROM {_table(model)}")
         cursor.execute(_refresh_sql())
+        cursor.execute(sizes)
+        (after,) = cursor.fetchone()
+    return before != after
 
 
 def _refresh_if_forgotten() -> None:

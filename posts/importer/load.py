@@ -157,8 +157,8 @@ def import_archive(
         Archive.objects.filter(name=path.name).update(
             rules_digest=digest, imported_posts=result.posts, imported_duplicates=result.duplicates
         )
-        refresh_topic_figures()  # any file read may tag a known post: see posts.figures
-        if result.created or result.updated or result.topics_created or result.mentions:
+        retagged = refresh_topic_figures()  # any file read may tag a known post
+        if result.created or result.updated or result.topics_created or result.mentions or retagged:
             archive_changed()  # once the file commits, cached pages are stale
     if not connection.in_atomic_block and result.created + result.updated > ANALYZE_BASE:
         held = Post.objects.count() - result.created

@@ -182,3 +182,24 @@ def test_a_known_post_tagged_by_another_archive_keeps_the_figures_right(tmp_path
         import_archive(path, vocabulary=vocabulary)
     assert Topic.objects.get(name="pears").tagged_posts.count() == 2
     _assert_every_topic_kept_right()
+
+
+def test_a_file_that_only_tags_a_known_post_makes_the_archives_pages_stale(
+    tmp_path, vocabulary, django_capture_on_commit_callbacks
+):
+    from core.cache import current_archive_generation
+
+    for name, text in {
+        "one.txt": "Tag Archives: apples\n\nShared post\n\nText.\n",
+        "two.txt": "Tag Archives: pears\n\nAnother post\n\nText.\n",
+    }.items():
+        (tmp_path / name).write_text(text, encoding="utf-8")
+        import_archive(tmp_path / name, vocabulary=vocabulary)
+    before = current_archive_generation()
+    (tmp_path / "three.txt").write_text("Tag Archives: pears\n\nShared post\n\nText.\n")
+    with django_capture_on_commit_callbacks(execute=True):
+        result = import_archive(tmp_path / "three.txt", vocabulary=vocabulary)
+    assert not (result.created or result.updated or result.topics_created)
+    assert current_archive_generation() != before
+    # Read again with nothing new: the kept pages stay.
+    assert refresh_topic_figures() is False
