@@ -255,3 +255,16 @@ def test_a_big_export_is_prepared_in_a_process_of_its_own_with_the_same_result(m
     assert f'href="/posts/{second.slug}/"' in first.body_html
     assert list(first.mentions.all()) == [second]
     assert Comment.objects.count() == 2
+
+
+def test_new_preparation_rules_rewrite_posts_whose_export_did_not_change(monkeypatch):
+    from posts.importer import load
+    from posts.importer.readers import records
+
+    run(WXR)
+    assert "unchanged since last import" in run(WXR)[0]
+    monkeypatch.setattr(load, "IMPORT_RULES", load.IMPORT_RULES + "-next")
+    monkeypatch.setattr(records, "PREPARE_RULES", records.PREPARE_RULES + "-next")
+    out, _ = run(WXR)
+    assert "4 updated" in out and "unchanged since" not in out
+    assert "4 unchanged" in run(WXR, force=True)[0]

@@ -6,6 +6,11 @@ import hashlib
 from dataclasses import dataclass
 from datetime import date, datetime
 
+# Part of every post's checksum: bump it when what is made of the same record changes (the body's
+# preparation, its words), so the next import rewrites posts whose source did not change.
+# 2: <script>/<style> dropped with their code; a figure's caption a paragraph of its own.
+PREPARE_RULES = "2"
+
 
 @dataclass(frozen=True, slots=True)
 class ArchiveComment:
@@ -56,6 +61,7 @@ class ArchivePost:
     def checksum(self) -> str:
         """Hash of everything the archive says about this post, to spot changed posts."""
         parts = [
+            PREPARE_RULES,
             self.title,
             self.author,
             str(self.published or ""),
