@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from posts.importer import parse
+from posts.importer import lines as line_reading
 from posts.importer.parse import (
     _TEASER,
     MAX_LINE_CHARS,
@@ -368,7 +368,7 @@ def _lines_one_by_one(data: bytes):
     """What `LineReader` gives, read the plain way: each line checked on its own. Returns the
     lines and the checksum, or the error's message and line."""
     stream, lines, h = io.BytesIO(data), [], hashlib.sha256()
-    limit, line_no = parse.MAX_LINE_BYTES, 0
+    limit, line_no = line_reading.MAX_LINE_BYTES, 0
     while raw := stream.readline(limit + 1):
         line_no += 1
         if len(raw) > limit:
@@ -399,8 +399,8 @@ def _lines_read(data: bytes, chunk_bytes: int):
 def test_line_reader_reads_chunks_as_it_would_read_line_by_line(monkeypatch):
     # Small limits and chunks put every edge (a CRLF, a BOM, a bad byte, a NUL, an over-long
     # line) on and across chunk boundaries.
-    monkeypatch.setattr(parse, "MAX_LINE_BYTES", 24)
-    monkeypatch.setattr(parse, "MAX_LINE_CHARS", 6)
+    monkeypatch.setattr(line_reading, "MAX_LINE_BYTES", 24)
+    monkeypatch.setattr(line_reading, "MAX_LINE_CHARS", 6)
     pieces = [b"ab", b"Caf\xc3\xa9", b"\xe2\x80\x99", b"\n", b"\n", b"\r\n", b"\r", b"  ", b"x" * 5]
     rare = [b"\x00", b"\xff", b"\xc3", b"y" * 30, b"\xef\xbb\xbf"]
     rng = random.Random(9)
