@@ -32,3 +32,16 @@ def _empty_memory_cache(settings):
     cache.clear()
     yield
     cache.clear()
+
+
+# The page cache on, as in production (tests/test_page_cache.py, tests/test_logged_in_kept.py).
+@pytest.fixture
+def page_cache(settings):
+    settings.PAGE_CACHE_SECONDS = 600
+    return settings
+
+
+@pytest.fixture
+def commits(django_capture_on_commit_callbacks):
+    """Tests run inside a transaction that never commits: run the on-commit bumps at once."""
+    return lambda: django_capture_on_commit_callbacks(execute=True)

@@ -6,7 +6,6 @@ check both halves: a second request does less work, and the reader's own write (
 the watchlist, which is not a write) shows on the very next request.
 """
 
-import pytest
 from django.core.cache import caches
 from django.core.cache.backends.base import CacheKeyWarning
 from django.db import connection
@@ -18,18 +17,6 @@ from community.models import Watch
 from core.cache import GENERATION_KEY, archive_changed
 from tests.community.conftest import edit_through_the_site
 from tests.wiki.conftest import client_for, edit, make_page, make_user
-
-
-@pytest.fixture
-def page_cache(settings):
-    settings.PAGE_CACHE_SECONDS = 600
-    return settings
-
-
-@pytest.fixture
-def commits(django_capture_on_commit_callbacks):
-    """Tests run inside a transaction that never commits: run the on-commit bumps at once."""
-    return lambda: django_capture_on_commit_callbacks(execute=True)
 
 
 def _get(client, url):

@@ -27,18 +27,6 @@ CACHE_TABLE = "bigsoc_cache_test"
 
 
 @pytest.fixture
-def page_cache(settings):
-    settings.PAGE_CACHE_SECONDS = 600
-    return settings
-
-
-@pytest.fixture
-def commits(django_capture_on_commit_callbacks):
-    """Tests run inside a transaction that never commits: run the on-commit bumps at once."""
-    return lambda: django_capture_on_commit_callbacks(execute=True)
-
-
-@pytest.fixture
 def reading_page(db, page_cache):
     return make_page("Knowledge gardening", "The first words of the page.")
 

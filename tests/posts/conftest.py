@@ -1,7 +1,10 @@
-"""Helpers that make archive data straight through the ORM (no importer involved)."""
+"""Helpers that make archive data straight through the ORM (no importer involved), and a seeds
+folder for tests that import archives of their own."""
 
 import datetime
 import itertools
+import shutil
+from pathlib import Path
 
 import pytest
 from django.core.cache import cache
@@ -11,6 +14,7 @@ from django.utils.text import slugify
 from posts.models import Archive, Post, TaggedPost, Topic
 
 _numbers = itertools.count(1)
+SEEDS = Path(__file__).resolve().parents[2] / "seeds"
 
 
 @pytest.fixture(autouse=True)
@@ -21,6 +25,16 @@ def _memory_cache(settings):
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture
+def vocabulary_seeds(tmp_path, settings):
+    """A seeds folder holding only the real vocabulary: the archives a test imports are its own."""
+    folder = tmp_path / "seeds"
+    folder.mkdir()
+    shutil.copy(SEEDS / "topics.toml", folder)
+    settings.SEEDS_DIR = folder
+    return folder
 
 
 @pytest.fixture

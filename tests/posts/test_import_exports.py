@@ -10,19 +10,9 @@ from django.core.management import CommandError, call_command
 from posts.models import Archive, Comment, Post, Topic
 
 FIXTURES = Path(__file__).parent / "fixtures"
-SEEDS = Path(__file__).resolve().parents[2] / "seeds"
 WXR = FIXTURES / "blog.wxr.xml"
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def seeds_dir(tmp_path, settings):
-    folder = tmp_path / "seeds"
-    folder.mkdir()
-    shutil.copy(SEEDS / "topics.toml", folder)
-    settings.SEEDS_DIR = folder
-    return folder
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("vocabulary_seeds")]
 
 
 def run(*args, **options):

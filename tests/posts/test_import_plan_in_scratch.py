@@ -2,7 +2,6 @@
 mentions, duplicates and re-imports still come out right, against real PostgreSQL."""
 
 import io
-import shutil
 from pathlib import Path
 
 import pytest
@@ -12,9 +11,7 @@ from django.db import connection
 from posts.importer.preparing import Ordinals
 from posts.models import Post
 
-SEEDS = Path(__file__).resolve().parents[2] / "seeds"
-
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("vocabulary_seeds")]
 
 HEAD = """<?xml version="1.0" encoding="UTF-8" ?>
 <rss version="2.0" xmlns:content="http://purl.org/rss/1.0/modules/content/"
@@ -41,14 +38,6 @@ def item(wp_id: int, title: str, body: str, day: str = "2012-05-0{n}") -> str:
 def export(path: Path, *items: str) -> Path:
     path.write_text(HEAD + "".join(items) + "</channel></rss>\n", encoding="utf-8")
     return path
-
-
-@pytest.fixture(autouse=True)
-def seeds_dir(tmp_path, settings):
-    folder = tmp_path / "seeds"
-    folder.mkdir()
-    shutil.copy(SEEDS / "topics.toml", folder)
-    settings.SEEDS_DIR = folder
 
 
 def run(*args, **options) -> str:
