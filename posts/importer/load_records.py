@@ -27,6 +27,7 @@ from pathlib import Path
 from django.db import connection
 from django.utils import timezone
 
+from posts.importer.load_bulk import foreign_keys_checked_at_the_end, indexes_built_at_the_end
 from posts.importer.load_writer import (
     Writer,
     columns,
@@ -68,6 +69,9 @@ COMMENT_COLUMNS = ["post", "number", "reply_to", "author", "published", "body_ht
 # Exports this big are prepared in a process of their own (posts.importer.preparing); below it,
 # starting a process costs more than it saves.
 PREPARE_APART_BYTES = 4 << 20
+# Jobs the writer may hold (a batch is four or five): two batches, so a slow COPY does not stall
+# the matching, nor a slow batch the COPY.
+WRITER_DEPTH = 10
 
 
 def load(
@@ -88,7 +92,7 @@ def load(
     mentions = (array("Q"), array("Q"))
     size = path.stat().st_size
     wanted = Ordinals(scan_.records)
-    with Writer() as writer:
+    with Writer(depth=WRITER_DEPTH) as writer:
         for rows in scratch.stream("SELECT ordinal, state, pk FROM plan", size=20_000):
             unchanged = [pk for _, state, pk in rows if state == "u"]
             for ordinal, state, _ in rows:
@@ -268,7 +272,10 @@ def import_records(
         archive.checksum = checksum
         archive.imported_at = timezone.now()
         archive.save()
-        counts = load(path, kind, scanned, planned, scratch, archive.pk, batch_size, progress)
+        # A first import builds its indexes and checks its keys once, at the end (load_bulk).
+        bulk = not Post.objects.exists()
+        with foreign_keys_checked_at_the_end(bulk), indexes_built_at_the_end(bulk):
+            counts = load(path, kind, scanned, planned, scratch, archive.pk, batch_size, progress)
     result.posts = scanned.posts
     result.duplicates = scanned.duplicates
     result.created, result.updated = counts.created, counts.updated
