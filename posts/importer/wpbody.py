@@ -142,9 +142,29 @@ def _embeds(text: str) -> str:
     return _SHORTCODE_PAIRED.sub("", text)
 
 
+_KEPT = re.compile(r"<(pre|figure)\b.*?</\1>", re.S | re.I)
+_TAG = re.compile(r"<[^>]*>")
+_BLOCK_OPEN = re.compile(rf"(<{_BLOCK}[\s/>])", re.I)
+_BLOCK_CLOSE = re.compile(rf"(</{_BLOCK}>)", re.I)
+_BLANKS = re.compile(r"\n\n+")
+_PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
+_EMPTY_P = re.compile(r"<p>\s*</p>")
+_P_AROUND_BLOCK = re.compile(rf"<p>\s*(</?{_BLOCK}[^>]*>)\s*</p>", re.I)
+_P_AROUND_LI = re.compile(r"<p>(<li.+?)</p>", re.I | re.S)
+_P_BLOCKQUOTE = re.compile(r"<p><blockquote([^>]*)>", re.I)
+_P_BEFORE_BLOCK = re.compile(rf"<p>\s*(</?{_BLOCK}[^>]*>)", re.I)
+_P_AFTER_BLOCK = re.compile(rf"(</?{_BLOCK}[^>]*>)\s*</p>", re.I)
+_LINE_BREAK = re.compile(r"(?<!<br>)\s*\n(?!$)")
+_BR_AFTER_BLOCK = re.compile(rf"(</?{_BLOCK}[^>]*>)\s*<br>", re.I)
+_BR_BEFORE_BLOCK = re.compile(r"<br>(\s*</?(?:p|li|div|dl|dd|dt|th|pre|td|ul|ol)[^>]*>)", re.I)
+_KEPT_MARK = re.compile(r"<pre>\x00(\d+)\x00</pre>")
+
+
 def autop(text: str) -> str:
     """WordPress's `wpautop`: blank lines make paragraphs, a single newline a `<br>`, and block
-    elements are left unwrapped. `<pre>` blocks and figures are kept as they are."""
+    elements are left unwrapped. `<pre>` blocks and figures are kept as they are.
+
+    Text without a tag (most of a plain post) skips the steps that only move tags about."""
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     if not text.strip():
         return ""
@@ -154,26 +174,28 @@ def autop(text: str) -> str:
         kept.append(m.group(0))
         return f"<pre>\x00{len(kept) - 1}\x00</pre>"
 
-    text = re.sub(r"<(pre|figure)\b.*?</\1>", keep, text, flags=re.S | re.I)
-    text = re.sub(r"<[^>]*>", lambda m: m.group(0).replace("\n", " "), text)
-    text = re.sub(rf"(<{_BLOCK}[\s/>])", r"\n\n\1", text, flags=re.I)
-    text = re.sub(rf"(</{_BLOCK}>)", r"\1\n\n", text, flags=re.I)
-    text = re.sub(r"\n\n+", "\n\n", text)
-    parts = [p.strip("\n") for p in re.split(r"\n\s*\n", text) if p.strip()]
+    tagged = "<" in text
+    if tagged:
+        text = _KEPT.sub(keep, text)
+        text = _TAG.sub(lambda m: m.group(0).replace("\n", " "), text)
+        text = _BLOCK_OPEN.sub(r"\n\n\1", text)
+        text = _BLOCK_CLOSE.sub(r"\1\n\n", text)
+    text = _BLANKS.sub("\n\n", text)
+    parts = [p.strip("\n") for p in _PARAGRAPH_BREAK.split(text) if p.strip()]
     text = "".join(f"<p>{p}</p>\n" for p in parts)
-    text = re.sub(r"<p>\s*</p>", "", text)
-    text = re.sub(rf"<p>\s*(</?{_BLOCK}[^>]*>)\s*</p>", r"\1", text, flags=re.I)
-    text = re.sub(r"<p>(<li.+?)</p>", r"\1", text, flags=re.I | re.S)
-    text = re.sub(r"<p><blockquote([^>]*)>", r"<blockquote\1><p>", text, flags=re.I)
-    text = text.replace("</blockquote></p>", "</p></blockquote>")
-    text = re.sub(rf"<p>\s*(</?{_BLOCK}[^>]*>)", r"\1", text, flags=re.I)
-    text = re.sub(rf"(</?{_BLOCK}[^>]*>)\s*</p>", r"\1", text, flags=re.I)
-    text = re.sub(r"(?<!<br>)\s*\n(?!$)", "<br>\n", text)
-    text = re.sub(rf"(</?{_BLOCK}[^>]*>)\s*<br>", r"\1", text, flags=re.I)
-    text = re.sub(
-        r"<br>(\s*</?(?:p|li|div|dl|dd|dt|th|pre|td|ul|ol)[^>]*>)", r"\1", text, flags=re.I
-    )
-    text = re.sub(r"<pre>\x00(\d+)\x00</pre>", lambda m: kept[int(m.group(1))], text)
+    text = _EMPTY_P.sub("", text)
+    if tagged:
+        text = _P_AROUND_BLOCK.sub(r"\1", text)
+        text = _P_AROUND_LI.sub(r"\1", text)
+        text = _P_BLOCKQUOTE.sub(r"<blockquote\1><p>", text)
+        text = text.replace("</blockquote></p>", "</p></blockquote>")
+        text = _P_BEFORE_BLOCK.sub(r"\1", text)
+        text = _P_AFTER_BLOCK.sub(r"\1", text)
+    text = _LINE_BREAK.sub("<br>\n", text)
+    text = _BR_AFTER_BLOCK.sub(r"\1", text)
+    text = _BR_BEFORE_BLOCK.sub(r"\1", text)
+    if kept:
+        text = _KEPT_MARK.sub(lambda m: kept[int(m.group(1))], text)
     return text.strip()
 
 

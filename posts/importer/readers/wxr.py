@@ -46,6 +46,13 @@ def wxr_date(value: str) -> datetime | None:
     value = value.strip()
     if not value or value.startswith("0000"):
         return None
+    # WordPress's own shape is read by `fromisoformat`, which is quick (strptime, which also
+    # takes unpadded numbers, took a tenth of an export's reading).
+    if len(value) >= 19 and value[10] == " " and value[4] == value[7] == "-":
+        try:
+            return datetime.fromisoformat(value[:19]).replace(tzinfo=UTC)
+        except ValueError:
+            pass
     try:
         return datetime.strptime(value[:19], "%Y-%m-%d %H:%M:%S").replace(tzinfo=UTC)
     except ValueError:
