@@ -20,7 +20,7 @@ Unchanged posts (same checksum) are not written. Runs inside the caller's transa
 from __future__ import annotations
 
 from array import array
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -37,18 +37,21 @@ from posts.importer.load_writer import (
 )
 from posts.importer.preparing import (
     Ordinals,
+    PreparedHere,
     PreparedPost,
     PreparingProcess,
     fingerprint,
     prepared_posts,
 )
-from posts.importer.readers.links import link_key, old_path
-from posts.importer.record_plan import Plan, Progress, Scan, plan, scan
+from posts.importer.readers.links import link_key
+from posts.importer.record_bulk import scan_and_write
+from posts.importer.record_plan import Plan, Progress, Scan, finish_plan, plan, scan
+from posts.importer.record_rows import COMMENT_COLUMNS, POST_COLUMNS, comment_rows, post_values
 from posts.importer.scratch import Scratch, signed
 from posts.importer.topic_book import TopicBook
 from posts.importer.topics import tokens
 from posts.importer.wpbody import rewrite_links
-from posts.models import Comment, Post, TaggedPost
+from posts.models import Archive, Comment, Post, TaggedPost
 
 
 @dataclass
@@ -57,13 +60,6 @@ class Counts:
     updated: int = 0
     unchanged: int = 0
     mentions: int = 0
-
-
-POST_COLUMNS = [
-    "title", "body", "body_html", "published", "is_excerpt", "checksum", "author", "permalink",
-    "guid", "old_path", "protected", "updated_at",
-]  # fmt: skip
-COMMENT_COLUMNS = ["post", "number", "reply_to", "author", "published", "body_html"]
 
 
 # Exports this big are prepared in a process of their own (posts.importer.preparing); below it,
@@ -83,10 +79,12 @@ def load(
     archive_id: int,
     batch_size: int,
     progress: Progress,
+    again: Iterable[list[PreparedPost]] | None = None,
 ) -> Counts:
     """Phase 3: write new and changed posts, a batch at a time, as they come back prepared
     (posts.importer.preparing); the writes run in the writer's thread beside the Python work.
-    Unchanged posts are not read again: they are only linked to this archive."""
+    Unchanged posts are not read again: they are only linked to this archive. After a first
+    import's scan (posts.importer.record_bulk), `again` gives the prepared posts once more."""
     counts = Counts()
     # (from, to) pairs as two flat arrays, written once every post exists: 16 bytes a mention.
     mentions = (array("Q"), array("Q"))
@@ -102,7 +100,7 @@ def load(
             if unchanged:
                 writer.put(link_archive_job(archive_id, unchanged))
         batch: list[PreparedPost] = []
-        for post in _prepared(path, kind, wanted, size, progress):
+        for post in _prepared(path, kind, wanted, size, progress, again):
             batch.append(post)
             if len(batch) >= batch_size:
                 _write(batch, scan_, plan_, scratch, archive_id, counts, mentions, writer)
@@ -123,21 +121,30 @@ def load(
     return counts
 
 
-def _prepared(path: Path, kind: str, wanted: Ordinals, size: int, progress: Progress):
-    if not wanted:
-        return
-    if size < PREPARE_APART_BYTES:
-        yield from prepared_posts(
-            path, kind, wanted, lambda done: progress("load bytes", done, size)
-        )
+def _prepared(
+    path: Path, kind: str, wanted: Ordinals, size: int, progress: Progress,
+    again: Iterable[list[PreparedPost]] | None,
+) -> Iterator[PreparedPost]:  # fmt: skip
+    """The wanted posts, prepared: from `again` when the scan had them all prepared, else here
+    for a small file, else by a process of their own."""
+    if again is None:
+        if not wanted:
+            return
+        if size < PREPARE_APART_BYTES:
+            yield from prepared_posts(
+                path, kind, wanted, lambda done: progress("load bytes", done, size)
+            )
+            return
+        with PreparingProcess(path, kind, wanted) as preparing:
+            yield from _prepared(path, kind, wanted, size, progress, preparing.chunks())
         return
     done = 0
-    with PreparingProcess(path, kind, wanted) as preparing:
-        for chunk in preparing.chunks():
-            yield from chunk
-            done += len(chunk)
-            # Posts, not bytes, come back: the share of the wanted ones stands in for bytes.
-            progress("load bytes", size * done // len(wanted), size)
+    for chunk in again:
+        chunk = [post for post in chunk if post.ordinal in wanted]
+        yield from chunk
+        done += len(chunk)
+        # Posts, not bytes, come back: the share of the wanted ones stands in for bytes.
+        progress("load bytes", size * done // max(len(wanted), 1), size)
 
 
 PLAN_ROWS = "SELECT ordinal, pk, state, key, slug, names FROM plan WHERE ordinal = ANY(%s)"
@@ -153,24 +160,29 @@ def _write(
     facts = {row[0]: row[1:] for row in scratch.execute(PLAN_ROWS, [[p.ordinal for p in batch]])}
     pages = _pages(batch, scratch)
     new_rows, changed_rows, changed, created, linked, comments, tags = [], [], [], [], [], [], []
+    rewritten: list[int] = []  # written by the scan, and written over here
+    relinked: list[tuple[int, str]] = []  # written by the scan; only their links change
     for post in batch:
         if post.ordinal not in facts:
             continue  # not planned: a later copy of this post in the same file wins
         pk, state, key, slug, names = facts[post.ordinal]
         targets: list[int] = []
         body_html, _ = rewrite_links(post.html, _resolver(pages, post.permalink, targets))
-        values = (
-            post.title[:500], post.text, body_html, post.day, False, post.checksum,
-            post.author[:200], post.permalink[:1000], post.guid[:1000],
-            old_path(post.permalink), post.protected, now,
-        )  # fmt: skip
-        if state == "n":
-            new_rows.append((pk, slug, key, now, *values))
+        if state == "w":  # the post and its comments are in; its links may not be
+            created.append(pk)
+            if body_html != post.html:
+                relinked.append((pk, body_html))
+        elif state == "n":
+            new_rows.append((pk, slug, key, now, *post_values(post, body_html, now)))
             created.append(pk)
         else:
-            changed_rows.append((*values, pk))
-            changed.append(pk)
-            linked.append(pk)
+            changed_rows.append((*post_values(post, body_html, now), pk))
+            if state == "r":
+                rewritten.append(pk)
+                created.append(pk)
+            else:
+                changed.append(pk)
+                linked.append(pk)
         topic_ids = {plan_.topic_ids[n] for n in scan_.name_sets[names] if n in plan_.topic_ids}
         for found in plan_.matcher.find(tokens(post.title + "\n" + post.text)):
             if isinstance(found, str):
@@ -181,18 +193,35 @@ def _write(
             mentions[0].append(pk)
             mentions[1].append(to)
         tags.extend((pk, t) for t in sorted(topic_ids))
-        comments.extend((pk, *row) for row in post.comments)
+        if state != "w":
+            comments.extend(comment_rows(pk, post))
     counts.created += len(created)
     counts.updated += len(changed)
     writer.put(copy_job(Post, ["id", "slug", "key", "created_at", *POST_COLUMNS], new_rows))
-    if changed:
-        writer.put(_update_job(changed_rows, changed))
+    if changed_rows:
+        writer.put(_update_job(changed_rows, changed + rewritten))
+    if relinked:
+        writer.put(_relink_job(relinked))
     writer.put(copy_job(TaggedPost, ["content_object", "tag"], tags))
     writer.put(copy_job(Comment, COMMENT_COLUMNS, comments))
     Link = Post.archives.through
     writer.put(copy_job(Link, ["post", "archive"], [(pk, archive_id) for pk in created]))
     if linked:
         writer.put(link_archive_job(archive_id, linked))
+
+
+def _relink_job(rows: list[tuple[int, str]]) -> Callable:
+    """A writer job: posts the scan wrote get their HTML with links to other posts rewritten."""
+    posts, html = table(Post), columns(Post, ["body_html"])
+    update = (
+        f"UPDATE {posts} SET {html} = v.html"
+        f" FROM unnest(%s::bigint[], %s::text[]) AS v(id, html) WHERE {posts}.id = v.id"
+    )
+
+    def job(cursor) -> None:
+        cursor.execute(update, [[pk for pk, _ in rows], [h for _, h in rows]])
+
+    return job
 
 
 def _update_job(rows: list[tuple], pks: list[int]) -> Callable:
@@ -258,23 +287,34 @@ def import_records(
     path: Path, kind: str, *, vocabulary, batch_size: int, progress: Progress, result, checksum: str
 ):
     """Import one export or feed inside the caller's transaction; fills `result` (FileResult)."""
-    from posts.models import Archive
-
-    with Scratch() as scratch:
-        scanned = scan(path, kind, vocabulary, progress, scratch)
-        book = TopicBook()
-        planned = plan(scanned, book, vocabulary, scratch)
-        archive, _ = Archive.objects.get_or_create(name=path.name)
-        archive.kind = kind
-        archive.title = scanned.source.title
-        archive.link = scanned.source.link
-        archive.header = scanned.source.title[:500]
-        archive.checksum = checksum
-        archive.imported_at = timezone.now()
-        archive.save()
-        # A first import builds its indexes and checks its keys once, at the end (load_bulk).
-        bulk = not Post.objects.exists()
-        with foreign_keys_checked_at_the_end(bulk), indexes_built_at_the_end(bulk):
+    size = path.stat().st_size
+    book = TopicBook()
+    # A first import (no post in the database yet) writes each post as its scan meets it
+    # (posts.importer.record_bulk), and builds its indexes and checks its keys once, at the end
+    # (posts.importer.load_bulk).
+    bulk = not Post.objects.exists()
+    with (
+        Scratch() as scratch,
+        foreign_keys_checked_at_the_end(bulk),
+        indexes_built_at_the_end(bulk),
+    ):
+        if bulk:
+            apart = size >= PREPARE_APART_BYTES
+            Preparing = PreparingProcess if apart else PreparedHere
+            with Preparing(path, kind, vocabulary=vocabulary) as preparing:
+                scanned, matcher = scan_and_write(
+                    preparing.chunks(), preparing.reading, scratch, size, batch_size, progress
+                )
+                planned = finish_plan(scanned, book, vocabulary, scratch, matcher)
+                archive = _archive(path, kind, scanned, checksum)
+                counts = load(
+                    path, kind, scanned, planned, scratch, archive.pk, batch_size, progress,
+                    again=preparing.replay(),
+                )  # fmt: skip
+        else:
+            scanned = scan(path, kind, vocabulary, progress, scratch)
+            planned = plan(scanned, book, vocabulary, scratch)
+            archive = _archive(path, kind, scanned, checksum)
             counts = load(path, kind, scanned, planned, scratch, archive.pk, batch_size, progress)
     result.posts = scanned.posts
     result.duplicates = scanned.duplicates
@@ -283,3 +323,15 @@ def import_records(
     result.topics_created += book.created
     result.header = scanned.source.title
     return result
+
+
+def _archive(path: Path, kind: str, scanned: Scan, checksum: str) -> Archive:
+    archive, _ = Archive.objects.get_or_create(name=path.name)
+    archive.kind = kind
+    archive.title = scanned.source.title
+    archive.link = scanned.source.link
+    archive.header = scanned.source.title[:500]
+    archive.checksum = checksum
+    archive.imported_at = timezone.now()
+    archive.save()
+    return archive

@@ -10,8 +10,9 @@ sanitiser, its plain text, and its approved comments as sanitised rows. Links be
 are rewritten by the importer afterwards, on the sanitised HTML, as only it knows the other
 posts' pages.
 
-Messages are bytes: b"R" + pickled [PreparedPost, ...], then b"E", or b"X" + pickled
-(message, line, column) when the file cannot be read.
+The child writes pickled chunks of [PreparedPost, ...] to a spool file and says on the pipe
+b"R" + a chunk's length once it is there; then b"E", or b"X" + pickled (message, line, column)
+when the file cannot be read.
 """
 
 from __future__ import annotations
@@ -19,16 +20,22 @@ from __future__ import annotations
 import hashlib
 import html as html_lib
 import multiprocessing
+import os
 import pickle
 import re
+import sys
+import tempfile
 from collections.abc import Container, Iterator
+from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 from typing import NamedTuple
 
 from core.sanitise import sanitise_html
 from posts.importer.parse import fold
-from posts.importer.readers import ArchivePost, ReaderError, open_records
+from posts.importer.readers import ArchivePost, ArchiveSource, ReaderError, open_records
+from posts.importer.readers.links import link_keys
+from posts.importer.topics import PhraseMiner, vocabulary_matcher
 from posts.importer.wpbody import prepare_body
 
 CHUNK_POSTS = 200
@@ -96,9 +103,23 @@ class PreparedPost(NamedTuple):
     text: str
     # (number, number of the comment it answers or None, author, published, sanitised html)
     comments: tuple[tuple[int, int | None, str, datetime | None, str], ...]
+    names: tuple[str, ...]  # its categories, then its tags
+    addresses: tuple[str, ...]  # every address another post may use for it (link keys)
 
 
-def prepare(ordinal: int, post: ArchivePost) -> PreparedPost:
+@dataclass
+class Reading:
+    """What a whole reading of a file says besides its posts (known once it is read)."""
+
+    source: ArchiveSource | None = None
+    records: int = 0
+    skipped: int = 0
+    bytes_read: int = 0
+    phrases: list[str] | None = None  # when the reading mined them
+
+
+def prepare(ordinal: int, post: ArchivePost, link: str = "") -> PreparedPost:
+    """`post`, the `ordinal`-th record of an archive whose blog is at `link`, made safe."""
     # A post's own text is shown as WordPress shows it: bare addresses stay text (comments are
     # linkified, as WordPress does for them).
     html = "" if post.protected else sanitise_html(prepare_body(post.html)[0], linkify=False)
@@ -126,63 +147,149 @@ def prepare(ordinal: int, post: ArchivePost) -> PreparedPost:
         html,
         plain_text(html),
         comments,
+        topic_names(post),
+        tuple(link_keys(post, link)),
     )
 
 
+def topic_names(post: ArchivePost) -> tuple[str, ...]:
+    return tuple(map(sys.intern, (*post.categories, *post.tags)))
+
+
 def prepared_posts(
-    path: Path, kind: str, wanted: Container[int], progress=None
+    path: Path,
+    kind: str,
+    wanted: Container[int] | None,
+    progress=None,
+    reading: Reading | None = None,
+    miner: PhraseMiner | None = None,
 ) -> Iterator[PreparedPost]:
-    """The posts at places `wanted` of the file, prepared, in file order (in this process)."""
+    """The posts at places `wanted` of the file (every post when None), prepared, in file order
+    (in this process). `reading` is filled in as the file is read; `miner`, when given, is fed
+    every post's words, as the importer's scan feeds its own."""
+    reading = reading or Reading()
     with open(path, "rb") as stream:
         reader = open_records(stream, kind)
         for ordinal, post in enumerate(reader):
-            if ordinal in wanted:
-                yield prepare(ordinal, post)
+            if miner is not None:
+                miner.feed(plain_text(post.html))
+            if wanted is None or ordinal in wanted:
+                yield prepare(ordinal, post, reader.source.link)
+            reading.records = ordinal + 1
+            reading.bytes_read = reader.bytes_read
             if progress is not None and ordinal % 500 == 499:
                 progress(reader.bytes_read)
+        reading.source, reading.skipped = reader.source, reader.skipped
+        reading.bytes_read = reader.bytes_read
+    if miner is not None:
+        reading.phrases = miner.phrases()
 
 
-def _prepare_into(path: str, kind: str, wanted: Ordinals, conn) -> None:
-    """The child: prepare the wanted posts of `path` and send them in chunks."""
+def _prepare_into(
+    path: str, kind: str, wanted: Ordinals | None, vocabulary, spool: str, conn
+) -> None:
+    """The child: prepare the wanted posts of `path` (every post when `wanted` is None) into
+    the spool file, a chunk at a time, saying on the pipe how long each chunk is and how far
+    the file is read; mine phrases when given a `vocabulary`."""
     try:
         chunk: list[PreparedPost] = []
-        try:
-            for post in prepared_posts(Path(path), kind, wanted):
-                chunk.append(post)
-                if len(chunk) == CHUNK_POSTS:
-                    conn.send_bytes(b"R" + pickle.dumps(chunk, pickle.HIGHEST_PROTOCOL))
-                    chunk = []
-        except ReaderError as exc:
-            conn.send_bytes(b"X" + pickle.dumps((exc.message, exc.line, exc.column)))
-            return
-        except OSError as exc:
-            conn.send_bytes(
-                b"X" + pickle.dumps((f"cannot read: {exc.strerror or exc}", None, None))
-            )
-            return
-        if chunk:
-            conn.send_bytes(b"R" + pickle.dumps(chunk, pickle.HIGHEST_PROTOCOL))
-        conn.send_bytes(b"E")
+        reading = Reading()
+        miner = None if vocabulary is None else PhraseMiner(exclude=vocabulary_matcher(vocabulary))
+        with open(spool, "wb") as out:
+
+            def flush() -> None:
+                data = pickle.dumps(chunk, pickle.HIGHEST_PROTOCOL)
+                out.write(data)
+                out.flush()
+                conn.send_bytes(
+                    b"R" + len(data).to_bytes(8, "big") + reading.bytes_read.to_bytes(8, "big")
+                )
+                chunk.clear()
+
+            try:
+                for post in prepared_posts(Path(path), kind, wanted, None, reading, miner):
+                    chunk.append(post)
+                    if len(chunk) == CHUNK_POSTS:
+                        flush()
+            except ReaderError as exc:
+                conn.send_bytes(b"X" + pickle.dumps((exc.message, exc.line, exc.column)))
+                return
+            except OSError as exc:
+                message = f"cannot read: {exc.strerror or exc}"
+                conn.send_bytes(b"X" + pickle.dumps((message, None, None)))
+                return
+            if chunk:
+                flush()
+        conn.send_bytes(b"E" + pickle.dumps(reading, pickle.HIGHEST_PROTOCOL))
     except (KeyboardInterrupt, BrokenPipeError):
         pass  # the importer stopped: it reports, not the child
     finally:
         conn.close()
 
 
+class PreparedHere:
+    """What `PreparingProcess` gives, prepared in this process: for a small file, where starting
+    a process costs more than it saves. `replay` prepares the posts again."""
+
+    def __init__(self, path: Path, kind: str, wanted: Ordinals | None = None, vocabulary=None):
+        self._args = (path, kind, wanted)
+        self._vocabulary = vocabulary
+        self.reading = Reading()
+
+    def __enter__(self) -> PreparedHere:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        pass
+
+    def chunks(self) -> Iterator[list[PreparedPost]]:
+        miner = None
+        if self._vocabulary is not None:
+            miner = PhraseMiner(exclude=vocabulary_matcher(self._vocabulary))
+        yield from _chunked(prepared_posts(*self._args, None, self.reading, miner))
+
+    def replay(self) -> Iterator[list[PreparedPost]]:
+        yield from _chunked(prepared_posts(*self._args))
+
+
+def _chunked(posts: Iterator[PreparedPost]) -> Iterator[list[PreparedPost]]:
+    chunk: list[PreparedPost] = []
+    for post in posts:
+        chunk.append(post)
+        if len(chunk) == CHUNK_POSTS:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
 class PreparingProcess:
     """`with PreparingProcess(path, kind, wanted) as preparing:` then `for posts in
-    preparing.chunks():`. Raises `ReaderError`. The child is ended on the way out."""
+    preparing.chunks():`. Raises `ReaderError`. The child is ended on the way out.
 
-    def __init__(self, path: Path, kind: str, wanted: Ordinals):
+    `wanted=None` prepares every post: a first import, which wants them all, starts the child
+    before its scan and writes posts as they come (posts.importer.record_bulk), then goes
+    through them again (`replay`). What the child prepares waits in a spool file (deleted on
+    the way out) until the importer asks for it, so the child never waits for the importer and
+    memory does not grow with the file. Given a `vocabulary`, the child also mines phrases.
+    `reading` says what else the reading found, once every chunk is in.
+    """
+
+    def __init__(self, path: Path, kind: str, wanted: Ordinals | None = None, vocabulary=None):
         context = multiprocessing.get_context("spawn")  # no inherited connection or threads
+        self._spool = tempfile.NamedTemporaryFile(  # noqa: SIM115 (closed in __exit__)
+            prefix="bigsoc-prepared-", suffix=".pickle"
+        )
         self._receive, send = context.Pipe(duplex=False)
         self._process = context.Process(
             target=_prepare_into,
-            args=(str(path), kind, wanted, send),
+            args=(str(path), kind, wanted, vocabulary, self._spool.name, send),
             name="bigsoc-prepare",
             daemon=True,
         )
         self._send = send
+        self._sizes: list[int] = []  # of the chunks in the spool, in order
+        self.reading = Reading()
 
     def __enter__(self) -> PreparingProcess:
         self._process.start()
@@ -194,8 +301,10 @@ class PreparingProcess:
         if self._process.is_alive():
             self._process.terminate()
         self._process.join()
+        self._spool.close()
 
     def chunks(self) -> Iterator[list[PreparedPost]]:
+        offset = 0
         while True:
             try:
                 message = self._receive.recv_bytes()
@@ -203,8 +312,32 @@ class PreparingProcess:
                 raise ReaderError("the preparing process ended early") from None
             kind, body = message[:1], message[1:]
             if kind == b"R":
-                yield pickle.loads(body)
+                size = int.from_bytes(body[:8], "big")
+                self.reading.bytes_read = int.from_bytes(body[8:], "big")
+                self._sizes.append(size)
+                yield pickle.loads(self._read(offset, size))
+                offset += size
             elif kind == b"E":
+                vars(self.reading).update(vars(pickle.loads(body)))  # the caller holds it
                 return
             else:
                 raise ReaderError(*pickle.loads(body))
+
+    def replay(self) -> Iterator[list[PreparedPost]]:
+        """The chunks `chunks` gave, again, from the spool."""
+        offset = 0
+        for size in self._sizes:
+            yield pickle.loads(self._read(offset, size))
+            offset += size
+
+    def _read(self, offset: int, size: int) -> bytes:
+        """`size` bytes of the spool from `offset`, which the child has written and flushed."""
+        parts = []
+        while size:
+            part = os.pread(self._spool.fileno(), size, offset)
+            if not part:
+                raise ReaderError("the preparing process's spool ended early")
+            parts.append(part)
+            offset += len(part)
+            size -= len(part)
+        return b"".join(parts)

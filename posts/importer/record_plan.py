@@ -15,7 +15,6 @@ posts the file holds.
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -24,7 +23,7 @@ from django.db import connection
 
 from core.text import fold
 from posts.importer.load_writer import reserve_post_ids
-from posts.importer.preparing import fingerprint, identity_of, plain_text
+from posts.importer.preparing import fingerprint, identity_of, plain_text, topic_names
 from posts.importer.readers import ArchiveSource, open_records
 from posts.importer.readers.links import link_key, link_keys
 from posts.importer.scratch import Scratch, signed, unsigned
@@ -99,8 +98,7 @@ def scan(
         reader = open_records(stream, kind)
         for ordinal, post in enumerate(reader):
             identity = signed(identity_of(post))
-            topic_names = tuple(map(sys.intern, (*post.categories, *post.tags)))
-            names = name_index.setdefault(topic_names, len(name_index))
+            names = name_index.setdefault(topic_names(post), len(name_index))
             key = fold(post.title)[:KEY_MAX]
             checksum = short_checksum(post.checksum())
             records.append((ordinal, identity, post.title, key, checksum, names))
@@ -187,7 +185,6 @@ INSERT INTO plan (ordinal, identity, pk, state, slug, names)
 # Every address of every post -> its id and page; where two posts share one, the first the old
 # importer indexed wins: held posts (as read), then the file's (in file order).
 LINK_MAP = """
-CREATE INDEX ON plan (identity);
 ANALYZE plan;
 CREATE TEMPORARY TABLE link_map AS
     SELECT DISTINCT ON (address) address, pk, slug FROM (
@@ -216,8 +213,17 @@ def plan(scan_: Scan, book: TopicBook, vocabulary: list[VocabularyTopic], scratc
     scratch.execute(MATCH)
     scan_.posts = scratch.execute("SELECT count(*) FROM latest")[0][0]
     for chunk in scratch.stream(FRESH, size=PLAN_CHUNK):
-        rows = _claim(chunk, scratch, matcher)
+        rows = claim(chunk, scratch, matcher, reserve_post_ids)
         scratch.copy("plan", "ordinal, identity, pk, state, key, slug, names", rows)
+    return finish_plan(scan_, book, vocabulary, scratch, matcher)
+
+
+def finish_plan(
+    scan_: Scan, book: TopicBook, vocabulary: list[VocabularyTopic], scratch: Scratch,
+    matcher: PhraseMatcher,
+) -> Plan:  # fmt: skip
+    """Once every post of the file has its plan row: the link map, the topics, and the topics'
+    phrases in `matcher` beside the titles."""
     scratch.execute(LINK_MAP)
     names = list(dict.fromkeys(n for names in scan_.name_sets for n in names))
     topic_ids = book.ensure(names, Topic.Source.CATEGORY)
@@ -234,9 +240,13 @@ def plan(scan_: Scan, book: TopicBook, vocabulary: list[VocabularyTopic], scratc
     return Plan(topic_ids, matcher)
 
 
-def _claim(chunk: list[tuple], scratch: Scratch, matcher: PhraseMatcher) -> list[tuple]:
-    """Plan rows for a chunk of new posts (in file order): a reserved id, a key no other post
-    has, a free slug. Taken keys and slugs are asked of the database and of the plan so far."""
+def claim(
+    chunk: list[tuple], scratch: Scratch, matcher: PhraseMatcher,
+    reserve: Callable[[int], list[int]], *, held: bool = True, state: str = "n",
+) -> list[tuple]:  # fmt: skip
+    """Plan rows for a chunk of new posts (in file order): an id from `reserve`, a key no other
+    post has, a free slug. Taken keys and slugs are asked of the plan so far and, when the
+    database `held` posts before the import, of the database."""
     bases = [post_slug_base(fold(title)) for _, _, title, _, _ in chunk]
     wanted = [
         slug
@@ -245,25 +255,28 @@ def _claim(chunk: list[tuple], scratch: Scratch, matcher: PhraseMatcher) -> list
         for slug in (base, slug_with_hash(base, text), slug_with_hash(base, text, 16))
     ]
     keys = [key for *_, key, _ in chunk]
-    # psycopg's own cursor: = ANY(array), not IN (...), and no copy of 15,000 slugs kept in
-    # Django's log of queries (with DEBUG on, it keeps the last 9,000 of them).
-    with connection.connection.cursor() as cursor:
-        cursor.execute(f"SELECT slug FROM {_table()} WHERE slug = ANY(%s)", [wanted])
-        slugs_taken = {s for (s,) in cursor.fetchall()}
-        cursor.execute(f"SELECT key FROM {_table()} WHERE key = ANY(%s)", [keys])
-        keys_taken = {k for (k,) in cursor.fetchall()}
+    slugs_taken: set[str] = set()
+    keys_taken: set[str] = set()
+    if held:
+        # psycopg's own cursor: = ANY(array), not IN (...), and no copy of 15,000 slugs kept in
+        # Django's log of queries (with DEBUG on, it keeps the last 9,000 of them).
+        with connection.connection.cursor() as cursor:
+            cursor.execute(f"SELECT slug FROM {_table()} WHERE slug = ANY(%s)", [wanted])
+            slugs_taken.update(s for (s,) in cursor.fetchall())
+            cursor.execute(f"SELECT key FROM {_table()} WHERE key = ANY(%s)", [keys])
+            keys_taken.update(k for (k,) in cursor.fetchall())
     slugs_taken.update(s for (s,) in scratch.execute(_TAKEN.format("slug"), [wanted]))
     keys_taken.update(k for (k,) in scratch.execute(_TAKEN.format("key"), [keys]))
     rows = []
     for (ordinal, identity, title, key, names), base, pk in zip(
-        chunk, bases, reserve_post_ids(len(chunk)), strict=True
+        chunk, bases, reserve(len(chunk)), strict=True
     ):
         fp = unsigned(identity)
         if key in keys_taken:  # another post has this title: told apart by its identity
             key = f"{key[: KEY_MAX - 20]} #{fp:016x}"
         keys_taken.add(key)
         slug = claim_slug(base, str(fp), slugs_taken)
-        rows.append((ordinal, identity, pk, "n", key, slug, names))
+        rows.append((ordinal, identity, pk, state, key, slug, names))
         if toks := title_tokens(title):
             matcher.add(toks, pk)
     return rows

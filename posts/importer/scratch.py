@@ -35,8 +35,13 @@ CREATE TEMPORARY TABLE held_links (seq bigint, address bigint, pk bigint);
 CREATE TEMPORARY TABLE plan (
     ordinal integer PRIMARY KEY, identity bigint, pk bigint, state "char", key text, slug text,
     names integer);
+CREATE INDEX ON plan (identity);
+CREATE INDEX ON plan (key);
+CREATE INDEX ON plan (slug);
 """
-# state: 'u' unchanged (held, same checksum), 'c' changed (held), 'n' new.
+# state: 'u' unchanged (held, same checksum), 'c' changed (held), 'n' new; on a first import
+# (posts.importer.record_bulk) 'w' written as the scan met it, 'r' written, but a later copy in
+# the file wins and is written over it.
 
 
 def signed(fingerprint: int) -> int:
