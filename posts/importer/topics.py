@@ -117,8 +117,9 @@ class PhraseMatcher:
     One-word phrases are kept by their word. Longer ones live in a trie under their first two
     words: a node is a dict from the next word to the next node, with `_END` naming the targets
     of phrases that end there. Where only one phrase continues below a word, the rest of it is
-    kept whole as a `(remaining words, targets)` leaf rather than a chain of one-entry dicts, so
-    100,000 titles cost a few tens of thousands of nodes, not one dict per word.
+    kept whole as a `(remaining words, target)` leaf rather than a chain of one-entry dicts, so
+    100,000 titles cost a few tens of thousands of nodes, not one dict per word. A leaf holds
+    its one target as it is, and a list only once a second phrase ends there too.
 
     `find` picks out the positions where a phrase may start in C (a set intersection for single
     words, `map` over word pairs), so Python code runs only where a phrase may begin, and there
@@ -149,14 +150,19 @@ class PhraseMatcher:
             word, rest = rest[0], rest[1:]
             child = node.get(word)
             if child is None:
-                node[word] = (rest, [target])
+                node[word] = (rest, target)  # one target: no list (a 1 GB export's titles)
                 return True
             if type(child) is tuple:
                 tail, targets = child
                 if tail == rest:
-                    targets.append(target)
+                    if type(targets) is list:
+                        targets.append(target)
+                    else:
+                        node[word] = (tail, [targets, target])
                     return True
                 # A second phrase passes here: the leaf becomes a node, its tail one word shorter.
+                if type(targets) is not list:
+                    targets = [targets]
                 child = node[word] = (
                     {tail[0]: (tail[1:], targets)} if tail else {self._END: targets}
                 )
@@ -191,7 +197,10 @@ class PhraseMatcher:
                 if type(node) is tuple:
                     tail, targets = node
                     if toks[j : j + len(tail)] == tail:
-                        found.update(targets)
+                        if type(targets) is list:
+                            found.update(targets)
+                        else:
+                            found.add(targets)
                     break
         return found
 
@@ -211,7 +220,7 @@ class PhraseMatcher:
                 if type(node) is tuple:
                     tail, targets = node
                     if toks[j : j + len(tail)] == tail:
-                        for target in targets:
+                        for target in targets if type(targets) is list else (targets,):
                             yield i, j + len(tail), target
                     break
                 for target in node.get(self._END, ()):
