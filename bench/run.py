@@ -553,6 +553,12 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--keep-db", action="store_true", help="leave the database afterwards")
     parser.add_argument("--skip-import", action="store_true", help="reuse a kept database")
     parser.add_argument(
+        "--imports-only",
+        action="store_true",
+        default=bool(os.environ.get("BENCH_IMPORTS_ONLY")),
+        help="only the import rows (plain text and WXR): a change to the importer, ~12 min",
+    )
+    parser.add_argument(
         "--wxr-mb",
         type=int,
         default=int(os.environ.get("BENCH_WXR_MB", 1024)),
@@ -582,6 +588,8 @@ def main(argv: list[str] | None = None) -> None:
             plain_wall = import_rows(env, args.posts, work, report)
             if args.wxr_mb:
                 wxr_rows(database_url, redis_url, args.posts, plain_wall, args.wxr_mb, work, report)
+        if args.imports_only:
+            return report_results(args, report, load_before, started, None, redis_url)
         say("wiki page with 300 revisions, a volunteer, SQL counts …")
         plan_path = work / "plan.json"
         subprocess.run(
@@ -638,18 +646,35 @@ def main(argv: list[str] | None = None) -> None:
             except Exception as exc:  # noqa: BLE001 (clean-up must not hide the real error)
                 say(f"could not drop the bench database: {exc}")
 
+    report_results(args, report, load_before, started, (workers, threads), redis_url)
+
+
+def report_results(args, report: Report, load_before, started, server_shape, redis_url) -> None:
+    """Print the table and its notes, and keep them in bench/out (server_shape None: import
+    rows only)."""
     load_after = os.getloadavg()
     commit = subprocess.run(
         ["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True
     ).stdout.strip()
-    server = f"{workers} gunicorn workers" + (f" × {threads} threads" if threads > 1 else " (sync)")
+    if server_shape is None:
+        server = "import rows only"
+    else:
+        workers, threads = server_shape
+        server = f"{workers} gunicorn workers" + (
+            f" × {threads} threads" if threads > 1 else " (sync)"
+        )
+    pages = (
+        f"page rows with "
+        f"{'Redis and with the database cache' if redis_url else 'the database cache only'}, "
+        f"{RUNS} runs each; wrk {args.connections} connections, {args.seconds:g} s a row; "
+        if server_shape is not None
+        else ""
+    )
     header = [
         f"## bigsoc benchmark: {args.posts:,} posts",
         "",
         f"{cpu_model()}, {os.cpu_count()} CPUs, Python {platform.python_version()}, "
-        f"commit {commit or '?'}; {server}; page rows with "
-        f"{'Redis and with the database cache' if redis_url else 'the database cache only'}, "
-        f"{RUNS} runs each; wrk {args.connections} connections, {args.seconds:g} s a row; "
+        f"commit {commit or '?'}; {server}; {pages}"
         f"load average {load_before[0]:.2f} before, {load_after[0]:.2f} after; "
         f"{(time.monotonic() - started) / 60:.1f} min in all.",
         "",
@@ -666,7 +691,8 @@ def main(argv: list[str] | None = None) -> None:
     )
     print(text)
     OUT.mkdir(exist_ok=True)
-    (OUT / f"results-{args.posts}.md").write_text(text + "\n")
+    suffix = "-imports" if server_shape is None else ""
+    (OUT / f"results-{args.posts}{suffix}.md").write_text(text + "\n")
 
 
 if __name__ == "__main__":
