@@ -170,10 +170,15 @@ def _mark_leaving_links(html: str) -> str:
 # newline; lone surrogates; non-characters).
 _PLAIN_CHARS = r"[^<>&\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff\ufdd0-\ufdef\ufffe\uffff]"
 _NO_TAG_RE = re.compile(_PLAIN_CHARS.replace(">", "", 1) + "*")
-# A paragraph of such text, lines broken by `<br>` (what WordPress's autop makes of most of a
-# post), alone on its line(s): `_plain_paragraphs` checks that it starts a line.
-# (Possessive `*+`: a paragraph with a tag in it fails at once instead of backtracking.)
-_PLAIN_PARAGRAPH_RE = re.compile(rf"<p>{_PLAIN_CHARS}*+(?:<br>\n{_PLAIN_CHARS}*+)*+</p>(?=\n|$)")
+# A link bleach writes back as it is: `href` alone, double-quoted, to the web or a path on this
+# site, in characters the serialiser leaves be (no `&`, quotes or brackets, which it escapes or
+# its URL check may refuse), around such text. The commonest markup in a blog post.
+_PLAIN_LINK = rf'<a href="(?:https?://|/)[A-Za-z0-9._~:/?#@!$()*+,;=%-]*+">{_PLAIN_CHARS}*+</a>'
+_PLAIN_RUN = rf"(?:{_PLAIN_CHARS}++|{_PLAIN_LINK})*+"
+# A paragraph of such text and links, lines broken by `<br>` (what WordPress's autop makes of
+# most of a post), alone on its line(s): `_plain_paragraphs` checks that it starts a line.
+# (Possessive `*+`: a paragraph with another tag in it fails at once instead of backtracking.)
+_PLAIN_PARAGRAPH_RE = re.compile(rf"<p>{_PLAIN_RUN}(?:<br>\n{_PLAIN_RUN})*+</p>(?=\n|$)")
 _ANY_TAG_RE = re.compile(r"<[^<>]*>?")
 # What any address linkify knows has: a dot, then a letter (its top-level domain; any letter,
 # as the pattern ignores case and "K" is the Kelvin sign's "k"). Prose rarely has it ("said.

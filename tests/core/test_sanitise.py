@@ -110,3 +110,44 @@ def test_wordpress_bodies_clean_as_in_one_pass():
     body = prepare_body(raw)[0]
     assert_as_one_pass(body)
     assert_as_one_pass(body.replace("Third, plain.", "Third <em>unclosed"))
+
+
+LINKS = [
+    '<a href="http://bsn.example/2010/05/01/post-1/">Can the Big Society work?</a>',
+    '<a href="/posts/a-local-post/">here</a>',
+    '<a href="https://x.example/?p=3#more">by id</a>',
+    '<a href="http://localhost/x">no dot in the host</a>',
+    '<a href="//x.example/y">scheme-relative</a>',
+    '<a href="https://x.example/a%20b(c)!$*+,;=@~">odd but fine characters</a>',
+    '<a href="http://x.example/">',  # not closed
+    '<a href="http://[::1/x">a broken address</a>',
+    '<a href="http://x.example/?a=1&amp;b=2">an entity in the address</a>',
+    '<a href="http://x.example/?a=1&b=2">a bare ampersand</a>',
+    "<a href='http://x.example/'>single quotes</a>",
+    '<A HREF="http://x.example/">upper case</A>',
+    '<a href="http://x.example/" title="t">a title</a>',
+    '<a href="http://x.example/" rel="me">its own rel</a>',
+    '<a href="javascript:alert(1)">script</a>',
+    '<a href="jav&#x09;ascript:alert(1)">script, hidden</a>',
+    '<a href="http://x.example/"><b>bold</b> inside</a>',
+    '<a href="http://x.example/">a &gt; b</a>',
+    '<a href="http://x.example/">across<br>\na line</a>',
+    '<a href="http://x.example/">one</a><a href="/two/">two</a>',
+    '<a href="http://x.example/">outer <a href="/inner/">inner</a></a>',
+    '<a href="http://x.example/ ">a space</a>',
+    '<a href="">empty</a>',
+]
+
+
+@pytest.mark.parametrize("link", LINKS)
+def test_paragraphs_with_links_clean_as_in_one_pass(link):
+    assert_as_one_pass(f"{PLAIN}\n<p>See {link} again.</p>\n{PLAIN}\n{PLAIN}")
+    assert_as_one_pass(f"<p>{link}</p>\n{PLAIN}\n<p>Also {link}</p>")
+
+
+def test_paragraphs_with_plain_links_never_reach_bleach(monkeypatch):
+    monkeypatch.setattr("core.sanitise._cleaner", None)
+    html = f'{PLAIN}\n<p>See <a href="http://x.example/a/">this</a> and <a href="/b/">that</a>.</p>'
+    assert sanitise_html(html, linkify=False) == html.replace(
+        '"http://x.example/a/"', '"http://x.example/a/" rel="nofollow ugc noopener"'
+    )
