@@ -15,6 +15,13 @@ object state:
    looks up its posts' plan rows and the pages its links reach in the scratch tables.
 
 Unchanged posts (same checksum) are not written. Runs inside the caller's transaction.
+
+A first import, into a database that holds no post yet, goes another way
+(posts.importer.record_bulk): the preparing process reads the file once and prepares every
+post, and the scan writes each post as it meets it, so PostgreSQL builds the posts' search
+vectors beside the preparing; the plan then only builds the link map and the topics, and the
+load goes through the prepared posts again for what needs the whole file (links, topics,
+mentions).
 """
 
 from __future__ import annotations
