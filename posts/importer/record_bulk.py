@@ -28,7 +28,7 @@ from django.utils import timezone
 from core.text import fold
 from posts.importer.load_writer import Writer, copy_job
 from posts.importer.preparing import PreparedPost, Reading, fingerprint
-from posts.importer.record_plan import KEY_MAX, Progress, Scan, claim, short_checksum
+from posts.importer.record_plan import KEY_MAX, Progress, Scan, claim
 from posts.importer.record_rows import COMMENT_COLUMNS, POST_COLUMNS, comment_rows, post_values
 from posts.importer.scratch import Scratch, signed
 from posts.importer.topics import PhraseMatcher
@@ -39,8 +39,9 @@ WRITER_DEPTH = 4
 
 _MET = "SELECT identity FROM plan WHERE identity = ANY(%s)"
 _LATER_COPY = """
-UPDATE plan SET ordinal = v.ordinal, state = 'r'
-FROM unnest(%s::bigint[], %s::integer[]) AS v(identity, ordinal) WHERE plan.identity = v.identity
+UPDATE plan SET ordinal = v.ordinal, names = v.names, state = 'r'
+FROM unnest(%s::bigint[], %s::integer[], %s::integer[]) AS v(identity, ordinal, names)
+WHERE plan.identity = v.identity
 """
 _RESERVE = "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)"
 
@@ -78,37 +79,36 @@ def scan_and_write(
 
 
 def _scanned(batch, seq, name_index, matcher, reserve, scratch: Scratch, writer: Writer) -> int:
-    """A batch of the scan: its records and addresses to the scratch tables, the posts met for
-    the first time written; a later copy's plan row moved to it. Returns the address count."""
+    """A batch of the scan: its addresses to the scratch tables, the posts met for the first
+    time written; a later copy's plan row moved to it. Returns the address count. (The plan
+    rows are all the load needs: the `records` table is for matching held posts.)"""
     records, addresses = [], []
     for post in batch:
         identity = signed(post.identity)
         names = name_index.setdefault(post.names, len(name_index))
-        key = fold(post.title)[:KEY_MAX]
-        records.append(
-            (post.ordinal, identity, post.title, key, short_checksum(post.checksum), names)
-        )
+        records.append((post.ordinal, identity, post.title, fold(post.title)[:KEY_MAX], names))
         for address in post.addresses:
             seq += 1
             addresses.append((seq, signed(fingerprint(address)), identity))
-    scratch.copy("records", "ordinal, identity, title, key, checksum, names", records)
     scratch.copy("addresses", "seq, address, identity", addresses)
 
     met = {i for (i,) in scratch.execute(_MET, [[r[1] for r in records]])}
     fresh: list[tuple] = []
     first: list[PreparedPost] = []
-    later: dict[int, int] = {}  # identity -> ordinal of the latest copy met
-    for post, (ordinal, identity, title, key, _, names) in zip(batch, records, strict=True):
+    later: dict[int, tuple[int, int]] = {}  # identity -> the latest copy's ordinal and names
+    for post, record in zip(batch, records, strict=True):
+        ordinal, identity, *_, names = record
         if identity in met:
-            later[identity] = ordinal
+            later[identity] = (ordinal, names)
         else:
             met.add(identity)
-            fresh.append((ordinal, identity, title, key, names))
+            fresh.append(record)
             first.append(post)
     rows = claim(fresh, scratch, matcher, reserve, held=False, state="w")
     scratch.copy("plan", "ordinal, identity, pk, state, key, slug, names", rows)
     if later:
-        scratch.execute(_LATER_COPY, [list(later), list(later.values())])
+        ordinals, names = zip(*later.values(), strict=True)
+        scratch.execute(_LATER_COPY, [list(later), list(ordinals), list(names)])
 
     now = timezone.now()
     posts, comments = [], []

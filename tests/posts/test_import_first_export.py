@@ -66,6 +66,7 @@ ITEMS = [
         1,
         "Water troughs mended",
         'The last copy wins. See <a href="/2012/06/03/seed-swap-in-the-hall/">the swap</a>.',
+        tag="Troughs",
         comment="Thanks to the Seed Swap Committee.",
     ),
 ]
@@ -112,6 +113,7 @@ def test_a_first_import_writes_what_an_import_into_a_used_database_writes(
     assert first["Water troughs mended"][4] == [
         ("A neighbour", "Thanks to the Seed Swap Committee.")
     ]
+    assert "Troughs" in first["Water troughs mended"][2]  # the last copy's tags too
     swap = Post.objects.get(title="Seed swap in the hall")
     shed = Post.objects.get(title="The new tool shed")
     assert f'href="/posts/{shed.slug}/"' in swap.body_html  # a link to a later post
