@@ -195,12 +195,17 @@ def _prepare_into(
         chunk: list[PreparedPost] = []
         reading = Reading()
         miner = None if vocabulary is None else PhraseMiner(exclude=vocabulary_matcher(vocabulary))
-        with open(spool, "wb") as out:
+        # Unbuffered: each chunk is written whole, once, before the importer hears of it.
+        with open(spool, "wb", buffering=0) as out:
 
             def flush() -> None:
-                data = pickle.dumps(chunk, pickle.HIGHEST_PROTOCOL)
-                out.write(data)
-                out.flush()
+                data = memoryview(pickle.dumps(chunk, pickle.HIGHEST_PROTOCOL))
+                try:
+                    written = 0
+                    while written < len(data):
+                        written += out.write(data[written:])
+                except OSError as exc:  # a full disk is not the archive's fault: say so
+                    raise _SpoolFailed(f"{tempfile.gettempdir()}: {exc.strerror or exc}") from None
                 conn.send_bytes(
                     b"R" + len(data).to_bytes(8, "big") + reading.bytes_read.to_bytes(8, "big")
                 )
@@ -211,20 +216,28 @@ def _prepare_into(
                     chunk.append(post)
                     if len(chunk) == CHUNK_POSTS:
                         flush()
+                if chunk:
+                    flush()
             except ReaderError as exc:
                 conn.send_bytes(b"X" + pickle.dumps((exc.message, exc.line, exc.column)))
+                return
+            except _SpoolFailed as exc:
+                message = f"cannot keep the prepared posts in {exc}"
+                conn.send_bytes(b"X" + pickle.dumps((message, None, None)))
                 return
             except OSError as exc:
                 message = f"cannot read: {exc.strerror or exc}"
                 conn.send_bytes(b"X" + pickle.dumps((message, None, None)))
                 return
-            if chunk:
-                flush()
         conn.send_bytes(b"E" + pickle.dumps(reading, pickle.HIGHEST_PROTOCOL))
     except (KeyboardInterrupt, BrokenPipeError):
         pass  # the importer stopped: it reports, not the child
     finally:
         conn.close()
+
+
+class _SpoolFailed(Exception):
+    pass
 
 
 class PreparedHere:

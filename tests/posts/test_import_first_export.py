@@ -140,3 +140,19 @@ def test_a_broken_first_import_in_a_process_writes_nothing_and_leaves_no_spool(
         run(bad)
     assert Post.objects.count() == 0 and Comment.objects.count() == 0
     assert not list(tmp_path.glob("bigsoc-prepared-*"))
+
+
+def test_a_full_disk_under_the_spool_is_named_not_blamed_on_the_archive(tmp_path):
+    import multiprocessing
+    import pickle
+
+    from posts.importer.preparing import _prepare_into
+
+    receive, send = multiprocessing.Pipe(duplex=False)
+    # /dev/full refuses every write with "No space left on device", as a full disk would.
+    _prepare_into(str(export(tmp_path / "plots.xml")), "wxr", None, None, "/dev/full", send)
+    message = receive.recv_bytes()
+    assert message[:1] == b"X"
+    reason, line, column = pickle.loads(message[1:])
+    assert reason.startswith("cannot keep the prepared posts in ") and "No space left" in reason
+    assert line is None and column is None
