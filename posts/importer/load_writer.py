@@ -77,16 +77,17 @@ class Writer:
                         self._error = exc
 
 
+RESERVE_POST_IDS = "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)"
+
+
 def reserve_post_ids(count: int) -> list[int]:
     """Take `count` ids from the posts' identity sequence, so the load pass knows every new
-    post's id before the database has the post."""
+    post's id before the database has the post. (Sequences are not transactional: any
+    connection may take them, as a first export import's scratch connection does.)"""
     if not count:
         return []
     with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)",
-            [Post._meta.db_table, count],
-        )
+        cursor.execute(RESERVE_POST_IDS, [Post._meta.db_table, count])
         return [pk for (pk,) in cursor.fetchall()]
 
 

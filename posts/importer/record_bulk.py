@@ -26,7 +26,7 @@ from collections.abc import Iterable
 from django.utils import timezone
 
 from core.text import fold
-from posts.importer.load_writer import Writer, copy_job
+from posts.importer.load_writer import RESERVE_POST_IDS, Writer, copy_job
 from posts.importer.preparing import PreparedPost, Reading, fingerprint
 from posts.importer.record_plan import KEY_MAX, Progress, Scan, claim
 from posts.importer.record_rows import COMMENT_COLUMNS, POST_COLUMNS, comment_rows, post_values
@@ -43,7 +43,6 @@ UPDATE plan SET ordinal = v.ordinal, names = v.names, state = 'r'
 FROM unnest(%s::bigint[], %s::integer[], %s::integer[]) AS v(identity, ordinal, names)
 WHERE plan.identity = v.identity
 """
-_RESERVE = "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)"
 
 
 def scan_and_write(
@@ -58,7 +57,7 @@ def scan_and_write(
     def reserve(count: int) -> list[int]:
         # The scratch connection's: sequences are not transactional, and the writer holds
         # Django's connection.
-        return [pk for (pk,) in scratch.execute(_RESERVE, [Post._meta.db_table, count])]
+        return [pk for (pk,) in scratch.execute(RESERVE_POST_IDS, [Post._meta.db_table, count])]
 
     seq = 0
     batch: list[PreparedPost] = []
