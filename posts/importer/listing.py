@@ -19,7 +19,13 @@ from django.utils import timezone
 
 from posts.importer import spool
 from posts.importer.errors import ArchiveError, FileResult
-from posts.importer.listing_jobs import POST_COPY_FIELDS, retag_job, update_posts_job, update_row
+from posts.importer.listing_jobs import (
+    POST_COPY_FIELDS,
+    new_row,
+    retag_job,
+    update_posts_job,
+    update_row,
+)
 from posts.importer.listing_mentions import incoming_mention_pairs, link_mentions
 from posts.importer.listing_setup import (
     Plan,
@@ -42,7 +48,6 @@ from posts.importer.parse import (
     ParseError,
 )
 from posts.importer.parsing import ParsingFailed, ParsingProcess, PostFacts, post_facts
-from posts.importer.render import render_blocks
 from posts.importer.slugs import claim_slug, post_slug_base
 from posts.importer.topic_book import TopicBook
 from posts.importer.topics import (
@@ -307,21 +312,7 @@ class ListingImport:
                 planned_key, pk, slug = next(plan.new_posts)
                 assert planned_key == key, "posts to create come in load order"
                 ids[key] = pk
-                new_rows.append(
-                    (
-                        pk,
-                        parsed.title,
-                        slug,
-                        key,
-                        parsed.body,
-                        render_blocks(parsed.blocks),
-                        parsed.published,
-                        parsed.is_excerpt,
-                        checksum,
-                        now,
-                        now,
-                    )
-                )
+                new_rows.append(new_row(parsed, pk, slug, checksum, now))
                 self.created_keys.append(key)
                 created.append(pk)
         self.result.created += len(created)

@@ -24,6 +24,23 @@ POST_COPY_FIELDS = (
 )
 
 
+def new_row(parsed: ParsedPost, pk: int, slug: str, checksum: str, now) -> tuple:
+    """A row for a new post's COPY: its id, then POST_COPY_FIELDS."""
+    return (
+        pk,
+        parsed.title,
+        slug,
+        parsed.key,
+        parsed.body,
+        render_blocks(parsed.blocks),
+        parsed.published,
+        parsed.is_excerpt,
+        checksum,
+        now,
+        now,
+    )
+
+
 def update_row(parsed: ParsedPost, checksum: str, now, pk: int) -> tuple:
     """A row for `update_posts_job`: the post's new text, in the job's column order."""
     return (
