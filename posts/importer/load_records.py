@@ -134,19 +134,24 @@ def _prepared(
 ) -> Iterator[PreparedPost]:  # fmt: skip
     """The wanted posts, prepared: from `again` when the scan had them all prepared, else here
     for a small file, else by a process of their own."""
-    if again is None:
-        if not wanted:
-            return
-        if size < PREPARE_APART_BYTES:
-            yield from prepared_posts(
-                path, kind, wanted, lambda done: progress("load bytes", done, size)
-            )
-            return
-        with PreparingProcess(path, kind, wanted) as preparing:
-            yield from _prepared(path, kind, wanted, size, progress, preparing.chunks())
+    if again is not None:
+        yield from _wanted(again, wanted, size, progress)
+    elif not wanted:
         return
+    elif size < PREPARE_APART_BYTES:
+        yield from prepared_posts(
+            path, kind, wanted, lambda done: progress("load bytes", done, size)
+        )
+    else:
+        with PreparingProcess(path, kind, wanted) as preparing:
+            yield from _wanted(preparing.chunks(), wanted, size, progress)
+
+
+def _wanted(
+    chunks: Iterable[list[PreparedPost]], wanted: Ordinals, size: int, progress: Progress
+) -> Iterator[PreparedPost]:
     done = 0
-    for chunk in again:
+    for chunk in chunks:
         chunk = [post for post in chunk if post.ordinal in wanted]
         yield from chunk
         done += len(chunk)
