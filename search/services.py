@@ -31,10 +31,10 @@ from django.db import connection, connections
 from core.cache import for_generation
 from core.pagination import paginate
 from core.text import SEARCH_CONFIG, fold
+from posts.addresses import topic_url
 from posts.models import Topic
 from search import ranking
 from search.kinds import KINDS, Hit, Kind
-from wiki.targets import topic_url
 
 # Longer queries are cut to this many characters (and the page says so): nobody types more,
 # and it bounds the work a single request can ask of the database.

@@ -19,11 +19,11 @@ from django.urls import reverse
 from django.utils.html import escape
 
 from core.text import fold, title_slug
+from posts.addresses import post_url, topic_url
 from posts.models import Post, Topic
 from wiki.budget import RenderRefused
 from wiki.markup import Rendered, ResolvedLink, WikiLink, link_opening_tag, render_markdown
 from wiki.models import Citation, Page, PageLink, PageRedirect
-from wiki.targets import post_url, topic_url
 
 
 @dataclass

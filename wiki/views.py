@@ -12,6 +12,7 @@ from django.utils.functional import SimpleLazyObject
 
 from core.pagination import paginate
 from core.ratelimit import RateLimited, spend_write
+from posts.addresses import topic_url
 from posts.models import Topic
 from wiki.budget import RenderRefused
 from wiki.diff import hunk_diff, word_diff
@@ -28,7 +29,6 @@ from wiki.services import (
     normalise_text,
     save_revision,
 )
-from wiki.targets import topic_url
 
 HISTORY_PER_PAGE = 50
 
