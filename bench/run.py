@@ -59,7 +59,7 @@ CEILING_PATH = "/bench/ceiling/"
 SWEEP_SECONDS = 3
 
 # Targets of issue 5, for 100,000 posts on a 2-core machine.
-# Logged in ≥ 20% is issue 15's line (it was 10%); at most 10 SQL a page on a cache miss.
+# Logged in ≥ 20% is issue 15's line; at most 10 SQL a page on a cache miss.
 ANON_RATIO, ANON_P99_MS, LOGGED_IN_RATIO, SEARCH_P95_MS, SQL_MAX = 0.5, 20, 0.2, 50, 10
 IMPORT_RATE, IMPORT_PEAK_MB, UNCHANGED_S, EDITED_S, TARGET_POSTS = 3300, 250, 10, 15, 100_000
 WIKI_PAGES_RATE = 70  # issue 15: pages of ~600 words a second through the service

@@ -125,7 +125,7 @@ _SLUG_HOLDER = "slug-holder"
 
 
 def _post_urls():
-    """slug -> post URL, reversing once per page of hits (~50 µs a reverse()) instead of per
+    """slug -> post URL, reversing once per page of hits (reverse() is costly) instead of per
     hit; a slug that URL quoting would change goes through reverse() itself."""
     pattern = post_url(_SLUG_HOLDER)
     return lambda slug: (

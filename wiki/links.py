@@ -168,8 +168,8 @@ def show_links_to_new_page(page: Page) -> int:
     it now. Returns how many pages changed.
 
     Only the links' opening tags change (href, class, tooltip), so each linking page's stored
-    HTML is patched in place instead of rendered again (rendering was 58% of creating a page in
-    a run of 2,000). A page left with a missing link to this address after the patch (a spelling
+    HTML is patched in place instead of rendered again (rendering is most of what creating a
+    page costs). A page left with a missing link to this address after the patch (a spelling
     its link table did not keep), or with nothing to patch (its link reached a topic or a
     redirect), is rendered again whole.
     """

@@ -84,7 +84,7 @@ def page_detail(request, slug):
             "page": page,
             "revision": page.current_revision,
             # Looked up only when the kept fragment is drawn again: even building the
-            # queryset cost an eighth of a logged-in request's CPU.
+            # queryset costs a logged-in request real CPU.
             "backlinks": SimpleLazyObject(lambda: _backlinks(page)),
         },
     )
