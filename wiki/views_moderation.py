@@ -14,10 +14,10 @@ from wiki.forms import MoveForm
 from wiki.models import Page, Revision
 from wiki.permissions import can_edit, is_moderator
 from wiki.services import (
-    REASON_REQUIRED,
     PageError,
     delete_page,
     move_page,
+    normalise_reason,
     restore_page,
     revert_to,
     set_protected,
@@ -39,11 +39,11 @@ def _rate_limited(request, page, error: RateLimited):
 
 def _reason_or_none(request, page):
     """The POST's reason, whitespace folded, or None after saying that one is required."""
-    reason = " ".join(request.POST.get("reason", "").split())[:500]
-    if not reason:
-        messages.error(request, REASON_REQUIRED)
+    try:
+        return normalise_reason(request.POST.get("reason", ""))
+    except PageError as error:
+        messages.error(request, str(error))
         return None
-    return reason
 
 
 def _may_moderate(request, page, back_url: str):
