@@ -85,7 +85,8 @@ class Progress:
     def step(self, count: int = 1) -> None:
         self.done += count
         if self._stream is not None and (self.done % self.every == 0 or self.done == self.total):
-            self._stream.write(f"\r{self.done:,} of {self.total:,} {self.noun}")
+            of = f" of {self.total:,}" if self.total else ""
+            self._stream.write(f"\r{self.done:,}{of} {self.noun}")
             self._stream.flush()
 
     def finish(self) -> None:
