@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import hashlib
 
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils.cache import get_conditional_response
 from django.utils.http import http_date
@@ -122,3 +122,11 @@ def docs(request):
                 }
             )
     return render(request, "api/docs.html", {"operations": operations, "info": schema["info"]})
+
+
+def nothing_here(request, rest: str):
+    """Any other address under /api/v1/: a JSON 404, not the site's HTML page."""
+    return JsonResponse(
+        {"error": "not_found", "detail": "There is nothing at this address: see /api/v1/docs/."},
+        status=404,
+    )

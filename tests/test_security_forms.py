@@ -122,6 +122,7 @@ def sample_arguments(site) -> dict[str, dict]:
         "community:unsubscribe": {"token": unsubscribe_token(moderator)},
         "api_token_create": {},
         "api_token_revoke": {"pk": 1},
+        "api_not_found": {"rest": "nothing/here/"},
     }
 
 

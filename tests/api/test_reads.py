@@ -154,3 +154,10 @@ def test_schema_is_openapi_3_and_docs_run_no_inline_script(client):
     assert docs.status_code == 200 and "PUT /api/v1/wiki/{slug}/" in html
     assert "<script" not in html.split("</header>", 1)[-1] and " style=" not in html
     assert "script-src 'self'" in docs["Content-Security-Policy"]
+
+
+def test_an_unknown_api_address_is_a_json_404(client):
+    response = client.get("/api/v1/nothing/here/")
+    assert response.status_code == 404 and response.json()["error"] == "not_found"
+    assert client.get("/api/v1/schema/").status_code == 200
+    assert client.get("/api/v1/docs/").status_code == 200
