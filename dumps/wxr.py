@@ -11,18 +11,21 @@ the file line by line. Text in CDATA, with "]]>" split as WordPress splits it.
 A post's topics are its categories (the site has one kind of topic); its comments keep their
 threading (`wp:comment_parent`). Nothing private is written: the site keeps no e-mail or IP
 address, and the export names none. Posts are read in chunks with their topics and comments
-prefetched per chunk, and each item is written and forgotten, so memory stays flat at any size.
+read per chunk, and each item is written and forgotten, so memory stays flat at any size.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field, fields
 from datetime import UTC, date, datetime, time
 from email.utils import format_datetime
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.db.models import Exists, OuterRef, Prefetch
+from django.db.models import Exists, OuterRef
+from django.db.models.functions import Lower
+from django.urls import reverse
 from django.utils.text import slugify
 from lxml import etree
 
@@ -66,9 +69,9 @@ def _wp_date(when: datetime | None, zone) -> str:
     return when.astimezone(zone).strftime(WP_DATE) if when else ""
 
 
-def _item(post: Post, site_url: str, local) -> etree._Element:
+def _item(post: ExportPost, site_url: str, local) -> etree._Element:
     item = etree.Element("item")
-    page_url = site_url + post.get_absolute_url()
+    page_url = site_url + post.url
     when = _post_datetime(post.published)
     _plain(item, "title", post.title)
     _plain(item, "link", post.permalink or page_url)
@@ -96,18 +99,18 @@ def _item(post: Post, site_url: str, local) -> etree._Element:
     # A protected post's text was never imported; the mark that it had one goes out again.
     _cdata(item, f"{{{WP}}}post_password", "protected" if post.protected else "")
     _plain(item, f"{{{WP}}}is_sticky", "0")
-    for topic in post.topics:
-        category = etree.SubElement(item, "category", domain="category", nicename=topic.slug)
-        category.text = etree.CDATA(topic.name)
+    for name, slug in post.topics:
+        category = etree.SubElement(item, "category", domain="category", nicename=slug)
+        category.text = etree.CDATA(name)
     meta = etree.SubElement(item, f"{{{WP}}}postmeta")
     _cdata(meta, f"{{{WP}}}meta_key", "bigsoc_url")
     _cdata(meta, f"{{{WP}}}meta_value", page_url)
-    for comment in post.comments.all():
+    for comment in post.comments:
         _comment(item, comment, local)
     return item
 
 
-def _comment(item, comment: Comment, local) -> None:
+def _comment(item, comment: ExportComment, local) -> None:
     element = etree.SubElement(item, f"{{{WP}}}comment")
     _plain(element, f"{{{WP}}}comment_id", str(comment.number))
     _cdata(element, f"{{{WP}}}comment_author", comment.author)
@@ -148,14 +151,77 @@ def _channel_head(site_url: str, authors: list[str]):
     return list(head)
 
 
+@dataclass
+class ExportComment:
+    number: int
+    reply_to: int | None
+    author: str
+    published: datetime | None
+    body_html: str
+
+
+@dataclass
+class ExportPost:
+    pk: int
+    title: str
+    slug: str
+    published: date | None
+    author: str
+    permalink: str
+    guid: str
+    protected: bool
+    body_html: str
+    url: str = ""
+    topics: list[tuple[str, str]] = field(default_factory=list)  # (name, slug), A–Z
+    comments: list[ExportComment] = field(default_factory=list)
+
+
+POST_FIELDS = [f.name for f in fields(ExportPost) if f.name not in ("url", "topics", "comments")]
+
+
 def posts_to_export(since: datetime | None = None):
-    """Every post (changed since `since`), oldest id first, with topics and comments."""
-    posts = Post.objects.defer("body", "search_vector").order_by("pk")
+    """Every post (changed since `since`), oldest id first, as rows of ExportPost's fields."""
+    posts = Post.objects.order_by("pk")
     if since is not None:
         posts = posts.filter(updated_at__gte=since)
-    return posts.with_topics().prefetch_related(
-        Prefetch("comments", queryset=Comment.objects.order_by("number"))
+    return posts
+
+
+def _batches(posts) -> Iterator[list[ExportPost]]:
+    """The posts CHUNK at a time, each batch with its topics and comments: three queries a
+    batch, rows as tuples. Model instances for the ~20 topics of every post took two thirds of
+    an export's time (cProfile, 2,000 posts)."""
+    # reverse() once: the address of every post is the same pattern around its slug.
+    pattern = reverse("posts:post_detail", args=["SLUG"])
+    batch: list[ExportPost] = []
+    for row in posts.values_list(*POST_FIELDS).iterator(chunk_size=CHUNK):
+        post = ExportPost(*row)
+        post.url = pattern.replace("SLUG", post.slug)
+        batch.append(post)
+        if len(batch) == CHUNK:
+            yield _with_links(batch)
+            batch = []
+    if batch:
+        yield _with_links(batch)
+
+
+def _with_links(batch: list[ExportPost]) -> list[ExportPost]:
+    by_pk = {post.pk: post for post in batch}
+    topics = (
+        TaggedPost.objects.filter(content_object_id__in=by_pk)
+        .order_by(Lower("tag__name"), "tag__name")
+        .values_list("content_object_id", "tag__name", "tag__slug")
     )
+    for pk, name, slug in topics:
+        by_pk[pk].topics.append((name, slug))
+    comments = (
+        Comment.objects.filter(post_id__in=by_pk)
+        .order_by("post_id", "number")
+        .values_list("post_id", "number", "reply_to", "author", "published", "body_html")
+    )
+    for pk, *values in comments:
+        by_pk[pk].comments.append(ExportComment(*values))
+    return batch
 
 
 def write_wxr(
@@ -179,9 +245,10 @@ def write_wxr(
                 xf.write("\n")
                 for element in _channel_head(site_url, authors):
                     xf.write(element, pretty_print=True)
-                for post in posts.iterator(chunk_size=CHUNK):
-                    xf.write(_item(post, site_url, local), pretty_print=True)
-                    written += 1
-                    step()
+                for batch in _batches(posts):
+                    for post in batch:
+                        xf.write(_item(post, site_url, local), pretty_print=True)
+                        written += 1
+                        step()
             xf.write("\n")
     return written
