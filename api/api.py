@@ -93,7 +93,10 @@ def missing(request, exc):
 
 @api.exception_handler(HttpError)
 def http_error(request, exc: HttpError):
-    return _error(request, exc.status_code, "error", str(exc))
+    # ninja's own: a body that is not JSON (400), a method not allowed.
+    return _error(
+        request, exc.status_code, "invalid" if exc.status_code == 400 else "error", str(exc)
+    )
 
 
 api.add_router("", read_archive.router)

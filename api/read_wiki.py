@@ -7,7 +7,7 @@ import difflib
 from datetime import datetime
 
 from django.db.models import F, Q
-from django.http import HttpResponsePermanentRedirect
+from django.http import Http404, HttpResponsePermanentRedirect
 from django.urls import reverse
 from ninja import Query, Router
 
@@ -167,7 +167,7 @@ def talk(request, slug: str):
     given."""
     try:
         target = target_for_slug(slug)
-    except Exception as missing:  # Http404
+    except Http404 as missing:
         raise not_found("There is no page or topic here.") from missing
     threads = (
         TalkThread.objects.filter(**target.filter())

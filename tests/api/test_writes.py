@@ -200,3 +200,14 @@ def test_a_malformed_body_is_a_400_json_error(send, write_token, make_page):
     response = send("PUT", "/api/v1/wiki/volunteering/", {"summary": "no text"}, token=write_token)
     assert response.status_code == 400 and response.json()["error"] == "invalid"
     assert "text" in response.json()["detail"]
+
+
+def test_a_body_that_is_not_json_is_a_400_json_error(client, write_token, make_page):
+    make_page()
+    response = client.put(
+        "/api/v1/wiki/volunteering/",
+        data="{not json",
+        content_type="application/json",
+        HTTP_AUTHORIZATION=f"Bearer {write_token}",
+    )
+    assert response.status_code == 400 and response.json()["error"] == "invalid"

@@ -137,3 +137,17 @@ def test_a_bad_since_date_or_folder_is_a_clear_error(tmp_path):
         export("-", since="last tuesday")
     with pytest.raises(CommandError, match="not a folder"):
         export(tmp_path / "missing" / "site.xml")
+
+
+class _Terminal(io.StringIO):
+    def isatty(self):
+        return True
+
+
+def test_progress_shows_on_a_terminal_only(imported_site, tmp_path):
+    terminal = _Terminal()
+    call_command("export_archive", str(tmp_path / "a.xml"), stdout=io.StringIO(), stderr=terminal)
+    assert "4 of 4 posts" in terminal.getvalue()
+    piped = io.StringIO()
+    call_command("export_archive", str(tmp_path / "b.xml"), stdout=io.StringIO(), stderr=piped)
+    assert piped.getvalue() == ""
