@@ -211,3 +211,19 @@ def test_a_body_that_is_not_json_is_a_400_json_error(client, write_token, make_p
         HTTP_AUTHORIZATION=f"Bearer {write_token}",
     )
     assert response.status_code == 400 and response.json()["error"] == "invalid"
+
+
+def test_a_put_at_a_topics_slug_writes_the_topics_entry(send, write_token, make_topic):
+    topic = make_topic("Localism Bill")
+    response = send(
+        "PUT", f"/api/v1/wiki/{topic.slug}/", {"text": "The bill.", "base_revision": 0},
+        token=write_token,
+    )  # fmt: skip
+    assert response.status_code == 201
+    page = Page.objects.get(slug=topic.slug)
+    assert page.topic == topic and page.title == "Localism Bill"
+    stale = send(
+        "PUT", f"/api/v1/wiki/{topic.slug}/", {"text": "Again.", "base_revision": 0},
+        token=write_token,
+    )  # fmt: skip
+    assert stale.status_code == 409 and stale.json()["current_text"] == "The bill."
