@@ -113,6 +113,16 @@ def prepare(out_path: str) -> None:
         ("wiki history", [f"{wiki}history/"]),
         ("wiki diff", [f"{wiki}diff/?from={WIKI_REVISIONS - 10}&to={WIKI_REVISIONS}"]),
     ]
+    # The JSON API (issue 23): anonymous, and with a personal access token (a read token; the
+    # answers are the same for everyone, so both are served from the page cache when kept).
+    from api.tokens import create_token
+
+    _, token = create_token(user=user, name="bench", scope="read")
+    rows += [
+        ("api: post", [f"/api/v1/posts/{post.slug}/"]),
+        ("api: posts of the largest topic", [f"/api/v1/posts/?topic={topic.slug}"]),
+        (f"api: wiki page ({WIKI_REVISIONS} revisions)", [f"/api/v1/wiki/{page.slug}/"]),
+    ]
     search = None
     for name in ("search:results", "search", "search:search"):  # main names it search:results
         try:
@@ -129,12 +139,18 @@ def prepare(out_path: str) -> None:
             {
                 "rows": rows,
                 "session": client.cookies["sessionid"].value,
+                "token": token,
                 "topic": topic.name,
                 "topic_posts": pages,
                 "search": bool(search),
             },
             out,
         )
+
+
+def api_row(name: str) -> bool:
+    """A row of the JSON API: read anonymously and with a token, not with a session."""
+    return name.startswith("api:")
 
 
 def queries(in_path: str) -> None:
@@ -147,9 +163,14 @@ def queries(in_path: str) -> None:
         plan = json.load(f)
     anonymous, volunteer = Client(), Client()
     volunteer.cookies["sessionid"] = plan["session"]
+    bot = Client(HTTP_AUTHORIZATION=f"Bearer {plan.get('token', '')}")
     counts = {}
     for name, urls in plan["rows"]:
-        for mode, client in (("anonymous", anonymous), ("logged in", volunteer)):
+        modes = (
+            ("anonymous", anonymous),
+            ("token", bot) if api_row(name) else ("logged in", volunteer),
+        )
+        for mode, client in modes:
             found = set()
             for url in urls:
                 with CaptureQueriesContext(connection) as captured:

@@ -18,11 +18,13 @@ LUA = r"""
 local paths = {}
 for line in io.lines(os.getenv("BENCH_PATHS")) do paths[#paths + 1] = line end
 local cookie = os.getenv("BENCH_COOKIE")
+local auth = os.getenv("BENCH_AUTHORIZATION")
 local n = 0
 request = function()
   n = n + 1
   local headers = {}
   if cookie and cookie ~= "" then headers["Cookie"] = cookie end
+  if auth and auth ~= "" then headers["Authorization"] = auth end
   return wrk.format("GET", paths[(n % #paths) + 1], headers)
 end
 done = function(summary, latency, requests)
@@ -70,6 +72,7 @@ def run_wrk(
     connections: int,
     threads: int = 1,
     cookie: str = "",
+    authorization: str = "",
 ) -> Load:
     with tempfile.TemporaryDirectory(prefix="bigsoc-wrk-") as tmp:
         script = os.path.join(tmp, "rotate.lua")
@@ -90,7 +93,12 @@ def run_wrk(
                 script,
                 base_url,
             ],  # fmt: skip
-            env={**os.environ, "BENCH_PATHS": listing, "BENCH_COOKIE": cookie},
+            env={
+                **os.environ,
+                "BENCH_PATHS": listing,
+                "BENCH_COOKIE": cookie,
+                "BENCH_AUTHORIZATION": authorization,
+            },
             capture_output=True,
             text=True,
         )

@@ -44,6 +44,8 @@ INSTALLED_APPS = [
     "wiki",
     "search",
     "community",
+    "api",
+    "dumps",
 ]
 
 MIDDLEWARE = [

@@ -17,6 +17,8 @@ urlpatterns = [
     path("robots.txt", views.robots_txt, name="robots_txt"),
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
     path("search/", include("search.urls")),
+    # The JSON API (/api/v1/) and the token pages of the preferences.
+    path("", include("api.urls")),
     # Before the wiki's: /wiki/<slug>/talk/ and /users/<name>/block/ sit beside its pages.
     path("", include("community.urls")),
     path("accounts/", include("wiki.account_urls")),

@@ -40,9 +40,9 @@ GENERATION_KEY = "bigsoc:generation"
 # edit does not change what the archive's costly figures are computed from.
 ARCHIVE_GENERATION_KEY = "bigsoc:archive-generation"
 PAGE_KEY_PREFIX = "bigsoc:page:"
-# Types a reader's page or feed comes in; anything else (JSON health checks, files) is not cached.
+# Types a reader's page, feed or API answer comes in; anything else (files) is not cached.
 CACHED_TYPES = ("text/html", "application/xml", "text/xml", "application/rss+xml",
-                "application/atom+xml")  # fmt: skip
+                "application/atom+xml", "application/json")  # fmt: skip
 SAFE_METHODS = ("GET", "HEAD")
 # The cookies that make a request personal: a session (logged in, or a form in progress) and
 # one-off messages. A CSRF cookie alone does not: cached pages never hold a token.
