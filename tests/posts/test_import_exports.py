@@ -236,7 +236,7 @@ def test_an_export_completes_a_post_a_listing_brought_in_first(tmp_path):
 
 
 def test_a_big_export_is_prepared_in_a_process_of_its_own_with_the_same_result(monkeypatch):
-    from posts.importer import load_records
+    from importer import load_records
 
     monkeypatch.setattr(load_records, "PREPARE_APART_BYTES", 0)
     run(WXR)
@@ -248,8 +248,8 @@ def test_a_big_export_is_prepared_in_a_process_of_its_own_with_the_same_result(m
 
 
 def test_new_preparation_rules_rewrite_posts_whose_export_did_not_change(monkeypatch):
-    from posts.importer import load
-    from posts.importer.readers import records
+    from importer import load
+    from importer.readers import records
 
     run(WXR)
     assert "unchanged since last import" in run(WXR)[0]

@@ -1,5 +1,5 @@
 """A first import of an export into an empty database writes each post as its scan meets it
-(posts.importer.record_bulk); any later import plans first and writes after. Both must leave
+(importer.record_bulk); any later import plans first and writes after. Both must leave
 the same posts, links, topics, mentions and comments, against real PostgreSQL."""
 
 import io
@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from django.core.management import CommandError, call_command
 
-from posts.importer import load_records
+from importer import load_records
 from posts.models import Archive, Comment, Post
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("vocabulary_seeds")]
@@ -146,7 +146,7 @@ def test_a_full_disk_under_the_spool_is_named_not_blamed_on_the_archive(tmp_path
     import multiprocessing
     import pickle
 
-    from posts.importer.preparing import _prepare_into
+    from importer.preparing import _prepare_into
 
     receive, send = multiprocessing.Pipe(duplex=False)
     # /dev/full refuses every write with "No space left on device", as a full disk would.

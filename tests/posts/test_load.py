@@ -5,12 +5,12 @@ from pathlib import Path
 import pytest
 from django.db import DataError, connection
 
-from posts.importer import listing as listing_module
-from posts.importer import load as load_module
-from posts.importer.load import ArchiveError, import_archive
-from posts.importer.slugs import post_slug_base
-from posts.importer.topic_book import sync_vocabulary
-from posts.importer.topics import VocabularyTopic, load_vocabulary
+from importer import listing as listing_module
+from importer import load as load_module
+from importer.load import ArchiveError, import_archive
+from importer.slugs import post_slug_base
+from importer.topic_book import sync_vocabulary
+from importer.topics import VocabularyTopic, load_vocabulary
 from posts.models import Archive, Post, TaggedPost, Topic
 
 SEEDS = Path(__file__).resolve().parents[2] / "seeds"
@@ -448,7 +448,7 @@ def test_post_slug_base_is_djangos_slugify_cut_to_length(key):
 def parse_apart(monkeypatch):
     # Every file counts as big, so the importer parses it in a child process.
     monkeypatch.setattr(listing_module, "PARSE_APART_BYTES", 0)
-    monkeypatch.setattr("posts.importer.parsing.CHUNK_POSTS", 2)  # several chunks even here
+    monkeypatch.setattr("importer.parsing.CHUNK_POSTS", 2)  # several chunks even here
 
 
 def _imported() -> list[tuple]:

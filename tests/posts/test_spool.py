@@ -3,8 +3,8 @@
 import tempfile
 from datetime import date
 
-from posts.importer import spool
-from posts.importer.parse import Block, ParsedPost
+from importer import spool
+from importer.parse import Block, ParsedPost
 
 
 def post(n: int, **kw) -> ParsedPost:

@@ -1,6 +1,6 @@
 """`manage.py import_seeds [PATH ...]`: import archive files (default: every archive in seeds/).
 
-Thin: picks the files, runs `posts.importer.load.import_archive` on each (one transaction per
+Thin: picks the files, runs `importer.load.import_archive` on each (one transaction per
 file), shows progress and a closing summary, and turns failures into a `CommandError` that names
 the file and line.
 """
@@ -14,15 +14,15 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import DatabaseError, transaction
 
-from posts.importer.load import (
+from importer.load import (
     BATCH_SIZE,
     ArchiveError,
     FileResult,
     import_archive,
 )
-from posts.importer.readers import ReaderError, detect
-from posts.importer.readers.xmlstream import PROLOG_BYTES
-from posts.importer.topics import VocabularyError, load_vocabulary
+from importer.readers import ReaderError, detect
+from importer.readers.xmlstream import PROLOG_BYTES
+from importer.topics import VocabularyError, load_vocabulary
 from posts.models import Topic
 
 VOCABULARY_FILE = "topics.toml"

@@ -11,7 +11,7 @@ import re
 
 from django.utils.text import slugify
 
-from posts.importer.topics import topic_key
+from importer.topics import topic_key
 
 SLUG_BASE_MAX = 80  # leaves room for "-" and a hash within SlugField(max_length=100)
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from typing import BinaryIO
 
-from posts.importer.readers.xmlstream import PROLOG_BYTES, CountingStream, ReaderError
+from importer.readers.xmlstream import PROLOG_BYTES, CountingStream, ReaderError
 
 FORMATS = ("listing", "wxr", "rss", "atom")
 _ROOT = re.compile(rb"<([A-Za-z_][\w.-]*:)?([A-Za-z_][\w.-]*)")
@@ -40,9 +40,9 @@ def detect(head: bytes) -> str:
 def open_records(stream: BinaryIO, kind: str):
     """A reader over `stream` for `kind` (from `detect`): iterate it for `ArchivePost`s; its
     `source` says the blog's name and address. The stream is wrapped to count bytes read."""
-    from posts.importer.readers.feed import AtomReader, RSSReader
-    from posts.importer.readers.listing import ListingReader
-    from posts.importer.readers.wxr import WXRReader
+    from importer.readers.feed import AtomReader, RSSReader
+    from importer.readers.listing import ListingReader
+    from importer.readers.wxr import WXRReader
 
     readers = {"wxr": WXRReader, "rss": RSSReader, "atom": AtomReader, "listing": ListingReader}
     return readers[kind](CountingStream(stream, xml=kind != "listing"))

@@ -17,9 +17,9 @@ import re
 from collections.abc import Iterator
 from datetime import UTC, datetime
 
-from posts.importer.readers.records import ArchivePost, ArchiveSource, untitled, web_address
-from posts.importer.readers.wxr import CONTENT, DC_CREATOR, IGNORED_CATEGORIES, rss_date
-from posts.importer.readers.xmlstream import (
+from importer.readers.records import ArchivePost, ArchiveSource, untitled, web_address
+from importer.readers.wxr import CONTENT, DC_CREATOR, IGNORED_CATEGORIES, rss_date
+from importer.readers.xmlstream import (
     CountedReader,
     CountingStream,
     iterparse,

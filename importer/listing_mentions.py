@@ -1,5 +1,5 @@
 """Mentions: a listing's posts that name another post's title, linked once the load pass is done
-(see posts.importer.listing)."""
+(see importer.listing)."""
 
 from __future__ import annotations
 
@@ -7,8 +7,8 @@ from collections.abc import Collection
 
 from django.db import connection
 
-from posts.importer.load_writer import columns, table
-from posts.importer.topics import PhraseMatcher, title_tokens, tokens
+from importer.load_writer import columns, table
+from importer.topics import PhraseMatcher, title_tokens, tokens
 from posts.models import Post
 
 

@@ -1,7 +1,7 @@
 """Load parsed archives into the database: idempotent, batched, one transaction per file.
 
 `import_archive(path, ...)` is the entry point for every format: exports and feeds go to
-posts.importer.load_records, text listings to posts.importer.listing, which reads a file
+importer.load_records, text listings to importer.listing, which reads a file
 twice, streaming both times, so memory holds keys and titles but never the whole file:
 
 1. scan: parse every post, note which copy of each title wins (the typographic one), count
@@ -31,16 +31,16 @@ from pathlib import Path
 from django.db import connection, transaction
 
 from core.cache import archive_changed
+from importer.errors import ArchiveError, FileResult
+from importer.listing import ListingImport
+from importer.load_records import import_records
+from importer.load_writer import table
+from importer.parse import ParseError, legacy_encoding
+from importer.readers import ReaderError, detect
+from importer.readers.xmlstream import PROLOG_BYTES
+from importer.topic_book import sync_vocabulary
+from importer.topics import VocabularyTopic
 from posts.figures import refresh_topic_figures
-from posts.importer.errors import ArchiveError, FileResult
-from posts.importer.listing import ListingImport
-from posts.importer.load_records import import_records
-from posts.importer.load_writer import table
-from posts.importer.parse import ParseError, legacy_encoding
-from posts.importer.readers import ReaderError, detect
-from posts.importer.readers.xmlstream import PROLOG_BYTES
-from posts.importer.topic_book import sync_vocabulary
-from posts.importer.topics import VocabularyTopic
 from posts.models import Archive, Post, TaggedPost
 
 __all__ = ["ArchiveError", "FileResult", "import_archive"]

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from urllib.parse import urljoin, urlsplit
 
-from posts.importer.readers.records import ArchivePost
+from importer.readers.records import ArchivePost
 
 
 def link_key(url: str, base: str = "") -> str:

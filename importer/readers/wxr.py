@@ -17,14 +17,14 @@ from collections.abc import Iterator
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 
-from posts.importer.readers.records import (
+from importer.readers.records import (
     ArchiveComment,
     ArchivePost,
     ArchiveSource,
     untitled,
     web_address,
 )
-from posts.importer.readers.xmlstream import (
+from importer.readers.xmlstream import (
     CountedReader,
     CountingStream,
     iterparse,

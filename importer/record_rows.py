@@ -1,13 +1,13 @@
-"""The rows a prepared post (posts.importer.preparing) becomes: its `Post` columns and its
-comments. Shared by the first import's scan (posts.importer.record_bulk) and the load
-(posts.importer.load_records), which write the same post the same way."""
+"""The rows a prepared post (importer.preparing) becomes: its `Post` columns and its
+comments. Shared by the first import's scan (importer.record_bulk) and the load
+(importer.load_records), which write the same post the same way."""
 
 from __future__ import annotations
 
 from datetime import datetime
 
-from posts.importer.preparing import PreparedPost
-from posts.importer.readers.links import old_path
+from importer.preparing import PreparedPost
+from importer.readers.links import old_path
 
 POST_COLUMNS = [
     "title", "body", "body_html", "published", "is_excerpt", "checksum", "author", "permalink",

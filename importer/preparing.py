@@ -32,11 +32,11 @@ from pathlib import Path
 from typing import NamedTuple
 
 from core.sanitise import sanitise_html
-from posts.importer.parse import fold
-from posts.importer.readers import ArchivePost, ArchiveSource, ReaderError, open_records
-from posts.importer.readers.links import link_keys
-from posts.importer.topics import PhraseMiner, vocabulary_matcher
-from posts.importer.wpbody import prepare_body
+from importer.parse import fold
+from importer.readers import ArchivePost, ArchiveSource, ReaderError, open_records
+from importer.readers.links import link_keys
+from importer.topics import PhraseMiner, vocabulary_matcher
+from importer.wpbody import prepare_body
 
 CHUNK_POSTS = 200
 _TAGS = re.compile(r"<[^>]+>")
@@ -281,7 +281,7 @@ class PreparingProcess:
     preparing.chunks():`. Raises `ReaderError`. The child is ended on the way out.
 
     `wanted=None` prepares every post: a first import, which wants them all, starts the child
-    before its scan and writes posts as they come (posts.importer.record_bulk), then goes
+    before its scan and writes posts as they come (importer.record_bulk), then goes
     through them again (`replay`). What the child prepares waits in a spool file (deleted on
     the way out) until the importer asks for it, so the child never waits for the importer and
     memory does not grow with the file. Given a `vocabulary`, the child also mines phrases.

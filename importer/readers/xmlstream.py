@@ -21,7 +21,7 @@ from typing import BinaryIO
 
 from lxml import etree
 
-from posts.importer.readers.records import ArchiveSource, web_address
+from importer.readers.records import ArchiveSource, web_address
 
 # The prolog is read before parsing to refuse entity declarations: they live in the DOCTYPE,
 # which must come before the root element, so the first bytes up to it are enough.

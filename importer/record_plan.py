@@ -1,6 +1,6 @@
-"""The first two phases of loading an export or feed (posts.importer.load_records): `scan` the
+"""The first two phases of loading an export or feed (importer.load_records): `scan` the
 file and `plan` the load, with what they learn about each post kept in scratch tables
-(posts.importer.scratch), never in memory: the importer's memory stays flat however many
+(importer.scratch), never in memory: the importer's memory stays flat however many
 posts the file holds.
 
 1. `scan(path, kind, ...)`: read the file once (streaming) and COPY a row per record (its place
@@ -22,14 +22,14 @@ from pathlib import Path
 from django.db import connection
 
 from core.text import fold
-from posts.importer.load_writer import reserve_post_ids
-from posts.importer.preparing import fingerprint, identity_of, plain_text, topic_names
-from posts.importer.readers import ArchiveSource, open_records
-from posts.importer.readers.links import link_key, link_keys
-from posts.importer.scratch import Scratch, signed, unsigned
-from posts.importer.slugs import claim_slug, post_slug_base, slug_with_hash
-from posts.importer.topic_book import TopicBook
-from posts.importer.topics import (
+from importer.load_writer import reserve_post_ids
+from importer.preparing import fingerprint, identity_of, plain_text, topic_names
+from importer.readers import ArchiveSource, open_records
+from importer.readers.links import link_key, link_keys
+from importer.scratch import Scratch, signed, unsigned
+from importer.slugs import claim_slug, post_slug_base, slug_with_hash
+from importer.topic_book import TopicBook
+from importer.topics import (
     PhraseMatcher,
     PhraseMiner,
     VocabularyTopic,

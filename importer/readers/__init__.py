@@ -5,8 +5,8 @@ content, never its name: a plain-text listing (`listing`), a WordPress export (`
 RSS 2.0 / Atom 1.0 feed (`feed`, Blogger's Atom export included).
 """
 
-from posts.importer.readers.detect import FORMATS, ReaderError, detect, open_records
-from posts.importer.readers.records import ArchiveComment, ArchivePost, ArchiveSource
+from importer.readers.detect import FORMATS, ReaderError, detect, open_records
+from importer.readers.records import ArchiveComment, ArchivePost, ArchiveSource
 
 __all__ = [
     "FORMATS",

@@ -1,12 +1,12 @@
-"""A text listing's import: scan, then plan, then load (see posts.importer.load for the whole).
+"""A text listing's import: scan, then plan, then load (see importer.load for the whole).
 
 1. scan: parse every post (in a process of its own for a big file), note which copy of each
    title wins (the typographic one), count recurring named phrases, and index titles for
    mentions; the parsed posts wait in a spool file. A first import into an empty database
    writes each post as the scan meets it.
-2. set-up (posts.importer.listing_setup): topics, the posts already held, the plan.
+2. set-up (importer.listing_setup): topics, the posts already held, the plan.
 3. load: read the spool and upsert the winning copies in batches through the `Writer`; tag
-   them; then link mentions (posts.importer.listing_mentions).
+   them; then link mentions (importer.listing_mentions).
 """
 
 from __future__ import annotations
@@ -17,17 +17,17 @@ from datetime import date
 
 from django.utils import timezone
 
-from posts.importer import spool
-from posts.importer.errors import ArchiveError, FileResult
-from posts.importer.listing_jobs import (
+from importer import spool
+from importer.errors import ArchiveError, FileResult
+from importer.listing_jobs import (
     POST_COPY_FIELDS,
     new_row,
     retag_job,
     update_posts_job,
     update_row,
 )
-from posts.importer.listing_mentions import incoming_mention_pairs, link_mentions
-from posts.importer.listing_setup import (
+from importer.listing_mentions import incoming_mention_pairs, link_mentions
+from importer.listing_setup import (
     Plan,
     Winner,
     add_topic_phrases,
@@ -37,9 +37,9 @@ from posts.importer.listing_setup import (
     make_plan,
     read_posts,
 )
-from posts.importer.load_bulk import foreign_keys_checked_at_the_end, indexes_built_at_the_end
-from posts.importer.load_writer import Writer, copy_job, link_archive_job
-from posts.importer.parse import (
+from importer.load_bulk import foreign_keys_checked_at_the_end, indexes_built_at_the_end
+from importer.load_writer import Writer, copy_job, link_archive_job
+from importer.parse import (
     ArchiveHeader,
     ArchiveParser,
     LineReader,
@@ -47,10 +47,10 @@ from posts.importer.parse import (
     ParsedPost,
     ParseError,
 )
-from posts.importer.parsing import ParsingFailed, ParsingProcess, PostFacts, post_facts
-from posts.importer.slugs import claim_slug, post_slug_base
-from posts.importer.topic_book import TopicBook
-from posts.importer.topics import (
+from importer.parsing import ParsingFailed, ParsingProcess, PostFacts, post_facts
+from importer.slugs import claim_slug, post_slug_base
+from importer.topic_book import TopicBook
+from importer.topics import (
     PhraseMatcher,
     PhraseMiner,
     title_tokens,
@@ -60,7 +60,7 @@ from posts.importer.topics import (
 from posts.models import Archive, Post, TaggedPost, Topic
 
 # Files this big are parsed in a process of their own beside the rest of the first pass (see
-# posts.importer.parsing); below it, starting a process costs more than it saves.
+# importer.parsing); below it, starting a process costs more than it saves.
 PARSE_APART_BYTES = 4 << 20
 
 
@@ -203,7 +203,7 @@ class ListingImport:
 
     def _scan_parsed_apart(self, spooled, writer, miner) -> tuple[ArchiveHeader | None, str]:
         """As `_scan_parsed_here`, with the parsing in a process of its own (see
-        `posts.importer.parsing`): its records go to the spool as they come."""
+        `importer.parsing`): its records go to the spool as they come."""
         ordinal = 0
         try:
             with ParsingProcess(self.path, render=self.bulk, encoding=self.encoding) as parsing:
