@@ -2,7 +2,7 @@
 
     python -m bench.pipeline ARCHIVE [ARCHIVE ...] [--out digest.txt]
 
-Runs what `importer.load` does per post, minus the SQL: parse every post, note its title
+Runs what `importer.pipeline` does per post, minus the SQL: parse every post, note its title
 (key, typographic score, winner), mine phrases from the first copy of each title, build the
 matcher as `ListingImport._note_title` and `listing_setup.add_topic_phrases` do (titles,
 vocabulary phrases, mined phrases),
@@ -25,9 +25,9 @@ import time
 from collections import defaultdict
 from pathlib import Path
 
-from importer import spool
-from importer.parse import ArchiveParser, LineReader, typographic_score
-from importer.render import render_blocks
+from importer.prepare import spool
+from importer.prepare.render import render_blocks
+from importer.readers.listing_parser import ArchiveParser, LineReader, typographic_score
 from importer.topics import (
     PhraseMatcher,
     PhraseMiner,

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from core.cache import archive_changed
-from importer.slugs import claim_slug, slug_with_hash, topic_slug_base
+from importer.plan.slugs import claim_slug, slug_with_hash, topic_slug_base
 from importer.topics import TOPIC_NAME_MAX, VocabularyTopic, topic_key
 from posts.models import Topic
 

@@ -1,6 +1,6 @@
 """Plain-text archive listings as `ArchivePost` records. Pure: no Django.
 
-The listing parser itself is `importer.parse` (`LineReader`, `ArchiveParser`); the
+The listing parser itself is `importer.readers.listing_parser` (`LineReader`, `ArchiveParser`); the
 importer's fast path for listings reads `ParsedPost`s from it directly. This reader gives the
 same posts as the one record type, for code that takes records whatever the format.
 """
@@ -9,10 +9,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from importer.parse import ArchiveParser, LineReader, ParsedPost, ParseError
+from importer.prepare.render import render_blocks
+from importer.readers.listing_parser import ArchiveParser, LineReader, ParsedPost, ParseError
 from importer.readers.records import ArchivePost, ArchiveSource
 from importer.readers.xmlstream import CountedReader, CountingStream, ReaderError
-from importer.render import render_blocks
 
 
 def record(post: ParsedPost) -> ArchivePost:

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from importer.load import import_archive
+from importer.pipeline import import_archive
 from importer.topic_book import sync_vocabulary
 from importer.topics import load_vocabulary
 from posts.figures import refresh_topic_figures, topic_figures, topic_size

@@ -5,10 +5,10 @@ from pathlib import Path
 import pytest
 from django.db import DataError, connection
 
-from importer import listing as listing_module
-from importer import load as load_module
-from importer.load import ArchiveError, import_archive
-from importer.slugs import post_slug_base
+from importer import listing_import as listing_module
+from importer import pipeline as load_module
+from importer.pipeline import ArchiveError, import_archive
+from importer.plan.slugs import post_slug_base
 from importer.topic_book import sync_vocabulary
 from importer.topics import VocabularyTopic, load_vocabulary
 from posts.models import Archive, Post, TaggedPost, Topic
@@ -448,7 +448,7 @@ def test_post_slug_base_is_djangos_slugify_cut_to_length(key):
 def parse_apart(monkeypatch):
     # Every file counts as big, so the importer parses it in a child process.
     monkeypatch.setattr(listing_module, "PARSE_APART_BYTES", 0)
-    monkeypatch.setattr("importer.parsing.CHUNK_POSTS", 2)  # several chunks even here
+    monkeypatch.setattr("importer.prepare.listing.CHUNK_POSTS", 2)  # several chunks even here
 
 
 def _imported() -> list[tuple]:

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from core.text import fold_chars
-from importer.parse import ArchiveParser, LineReader
+from importer.readers.listing_parser import ArchiveParser, LineReader
 from importer.topics import (
     _NAME_RUN,
     PHRASE_MAX_TOPICS,

@@ -1,6 +1,6 @@
 """`manage.py import_seeds [PATH ...]`: import archive files (default: every archive in seeds/).
 
-Thin: picks the files, runs `importer.load.import_archive` on each (one transaction per
+Thin: picks the files, runs `importer.pipeline.import_archive` on each (one transaction per
 file), shows progress and a closing summary, and turns failures into a `CommandError` that names
 the file and line.
 """
@@ -14,7 +14,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import DatabaseError, transaction
 
-from importer.load import (
+from importer.pipeline import (
     BATCH_SIZE,
     ArchiveError,
     FileResult,

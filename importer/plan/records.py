@@ -1,6 +1,6 @@
-"""The first two phases of loading an export or feed (importer.load_records): `scan` the
+"""The first two phases of loading an export or feed (importer.record_import): `scan` the
 file and `plan` the load, with what they learn about each post kept in scratch tables
-(importer.scratch), never in memory: the importer's memory stays flat however many
+(importer.plan.scratch), never in memory: the importer's memory stays flat however many
 posts the file holds.
 
 1. `scan(path, kind, ...)`: read the file once (streaming) and COPY a row per record (its place
@@ -22,12 +22,11 @@ from pathlib import Path
 from django.db import connection
 
 from core.text import fold
-from importer.load_writer import reserve_post_ids
-from importer.preparing import fingerprint, identity_of, plain_text, topic_names
+from importer.plan.scratch import Scratch, signed, unsigned
+from importer.plan.slugs import claim_slug, post_slug_base, slug_with_hash
+from importer.prepare.records import fingerprint, identity_of, plain_text, topic_names
 from importer.readers import ArchiveSource, open_records
 from importer.readers.links import link_key, link_keys
-from importer.scratch import Scratch, signed, unsigned
-from importer.slugs import claim_slug, post_slug_base, slug_with_hash
 from importer.topic_book import TopicBook
 from importer.topics import (
     PhraseMatcher,
@@ -37,6 +36,7 @@ from importer.topics import (
     topic_key,
     vocabulary_matcher,
 )
+from importer.write.writer import reserve_post_ids
 from posts.models import Post, Topic
 
 Progress = Callable[[str, int, int | None], None]

@@ -1,12 +1,12 @@
-"""The rows a prepared post (importer.preparing) becomes: its `Post` columns and its
-comments. Shared by the first import's scan (importer.record_bulk) and the load
-(importer.load_records), which write the same post the same way."""
+"""The rows a prepared post (importer.prepare.records) becomes: its `Post` columns and its
+comments. Shared by the first import's scan (importer.write.first_records) and the load
+(importer.record_import), which write the same post the same way."""
 
 from __future__ import annotations
 
 from datetime import datetime
 
-from importer.preparing import PreparedPost
+from importer.prepare.records import PreparedPost
 from importer.readers.links import old_path
 
 POST_COLUMNS = [

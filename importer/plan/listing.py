@@ -1,6 +1,6 @@
 """A listing's import between its two passes: the topics, the posts already in the database, and
 the plan the load pass follows. Functions of values: the scan's winners and title index in,
-what the load pass needs out (see importer.listing)."""
+what the load pass needs out (see importer.listing_import)."""
 
 from __future__ import annotations
 
@@ -11,11 +11,11 @@ from pathlib import Path
 from django.db import connection
 from django.utils import timezone
 
-from importer.load_writer import reserve_post_ids, table
-from importer.parse import ArchiveHeader
-from importer.slugs import claim_slug, post_slug_base, slug_with_hash
+from importer.plan.slugs import claim_slug, post_slug_base, slug_with_hash
+from importer.readers.listing_parser import ArchiveHeader
 from importer.topic_book import TopicBook, preferred_name
 from importer.topics import PhraseMatcher, VocabularyTopic, title_tokens, topic_key
+from importer.write.writer import reserve_post_ids, table
 from posts.models import Archive, Post, Topic
 
 HEADER_TOPIC_KINDS = {"search", "tag", "category"}

@@ -3,8 +3,8 @@ Django, no database.
 
 `LineReader` turns a binary file into checked text lines (strict UTF-8, no NUL bytes, bounded line
 length, CRLF and BOM handled) and hashes the bytes on the way; `ParsedPost`, `ArchiveHeader` and
-`Block` are what `importer.parse.ArchiveParser` makes of them. Kept apart from the parser so
-each module reads in one sitting; `parse` re-exports every name, as the importer used them.
+`Block` are what `listing_parser.ArchiveParser` makes of them. Kept apart from the parser so each
+module reads in one sitting; `listing_parser` re-exports every name, as the importer uses them.
 """
 
 from __future__ import annotations

@@ -7,13 +7,13 @@ Here it lives in temporary tables, filled by COPY and read back a batch at a tim
 importer's memory does not grow with the file.
 
 The tables belong to a connection of their own (`Scratch`), not to Django's: the writer thread
-(importer.load_writer) holds Django's connection for the whole load, while the importer
+(importer.write.writer) holds Django's connection for the whole load, while the importer
 still looks up each batch here. They are TEMPORARY, so they are never logged, never seen by
 another session, and vanish with the connection, whatever happens to the import. The scratch
 connection reads and writes only its own tables: the file's own transaction, on Django's
 connection, is the only one that touches the archive's tables.
 
-Fingerprints (`importer.preparing.fingerprint`) are unsigned 64-bit; `signed()` makes
+Fingerprints (`importer.prepare.records.fingerprint`) are unsigned 64-bit; `signed()` makes
 them fit a `bigint`, keeping equality (all the tables need).
 """
 
@@ -40,7 +40,7 @@ CREATE INDEX ON plan (key);
 CREATE INDEX ON plan (slug);
 """
 # state: 'u' unchanged (held, same checksum), 'c' changed (held), 'n' new; on a first import
-# (importer.record_bulk) 'w' written as the scan met it, 'r' written, but a later copy in
+# (importer.write.first_records) 'w' written as the scan met it, 'r' written, but a later copy in
 # the file wins and is written over it.
 
 

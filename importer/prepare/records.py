@@ -32,11 +32,11 @@ from pathlib import Path
 from typing import NamedTuple
 
 from core.sanitise import sanitise_html
-from importer.parse import fold
+from importer.prepare.wpbody import prepare_body
 from importer.readers import ArchivePost, ArchiveSource, ReaderError, open_records
 from importer.readers.links import link_keys
+from importer.readers.listing_parser import fold
 from importer.topics import PhraseMiner, vocabulary_matcher
-from importer.wpbody import prepare_body
 
 CHUNK_POSTS = 200
 _TAGS = re.compile(r"<[^>]+>")
@@ -281,7 +281,7 @@ class PreparingProcess:
     preparing.chunks():`. Raises `ReaderError`. The child is ended on the way out.
 
     `wanted=None` prepares every post: a first import, which wants them all, starts the child
-    before its scan and writes posts as they come (importer.record_bulk), then goes
+    before its scan and writes posts as they come (importer.write.first_records), then goes
     through them again (`replay`). What the child prepares waits in a spool file (deleted on
     the way out) until the importer asks for it, so the child never waits for the importer and
     memory does not grow with the file. Given a `vocabulary`, the child also mines phrases.

@@ -1,13 +1,13 @@
-"""The writer jobs of a listing's import (see importer.load_writer): posts updated in
+"""The writer jobs of a listing's import (see importer.write.writer): posts updated in
 place, and posts already in the database retagged."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
-from importer.load_writer import columns, copy_job, table
-from importer.parse import ParsedPost
-from importer.render import render_blocks
+from importer.prepare.render import render_blocks
+from importer.readers.listing_parser import ParsedPost
+from importer.write.writer import columns, copy_job, table
 from posts.models import Post, TaggedPost
 
 POST_COPY_FIELDS = (

@@ -3,7 +3,7 @@
 The first pass parses a file once and needs only small facts per post in memory; the posts
 themselves wait here for the second. Each record is a length, then the marshalled post, so the
 second pass can step over the posts it has nothing to do for without decoding them. The same
-records carry posts from the parsing process to the importer (`importer.parsing`).
+records carry posts from the parsing process to the importer (`importer.prepare.listing`).
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ import marshal
 from collections.abc import Container, Iterator
 from datetime import date
 
-from importer.parse import Block, ParsedPost
+from importer.readers.listing_parser import Block, ParsedPost
 
 
 def record(post: ParsedPost) -> bytes:

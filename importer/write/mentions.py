@@ -1,5 +1,5 @@
 """Mentions: a listing's posts that name another post's title, linked once the load pass is done
-(see importer.listing)."""
+(see importer.listing_import)."""
 
 from __future__ import annotations
 
@@ -7,8 +7,8 @@ from collections.abc import Collection
 
 from django.db import connection
 
-from importer.load_writer import columns, table
 from importer.topics import PhraseMatcher, title_tokens, tokens
+from importer.write.writer import columns, table
 from posts.models import Post
 
 

@@ -1,10 +1,10 @@
 """A first import of an export or feed, into an empty database: each post is written as the scan
 meets it, so PostgreSQL's work on the posts (the search vector above all) runs beside the
 preparing and the scan instead of after them, as a first listing import does
-(importer.listing). Measured at 20,000 posts, the load alone waited on PostgreSQL for
+(importer.listing_import). Measured at 20,000 posts, the load alone waited on PostgreSQL for
 most of its time when every post was written after the scan and the plan.
 
-The preparing process (importer.preparing) reads the file once, makes every post safe
+The preparing process (importer.prepare.records) reads the file once, makes every post safe
 and mines the phrases; `scan_and_write` takes its chunks in file order and, for each post:
 
 - copies its record and addresses to the scratch tables, as `record_plan.scan` does;
@@ -14,7 +14,7 @@ and mines the phrases; `scan_and_write` takes its chunks in file order and, for 
 - a later copy of a post already met wins, as the last copy does in `record_plan.plan`: the
   post's plan row moves to it, marked 'r', and the load writes it over the first.
 
-What needs the whole file waits for the load (importer.load_records), which goes through
+What needs the whole file waits for the load (importer.record_import), which goes through
 the prepared posts again: links to other posts rewritten (an UPDATE of `body_html` for the posts
 that have any), topics, mentions and the archive's links.
 """
@@ -26,12 +26,12 @@ from collections.abc import Iterable
 from django.utils import timezone
 
 from core.text import fold
-from importer.load_writer import RESERVE_POST_IDS, Writer, copy_job
-from importer.preparing import PreparedPost, Reading, fingerprint
-from importer.record_plan import KEY_MAX, Progress, Scan, claim
-from importer.record_rows import COMMENT_COLUMNS, POST_COLUMNS, comment_rows, post_values
-from importer.scratch import Scratch, signed
+from importer.plan.records import KEY_MAX, Progress, Scan, claim
+from importer.plan.scratch import Scratch, signed
+from importer.prepare.records import PreparedPost, Reading, fingerprint
 from importer.topics import PhraseMatcher
+from importer.write.records import COMMENT_COLUMNS, POST_COLUMNS, comment_rows, post_values
+from importer.write.writer import RESERVE_POST_IDS, Writer, copy_job
 from posts.models import Comment, Post
 
 # Jobs the writer may hold: about two batches (a post COPY and a comment COPY each).

@@ -10,7 +10,7 @@ import re
 from collections.abc import Iterable
 from html import escape
 
-from importer.parse import Block
+from importer.readers.listing_parser import Block
 
 _STORED_OL = re.compile(r"^(\d{1,3})\. (.*)$")
 _STORED_UL = re.compile(r"^- (.*)$")

@@ -3,12 +3,12 @@
 The loader does not care which reader the records came from. Three phases pass values, not
 object state:
 
-1. `scan` and 2. `plan` (importer.record_plan): read the file once, then decide which post
+1. `scan` and 2. `plan` (importer.plan.records): read the file once, then decide which post
    each record is, claim ids, keys and slugs for new ones and build the link map. What they learn
-   about each post is kept in scratch tables (importer.scratch), so memory stays flat
+   about each post is kept in scratch tables (importer.plan.scratch), so memory stays flat
    however big the file.
 3. `load(path, kind, plan, ...)`: have the new and changed posts read again and made safe
-   (importer.preparing: importer.wpbody, then core.sanitise; in a process of its
+   (importer.prepare.records: importer.prepare.wpbody, then core.sanitise; in a process of its
    own for a big file) and write them in batches: links to other posts of the archive rewritten
    to their pages here, topics (categories with parents, tags, vocabulary and phrase topics),
    comments, archive links and mentions (those links, and titles named in the text). Each batch
@@ -17,7 +17,7 @@ object state:
 Unchanged posts (same checksum) are not written. Runs inside the caller's transaction.
 
 A first import, into a database that holds no post yet, goes another way
-(importer.record_bulk): the preparing process reads the file once and prepares every
+(importer.write.first_records): the preparing process reads the file once and prepares every
 post, and the scan writes each post as it meets it, so PostgreSQL builds the posts' search
 vectors beside the preparing; the plan then only builds the link map and the topics, and the
 load goes through the prepared posts again for what needs the whole file (links, topics,
@@ -34,15 +34,9 @@ from pathlib import Path
 from django.db import connection
 from django.utils import timezone
 
-from importer.load_bulk import foreign_keys_checked_at_the_end, indexes_built_at_the_end
-from importer.load_writer import (
-    Writer,
-    columns,
-    copy_job,
-    link_archive_job,
-    table,
-)
-from importer.preparing import (
+from importer.plan.records import Plan, Progress, Scan, finish_plan, plan, scan
+from importer.plan.scratch import Scratch, signed
+from importer.prepare.records import (
     Ordinals,
     PreparedHere,
     PreparedPost,
@@ -50,14 +44,20 @@ from importer.preparing import (
     fingerprint,
     prepared_posts,
 )
+from importer.prepare.wpbody import rewrite_links
 from importer.readers.links import link_key
-from importer.record_bulk import scan_and_write
-from importer.record_plan import Plan, Progress, Scan, finish_plan, plan, scan
-from importer.record_rows import COMMENT_COLUMNS, POST_COLUMNS, comment_rows, post_values
-from importer.scratch import Scratch, signed
 from importer.topic_book import TopicBook
 from importer.topics import tokens
-from importer.wpbody import rewrite_links
+from importer.write.first_import import foreign_keys_checked_at_the_end, indexes_built_at_the_end
+from importer.write.first_records import scan_and_write
+from importer.write.records import COMMENT_COLUMNS, POST_COLUMNS, comment_rows, post_values
+from importer.write.writer import (
+    Writer,
+    columns,
+    copy_job,
+    link_archive_job,
+    table,
+)
 from posts.models import Archive, Comment, Post, TaggedPost
 
 
@@ -69,7 +69,7 @@ class Counts:
     mentions: int = 0
 
 
-# Exports this big are prepared in a process of their own (importer.preparing); below it,
+# Exports this big are prepared in a process of their own (importer.prepare.records); below it,
 # starting a process costs more than it saves.
 PREPARE_APART_BYTES = 4 << 20
 # Jobs the writer may hold (a batch is four or five): two batches, so a slow COPY does not stall
@@ -89,9 +89,9 @@ def load(
     again: Iterable[list[PreparedPost]] | None = None,
 ) -> Counts:
     """Phase 3: write new and changed posts, a batch at a time, as they come back prepared
-    (importer.preparing); the writes run in the writer's thread beside the Python work.
+    (importer.prepare.records); the writes run in the writer's thread beside the Python work.
     Unchanged posts are not read again: they are only linked to this archive. After a first
-    import's scan (importer.record_bulk), `again` gives the prepared posts once more."""
+    import's scan (importer.write.first_records), `again` gives the prepared posts once more."""
     counts = Counts()
     # (from, to) pairs as two flat arrays, written once every post exists: 16 bytes a mention.
     mentions = (array("Q"), array("Q"))
@@ -302,8 +302,8 @@ def import_records(
     size = path.stat().st_size
     book = TopicBook()
     # A first import (no post in the database yet) writes each post as its scan meets it
-    # (importer.record_bulk), and builds its indexes and checks its keys once, at the end
-    # (importer.load_bulk).
+    # (importer.write.first_records), and builds its indexes and checks its keys once, at the end
+    # (importer.write.first_import).
     bulk = not Post.objects.exists()
     with (
         Scratch() as scratch,

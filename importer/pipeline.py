@@ -1,7 +1,7 @@
 """Load parsed archives into the database: idempotent, batched, one transaction per file.
 
 `import_archive(path, ...)` is the entry point for every format: exports and feeds go to
-importer.load_records, text listings to importer.listing, which reads a file
+importer.record_import, text listings to importer.listing_import, which reads a file
 twice, streaming both times, so memory holds keys and titles but never the whole file:
 
 1. scan: parse every post, note which copy of each title wins (the typographic one), count
@@ -32,14 +32,14 @@ from django.db import connection, transaction
 
 from core.cache import archive_changed
 from importer.errors import ArchiveError, FileResult
-from importer.listing import ListingImport
-from importer.load_records import import_records
-from importer.load_writer import table
-from importer.parse import ParseError, legacy_encoding
+from importer.listing_import import ListingImport
 from importer.readers import ReaderError, detect
+from importer.readers.listing_parser import ParseError, legacy_encoding
 from importer.readers.xmlstream import PROLOG_BYTES
+from importer.record_import import import_records
 from importer.topic_book import sync_vocabulary
 from importer.topics import VocabularyTopic
+from importer.write.writer import table
 from posts.figures import refresh_topic_figures
 from posts.models import Archive, Post, TaggedPost
 

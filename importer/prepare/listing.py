@@ -3,7 +3,7 @@
 Parsing is about half of an import's first pass and does not depend on the rest (phrase mining,
 the title index), so on a machine with two cores the two halves can run side by side. The child
 reads and parses the file and sends its posts in chunks: spool records (see
-`importer.spool`), which the importer writes to its spool as they are, and each post's
+`importer.prepare.spool`), which the importer writes to its spool as they are, and each post's
 `PostFacts`, all the first pass needs, so the importer decodes no post itself. Pure: the child
 never touches Django or the database.
 
@@ -21,8 +21,9 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import NamedTuple
 
-from importer import spool
-from importer.parse import (
+from importer.prepare import spool
+from importer.prepare.render import render_blocks
+from importer.readers.listing_parser import (
     ArchiveHeader,
     ArchiveParser,
     LineReader,
@@ -31,7 +32,6 @@ from importer.parse import (
     ParseError,
     typographic_score,
 )
-from importer.render import render_blocks
 
 CHUNK_POSTS = 500
 

@@ -7,8 +7,8 @@ under its title and "Posted in A, B" / "Filed under: X" / "Tagged: y" lines; tho
 record's date and categories, not body text. Short stand-alone lines inside a body that read like
 picture captions are kept apart as `captions`.
 
-`LineReader` (in importer.lines, with the records) turns a binary file into checked text
-lines and hashes the bytes on the way; `ArchiveParser` streams those lines into `ParsedPost`
+`LineReader` (in `listing_lines`, with the records) turns a binary file into checked text lines
+and hashes the bytes on the way; `ArchiveParser` streams those lines into `ParsedPost`
 records, holding one post at a time.
 """
 
@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from core.text import fold
-from importer.lines import (
+from importer.readers.listing_lines import (
     MAX_LINE_BYTES,
     MAX_LINE_CHARS,
     MAX_TITLE_CHARS,
@@ -34,7 +34,7 @@ from importer.lines import (
     typographic_score,
 )
 
-# The records and the line reader live in importer.lines; the importer names them from here.
+# The records and the line reader live in listing_lines; the importer names them from here.
 __all__ = [
     "MAX_LINE_BYTES",
     "MAX_LINE_CHARS",

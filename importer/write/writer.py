@@ -2,8 +2,8 @@
 
 `Writer` runs a file's writes, in order, in a thread of its own on the same connection (so in
 the same transaction), while the importer prepares the next batch. Jobs are callables given a
-psycopg cursor: `copy_job` (COPY rows in), `link_archive_job`. Used by importer.listing
-(listings) and importer.load_records (exports and feeds).
+psycopg cursor: `copy_job` (COPY rows in), `link_archive_job`. Used by importer.listing_import
+(listings) and importer.record_import (exports and feeds).
 """
 
 from __future__ import annotations

@@ -1,12 +1,12 @@
-"""A text listing's import: scan, then plan, then load (see importer.load for the whole).
+"""A text listing's import: scan, then plan, then load (see importer.pipeline for the whole).
 
 1. scan: parse every post (in a process of its own for a big file), note which copy of each
    title wins (the typographic one), count recurring named phrases, and index titles for
    mentions; the parsed posts wait in a spool file. A first import into an empty database
    writes each post as the scan meets it.
-2. set-up (importer.listing_setup): topics, the posts already held, the plan.
+2. set-up (importer.plan.listing): topics, the posts already held, the plan.
 3. load: read the spool and upsert the winning copies in batches through the `Writer`; tag
-   them; then link mentions (importer.listing_mentions).
+   them; then link mentions (importer.write.mentions).
 """
 
 from __future__ import annotations
@@ -17,17 +17,8 @@ from datetime import date
 
 from django.utils import timezone
 
-from importer import spool
 from importer.errors import ArchiveError, FileResult
-from importer.listing_jobs import (
-    POST_COPY_FIELDS,
-    new_row,
-    retag_job,
-    update_posts_job,
-    update_row,
-)
-from importer.listing_mentions import incoming_mention_pairs, link_mentions
-from importer.listing_setup import (
+from importer.plan.listing import (
     Plan,
     Winner,
     add_topic_phrases,
@@ -37,9 +28,10 @@ from importer.listing_setup import (
     make_plan,
     read_posts,
 )
-from importer.load_bulk import foreign_keys_checked_at_the_end, indexes_built_at_the_end
-from importer.load_writer import Writer, copy_job, link_archive_job
-from importer.parse import (
+from importer.plan.slugs import claim_slug, post_slug_base
+from importer.prepare import spool
+from importer.prepare.listing import ParsingFailed, ParsingProcess, PostFacts, post_facts
+from importer.readers.listing_parser import (
     ArchiveHeader,
     ArchiveParser,
     LineReader,
@@ -47,8 +39,6 @@ from importer.parse import (
     ParsedPost,
     ParseError,
 )
-from importer.parsing import ParsingFailed, ParsingProcess, PostFacts, post_facts
-from importer.slugs import claim_slug, post_slug_base
 from importer.topic_book import TopicBook
 from importer.topics import (
     PhraseMatcher,
@@ -57,10 +47,20 @@ from importer.topics import (
     tokens,
     vocabulary_matcher,
 )
+from importer.write.first_import import foreign_keys_checked_at_the_end, indexes_built_at_the_end
+from importer.write.listing import (
+    POST_COPY_FIELDS,
+    new_row,
+    retag_job,
+    update_posts_job,
+    update_row,
+)
+from importer.write.mentions import incoming_mention_pairs, link_mentions
+from importer.write.writer import Writer, copy_job, link_archive_job
 from posts.models import Archive, Post, TaggedPost, Topic
 
 # Files this big are parsed in a process of their own beside the rest of the first pass (see
-# importer.parsing); below it, starting a process costs more than it saves.
+# importer.prepare.listing); below it, starting a process costs more than it saves.
 PARSE_APART_BYTES = 4 << 20
 
 
@@ -203,7 +203,7 @@ class ListingImport:
 
     def _scan_parsed_apart(self, spooled, writer, miner) -> tuple[ArchiveHeader | None, str]:
         """As `_scan_parsed_here`, with the parsing in a process of its own (see
-        `importer.parsing`): its records go to the spool as they come."""
+        `importer.prepare.listing`): its records go to the spool as they come."""
         ordinal = 0
         try:
             with ParsingProcess(self.path, render=self.bulk, encoding=self.encoding) as parsing:
