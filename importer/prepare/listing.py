@@ -15,13 +15,13 @@ read or parsed.
 from __future__ import annotations
 
 import marshal
-import multiprocessing
 import pickle
 from collections.abc import Iterator
 from pathlib import Path
 from typing import NamedTuple
 
 from importer.prepare import spool
+from importer.prepare.process import ChildProcess, answering
 from importer.prepare.render import render_blocks
 from importer.readers.listing_parser import (
     ArchiveHeader,
@@ -70,9 +70,9 @@ class ParsingFailed(Exception):
         super().__init__(message)
 
 
-def _parse_into(path: str, conn, render: bool, encoding: str) -> None:
+def _parse_into(path: str, render: bool, encoding: str, conn) -> None:
     """The child: parse `path` and send what it holds."""
-    try:
+    with answering(conn):
         try:
             stream = open(path, "rb")  # noqa: SIM115 (closed below)
         except OSError as exc:
@@ -99,50 +99,25 @@ def _parse_into(path: str, conn, render: bool, encoding: str) -> None:
             if facts:
                 conn.send_bytes(b"R" + marshal.dumps((b"".join(records), facts)))
             conn.send_bytes(b"E" + pickle.dumps((parser.header, reader.checksum)))
-    except (KeyboardInterrupt, BrokenPipeError):
-        pass  # the importer stopped (Ctrl-C reaches both processes): it reports, not the child
-    finally:
-        conn.close()
 
 
-class ParsingProcess:
+class ParsingProcess(ChildProcess):
     """`with ParsingProcess(path, render) as parsing:` then `for records, facts in
     parsing.chunks():` gives runs of spool records and their posts' facts (with HTML when
     `render`); `header` and `checksum` are set once they are all read. Raises `ParsingFailed`.
     The child is ended on the way out, whatever happened."""
 
     def __init__(self, path: Path, render: bool, encoding: str = "utf-8"):
-        context = multiprocessing.get_context("spawn")  # a fresh interpreter: no inherited
-        # database connection or threads, as a fork would carry
-        self._receive, send = context.Pipe(duplex=False)
-        self._process = context.Process(
-            target=_parse_into,
-            args=(str(path), send, render, encoding),
-            name="bigsoc-parse",
-            daemon=True,
-        )
-        self._send = send
+        super().__init__(_parse_into, (str(path), render, encoding), "bigsoc-parse")
         self.header: ArchiveHeader | None = None
         self.checksum = ""
-
-    def __enter__(self) -> ParsingProcess:
-        self._process.start()
-        self._send.close()  # the child holds its end; the pipe breaks when the child ends
-        return self
-
-    def __exit__(self, *exc) -> None:
-        self._receive.close()
-        if self._process.is_alive():
-            self._process.terminate()
-        self._process.join()
 
     def chunks(self) -> Iterator[tuple[bytes, list[PostFacts]]]:
         while True:
             try:
-                message = self._receive.recv_bytes()
+                kind, body = self.receive()
             except EOFError:
                 raise ParsingFailed("read", "the parsing process ended early", None) from None
-            kind, body = message[:1], message[1:]
             if kind == b"R":
                 records, facts = marshal.loads(body)
                 yield records, [PostFacts._make(f) for f in facts]

@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import hashlib
 import html as html_lib
-import multiprocessing
 import os
 import pickle
 import re
@@ -32,6 +31,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 from core.sanitise import sanitise_html
+from importer.prepare.process import ChildProcess, answering
 from importer.prepare.wpbody import prepare_body
 from importer.readers import ArchivePost, ArchiveSource, ReaderError, open_records
 from importer.readers.links import link_keys
@@ -191,7 +191,7 @@ def _prepare_into(
     """The child: prepare the wanted posts of `path` (every post when `wanted` is None) into
     the spool file, a chunk at a time, saying on the pipe how long each chunk is and how far
     the file is read; mine phrases when given a `vocabulary`."""
-    try:
+    with answering(conn):
         chunk: list[PreparedPost] = []
         reading = Reading()
         miner = None if vocabulary is None else PhraseMiner(exclude=vocabulary_matcher(vocabulary))
@@ -230,10 +230,6 @@ def _prepare_into(
                 conn.send_bytes(b"X" + pickle.dumps((message, None, None)))
                 return
         conn.send_bytes(b"E" + pickle.dumps(reading, pickle.HIGHEST_PROTOCOL))
-    except (KeyboardInterrupt, BrokenPipeError):
-        pass  # the importer stopped: it reports, not the child
-    finally:
-        conn.close()
 
 
 class _SpoolFailed(Exception):
@@ -276,7 +272,7 @@ def _chunked(posts: Iterator[PreparedPost]) -> Iterator[list[PreparedPost]]:
         yield chunk
 
 
-class PreparingProcess:
+class PreparingProcess(ChildProcess):
     """`with PreparingProcess(path, kind, wanted) as preparing:` then `for posts in
     preparing.chunks():`. Raises `ReaderError`. The child is ended on the way out.
 
@@ -289,41 +285,25 @@ class PreparingProcess:
     """
 
     def __init__(self, path: Path, kind: str, wanted: Ordinals | None = None, vocabulary=None):
-        context = multiprocessing.get_context("spawn")  # no inherited connection or threads
         self._spool = tempfile.NamedTemporaryFile(  # noqa: SIM115 (closed in __exit__)
             prefix="bigsoc-prepared-", suffix=".pickle"
         )
-        self._receive, send = context.Pipe(duplex=False)
-        self._process = context.Process(
-            target=_prepare_into,
-            args=(str(path), kind, wanted, vocabulary, self._spool.name, send),
-            name="bigsoc-prepare",
-            daemon=True,
-        )
-        self._send = send
+        args = (str(path), kind, wanted, vocabulary, self._spool.name)
+        super().__init__(_prepare_into, args, "bigsoc-prepare")
         self._sizes: list[int] = []  # of the chunks in the spool, in order
         self.reading = Reading()
 
-    def __enter__(self) -> PreparingProcess:
-        self._process.start()
-        self._send.close()
-        return self
-
     def __exit__(self, *exc) -> None:
-        self._receive.close()
-        if self._process.is_alive():
-            self._process.terminate()
-        self._process.join()
+        super().__exit__(*exc)
         self._spool.close()
 
     def chunks(self) -> Iterator[list[PreparedPost]]:
         offset = 0
         while True:
             try:
-                message = self._receive.recv_bytes()
+                kind, body = self.receive()
             except EOFError:
                 raise ReaderError("the preparing process ended early") from None
-            kind, body = message[:1], message[1:]
             if kind == b"R":
                 size = int.from_bytes(body[:8], "big")
                 self.reading.bytes_read = int.from_bytes(body[8:], "big")
