@@ -1,9 +1,14 @@
-"""What an archive's import reports: its result, or the error that wrote nothing."""
+"""What an archive's import reports: its progress, its result, or the error that wrote nothing."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+
+# progress(stage, done, total): stage "scan" (total unknown, None) or "load" in posts; "scan
+# bytes" or "load bytes" in bytes of the file (exports and feeds).
+Progress = Callable[[str, int, int | None], None]
 
 
 class ArchiveError(Exception):

@@ -25,13 +25,12 @@ wrote everything the file would write.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable
 from pathlib import Path
 
 from django.db import connection, transaction
 
 from core.cache import archive_changed
-from importer.errors import ArchiveError, FileResult
+from importer.errors import ArchiveError, FileResult, Progress
 from importer.listing_import import ListingImport
 from importer.readers import ReaderError, detect
 from importer.readers.listing_parser import ParseError, legacy_encoding
@@ -52,10 +51,6 @@ IMPORT_RULES = "2"  # 2: WordPress <script>/<style> dropped, captions apart in t
 # A file that creates or changes more than ANALYZE_BASE posts plus ANALYZE_SHARE of those the
 # database held refreshes the planner's statistics, as autovacuum's defaults would (50, 10%).
 ANALYZE_BASE, ANALYZE_SHARE = 50, 0.1
-
-# progress(stage, done, total): stage "scan" (total unknown, None) or "load" in posts; "scan
-# bytes" or "load bytes" in bytes of the file (exports and feeds).
-Progress = Callable[[str, int, int | None], None]
 
 
 def import_digest(vocabulary: list[VocabularyTopic]) -> str:

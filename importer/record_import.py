@@ -34,7 +34,8 @@ from pathlib import Path
 from django.db import connection
 from django.utils import timezone
 
-from importer.plan.records import Plan, Progress, Scan, finish_plan, plan, scan
+from importer.errors import Progress
+from importer.plan.records import Plan, Scan, finish_plan, plan, scan
 from importer.plan.scratch import Scratch, signed
 from importer.prepare.records import (
     Ordinals,

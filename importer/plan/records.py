@@ -22,6 +22,7 @@ from pathlib import Path
 from django.db import connection
 
 from core.text import fold
+from importer.errors import Progress
 from importer.plan.scratch import Scratch, signed, unsigned
 from importer.plan.slugs import claim_slug, post_slug_base, slug_with_hash
 from importer.prepare.records import fingerprint, identity_of, plain_text, topic_names
@@ -39,7 +40,6 @@ from importer.topics import (
 from importer.write.writer import reserve_post_ids
 from posts.models import Post, Topic
 
-Progress = Callable[[str, int, int | None], None]
 KEY_MAX = 500
 PLAN_CHUNK = 5000  # new posts per round of slug and key checks
 COPY_ROWS = 2000  # records held before they are copied to the scratch tables

@@ -26,7 +26,8 @@ from collections.abc import Iterable
 from django.utils import timezone
 
 from core.text import fold
-from importer.plan.records import KEY_MAX, Progress, Scan, claim
+from importer.errors import Progress
+from importer.plan.records import KEY_MAX, Scan, claim
 from importer.plan.scratch import Scratch, signed
 from importer.prepare.records import PreparedPost, Reading, fingerprint
 from importer.topics import PhraseMatcher
