@@ -18,8 +18,8 @@ from datetime import date
 from django.utils import timezone
 
 from importer.errors import ArchiveError, FileResult
+from importer.plan import Plan
 from importer.plan.listing import (
-    Plan,
     Winner,
     add_topic_phrases,
     archive_header,
@@ -135,8 +135,9 @@ class ListingImport:
                     self.news.add(title_tokens(key), key)
             self.archive = archive_row(self.path, header, checksum)
             plan = make_plan(
-                self.winners, existing, written, archive=self.archive, news=self.news, book=book
-            )
+                self.winners, existing, written, archive=self.archive, news=self.news, book=book,
+                matcher=self.matcher,
+            )  # fmt: skip
             del existing, written
 
             # A quiet post has nothing to do when no phrase or title is new: it is not read.
@@ -332,7 +333,7 @@ class ListingImport:
         quiet, topic_ids = plan.quiet, self.topic_ids
         for p in batch:
             if p.key not in quiet:
-                found[p.key] = self.matcher.find(tokens(p.title + "\n" + p.body))
+                found[p.key] = plan.matcher.find(tokens(p.title + "\n" + p.body))
             elif self.news.size:  # tokenising is most of the cost: only when there is news
                 found[p.key] = self.news.find(tokens(p.title + "\n" + p.body))
         # Topics (int ids) apart from titles (str keys) with set operations, in C: a post finds
@@ -366,7 +367,7 @@ class ListingImport:
                     continue
             else:
                 topic_ids.update(
-                    plan.category_ids[c] for c in parsed.categories if c in plan.category_ids
+                    plan.topic_ids[c] for c in parsed.categories if c in plan.topic_ids
                 )
                 if self.header_topic:
                     topic_ids.add(self.header_topic)

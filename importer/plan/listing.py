@@ -4,13 +4,13 @@ what the load pass needs out (see importer.listing_import)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 from django.db import connection
 from django.utils import timezone
 
+from importer.plan import Plan
 from importer.plan.slugs import claim_slug, post_slug_base, slug_with_hash
 from importer.readers.listing_parser import ArchiveHeader
 from importer.topic_book import TopicBook, preferred_name
@@ -33,21 +33,6 @@ class Winner:
     score: int
     checksum: str
     categories: tuple[str, ...]
-
-
-@dataclass
-class Plan:
-    """What the load pass needs from the database, read once before it starts, so that the pass
-    itself only writes (through the `Writer`) and never waits for the database."""
-
-    existing: dict[str, tuple[int, str]]  # key -> (pk, checksum) of this file's posts in the db
-    quiet: set[str]  # keys of posts that are matched only against `news` (see ListingImport)
-    # (key, reserved pk, slug) of each post to create, in load order: the load pass takes them
-    # one by one, so they are not held in a second dict keyed by title.
-    new_posts: Iterator[tuple[str, int, str]]
-    category_ids: dict[str, int]
-    # key -> pk of posts the scan already wrote (a first import into an empty database)
-    written: dict[str, int]
 
 
 def header_topic(
@@ -130,6 +115,7 @@ def make_plan(
     archive: Archive,
     news: PhraseMatcher | None,
     book: TopicBook,
+    matcher: PhraseMatcher,
 ) -> Plan:
     """What the load pass needs to know, read from the database before it starts."""
     quiet: set[str] = set()
@@ -150,10 +136,11 @@ def make_plan(
     )
     loud_categories = (c for key, w in winners.items() if key not in quiet for c in w.categories)
     return Plan(
+        topic_ids=book.ensure(list(dict.fromkeys(loud_categories)), Topic.Source.CATEGORY),
+        matcher=matcher,
         existing=existing,
         quiet=quiet,
         new_posts=zip(new, reserve_post_ids(len(new)), post_slugs(new), strict=True),
-        category_ids=book.ensure(list(dict.fromkeys(loud_categories)), Topic.Source.CATEGORY),
         written=written,
     )
 

@@ -16,13 +16,14 @@ posts the file holds.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 from django.db import connection
 
 from core.text import fold
 from importer.errors import Progress
+from importer.plan import Plan
 from importer.plan.scratch import Scratch, signed, unsigned
 from importer.plan.slugs import claim_slug, post_slug_base, slug_with_hash
 from importer.prepare.records import fingerprint, identity_of, plain_text, topic_names
@@ -64,12 +65,6 @@ class Scan:
     @property
     def duplicates(self) -> int:
         return self.records - self.posts
-
-
-@dataclass
-class Plan:
-    topic_ids: dict[str, int]
-    matcher: PhraseMatcher = field(default_factory=PhraseMatcher)
 
 
 def scan(
