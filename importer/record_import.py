@@ -51,6 +51,7 @@ from importer.topic_book import TopicBook
 from importer.topics import tokens
 from importer.write.first_import import foreign_keys_checked_at_the_end, indexes_built_at_the_end
 from importer.write.first_records import scan_and_write
+from importer.write.mentions import insert_mentions
 from importer.write.records import COMMENT_COLUMNS, POST_COLUMNS, comment_rows, post_values
 from importer.write.writer import (
     Writer,
@@ -115,16 +116,11 @@ def load(
                 batch = []
         if batch:
             _write(batch, scan_, plan_, scratch, archive_id, counts, mentions, writer)
-    Mention = Post.mentions.through
     sources, targets = mentions
-    insert = (
-        f"INSERT INTO {table(Mention)} ({columns(Mention, ['from_post', 'to_post'])}) "
-        "SELECT * FROM unnest(%s::bigint[], %s::bigint[]) ON CONFLICT DO NOTHING"
-    )
     with connection.cursor() as cursor:
         for start in range(0, len(sources), 5000):
             end = start + 5000
-            cursor.execute(insert, [sources[start:end].tolist(), targets[start:end].tolist()])
+            insert_mentions(cursor, sources[start:end].tolist(), targets[start:end].tolist())
     counts.mentions = len(sources)
     return counts
 

@@ -1,5 +1,7 @@
-"""Mentions: a listing's posts that name another post's title, linked once the load pass is done
-(see importer.listing_import)."""
+"""Mentions: posts that name or link another post, written once every post of the file exists.
+
+`insert_mentions` writes (from, to) pairs for every import; a listing names posts by title, so
+`link_mentions` first finds them by key (see importer.listing_import)."""
 
 from __future__ import annotations
 
@@ -12,15 +14,21 @@ from importer.write.writer import columns, table
 from posts.models import Post
 
 
+def insert_mentions(cursor, sources: list[int], targets: list[int]) -> None:
+    """Each post of `sources` mentions the post at the same place in `targets` (a mention
+    already there is kept)."""
+    Through = Post.mentions.through
+    # Plain SQL with two arrays: model instances for bulk_create cost more than the rows.
+    cursor.execute(
+        f"INSERT INTO {table(Through)} ({columns(Through, ['from_post', 'to_post'])}) "
+        "SELECT * FROM unnest(%s::bigint[], %s::bigint[]) ON CONFLICT DO NOTHING",
+        [sources, targets],
+    )
+
+
 def link_mentions(pairs: list[tuple[int, str]]) -> int:
     """Resolve mentioned titles (post id, key named) to posts and link them, in chunks.
     Returns how many links it made."""
-    Through = Post.mentions.through
-    # Plain SQL with two arrays: model instances for bulk_create cost more than the rows.
-    insert = (
-        f"INSERT INTO {table(Through)} ({columns(Through, ['from_post', 'to_post'])}) "
-        "SELECT * FROM unnest(%s::bigint[], %s::bigint[]) ON CONFLICT DO NOTHING"
-    )
     linked = 0
     with connection.cursor() as cursor:
         for start in range(0, len(pairs), 5000):
@@ -33,7 +41,7 @@ def link_mentions(pairs: list[tuple[int, str]]) -> int:
             rows = [(src, key_ids[k]) for src, k in chunk if k in key_ids]
             if rows:
                 sources, targets = zip(*rows, strict=True)
-                cursor.execute(insert, [list(sources), list(targets)])
+                insert_mentions(cursor, list(sources), list(targets))
             linked += len(rows)
     return linked
 
