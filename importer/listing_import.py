@@ -47,7 +47,7 @@ from importer.topics import (
     tokens,
     vocabulary_matcher,
 )
-from importer.write.first_import import foreign_keys_checked_at_the_end, indexes_built_at_the_end
+from importer.write.first_import import first_import_mode
 from importer.write.listing import (
     POST_COPY_FIELDS,
     new_row,
@@ -101,9 +101,7 @@ class ListingImport:
         with tempfile.TemporaryFile(prefix="bigsoc-import-") as spooled:
             # Nothing in the database yet (a new site's first import): write posts during the
             # scan, and check foreign keys once at the end instead of row by row.
-            self.bulk = not Post.objects.exists()
-            stack.enter_context(foreign_keys_checked_at_the_end(self.bulk))
-            stack.enter_context(indexes_built_at_the_end(self.bulk))
+            self.bulk = stack.enter_context(first_import_mode())
             with Writer() if self.bulk else nullcontext() as writer:
                 header, checksum, phrases = self._scan(spooled, writer)
             self.slugs_taken.clear()

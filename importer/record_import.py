@@ -49,7 +49,7 @@ from importer.prepare.wpbody import rewrite_links
 from importer.readers.links import link_key
 from importer.topic_book import TopicBook
 from importer.topics import tokens
-from importer.write.first_import import foreign_keys_checked_at_the_end, indexes_built_at_the_end
+from importer.write.first_import import first_import_mode
 from importer.write.first_records import scan_and_write
 from importer.write.mentions import insert_mentions
 from importer.write.records import COMMENT_COLUMNS, POST_COLUMNS, comment_rows, post_values
@@ -301,12 +301,7 @@ def import_records(
     # A first import (no post in the database yet) writes each post as its scan meets it
     # (importer.write.first_records), and builds its indexes and checks its keys once, at the end
     # (importer.write.first_import).
-    bulk = not Post.objects.exists()
-    with (
-        Scratch() as scratch,
-        foreign_keys_checked_at_the_end(bulk),
-        indexes_built_at_the_end(bulk),
-    ):
+    with Scratch() as scratch, first_import_mode() as bulk:
         if bulk:
             apart = size >= PREPARE_APART_BYTES
             Preparing = PreparingProcess if apart else PreparedHere

@@ -1,4 +1,5 @@
-"""A first import into an empty database: what PostgreSQL can check and build once, at the end.
+"""A first import into an empty database: the pipeline's fast mode, decided here for every kind of
+archive (`first_import_mode`), and what PostgreSQL can check and build once, at the end.
 
 PostgreSQL's advice for populating a database is to load the rows first and add indexes and
 foreign keys after, which checks or sorts every row once instead of once per row as it comes.
@@ -11,6 +12,7 @@ like any other.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from contextlib import contextmanager
 
 from django.db import connection
@@ -20,6 +22,16 @@ from posts.models import Post, TaggedPost
 # Memory PostgreSQL may use to sort an index it builds (the session's default is 64 MB): the
 # posts' search index builds in one pass instead of spilling.
 BUILD_MEMORY = "256MB"
+
+
+@contextmanager
+def first_import_mode() -> Iterator[bool]:
+    """True when the database holds no post yet (a new site's first import): the file's posts
+    are then written as its scan meets them, so PostgreSQL's work on them runs beside the
+    reading, and its indexes and foreign keys are built and checked once, at the end."""
+    first = not Post.objects.exists()
+    with foreign_keys_checked_at_the_end(first), indexes_built_at_the_end(first):
+        yield first
 
 
 def _tables(*models) -> list[str]:
