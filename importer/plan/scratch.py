@@ -23,6 +23,8 @@ from collections.abc import Iterable, Iterator
 
 from django.db import connection
 
+from importer import stop
+
 _HALF = 1 << 63
 
 TABLES = """
@@ -60,12 +62,14 @@ class Scratch:
         connection.ensure_connection()
         self._conn = connection.get_new_connection(connection.get_connection_params())
         self._conn.autocommit = True
+        stop.watch(self._conn)
         self.execute(TABLES)
 
     def __enter__(self) -> Scratch:
         return self
 
     def __exit__(self, *exc) -> None:
+        stop.forget(self._conn)
         self._conn.close()
 
     def execute(self, sql: str, params: Iterable | None = None) -> list[tuple]:

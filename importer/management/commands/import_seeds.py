@@ -2,7 +2,8 @@
 
 Thin: picks the files, runs `importer.pipeline.import_archive` on each (one transaction per
 file), shows progress and a closing summary, and turns failures into a `CommandError` that names
-the file and line.
+the file and line. SIGTERM or Ctrl-C cancels the database work and ends with one line
+(importer.stop).
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from importer.pipeline import (
 )
 from importer.readers import ReaderError, detect
 from importer.readers.xmlstream import PROLOG_BYTES
+from importer.stop import ImportStopped, stop_on_signals
 from importer.topics import VocabularyError, load_vocabulary
 from posts.models import Topic
 
@@ -82,6 +84,26 @@ class Command(BaseCommand):
         except VocabularyError as exc:
             raise CommandError(str(exc)) from None
 
+        self._current: Path | None = None
+        try:
+            with stop_on_signals():
+                results, failures = self._import_files(
+                    files, vocabulary, dry_run, keep_going, batch_size, force
+                )
+        except ImportStopped as exc:
+            where = f": nothing of {self._current.name} was written" if self._current else ""
+            if dry_run:
+                where = ": nothing was written (dry run)"
+            raise CommandError(
+                f"import stopped ({exc.signal}){where}", returncode=exc.exit_code
+            ) from None
+        if failures:
+            skipped = len(files) - len(results) - len(failures)
+            more = f" ({_plural(skipped, 'file')} not tried; use --keep-going)" if skipped else ""
+            raise CommandError(f"import failed: {'; '.join(failures)}{more}")
+
+    def _import_files(self, files, vocabulary, dry_run, keep_going, batch_size, force):
+        """Each file in turn: (results, failure messages)."""
         results: list[FileResult] = []
         failures: list[str] = []
         # A dry run wraps everything in one transaction that is rolled back at the end; a real
@@ -89,6 +111,7 @@ class Command(BaseCommand):
         with transaction.atomic() if dry_run else nullcontext():
             topics_before = Topic.objects.count()
             for path in files:
+                self._current = path
                 try:
                     results.append(self._import_one(path, vocabulary, batch_size, force))
                 except (ArchiveError, DatabaseError) as exc:
@@ -101,14 +124,12 @@ class Command(BaseCommand):
                     self.stderr.write(f"error: {message}")
                     if not keep_going:
                         break
+            self._current = None
             topics_after = Topic.objects.count()
             self._summary(results, failures, topics_after, topics_after - topics_before, dry_run)
             if dry_run:
                 transaction.set_rollback(True)
-        if failures:
-            skipped = len(files) - len(results) - len(failures)
-            more = f" ({_plural(skipped, 'file')} not tried; use --keep-going)" if skipped else ""
-            raise CommandError(f"import failed: {'; '.join(failures)}{more}")
+        return results, failures
 
     # -- choosing files --
 
