@@ -38,6 +38,7 @@ from importer.errors import Progress
 from importer.plan.records import Plan, Scan, finish_plan, plan, scan
 from importer.plan.scratch import Scratch, signed
 from importer.prepare.records import (
+    TITLE_MAX,
     Ordinals,
     PreparedHere,
     PreparedPost,
@@ -326,6 +327,11 @@ def import_records(
     result.unchanged, result.mentions = counts.unchanged, counts.mentions
     result.topics_created += book.created
     result.header = scanned.source.title
+    if scanned.shortened:
+        titles = "title" if scanned.shortened == 1 else "titles"
+        result.notes.append(
+            f"{scanned.shortened:,} {titles} longer than {TITLE_MAX} characters shortened"
+        )
     return result
 
 

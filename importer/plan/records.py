@@ -26,7 +26,14 @@ from importer.errors import Progress
 from importer.plan import Plan
 from importer.plan.scratch import Scratch, signed, unsigned
 from importer.plan.slugs import claim_slug, post_slug_base, slug_with_hash
-from importer.prepare.records import fingerprint, identity_of, plain_text, topic_names
+from importer.prepare.records import (
+    TITLE_MAX,
+    fingerprint,
+    identity_of,
+    plain_text,
+    short_title,
+    topic_names,
+)
 from importer.readers import ArchiveSource, open_records
 from importer.readers.links import link_key, link_keys
 from importer.topic_book import TopicBook
@@ -61,6 +68,7 @@ class Scan:
     phrases: list[str]
     skipped: int
     posts: int = 0  # distinct posts (the last copy of each wins), counted by `plan`
+    shortened: int = 0  # records whose title was over TITLE_MAX (prepare.records.short_title)
 
     @property
     def duplicates(self) -> int:
@@ -80,7 +88,7 @@ def scan(
     name_index: dict[tuple[str, ...], int] = {}
     records: list[tuple] = []
     addresses: list[tuple] = []
-    seq = count = 0
+    seq = count = shortened = 0
     size = path.stat().st_size
 
     def flush() -> None:
@@ -94,9 +102,12 @@ def scan(
         for ordinal, post in enumerate(reader):
             identity = signed(identity_of(post))
             names = name_index.setdefault(topic_names(post), len(name_index))
-            key = fold(post.title)[:KEY_MAX]
+            title = short_title(post.title)
+            if len(post.title) > TITLE_MAX:
+                shortened += 1
+            key = fold(title)[:KEY_MAX]
             checksum = short_checksum(post.checksum())
-            records.append((ordinal, identity, post.title, key, checksum, names))
+            records.append((ordinal, identity, title, key, checksum, names))
             for address in link_keys(post, reader.source.link):
                 seq += 1
                 addresses.append((seq, signed(fingerprint(address)), identity))
@@ -107,7 +118,10 @@ def scan(
             if ordinal % 500 == 499:
                 progress("scan bytes", reader.bytes_read, size)
     flush()
-    return Scan(reader.source, count, list(name_index), miner.phrases(), reader.skipped)
+    return Scan(
+        reader.source, count, list(name_index), miner.phrases(), reader.skipped,
+        shortened=shortened,
+    )  # fmt: skip
 
 
 def _copy_held(scratch: Scratch, matcher: PhraseMatcher) -> None:

@@ -39,6 +39,7 @@ from importer.readers.listing_parser import fold
 from importer.topics import PhraseMiner, vocabulary_matcher
 
 CHUNK_POSTS = 200
+TITLE_MAX = 500  # Post.title's width
 _TAGS = re.compile(r"<[^>]+>")
 _BLOCK_END = re.compile(
     # A figure's caption starts a paragraph of its own: "Image: The hall" then "Our hall".
@@ -116,6 +117,17 @@ class Reading:
     skipped: int = 0
     bytes_read: int = 0
     phrases: list[str] | None = None  # when the reading mined them
+    shortened: int = 0  # titles over TITLE_MAX, shortened (`short_title`)
+
+
+def short_title(title: str) -> str:
+    """`title`, or when it is longer than a post's title may be, its start up to a word's end
+    within the limit, and an ellipsis."""
+    if len(title) <= TITLE_MAX:
+        return title
+    cut = title[: TITLE_MAX - 1]
+    space = cut.rfind(" ", TITLE_MAX - 80)
+    return (cut[:space] if space > 0 else cut).rstrip() + "…"
 
 
 def prepare(ordinal: int, post: ArchivePost, link: str = "") -> PreparedPost:
@@ -137,7 +149,7 @@ def prepare(ordinal: int, post: ArchivePost, link: str = "") -> PreparedPost:
     return PreparedPost(
         ordinal,
         identity_of(post),
-        post.title,
+        short_title(post.title),
         post.author,
         post.day,
         post.permalink,
@@ -173,6 +185,8 @@ def prepared_posts(
         for ordinal, post in enumerate(reader):
             if miner is not None:
                 miner.feed(plain_text(post.html))
+            if len(post.title) > TITLE_MAX:
+                reading.shortened += 1
             if wanted is None or ordinal in wanted:
                 yield prepare(ordinal, post, reader.source.link)
             reading.records = ordinal + 1

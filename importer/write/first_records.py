@@ -72,8 +72,9 @@ def scan_and_write(
         if batch:
             _scanned(batch, seq, name_index, matcher, reserve, scratch, writer)
     scan = Scan(
-        reading.source, reading.records, list(name_index), reading.phrases or [], reading.skipped
-    )
+        reading.source, reading.records, list(name_index), reading.phrases or [], reading.skipped,
+        shortened=reading.shortened,
+    )  # fmt: skip
     scan.posts = scratch.execute("SELECT count(*) FROM plan")[0][0]
     return scan, matcher
 
