@@ -53,13 +53,18 @@ from importer.topics import tokens
 from importer.write.first_import import first_import_mode
 from importer.write.first_records import scan_and_write
 from importer.write.mentions import insert_mentions
-from importer.write.records import COMMENT_COLUMNS, POST_COLUMNS, comment_rows, post_values
+from importer.write.records import (
+    COMMENT_COLUMNS,
+    POST_COLUMNS,
+    comment_rows,
+    post_values,
+    relink_job,
+    update_job,
+)
 from importer.write.writer import (
     Writer,
-    columns,
     copy_job,
     link_archive_job,
-    table,
 )
 from posts.models import Archive, Comment, Post, TaggedPost
 
@@ -209,52 +214,15 @@ def _write(
     counts.updated += len(changed)
     writer.put(copy_job(Post, ["id", "slug", "key", "created_at", *POST_COLUMNS], new_rows))
     if changed_rows:
-        writer.put(_update_job(changed_rows, changed + rewritten))
+        writer.put(update_job(changed_rows, changed + rewritten))
     if relinked:
-        writer.put(_relink_job(relinked))
+        writer.put(relink_job(relinked))
     writer.put(copy_job(TaggedPost, ["content_object", "tag"], tags))
     writer.put(copy_job(Comment, COMMENT_COLUMNS, comments))
     Link = Post.archives.through
     writer.put(copy_job(Link, ["post", "archive"], [(pk, archive_id) for pk in created]))
     if linked:
         writer.put(link_archive_job(archive_id, linked))
-
-
-def _relink_job(rows: list[tuple[int, str]]) -> Callable:
-    """A writer job: posts the scan wrote get their HTML with links to other posts rewritten."""
-    posts, html = table(Post), columns(Post, ["body_html"])
-    update = (
-        f"UPDATE {posts} SET {html} = v.html"
-        f" FROM unnest(%s::bigint[], %s::text[]) AS v(id, html) WHERE {posts}.id = v.id"
-    )
-
-    def job(cursor) -> None:
-        cursor.execute(update, [[pk for pk, _ in rows], [h for _, h in rows]])
-
-    return job
-
-
-def _update_job(rows: list[tuple], pks: list[int]) -> Callable:
-    """A writer job: changed posts updated in place; their tags, comments and the mentions they
-    made go, to be written again from the new text."""
-    sets = ", ".join(f"{columns(Post, [f])} = %s" for f in POST_COLUMNS)
-    update = f"UPDATE {table(Post)} SET {sets} WHERE id = %s"
-    Mention = Post.mentions.through
-    forget = [
-        f"DELETE FROM {table(model)} WHERE {columns(model, [field])} = ANY(%s)"
-        for model, field in (
-            (TaggedPost, "content_object"),
-            (Comment, "post"),
-            (Mention, "from_post"),
-        )
-    ]
-
-    def job(cursor) -> None:
-        cursor.executemany(update, rows)
-        for sql in forget:
-            cursor.execute(sql, [pks])
-
-    return job
 
 
 def _pages(batch, scratch: Scratch) -> dict[tuple[str, str], tuple[int, str]]:
