@@ -14,10 +14,12 @@ from __future__ import annotations
 import tempfile
 from contextlib import ExitStack, contextmanager, nullcontext
 from datetime import date
+from pathlib import Path
 
+from django.db import transaction
 from django.utils import timezone
 
-from importer.errors import ArchiveError, FileResult
+from importer.errors import ArchiveError, FileResult, Progress
 from importer.plan import Plan
 from importer.plan.listing import (
     Winner,
@@ -38,6 +40,7 @@ from importer.readers.listing_parser import (
     NotUTF8,
     ParsedPost,
     ParseError,
+    legacy_encoding,
 )
 from importer.topic_book import TopicBook
 from importer.topics import (
@@ -62,6 +65,30 @@ from posts.models import Archive, Post, TaggedPost, Topic
 # Files this big are parsed in a process of their own beside the rest of the first pass (see
 # importer.prepare.listing); below it, starting a process costs more than it saves.
 PARSE_APART_BYTES = 4 << 20
+
+
+def import_listing(
+    path: Path, *, vocabulary, batch_size: int, progress: Progress, digest: str
+) -> FileResult:
+    """Import one text listing inside the caller's transaction (importer.pipeline): in UTF-8,
+    or in Windows-1252 or Latin-1 when its bytes say so unambiguously (with a note); refused
+    with the reason when they do not."""
+    try:
+        with transaction.atomic():  # a savepoint: a file found not to be UTF-8 is read again
+            return ListingImport(path, vocabulary, batch_size, progress, digest).run()
+    except ArchiveError as exc:
+        if not exc.not_utf8:
+            raise
+    try:
+        with open(path, "rb") as stream:
+            codec, name = legacy_encoding(stream)
+    except ParseError as exc:
+        raise ArchiveError(path, exc.message, exc.line) from None
+    except OSError as exc:
+        raise ArchiveError(path, f"cannot read: {exc.strerror or exc}") from None
+    result = ListingImport(path, vocabulary, batch_size, progress, digest, codec).run()
+    result.notes.append(f"decoded as {name}")
+    return result
 
 
 class ListingImport:

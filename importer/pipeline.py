@@ -31,9 +31,8 @@ from django.db import connection, transaction
 
 from core.cache import archive_changed
 from importer.errors import ArchiveError, FileResult, Progress
-from importer.listing_import import ListingImport
+from importer.listing_import import import_listing
 from importer.readers import ReaderError, detect
-from importer.readers.listing_parser import ParseError, legacy_encoding
 from importer.readers.xmlstream import PROLOG_BYTES
 from importer.record_import import import_records
 from importer.topic_book import sync_vocabulary
@@ -130,24 +129,16 @@ def import_archive(
         # leaves no topic behind, and the summary counts only what committed.
         vocabulary_created = sync_vocabulary(vocabulary)
         kind = archive_format(path)
+        progress = progress or _no_progress
         if kind == "listing":
-            result = _import_listing(path, vocabulary, batch_size, progress, digest)
+            result = import_listing(
+                path, vocabulary=vocabulary, batch_size=batch_size, progress=progress, digest=digest
+            )
         else:
-            result = FileResult(name=path.name)
-            try:
-                import_records(
-                    path,
-                    kind,
-                    vocabulary=vocabulary,
-                    batch_size=batch_size,
-                    progress=progress or (lambda stage, done, total: None),
-                    result=result,
-                    checksum=file_checksum(path),
-                )
-            except ReaderError as exc:
-                raise ArchiveError(path, exc.message, exc.line, exc.column) from None
-            except OSError as exc:
-                raise ArchiveError(path, f"cannot read: {exc.strerror or exc}") from None
+            result = import_records(
+                path, kind, vocabulary=vocabulary, batch_size=batch_size, progress=progress,
+                checksum=file_checksum(path),
+            )  # fmt: skip
         result.topics_created += vocabulary_created
         Archive.objects.filter(name=path.name).update(
             rules_digest=digest, imported_posts=result.posts, imported_duplicates=result.duplicates
@@ -162,25 +153,8 @@ def import_archive(
     return result
 
 
-def _import_listing(path, vocabulary, batch_size, progress, digest) -> FileResult:
-    """A text listing, in UTF-8, or else in Windows-1252 or Latin-1 when its bytes say so
-    unambiguously (with a note); refused with the reason when they do not."""
-    try:
-        with transaction.atomic():  # a savepoint: a file found not to be UTF-8 is read again
-            return ListingImport(path, vocabulary, batch_size, progress, digest).run()
-    except ArchiveError as exc:
-        if not exc.not_utf8:
-            raise
-    try:
-        with open(path, "rb") as stream:
-            codec, name = legacy_encoding(stream)
-    except ParseError as exc:
-        raise ArchiveError(path, exc.message, exc.line) from None
-    except OSError as exc:
-        raise ArchiveError(path, f"cannot read: {exc.strerror or exc}") from None
-    result = ListingImport(path, vocabulary, batch_size, progress, digest, codec).run()
-    result.notes.append(f"decoded as {name}")
-    return result
+def _no_progress(stage: str, done: int, total: int | None) -> None:
+    pass
 
 
 def archive_format(path: Path) -> str:

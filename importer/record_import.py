@@ -34,7 +34,7 @@ from pathlib import Path
 from django.db import connection
 from django.utils import timezone
 
-from importer.errors import Progress
+from importer.errors import ArchiveError, FileResult, Progress
 from importer.plan.records import Plan, Scan, finish_plan, plan, scan
 from importer.plan.scratch import Scratch, signed
 from importer.prepare.records import (
@@ -47,6 +47,7 @@ from importer.prepare.records import (
     prepared_posts,
 )
 from importer.prepare.wpbody import rewrite_links
+from importer.readers import ReaderError
 from importer.readers.links import link_key
 from importer.topic_book import TopicBook
 from importer.topics import tokens
@@ -262,9 +263,20 @@ def _resolver(
 
 
 def import_records(
-    path: Path, kind: str, *, vocabulary, batch_size: int, progress: Progress, result, checksum: str
-):
-    """Import one export or feed inside the caller's transaction; fills `result` (FileResult)."""
+    path: Path, kind: str, *, vocabulary, batch_size: int, progress: Progress, checksum: str
+) -> FileResult:
+    """Import one export or feed inside the caller's transaction (importer.pipeline). Raises
+    `ArchiveError` when the file cannot be read or parsed."""
+    try:
+        return _import_records(path, kind, vocabulary, batch_size, progress, checksum)
+    except ReaderError as exc:
+        raise ArchiveError(path, exc.message, exc.line, exc.column) from None
+    except OSError as exc:
+        raise ArchiveError(path, f"cannot read: {exc.strerror or exc}") from None
+
+
+def _import_records(path, kind, vocabulary, batch_size, progress, checksum) -> FileResult:
+    result = FileResult(name=path.name)
     size = path.stat().st_size
     book = TopicBook()
     # A first import (no post in the database yet) writes each post as its scan meets it
