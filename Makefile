@@ -57,7 +57,7 @@ drill: install
 # The benchmark (not part of `make test`): import POSTS generated posts, load every page with wrk
 # (with Redis and with the database cache, two runs each), create wiki pages, print one Markdown
 # table. BENCH_WORKERS: gunicorn workers to sweep ("2,3,4,2x4"), or one ("3"). Uses the local
-# PostgreSQL and Redis; see bench/run.py and the README.
+# PostgreSQL and Redis; see bench/run.py and docs/performance.md.
 POSTS ?= 20000
 BENCH_WORKERS ?= 2,3,4,2x4
 bench: install

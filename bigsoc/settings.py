@@ -118,7 +118,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # The table's size is chosen for the page cache, not left at Django's 300 entries: past its
 # MAX_ENTRIES every write deletes 1/CULL_FREQUENCY of the table (expired entries first, then by
 # key, which is a hash: no page is favoured), so with 300, 200 post pages and their fragments
-# never stayed cached (130-165 req/s instead of ~2,000). 20,000 entries hold thousands of pages
+# never stayed cached (figures: docs/performance.md). 20,000 entries hold thousands of pages
 # plus their fragments and figures (a page is 6-40 KB: at most ~0.5 GB of table); culling a
 # tenth, not a third, keeps most of a working set that reaches the limit. Each write counts the
 # rows (Django's own check), a few milliseconds at this size and only on a miss.

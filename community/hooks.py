@@ -1,5 +1,5 @@
 """What community does when the wiki changes: registered with `wiki.seams` (community.apps), so
-the wiki's views call it inside the transaction of their change without importing community.
+the wiki's services call it inside the transaction of their change without importing community.
 
 `revision_saved` after any new revision (an edit, a revert, a move): the editor watches the
 page (unless they turned that off), the page's watchers are queued a notification, and a new

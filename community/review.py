@@ -13,8 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from community import modlog
-from community.models import LogKind, Review
-from wiki import seams
+from community.models import Review
 from wiki.models import Revision
 from wiki.permissions import is_moderator
 from wiki.services import delete_page, revert_to
@@ -76,22 +75,18 @@ def revert_reviewed(*, review: Review, moderator, reason: str) -> Revision | Non
     page = revision.page
     if page.current_revision_id != revision.pk:
         raise ReviewError("Later edits came on top of this one: revert it from the history.")
+    detail = (
+        f"revision {revision.number} by "
+        f"{revision.author.username if revision.author else 'system'} (review queue)"
+    )
+    # The wiki's services write the log entry and tell watchers, as for any revert or delete.
     with transaction.atomic():
         if revision.parent_id is None:
-            delete_page(page=page)
-            new, kind = None, LogKind.DELETE
+            delete_page(page=page, actor=moderator, reason=reason, detail=detail)
+            new = None
         else:
-            new = revert_to(revision=revision.parent, author=moderator)
-            seams.revision_saved(new, moderator)
-            kind = LogKind.REVERT
-        modlog.record(
-            kind=kind,
-            actor=moderator,
-            target=page.title,
-            target_url=page.get_absolute_url(),
-            reason=reason,
-            detail=f"revision {revision.number} by "
-            f"{revision.author.username if revision.author else 'system'} (review queue)",
-        )
+            new = revert_to(
+                revision=revision.parent, author=moderator, reason=reason, detail=detail
+            )
         _close(review, moderator, "reverted")
     return new

@@ -32,7 +32,7 @@ def watch_context(request, target: Target) -> dict:
 def topic_tools(topic, request, csrf_token=None) -> SafeString:
     # Without `request=`: the button needs only these, and the page's context processors would
     # all run a second time for it. The page hands over its own CSRF token: masking another
-    # (32 random characters from the system's source) was a twentieth of the page's CPU.
+    # (32 random characters from the system's source) costs the page real CPU.
     return render_to_string(
         "community/includes/watch_button.html",
         {
@@ -52,8 +52,8 @@ def _busiest_topics() -> list[Topic]:
 def topics_waiting(limit: int = HOME_WAITING) -> list[Topic]:
     """The busiest topics without a live entry, most posts first.
 
-    Counting every topic's posts is the same for every reader and costs ~2 s at 20,000 posts
-    (measured: a logged-in home page at 8 req/s), so the ranking is kept until the archive
+    Counting every topic's posts is the same for every reader and takes seconds on a large
+    archive (docs/performance.md), so the ranking is kept until the archive
     changes (core.cache.for_archive); which of them have an entry is one cheap query a request.
     """
     busiest = for_archive("busiest-topics", _busiest_topics)

@@ -45,7 +45,7 @@ def user_by_id(user_id):
     """The user with this primary key, or None: one plain SELECT of the user's columns.
 
     Every logged-in request loads its user; through the ORM that query is compiled anew each
-    time (about 0.4 ms of CPU here), with a fixed statement about 0.12 ms.
+    time, which costs more than running it (figures: docs/performance.md).
     """
     user_model = get_user_model()
     meta = user_model._meta
@@ -68,9 +68,8 @@ def user_by_id(user_id):
 class UserBackend(ModelBackend):
     """Django's ModelBackend, with the user of each request read by `user_by_id`.
 
-    Passwords, permissions and the session's password check are ModelBackend's own. Sessions
-    logged in before this backend was named in settings name ModelBackend, which is no longer
-    listed: they log in again once.
+    Passwords, permissions and the session's password check are ModelBackend's own. A session
+    that names ModelBackend (not in AUTHENTICATION_BACKENDS) logs in again once.
     """
 
     def get_user(self, user_id):

@@ -60,8 +60,8 @@ def _new_generation(previous: int | None) -> int:
     generation is the first of its second, so an If-Modified-Since of that second was sent by
     someone who saw it (or a later page); an odd one follows another in the same second, whose
     readers hold the same date. Flipping bit 0 never crosses a second (seconds start at even
-    nanoseconds). Before, each generation was pushed into the next second: 2,000 saves in a
-    row put Last-Modified 28 minutes in the future.
+    nanoseconds). A generation is never pushed into the next second: many saves in a row would
+    put Last-Modified in the future.
     """
     now = time.time_ns()
     if previous is None:
@@ -105,7 +105,7 @@ def archive_changed() -> None:
 
 # The generations one reading request has seen, so it asks the cache for each only once: a
 # logged-in page reads them for its kept lookups and again for each kept fragment (one round trip
-# each, a few per cent of a page's CPU). Set by PageCacheMiddleware around a logged-in GET or
+# each, spent again for nothing). Set by PageCacheMiddleware around a logged-in GET or
 # HEAD only; writes always read afresh. Seeing one generation throughout is also the consistent
 # view: a page's parts all come from the same state of the site.
 _seen_generations: ContextVar[dict | None] = ContextVar("bigsoc_seen_generations", default=None)

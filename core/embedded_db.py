@@ -44,7 +44,7 @@ def old_data_notice(base_dir: Path) -> str | None:
         f"embedded server; PostgreSQL {MAJOR_VERSION} cannot open it, so it is left untouched "
         f"and the new database lives in {DATA_FOLDER}/.\n"
         f"  To move: `make run` imports the seeds again into the new database (wiki edits are "
-        f"not in the seeds), or dump and restore the old one as README.md "
+        f"not in the seeds), or dump and restore the old one as docs/install-and-production.md "
         f'("Moving from the PostgreSQL 16 folder") shows. Delete {OLD_DATA_FOLDER}/ once done.'
     )
 

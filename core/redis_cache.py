@@ -1,8 +1,8 @@
 """Django's Redis cache backend, keeping one Redis client per connection pool.
 
 Django's `RedisCacheClient` builds a new `redis.Redis` for every cache command. Building one
-(it fills a table of response callbacks) costs about 120 µs on our 2-core machine, more than a
-GET round trip to a local Redis (about 50 µs), and a logged-in topic page made 16 of them. A
+(it fills a table of response callbacks) costs more than a GET round trip to a local Redis,
+and a logged-in page makes many commands (figures: docs/performance.md). A
 client holds no state of its own between commands besides its pool, and redis-py clients may be
 shared between threads, so one per pool is kept for the life of the process.
 """

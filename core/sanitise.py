@@ -160,8 +160,8 @@ def _mark_leaving_links(html: str) -> str:
 
 
 # --- Using bleach cheaply ----------------------------------------------------------------------
-# Bleach parses a fragment with html5lib in pure Python: on a 2-core machine it was most of a
-# WordPress import (bodies and comments) and a third of rendering a wiki page. What follows lets
+# Bleach parses a fragment with html5lib in pure Python, the costliest step of a WordPress
+# import (bodies and comments) and a large part of rendering a wiki page. What follows lets
 # it do only the work only it can do. Every shortcut yields exactly what bleach would have
 # (tests/wiki/test_sanitiser.py checks that on hostile and generated input).
 
@@ -234,8 +234,8 @@ def _clean_in_pieces(html: str) -> str:
 def sanitise_html(html: str, *, linkify: bool = True) -> str:
     """Clean an HTML fragment against the allowlist and linkify it (what `render_markdown` does
     after Markdown; exposed for HTML built elsewhere). `linkify=False` leaves bare addresses as
-    text, as WordPress shows a post's own text (a third faster for imported posts); links that
-    leave the site are marked all the same.
+    text, as WordPress shows a post's own text (and it spares imported posts a costly pass);
+    links that leave the site are marked all the same.
 
     Bleach is asked only for what needs it: text without markup is escaped here, linkify runs
     only when an address may be present, and plain paragraphs are not parsed (see above)."""

@@ -1,12 +1,12 @@
 """Kept figures: what a topic page shows about the whole topic, computed once per import.
 
 A topic page shows the topic's size, the topics sharing its posts (most shared first) and its
-posts per month. Computed when asked, the biggest topic's took ~1.2 s at 100,000 posts (the
-co-occurrence self-join alone ~1.1 s), paid by the first reader after every import. Instead the
+posts per month. Computed when asked, the biggest topic's take over a second at 100,000 posts
+(docs/performance.md), paid by the first reader after every import. Instead the
 importer calls `refresh_topic_figures()` at the end of every file it reads (an unchanged file is
 skipped unread), in the file's transaction, and the page reads a few rows (`topic_figures`).
 Even a file that changes no post and creates no topic can give a known post one more topic, so
-the importer does not try to tell; the refresh costs ~0.15 s at 20,000 posts, ~1.5 s at 100,000.
+the importer does not try to tell; the refresh is a small part of an import.
 The topic list, the home page and the map read the kept sizes and pairs too
 (`TopicQuerySet.with_post_counts`, `posts.maps.queries.shared_post_counts`).
 
@@ -40,11 +40,11 @@ def _refresh_sql() -> str:
     """One statement that fills the three tables from the tag rows.
 
     Counting shared posts by joining the tag rows to themselves on the post makes ~k²/2 rows a
-    post for its k topics: 22 million at 100,000 posts of ~21 topics, ~10 s. So the posts are
+    post for its k topics: 22 million at 100,000 posts of ~21 topics. So the posts are
     first folded into 64-post bitmaps, one row per (topic, block of 64 post ids) whose posts it
     has; two topics then share, in a block, the set bits of their AND. That self-join is over
-    ~47,000 rows, not 2 million, and the whole statement took ~1.2 s on the busy 2-core machine,
-    against ~10 s. The months use the same bitmaps against each block's posts of each month.
+    ~47,000 rows, not 2 million (timings: docs/performance.md). The months use the same bitmaps
+    against each block's posts of each month.
     """
     tagged, post = _table(TaggedPost), _table(Post)
     bits = "bit_count(({})::bit(64))"

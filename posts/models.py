@@ -5,7 +5,6 @@ aliases and where it came from. Rendering happens on import: `Post.body_html` is
 """
 
 import datetime
-from functools import lru_cache
 
 from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex
@@ -24,11 +23,11 @@ from django.db.models import (
     prefetch_related_objects,
 )
 from django.db.models.functions import Coalesce, Left, Lower, TruncMonth
-from django.urls import get_script_prefix, reverse
 from taggit.managers import TaggableManager
 from taggit.models import ItemBase, TagBase
 
 from core.text import SEARCH_CONFIG
+from posts.addresses import post_url, topic_url
 
 
 class Archive(models.Model):
@@ -60,12 +59,12 @@ class TopicQuerySet(models.QuerySet):
         """Each topic with `post_count`: the size the importer keeps (`TopicSize`, see
         posts.figures) when it is current, else counted (PostgreSQL counts only then).
 
-        Counted, the 34 topics of 100,000 posts took 3.5 s right after an import (the index
+        Counted, the topics of 100,000 posts take seconds right after an import (the index
         pages not yet marked all-visible, every entry is checked in the table too), and the home
         page, the topic list and the map all wait for it; kept, it is a join with a small table.
         """
         # A correlated count per topic reads only the (tag_id) index; a join with
-        # COUNT(DISTINCT) sorted every tag row of the archive (1.2 s against 0.2 s at 20,000 posts).
+        # COUNT(DISTINCT) sorts every tag row of the archive.
         counts = (
             TaggedPost.objects.filter(tag=OuterRef("pk"))
             .order_by()
@@ -89,7 +88,7 @@ class TopicQuerySet(models.QuerySet):
         A vocabulary topic no archive used has neither, and its page would be empty.
         """
         # The kept size answers first when there is one (posts.figures): looking for one tag row
-        # of each topic scanned the table, 1.4 s at 100,000 posts.
+        # of each topic scans the table.
         # PostgreSQL evaluates these in the order written and stops at the first answer.
         has_posts = Q(kept_size__posts__gt=0) | (
             Q(kept_size__isnull=True) & Q(Exists(TaggedPost.objects.filter(tag=OuterRef("pk"))))
@@ -114,8 +113,8 @@ class TopicQuerySet(models.QuerySet):
         applied.
 
         Written as SQL because its shape matters at size: the topic's posts are joined to their
-        other tags once and counted per tag (~0.7 s for a topic on all of 100,000 posts), where
-        the ORM's join through posts with COUNT(DISTINCT) took ~5 s.
+        other tags once and counted per tag, several times faster than the ORM's join through
+        posts with COUNT(DISTINCT) (docs/performance.md).
         """
         tagged = connection.ops.quote_name(TaggedPost._meta.db_table)
         topics = connection.ops.quote_name(self.model._meta.db_table)
@@ -151,14 +150,7 @@ class Topic(TagBase):
         ordering = ["name"]
 
     def get_absolute_url(self):
-        return _topic_url(get_script_prefix(), self.slug)
-
-
-@lru_cache(maxsize=8192)
-def _topic_url(prefix: str, slug: str) -> str:
-    # A list of 20 posts links ~400 topics; reverse() for each was a fifth of the page's time.
-    # The prefix is part of the key, so a site mounted under a path still gets right links.
-    return reverse("posts:topic_detail", args=[slug])
+        return topic_url(self.slug)
 
 
 class TaggedPost(ItemBase):
@@ -373,7 +365,7 @@ class Post(models.Model):
         return self.title
 
     def get_absolute_url(self):
-        return reverse("posts:post_detail", args=[self.slug])
+        return post_url(self.slug)
 
     @property
     def source_archive(self) -> "Archive | None":

@@ -93,7 +93,7 @@ def topic_page_context(topic: Topic, page_number: str | int | None) -> dict:
     )
     ids = page.object_list
     # Drawn only inside the page's kept fragment: on a hit neither query is even built (building
-    # the listing queryset alone was a twentieth of a logged-in topic page's CPU).
+    # the listing queryset alone costs a logged-in topic page real CPU).
     page.object_list = SimpleLazyObject(
         lambda: list(Post.objects.filter(pk__in=ids).for_listing().newest_first())
     )
@@ -215,7 +215,7 @@ def post_list_context(query) -> dict:
     )
     ids = page.object_list
     # Drawn only inside the page's kept fragment: on a hit neither query is even built (building
-    # the listing queryset alone was a twentieth of a logged-in topic page's CPU).
+    # the listing queryset alone costs a logged-in topic page real CPU).
     page.object_list = SimpleLazyObject(
         lambda: list(Post.objects.filter(pk__in=ids).for_listing().newest_first())
     )

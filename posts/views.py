@@ -47,7 +47,7 @@ def topic_list(request):
         sort = "az"  # an unknown sort is not worth an error page: show the default
 
     # The queryset is built only when the figures are computed: building it (two annotations
-    # and a filter) cost a fifth of a logged-in request's CPU when the figures were kept.
+    # and a filter) would cost a logged-in request real CPU when the figures are kept.
     def topics():
         return Topic.objects.worth_listing().with_post_counts()
 

@@ -19,11 +19,11 @@ from django.db import connection
 from django.utils.safestring import SafeString, mark_safe
 
 from core.text import SEARCH_CONFIG
+from posts.addresses import post_url, topic_url
 from posts.models import Post, TaggedPost
 from search.ranking import Rows
 from search.snippets import BLOCK, START_SEL, STOP_SEL, Marker, marked_snippet
 from wiki.models import Page
-from wiki.targets import post_url, topic_url
 
 # Matched words are marked with private-use characters, which `escape` leaves alone, so a
 # snippet is escaped whole and only then are the markers turned into <mark>.
@@ -125,7 +125,7 @@ _SLUG_HOLDER = "slug-holder"
 
 
 def _post_urls():
-    """slug -> post URL, reversing once per page of hits (~50 µs a reverse()) instead of per
+    """slug -> post URL, reversing once per page of hits (reverse() is costly) instead of per
     hit; a slug that URL quoting would change goes through reverse() itself."""
     pattern = post_url(_SLUG_HOLDER)
     return lambda slug: (

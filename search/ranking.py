@@ -2,25 +2,25 @@
 
 It is written by hand for two reasons. Its shape needs LIMITed subqueries the ORM cannot
 select from (below), and it is the hottest query of the search page: built through the ORM,
-the union of both kinds took ~3.5 ms of Python per request to assemble and compile. The SQL
+the union of both kinds costs more Python to assemble and compile than to run. The SQL
 depends only on the kinds and on whether a topic filters them, so it is built once per shape;
 every value arrives as a parameter.
 
 **Which rows are ranked.** Ranking reads each row's vector, so a common word must not rank
 every row it matches (85,000 of 100,000 posts mention "people"). Each kind ranks at most
 `title_limit` title hits and `limit` hits of any kind:
-- title hits come through the title-only expression index, whose bitmap (8,500 rows, ~2 ms,
-  for "volunteering") is read in table order until `title_limit` rows also match the full
+- title hits come through the title-only expression index, whose bitmap (8,500 rows for
+  "volunteering") is read in table order until `title_limit` rows also match the full
   vector ("-word" holds for bodies): a check on each title hit, not a second index, because
   ANDing the two indexes would build the common word's whole bitmap;
 - other hits come first from the head of the table read in primary-key order, and from the
   full-text index only for rows after the head when the head did not hold enough. A GIN index
-  cannot stop early: it hands over every match as one bitmap (~85,000 rows, ~6 ms, for
-  "people"), only for a few to be kept. The outer LIMIT stops the UNION ALL before the index
+  cannot stop early: it hands over every match as one bitmap (~85,000 rows for "people"),
+  only for a few to be kept. The outer LIMIT stops the UNION ALL before the index
   is asked. The rows after the head are told apart from it above an OFFSET 0, so the planner
   does not AND the full-text bitmap with a primary-key range of nearly every row.
 Neither arm leans on the planner's estimates: without statistics (a table just rewritten),
-a plan that trusted them scanned all 100,000 vectors for a word found nowhere (1.8 s).
+a plan that trusts them can scan all 100,000 vectors for a word found nowhere.
 
 **How they are ranked** (`SCORE`), in tiers, so that a weaker signal never outweighs a stronger:
 1. the query's own words in the title, as typed (an unstemmed vector of the title):
@@ -43,12 +43,12 @@ from django.db import connection
 from core.text import SEARCH_CONFIG, SEARCH_CONFIG_UNSTEMMED
 
 # How many rows the head holds, as a multiple of the candidate limit: a word in half the rows
-# finds its candidates there; a rarer word pays for reading them (~0.3 ms) and then asks the
+# finds its candidates there; a rarer word pays for reading them (little) and then asks the
 # index.
 HEAD_ROWS_PER_CANDIDATE = 2
 # ... and for a query that leaves words out: "volunteers -council" keeps one row in eight of
 # the head at 100,000 posts, so a small head sent it to the index, whose bitmap is every row
-# with "volunteers" (15 ms of database CPU against ~1 ms for a head of 480 rows).
+# with "volunteers", many times the cost of reading a head of 480 rows.
 HEAD_ROWS_PER_CANDIDATE_EXCLUDING = 8
 # 1: divide by 1 + log(length); 32: rank / (rank + 1), so the rank stays below 1 (one tier).
 RANK_NORMALISATION = 1 | 32

@@ -31,10 +31,10 @@ from django.db import connection, connections
 from core.cache import for_generation
 from core.pagination import paginate
 from core.text import SEARCH_CONFIG, fold
+from posts.addresses import topic_url
 from posts.models import Topic
 from search import ranking
 from search.kinds import KINDS, Hit, Kind
-from wiki.targets import topic_url
 
 # Longer queries are cut to this many characters (and the page says so): nobody types more,
 # and it bounds the work a single request can ask of the database.
@@ -44,8 +44,8 @@ RESULTS_PER_PAGE = 20
 # common word would take seconds. Each kind ranks at most TITLE_CANDIDATES title hits and
 # CANDIDATES hits of any kind, the first its indexes or table hand over (search.ranking); past
 # that, results are "more than" the count shown. Three pages' worth: a reader who pages past
-# them is told to narrow the search. Measured at 100,000 posts: the ranking query takes ~3 ms
-# at 20 + 60 against ~10 ms at 200 + 200, for the same first page.
+# them is told to narrow the search. Larger limits make the ranking query several times slower
+# for the same first page (docs/performance.md).
 CANDIDATES = 60
 TITLE_CANDIDATES = 20
 # With fewer full-text hits than this, titles like the query are suggested (pg_trgm).
@@ -57,7 +57,7 @@ TOPICS_SHOWN = 5
 SUGGEST_MIN_WORD = 4
 # ... and a query of at most this many words: a mistyped title is typed as a word or three. A
 # sentence's trigrams are in most titles, so matching it reads most of the trigram index
-# (~20 ms at 100,000 posts for a six-word query that matches no title at all).
+# even when it matches no title at all.
 SUGGEST_MAX_WORDS = 3
 
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
@@ -226,7 +226,7 @@ def accents_folded(using: str = "default") -> bool:
 
 
 # Plain SQL, as the ranking query is: built through the ORM, the two suggestion queries cost
-# ~1.5 ms of Python to assemble, more than PostgreSQL took to answer them.
+# more Python to assemble than PostgreSQL takes to answer them.
 _SIMILAR_TOPICS = (
     f"SELECT name, slug FROM {Topic._meta.db_table} WHERE name %%> %(text)s"
     " ORDER BY word_similarity(%(text)s, name) DESC, name LIMIT %(limit)s"
@@ -264,9 +264,8 @@ def _similar_titles(kinds: Iterable[Kind], text: str, exclude: set[str]) -> list
 
 def _suggestions(kinds: list[Kind], text: str, exclude: set[str]) -> list[Suggestion]:
     """Topics, then titles, like `text`: one query each. A close topic is enough on its own;
-    titles cost more (~40 ms at 100,000 posts for a typo of a word in 8,500 titles: the trigram
-    index hands over every title sharing most of its trigrams), so they are asked only without
-    one."""
+    titles cost more (the trigram index hands over every title sharing most of its trigrams: a
+    typo of a word in 8,500 titles), so they are asked only without one."""
     found = _similar_topics(text) if len(kinds) == len(KINDS) else []
     found = [s for s in found if s.url not in exclude]
     return found or _similar_titles(kinds, text, exclude)

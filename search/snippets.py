@@ -4,11 +4,10 @@ Pure: no Django. `Marker` marks the words that match the query's lexemes (as Pos
 stemmer made them); `snippet` picks the sentence with the first mark and cuts around it at word
 boundaries, with an ellipsis wherever text is left out.
 
-Marking is done here rather than by ts_headline: ts_headline parses each whole text again,
-~3 ms of database CPU for a page of 20 posts at 100,000 posts, where one regular expression per
-query marks the same page in well under a millisecond. A stem is a prefix of the words it comes
-from ("volunt" of "volunteers"), but for a final "y" the stemmer writes "i" ("societi"): both
-spellings are matched.
+Marking is done here rather than by ts_headline: ts_headline parses each whole text again in
+the database, where one regular expression per query marks the same page for far less. A stem
+is a prefix of the words it comes from ("volunt" of "volunteers"), but for a final "y" the
+stemmer writes "i" ("societi"): both spellings are matched.
 
 The text may hold `BLOCK` characters where a block of the source ended (a heading, a paragraph,
 a list item): a sentence never runs across one, so a wiki heading is not read into the next
@@ -48,8 +47,8 @@ _NOT_ASCII = re.compile(r"[^\x00-\x7f]")
 def fold_accents(text: str) -> str:
     """`text` with accents dropped, character for character (the same length and offsets)."""
     # Only the characters past ASCII are looked at: an archive's text is ASCII but for a few
-    # typographic quotes and dashes, and mapping every character of a 2,000-character body in
-    # Python took ~90 µs (a search page folds twenty) where the substitution takes ~8.
+    # typographic quotes and dashes, and mapping every character of a body in Python costs ten
+    # times the substitution (a search page folds twenty).
     return text if text.isascii() else _NOT_ASCII.sub(_fold_match, text)
 
 

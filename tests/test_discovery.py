@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from posts.models import Post
 from tests.posts.conftest import build_archive
-from tests.wiki.conftest import make_page
+from tests.wiki.conftest import make_page, make_user
 from wiki.models import Page
 from wiki.services import delete_page
 
@@ -81,7 +81,7 @@ def test_sitemap_and_topic_index_list_only_topics_with_posts_or_an_entry(
 def test_sitemap_leaves_out_deleted_pages(client):
     kept = make_page("Kept page")
     gone = make_page("Gone page")
-    delete_page(page=gone)
+    delete_page(page=gone, actor=make_user("mona", moderator=True), reason="Spam")
     found = sitemap(client)
     assert BASE + kept.get_absolute_url() in found
     assert BASE + reverse("wiki:page", args=[gone.slug]) not in found

@@ -135,7 +135,7 @@ def test_each_generation_is_later_than_the_one_before(db, page_cache, commits):
 
 
 def test_many_saves_in_a_row_never_date_a_page_in_the_future(client, reading_page, commits):
-    # Each generation used to start a new second: 2,000 saves dated pages 28 minutes ahead.
+    # A generation that started a new second would date pages ahead of the clock after many saves.
     generations = []
     for number in range(300):
         with commits():

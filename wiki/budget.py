@@ -1,10 +1,10 @@
 """What one render may cost: limits on the shapes that make Markdown slow, and a CPU budget for
 the rest. Pure: no Django, no database.
 
-Python-Markdown and bleach are linear on prose (a 200,000-character page renders in about 0.4 s
-of CPU here), but not on every text a person can type: each inline match copies its whole
-paragraph, so 100,000 `*_` pairs took 18 s; 90,000 nested `>` quotes took 4 s; 12,000 wiki links
-took 1.3 s to render and more to resolve and store. A save or preview that would cost more than
+Python-Markdown and bleach are linear on prose, but not on every text a person can type: each
+inline match copies its whole paragraph, so many `*_` pairs in one paragraph, deeply nested `>`
+quotes or thousands of wiki links take seconds to render (and more to resolve and store; the
+figures are in docs/performance.md). A save or preview that would cost more than
 about a second is refused before or while rendering, with a message saying why, and nothing is
 saved:
 
@@ -13,7 +13,7 @@ saved:
    than MAX_WIKI_LINKS wiki links;
 2. a CPU budget (RENDER_CPU_SECONDS of this thread's CPU time, so a busy machine does not count
    against the text) checked at every inline match and block, for shapes no rule above names;
-3. at most MAX_ELEMENTS elements handed to the sanitiser (bleach costs about 3 µs an element).
+3. at most MAX_ELEMENTS elements handed to the sanitiser (bleach's cost grows with each one).
 
 `bench/render.py` times the worst known inputs against these limits.
 """

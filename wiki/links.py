@@ -19,11 +19,11 @@ from django.urls import reverse
 from django.utils.html import escape
 
 from core.text import fold, title_slug
+from posts.addresses import post_url, topic_url
 from posts.models import Post, Topic
 from wiki.budget import RenderRefused
 from wiki.markup import Rendered, ResolvedLink, WikiLink, link_opening_tag, render_markdown
 from wiki.models import Citation, Page, PageLink, PageRedirect
-from wiki.targets import post_url, topic_url
 
 
 @dataclass
@@ -168,8 +168,8 @@ def show_links_to_new_page(page: Page) -> int:
     it now. Returns how many pages changed.
 
     Only the links' opening tags change (href, class, tooltip), so each linking page's stored
-    HTML is patched in place instead of rendered again (rendering was 58% of creating a page in
-    a run of 2,000). A page left with a missing link to this address after the patch (a spelling
+    HTML is patched in place instead of rendered again (rendering is most of what creating a
+    page costs). A page left with a missing link to this address after the patch (a spelling
     its link table did not keep), or with nothing to patch (its link reached a topic or a
     redirect), is rendered again whole.
     """

@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from core.text import SEARCH_CONFIG
-from wiki.targets import topic_url
+from posts.addresses import topic_url
 
 
 def page_search_vector(title: str, html: str) -> SearchVector:

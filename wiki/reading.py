@@ -1,10 +1,10 @@
 """The page a reading view shows, looked up by slug and kept until the next write.
 
 Every wiki read (a page, its history, a diff, an old revision, what links here) starts by
-looking its page up by slug. Compiling that ORM query cost more CPU than anything else in a
-logged-in diff or history request (~0.6 ms of ~4, cProfile at 20,000 posts); the same lookup
-from the shared cache is one round trip. Any change to a page (save, revert, move, protect,
-delete, restore) is a write that sets a new generation, so a kept page is never stale.
+looking its page up by slug. Compiling that ORM query costs more CPU than anything else in a
+logged-in diff or history request; the same lookup from the shared cache is one round trip.
+Any change to a page (save, revert, move, protect, delete, restore) is a write that sets a new
+generation, so a kept page is never stale.
 A slug with no page is kept too (as None): the views then look for a redirect themselves.
 """
 

@@ -1,12 +1,15 @@
 """The wiki's seams for apps built on it (community), so the wiki never imports them.
 
 The layers (import-linter, pyproject.toml) let community use the wiki, not the other way round;
-yet the wiki's views must tell community about each change, inside that change's transaction.
+yet the wiki must tell community about each change, inside that change's transaction. The
+wiki's services (wiki.services) call the first two seams themselves; no view or other caller
+does.
 So the wiki calls the functions registered here, and community registers them once, in its
 `AppConfig.ready()`. With nothing registered (the wiki alone, or in a test of the wiki), the
 calls do nothing. Three seams, each with one registrant at most:
 
-- `revision_saved(revision, author)`: after any new revision (an edit, a revert, a move).
+- `revision_saved(revision, author)`: after any new revision (a new page, an edit, a revert,
+  a move).
 - `moderated(kind=, actor=, page=, reason=, detail=)`: after a moderation action; `kind` is one
   of `MODERATION_KINDS`. Raising refuses the action (the transaction rolls back).
 - `recent_page(changes, *, show, user_filter, page_number, per_page)`: a page of /recent/ with

@@ -1,11 +1,31 @@
 """Every write to the wiki goes through these functions: create, save, revert, move, protect,
-delete.
+delete, restore.
 
 Each runs in one transaction and locks the page row (`select_for_update`), so two volunteers
 saving at once are serialised and the second one sees an `EditConflict` instead of overwriting
 the first. Input is normalised here (forms only validate); text is rendered and sanitised here,
 once, in one Markdown pass, and the link tables are rebuilt from that pass.
 Reads for other apps: `entry_for_topic`, `citations_for_post`.
+
+The effects contract: a service announces its change itself, inside its own transaction, so a
+view, a management command, the API or a test that calls it gets the same effects, and a change
+that rolls back announces nothing. Callers never call `wiki.seams` themselves.
+
+- A new revision (`create_page`, `save_revision`, `revert_to`, `move_page`) calls
+  `seams.revision_saved(revision, author)`: community watches the page for its author, queues a
+  notification to its watchers and puts a new volunteer's edit in the review queue. A save that
+  changes nothing, or a revert to the current revision, writes and announces nothing.
+- A moderation action (`revert_to`, `move_page`, `set_protected`, `delete_page`,
+  `restore_page`) takes the person who acts and a `reason`, required (`PageError` without one),
+  and calls `seams.moderated(kind=, actor=, page=, reason=, detail=)`: community writes the
+  public log entry. A registrant that raises refuses the action: nothing is written.
+- Every write calls `core.cache.site_changed()`, which bumps the page cache's generation once
+  the transaction commits.
+- `seed_topic_entries` (the importer's first text for a topic) announces nothing: no one has
+  watched or written the page yet.
+
+Who may act (moderators, protected pages) and the budget of writes (core.ratelimit) are the
+caller's to check: they belong to the person asking, not to the change.
 """
 
 from __future__ import annotations
@@ -20,6 +40,7 @@ from django.utils import timezone
 from core.cache import site_changed
 from core.text import fold, title_slug
 from posts.models import Post, Topic
+from wiki import seams
 from wiki.budget import RenderRefused
 from wiki.links import (
     rebuild_link_tables,
@@ -33,6 +54,9 @@ from wiki.models import Page, PageRedirect, Revision, page_search_vector
 RESERVED_SLUGS = frozenset({"wanted"})
 # Page.title, Page.key and Page.slug are each this many characters wide.
 MAX_TITLE_CHARS = 255
+# LogEntry.reason (community) is this wide; a moderation action's reason is cut to fit.
+MAX_REASON_CHARS = 500
+REASON_REQUIRED = "Please give a reason: it is shown in the public log."
 
 
 class EditConflict(Exception):
@@ -91,6 +115,14 @@ def normalise_text(text: str) -> str:
 def normalise_title(title: str) -> str:
     """Whitespace collapsed and trimmed: the title as it is stored and shown."""
     return " ".join(title.split())
+
+
+def normalise_reason(reason: str) -> str:
+    """A moderation action's reason, whitespace folded; `PageError` when there is none."""
+    reason = " ".join((reason or "").split())[:MAX_REASON_CHARS]
+    if not reason:
+        raise PageError(REASON_REQUIRED)
+    return reason
 
 
 def validate_new_slug(title: str) -> str:
@@ -207,7 +239,7 @@ def create_page(
 ) -> Revision:
     """Create the page titled `title` with `text` as its first revision (the entry of a topic
     when the title takes the topic's slug). Pages whose links to this title were shown as
-    missing are brought up to date in the same transaction."""
+    missing are brought up to date in the same transaction. Announced: `revision_saved`."""
     title, text = normalise_title(title), normalise_text(text)
     with transaction.atomic():
         page = _new_page(title)
@@ -215,6 +247,7 @@ def create_page(
             page, text=text, author=author, summary=summary, minor=minor, parent=None
         )
         show_links_to_new_page(page)
+        seams.revision_saved(revision, author)
     return revision
 
 
@@ -232,6 +265,7 @@ def save_revision(
     `base_revision` is the number of the revision the editor started from (None or 0 for a
     page without one). When it is not the current one, nothing is written and `EditConflict`
     is raised. Saving the current text again writes nothing and returns the current revision.
+    Announced: `revision_saved`, when a revision was written.
     """
     text = normalise_text(text)
     with transaction.atomic():
@@ -247,18 +281,22 @@ def save_revision(
         if current is None:
             # Links to this title were shown as missing until now.
             refresh_pages_linking_to(page)
+        seams.revision_saved(revision, author)
     return revision
 
 
-def revert_to(*, revision: Revision, author) -> Revision:
-    """Make the text of an old `revision` current again, as a new revision. `PageError` when
-    that text is now over the render budget (wiki.budget)."""
+def revert_to(*, revision: Revision, author, reason: str, detail: str | None = None) -> Revision:
+    """Make the text of an old `revision` current again, as a new revision, by `author` (a
+    moderator) for `reason`. `PageError` without a reason, or when that text is now over the
+    render budget (wiki.budget). Announced: `moderated` ("revert", `detail`, by default "to
+    revision N"), then `revision_saved`; nothing when `revision` is already the current one."""
+    reason = normalise_reason(reason)
     with transaction.atomic(), _render_errors_as_page_errors():
         page = _lock(revision.page)
         current = page.current_revision
         if current is not None and current.pk == revision.pk:
             return current
-        return _append_revision(
+        new = _append_revision(
             page,
             text=revision.text,
             author=author,
@@ -266,12 +304,20 @@ def revert_to(*, revision: Revision, author) -> Revision:
             minor=False,
             parent=current,
         )
+        if detail is None:
+            detail = f"to revision {revision.number}"
+        seams.moderated(kind="revert", actor=author, page=page, reason=reason, detail=detail)
+        seams.revision_saved(new, author)
+    return new
 
 
-def move_page(*, page: Page, new_title: str, author) -> Page:
-    """Rename `page`; its old slug redirects to the new one, so old links keep working."""
+def move_page(*, page: Page, new_title: str, author, reason: str) -> Page:
+    """Rename `page`, by `author` for `reason`; its old slug redirects to the new one, so old
+    links keep working. The move is a new revision (same text, the move as its summary).
+    Announced: `moderated` ("move", "from “old title”"), then `revision_saved`."""
     if page.topic_id:
         raise PageError("A topic's entry takes its name from the topic and cannot be moved.")
+    reason = normalise_reason(reason)
     new_title = normalise_title(new_title)
     new_slug = validate_new_slug(new_title)
     with transaction.atomic(), _render_errors_as_page_errors():
@@ -288,7 +334,7 @@ def move_page(*, page: Page, new_title: str, author) -> Page:
         old_key = page.key
         page.title, page.slug, page.key = new_title, new_slug, fold(new_title)
         current = page.current_revision
-        _append_revision(
+        revision = _append_revision(
             page,
             text=current.text if current else "",
             author=author,
@@ -297,6 +343,10 @@ def move_page(*, page: Page, new_title: str, author) -> Page:
             parent=current,
         )
         refresh_pages_linking_to(page, also_keys=(old_key,))
+        seams.moderated(
+            kind="move", actor=author, page=page, reason=reason, detail=f"from “{old_title}”"
+        )
+        seams.revision_saved(revision, author)
     return page
 
 
@@ -338,24 +388,36 @@ def seed_topic_entries(*, author) -> int:
     return created
 
 
-def set_protected(*, page: Page, protected: bool) -> None:
-    Page.objects.filter(pk=page.pk).update(protected=protected)
+def set_protected(*, page: Page, protected: bool, actor, reason: str) -> None:
+    """Let only moderators edit `page` (or everyone again), by `actor` for `reason`.
+    Announced: `moderated` ("protect" or "unprotect")."""
+    reason = normalise_reason(reason)
+    with transaction.atomic():
+        Page.objects.filter(pk=page.pk).update(protected=protected)
+        kind = "protect" if protected else "unprotect"
+        seams.moderated(kind=kind, actor=actor, page=page, reason=reason)
     site_changed()
     page.protected = protected
 
 
-def delete_page(*, page: Page) -> None:
-    """Hide a page (its history is kept, so it can be restored)."""
+def delete_page(*, page: Page, actor, reason: str, detail: str = "") -> None:
+    """Hide a page (its history is kept, so it can be restored), by `actor` for `reason`.
+    Announced: `moderated` ("delete", `detail`)."""
+    reason = normalise_reason(reason)
     with transaction.atomic():
         Page.objects.filter(pk=page.pk).update(is_deleted=True)
         page.is_deleted = True
         refresh_pages_linking_to(page)
+        seams.moderated(kind="delete", actor=actor, page=page, reason=reason, detail=detail)
     site_changed()
 
 
-def restore_page(*, page: Page) -> None:
+def restore_page(*, page: Page, actor, reason: str) -> None:
+    """Show a deleted page again, by `actor` for `reason`. Announced: `moderated` ("restore")."""
+    reason = normalise_reason(reason)
     with transaction.atomic():
         Page.objects.filter(pk=page.pk).update(is_deleted=False)
         page.is_deleted = False
         refresh_pages_linking_to(page)
+        seams.moderated(kind="restore", actor=actor, page=page, reason=reason)
     site_changed()

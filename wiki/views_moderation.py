@@ -1,21 +1,27 @@
 """Moderation: revert, protect, delete and restore (the `moderators` group), and move (any
 volunteer who may edit the page). Every change is a POST with a `reason`, which is required and
-recorded with the change in the public moderation log (through wiki.seams, same transaction),
-and spends from the person's budget of writes (core.ratelimit), as a save does."""
+recorded with the change in the public moderation log (by the service, in its transaction), and
+spends from the person's budget of writes (core.ratelimit), as a save does."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from core.ratelimit import RateLimited, spend_write
-from wiki import seams
 from wiki.forms import MoveForm
 from wiki.models import Page, Revision
 from wiki.permissions import can_edit, is_moderator
-from wiki.services import PageError, delete_page, move_page, restore_page, revert_to, set_protected
+from wiki.services import (
+    PageError,
+    delete_page,
+    move_page,
+    normalise_reason,
+    restore_page,
+    revert_to,
+    set_protected,
+)
 
 
 def _forbidden(request, page):
@@ -31,16 +37,13 @@ def _rate_limited(request, page, error: RateLimited):
     return response
 
 
-REASON_REQUIRED = "Please give a reason: it is shown in the public log."
-
-
 def _reason_or_none(request, page):
     """The POST's reason, whitespace folded, or None after saying that one is required."""
-    reason = " ".join(request.POST.get("reason", "").split())[:500]
-    if not reason:
-        messages.error(request, REASON_REQUIRED)
+    try:
+        return normalise_reason(request.POST.get("reason", ""))
+    except PageError as error:
+        messages.error(request, str(error))
         return None
-    return reason
 
 
 def _may_moderate(request, page, back_url: str):
@@ -69,16 +72,7 @@ def page_revert(request, slug, number):
     if refused:
         return refused
     try:
-        with transaction.atomic():
-            new = revert_to(revision=revision, author=request.user)
-            seams.moderated(
-                kind="revert",
-                actor=request.user,
-                page=page,
-                reason=reason,
-                detail=f"to revision {number}",
-            )
-            seams.revision_saved(new, request.user)
+        new = revert_to(revision=revision, author=request.user, reason=reason)
     except PageError as error:  # the old text is over today's render budget
         messages.error(request, str(error))
         return redirect(reverse("wiki:history", args=[page.slug]))
@@ -94,10 +88,7 @@ def page_protect(request, slug):
     if refused:
         return refused
     protect = request.POST.get("protected") == "1"
-    with transaction.atomic():
-        set_protected(page=page, protected=protect)
-        kind = "protect" if protect else "unprotect"
-        seams.moderated(kind=kind, actor=request.user, page=page, reason=reason)
+    set_protected(page=page, protected=protect, actor=request.user, reason=reason)
     messages.success(
         request, "Page protected: only moderators can edit it." if protect else "Page unprotected."
     )
@@ -111,9 +102,7 @@ def page_delete(request, slug):
     reason, refused = _may_moderate(request, page, reverse("wiki:history", args=[page.slug]))
     if refused:
         return refused
-    with transaction.atomic():
-        delete_page(page=page)
-        seams.moderated(kind="delete", actor=request.user, page=page, reason=reason)
+    delete_page(page=page, actor=request.user, reason=reason)
     messages.success(request, f"“{page.title}” was deleted; its history is kept.")
     return redirect(reverse("wiki:page", args=[page.slug]))
 
@@ -125,9 +114,7 @@ def page_restore(request, slug):
     reason, refused = _may_moderate(request, page, reverse("wiki:history", args=[page.slug]))
     if refused:
         return refused
-    with transaction.atomic():
-        restore_page(page=page)
-        seams.moderated(kind="restore", actor=request.user, page=page, reason=reason)
+    restore_page(page=page, actor=request.user, reason=reason)
     messages.success(request, f"“{page.title}” was restored.")
     return redirect(page.get_absolute_url())
 
@@ -140,21 +127,14 @@ def page_move(request, slug):
     form = MoveForm(request.POST or None, initial={"new_title": page.title})
     status = 200
     if request.method == "POST" and form.is_valid():
-        old_title = page.title
         try:
             spend_write(request.user)
-            with transaction.atomic():
-                moved = move_page(
-                    page=page, new_title=form.cleaned_data["new_title"], author=request.user
-                )
-                seams.moderated(
-                    kind="move",
-                    actor=request.user,
-                    page=moved,
-                    reason=form.cleaned_data["reason"],
-                    detail=f"from “{old_title}”",
-                )
-                seams.revision_saved(moved.current_revision, request.user)
+            moved = move_page(
+                page=page,
+                new_title=form.cleaned_data["new_title"],
+                author=request.user,
+                reason=form.cleaned_data["reason"],
+            )
         except RateLimited as error:
             form.add_error(None, str(error))
             status = 429

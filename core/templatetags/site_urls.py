@@ -2,8 +2,8 @@
 per process instead of on every page; `{% site_static "path" %}` likewise for `{% static %}`.
 
 The header and footer link to fourteen such addresses on every page. Reversing a name walks the
-resolver's dictionaries for the current language, urlconf and script prefix each time: about a
-tenth of a logged-in page's CPU (measured with cProfile on the topic index, 2026-11). The answer
+resolver's dictionaries for the current language, urlconf and script prefix each time, a
+visible share of a logged-in page's CPU (docs/performance.md). The answer
 only changes with the urlconf or the script prefix, so both are part of the key, and the memo is
 dropped when a test changes the URL settings. An unknown name raises NoReverseMatch, as `{% url %}`
 does.

@@ -2,7 +2,7 @@
 simulation, scaling into the drawing, and a pass that pushes overlapping boxes apart.
 
 Pure geometry over point indexes (no SVG, no database). Cost grows with the square of the
-number of points: about 20 ms for 50 points in CPython, so maps should stay below ~100 topics.
+number of points, so maps should stay below ~100 topics.
 """
 
 import math

@@ -60,8 +60,8 @@ def shared_post_counts(topic_ids: list[int]) -> list[tuple[int, int, int]]:
     """(topic id, other topic id, posts they share) for each pair among `topic_ids` that shares
     at least one post, the smaller id first. One query: the pairs the importer keeps
     (posts.figures) when every one of these topics has its figures kept, else a self-join of the
-    topic links on the post, grouped by the pair of topics (~11 s for the map's topics at
-    100,000 posts: PostgreSQL runs it only when the kept pairs will not do)."""
+    topic links on the post, grouped by the pair of topics (slow at 100,000 posts: PostgreSQL
+    runs it only when the kept pairs will not do)."""
     if len(topic_ids) < 2:
         return []
     tagged = connection.ops.quote_name(TaggedPost._meta.db_table)

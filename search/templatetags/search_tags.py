@@ -2,8 +2,8 @@
 
 A search page shows 20 hits and every topic in the filter. Written as {% for %} loops (each
 hit's eight lookups and two `date` filters, each option's three lookups) they cost more than
-the rest of the page: joined here, the page's template time went from ~2.0 to ~1.3 ms of CPU
-(20 hits, 34 topics, process_time). The markup is exactly what those loops wrote;
+the rest of the page; joined here they cost about a third less (docs/performance.md). The
+markup is exactly what those loops wrote;
 `escape` is what Django's autoescaping calls, and `conditional_escape` leaves the hits'
 already escaped, <mark>ed HTML as it is.
 """

@@ -92,7 +92,7 @@ def community_pages(localism):
     second = save_revision(
         page=first.page, text="First, and more words.", author=newbie, base_revision=1
     )
-    Review.objects.create(revision=second)
+    assert Review.objects.filter(revision=second).exists()  # the service queued a newbie's edit
     create_page(
         title="Village halls", text="Halls that [[Localism Bill|councils]] let.", author=mona
     )

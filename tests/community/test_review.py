@@ -27,14 +27,14 @@ def test_an_old_account_with_many_edits_is_not_queued(alice, volunteer):
     for n in range(10):
         edit(page, f"Edit {n}", author=volunteer)
     edit_through_the_site(alice, page.slug, "The twelfth.", base=11)
-    assert not Review.objects.exists()
+    assert not Review.objects.filter(revision__page=page, revision__number=12).exists()
 
 
 def test_an_old_account_within_its_first_ten_edits_is_queued(alice, volunteer):
     _seasoned(volunteer)
     page = make_page(author=volunteer)
     edit_through_the_site(alice, page.slug, "The second.", base=1)
-    assert Review.objects.count() == 1
+    assert Review.objects.filter(revision__page=page, revision__number=2).count() == 1
 
 
 def test_moderators_edits_are_not_queued(mona, topic):
@@ -83,7 +83,7 @@ def test_readers_and_volunteers_never_see_the_queue(client, alice, topic):
 def test_the_review_queue_runs_a_fixed_number_of_queries(mona, size, django_assert_max_num_queries):
     for n in range(size):
         person = make_user(f"newbie{n}")
-        page = make_page(title=f"Page {n}", text="x", author=person)
-        Review.objects.create(revision=page.current_revision)
+        make_page(title=f"Page {n}", text="x", author=person)  # queued: a new volunteer's
+    assert Review.objects.count() == size
     with django_assert_max_num_queries(7):
         assert mona.get("/review/").status_code == 200

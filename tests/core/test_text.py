@@ -79,7 +79,7 @@ def test_fold_collapses_every_kind_of_space_as_the_regex_did():
         assert fold(text) == reference(text), repr(text)
 
 
-# --- The one rule, where the importer's and the wiki's folds used to disagree ------------------
+# --- The one rule, where separate folds for the importer and the wiki would disagree ----------
 
 
 @pytest.mark.parametrize(

@@ -4,7 +4,7 @@ import pytest
 
 from search.services import accents_folded, trigram_available
 from tests.posts.conftest import big_archive, make_post, make_topic  # noqa: F401 (fixtures)
-from tests.wiki.conftest import _memory_cache, volunteer  # noqa: F401 (fixtures)
+from tests.wiki.conftest import _memory_cache, moderator, volunteer  # noqa: F401 (fixtures)
 
 
 @pytest.fixture

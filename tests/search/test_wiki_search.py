@@ -37,10 +37,10 @@ def test_an_edit_a_move_and_a_delete_keep_the_index_current(volunteer):
     assert found("beekeeping") == [("wiki", "Allotments")]
     assert found("allotment") == [("wiki", "Allotments")]  # still in the title
     page.refresh_from_db()
-    move_page(page=page, new_title="Bees", author=volunteer)
+    move_page(page=page, new_title="Bees", author=volunteer, reason="Shorter")
     assert found("bees") == [("wiki", "Bees")]
     assert found("allotment") == []
-    delete_page(page=page)
+    delete_page(page=page, actor=volunteer, reason="Off topic")
     assert found("beekeeping") == []
 
 
@@ -81,12 +81,14 @@ def test_wiki_snippet_comes_from_the_html_without_tags_and_escaped_once(client):
     assert "<b>" not in snippet and "<a " not in snippet and "*" not in snippet
 
 
-def test_exact_page_title_jumps_to_the_page_before_a_post_of_that_name(client, make_post):
+def test_exact_page_title_jumps_to_the_page_before_a_post_of_that_name(
+    client, make_post, moderator
+):
     page = make_page("Big Society Network", "The network.")
     make_post("Big Society Network", key="big society network", body="A post.")
     response = client.get(SEARCH, {"q": "big society NETWORK"})
     assert response.status_code == 302 and response["Location"] == page.get_absolute_url()
-    delete_page(page=page)
+    delete_page(page=page, actor=moderator, reason="Duplicate")
     response = client.get(SEARCH, {"q": "big society network"})
     assert response["Location"] == "/posts/big-society-network/"
 
@@ -107,11 +109,13 @@ def test_migration_indexes_pages_saved_before_search_existed():
     assert found("written") == [("wiki", "Old page")]
 
 
-def test_typo_suggestions_mix_kinds_best_first_and_leave_deleted_pages_out(make_post, trigram):
+def test_typo_suggestions_mix_kinds_best_first_and_leave_deleted_pages_out(
+    make_post, trigram, moderator
+):
     page = make_page("Allotment gardening", "About plots.")
     post = make_post("Allotment gardening news", body="Plots.")
     make_post("Council minutes", body="Nothing alike.")
-    delete_page(page=make_page("Allotment gardening rota", "Rota."))
+    delete_page(page=make_page("Allotment gardening rota", "Rota."), actor=moderator, reason="Old")
     # Both titles hold the words alike (word similarity), so they are in order of title.
     results = search(SearchParams(q="alotment gardning", page="1"))
     assert results.total == 0

@@ -55,7 +55,7 @@ def test_entry_ids_are_distinct_and_survive_a_move_of_the_page(client, volunteer
     edit(page, "More text.", author=volunteer)
     before = [field(e, "atom:id") for e in feed_entries(client)]
     assert len(set(before)) == 2 and all(i.startswith("tag:testserver,") for i in before)
-    move_page(page=page, new_title="New title", author=moderator)
+    move_page(page=page, new_title="New title", author=moderator, reason="Clearer")
     after = [field(e, "atom:id") for e in feed_entries(client)]
     assert set(before) < set(after)
 
@@ -78,10 +78,10 @@ def test_imported_revisions_are_credited_to_the_system(client):
     assert field(feed_entries(client)[0], "atom:author/atom:name") == SYSTEM_AUTHOR
 
 
-def test_revisions_of_deleted_pages_are_left_out(client, volunteer):
+def test_revisions_of_deleted_pages_are_left_out(client, volunteer, moderator):
     make_page("Kept", author=volunteer)
     gone = make_page("Gone", author=volunteer)
-    delete_page(page=gone)
+    delete_page(page=gone, actor=moderator, reason="Spam")
     assert [field(e, "atom:title") for e in feed_entries(client)] == ["Kept"]
 
 

@@ -176,7 +176,7 @@ def test_a_topic_entry_cannot_be_moved():
     make_topic()
     page = create_page(title="Localism", text="e", author=None).page
     with pytest.raises(ValueError, match="cannot be moved"):
-        move_page(page=page, new_title="Other", author=None)
+        move_page(page=page, new_title="Other", author=None, reason="Tidy")
 
 
 def test_page_links_are_one_row_per_target():
@@ -243,15 +243,15 @@ def test_missing_link_becomes_ordinary_for_readers_once_its_page_is_written(clie
     assert meetings.current_revision.number == 1
 
 
-def test_deleting_a_page_marks_links_to_it_missing_and_restoring_undoes_it(client):
+def test_deleting_a_page_marks_links_to_it_missing_and_restoring_undoes_it(client, moderator):
     from wiki.services import delete_page, restore_page
 
     fetes = make_page(title="Village fetes", text="Cake.")
     make_page(title="Meetings", text="See [[Village fetes]].")
-    delete_page(page=fetes)
+    delete_page(page=fetes, actor=moderator, reason="Spam")
     html = client.get("/wiki/meetings/").content.decode()
     assert _link_class(html, "village-fetes") == "wikilink missing"
-    restore_page(page=fetes)
+    restore_page(page=fetes, actor=moderator, reason="Not spam")
     html = client.get("/wiki/meetings/").content.decode()
     assert _link_class(html, 'href="/wiki/village-fetes/"') == "wikilink"
 
@@ -259,7 +259,7 @@ def test_deleting_a_page_marks_links_to_it_missing_and_restoring_undoes_it(clien
 def test_moving_a_page_to_a_wanted_title_fixes_links_to_that_title(client, volunteer):
     make_page(title="Meetings", text="See [[Town hall tour]].")
     draft = make_page(title="Tour draft", text="The tour was called off.")
-    move_page(page=draft, new_title="Town hall tour", author=volunteer)
+    move_page(page=draft, new_title="Town hall tour", author=volunteer, reason="Named")
     html = client.get("/wiki/meetings/").content.decode()
     assert _link_class(html, 'href="/wiki/town-hall-tour/"') == "wikilink"
 
