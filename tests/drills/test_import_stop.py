@@ -45,9 +45,10 @@ def test_a_stopped_import_cancels_its_statement_and_says_so_in_one_line(
 ):
     archive = tmp_path / "stopped.txt"
     archive.write_text("A post about the library\n\nThe library opens. read more »\n")
-    with psycopg.connect(test_database_url, autocommit=True) as watcher, psycopg.connect(
-        test_database_url
-    ) as locker:
+    with (
+        psycopg.connect(test_database_url, autocommit=True) as watcher,
+        psycopg.connect(test_database_url) as locker,
+    ):
         locker.execute(f"LOCK TABLE {Archive._meta.db_table} IN ACCESS EXCLUSIVE MODE")
         process = subprocess.Popen(
             [sys.executable, "manage.py", "import_seeds", str(archive)],
