@@ -273,7 +273,7 @@ class ListingImport:
                 self.rewrite.add(key)
 
     def _scanned_row(self, post: PostFacts) -> None:
-        """A bulk import's post, as the scan first meets it (slugs: `listing_setup.post_slugs`)."""
+        """A bulk import's post, as the scan first meets it (slugs: `plan.listing.post_slugs`)."""
         slug = claim_slug(post_slug_base(post.key), post.key, self.slugs_taken)
         now = timezone.now()
         self.scan_rows.append(

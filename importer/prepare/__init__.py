@@ -2,6 +2,6 @@
 
 `records` makes an export's or feed's `ArchivePost` safe (`wpbody`, then core.sanitise) as a
 `PreparedPost`; `listing` parses a text listing and renders its bodies (`render`), keeping the
-parsed posts in a `spool`. A big file is prepared in a process of its own while the
+parsed posts in a `spool`. A big file is prepared in a process of its own (`process`) while the
 importer plans and writes.
 """

@@ -7,11 +7,11 @@ most of its time when every post was written after the scan and the plan.
 The preparing process (importer.prepare.records) reads the file once, makes every post safe
 and mines the phrases; `scan_and_write` takes its chunks in file order and, for each post:
 
-- copies its record and addresses to the scratch tables, as `record_plan.scan` does;
+- copies its record and addresses to the scratch tables, as `plan.records.scan` does;
 - the first time it meets the post (by identity), claims its id, key and slug
-  (`record_plan.claim`, against the plan so far: the database holds no post), and has the
+  (`plan.records.claim`, against the plan so far: the database holds no post), and has the
   writer COPY the post as prepared, with its comments; its plan row says 'w' (written);
-- a later copy of a post already met wins, as the last copy does in `record_plan.plan`: the
+- a later copy of a post already met wins, as the last copy does in `plan.records.plan`: the
   post's plan row moves to it, marked 'r', and the load writes it over the first.
 
 What needs the whole file waits for the load (importer.record_import), which goes through
