@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import tempfile
 from contextlib import ExitStack, contextmanager, nullcontext
-from datetime import date
 from pathlib import Path
 
 from django.db import transaction
@@ -53,6 +52,7 @@ from importer.topics import (
 from importer.write.first_import import first_import_mode
 from importer.write.listing import (
     POST_COPY_FIELDS,
+    first_row,
     new_row,
     retag_job,
     update_posts_job,
@@ -275,21 +275,7 @@ class ListingImport:
     def _scanned_row(self, post: PostFacts) -> None:
         """A bulk import's post, as the scan first meets it (slugs: `plan.listing.post_slugs`)."""
         slug = claim_slug(post_slug_base(post.key), post.key, self.slugs_taken)
-        now = timezone.now()
-        self.scan_rows.append(
-            (
-                post.title,
-                slug,
-                post.key,
-                post.body,
-                post.html,
-                date.fromordinal(post.published) if post.published else None,
-                post.is_excerpt,
-                post.checksum,
-                now,
-                now,
-            )
-        )
+        self.scan_rows.append(first_row(post, slug, timezone.now()))
 
     def _write_scanned(self, writer: Writer | None) -> None:
         if self.scan_rows:

@@ -1,10 +1,13 @@
-"""The writer jobs of a listing's import (see importer.write.writer): posts updated in
-place, and posts already in the database retagged."""
+"""A listing's rows (a first import's, a new post's, a changed post's) and the writer jobs of its
+import (see importer.write.writer): posts updated in place, posts already in the database
+retagged."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import date
 
+from importer.prepare.listing import PostFacts
 from importer.prepare.render import render_blocks
 from importer.readers.listing_parser import ParsedPost
 from importer.write.writer import columns, copy_job, table
@@ -22,6 +25,24 @@ POST_COPY_FIELDS = (
     "created_at",
     "updated_at",
 )
+
+
+def first_row(post: PostFacts, slug: str, now) -> tuple:
+    """A row of POST_COPY_FIELDS for a first import's post, written as the scan first meets it
+    (importer.write.first_import)."""
+    published = date.fromordinal(post.published) if post.published else None
+    return (
+        post.title,
+        slug,
+        post.key,
+        post.body,
+        post.html,
+        published,
+        post.is_excerpt,
+        post.checksum,
+        now,
+        now,
+    )
 
 
 def new_row(parsed: ParsedPost, pk: int, slug: str, checksum: str, now) -> tuple:
