@@ -2,9 +2,9 @@
 
     python -m bench.pipeline ARCHIVE [ARCHIVE ...] [--out digest.txt]
 
-Runs what `posts.importer.load` does per post, minus the SQL: parse every post, note its title
+Runs what `importer.pipeline` does per post, minus the SQL: parse every post, note its title
 (key, typographic score, winner), mine phrases from the first copy of each title, build the
-matcher as `ListingImport._note_title` and `listing_setup.add_topic_phrases` do (titles,
+matcher as `ListingImport._note_title` and `plan.listing.add_topic_phrases` do (titles,
 vocabulary phrases, mined phrases),
 then for every winning post: checksum, body, HTML and the phrases and titles it names. Records
 wait on disk between the two passes, as in listing.py, so that memory and garbage collection are
@@ -25,10 +25,10 @@ import time
 from collections import defaultdict
 from pathlib import Path
 
-from posts.importer import spool
-from posts.importer.parse import ArchiveParser, LineReader, typographic_score
-from posts.importer.render import render_blocks
-from posts.importer.topics import (
+from importer.prepare import spool
+from importer.prepare.render import render_blocks
+from importer.readers.listing_parser import ArchiveParser, LineReader, typographic_score
+from importer.topics import (
     PhraseMatcher,
     PhraseMiner,
     load_vocabulary,

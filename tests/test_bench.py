@@ -82,8 +82,8 @@ def test_generated_wxr_export_holds_the_same_posts_as_the_text_archive():
     import io
 
     from bench.generate import generate, generate_wxr
-    from posts.importer.parse import fold, parse_text
-    from posts.importer.readers import detect, open_records
+    from importer.readers import detect, open_records
+    from importer.readers.listing_parser import fold, parse_text
 
     text, xml = io.StringIO(), io.StringIO()
     generate(text, 50, seed=3)

@@ -7,7 +7,7 @@ without an address) give exactly what one bleach pass gives, on hostile input to
 import pytest
 
 from core.sanitise import _cleaner, _mark_leaving_links, sanitise_html
-from posts.importer.wpbody import prepare_body
+from importer.prepare.wpbody import prepare_body
 from tests.wiki.inert import assert_inert
 from tests.wiki.test_sanitiser import CORPUS
 

@@ -5,10 +5,10 @@ from pathlib import Path
 
 import pytest
 
+from importer.pipeline import import_archive
+from importer.topic_book import sync_vocabulary
+from importer.topics import load_vocabulary
 from posts.figures import refresh_topic_figures, topic_figures, topic_size
-from posts.importer.load import import_archive
-from posts.importer.topic_book import sync_vocabulary
-from posts.importer.topics import load_vocabulary
 from posts.maps import queries as maps
 from posts.models import Post, Topic, TopicPair, TopicSize
 from posts.pages import RELATED_TOPICS

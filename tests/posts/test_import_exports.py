@@ -236,9 +236,9 @@ def test_an_export_completes_a_post_a_listing_brought_in_first(tmp_path):
 
 
 def test_a_big_export_is_prepared_in_a_process_of_its_own_with_the_same_result(monkeypatch):
-    from posts.importer import load_records
+    from importer import record_import
 
-    monkeypatch.setattr(load_records, "PREPARE_APART_BYTES", 0)
+    monkeypatch.setattr(record_import, "PREPARE_APART_BYTES", 0)
     run(WXR)
     first = Post.objects.get(title__startswith="Hello")
     second = Post.objects.get(title="The second post")
@@ -248,12 +248,12 @@ def test_a_big_export_is_prepared_in_a_process_of_its_own_with_the_same_result(m
 
 
 def test_new_preparation_rules_rewrite_posts_whose_export_did_not_change(monkeypatch):
-    from posts.importer import load
-    from posts.importer.readers import records
+    from importer import pipeline
+    from importer.readers import records
 
     run(WXR)
     assert "unchanged since last import" in run(WXR)[0]
-    monkeypatch.setattr(load, "IMPORT_RULES", load.IMPORT_RULES + "-next")
+    monkeypatch.setattr(pipeline, "IMPORT_RULES", pipeline.IMPORT_RULES + "-next")
     monkeypatch.setattr(records, "PREPARE_RULES", records.PREPARE_RULES + "-next")
     out, _ = run(WXR)
     assert "4 updated" in out and "unchanged since" not in out

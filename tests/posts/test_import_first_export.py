@@ -1,5 +1,5 @@
 """A first import of an export into an empty database writes each post as its scan meets it
-(posts.importer.record_bulk); any later import plans first and writes after. Both must leave
+(importer.write.first_records); any later import plans first and writes after. Both must leave
 the same posts, links, topics, mentions and comments, against real PostgreSQL."""
 
 import io
@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from django.core.management import CommandError, call_command
 
-from posts.importer import load_records
+from importer import record_import
 from posts.models import Archive, Comment, Post
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("vocabulary_seeds")]
@@ -103,7 +103,7 @@ def test_a_first_import_writes_what_an_import_into_a_used_database_writes(
     tmp_path, monkeypatch, apart
 ):
     if apart:
-        monkeypatch.setattr(load_records, "PREPARE_APART_BYTES", 0)
+        monkeypatch.setattr(record_import, "PREPARE_APART_BYTES", 0)
     path = export(tmp_path / "plots.xml")
     out = run(path)
     assert "3 posts created" in out and "1 duplicate merged" in out
@@ -132,7 +132,7 @@ def test_a_first_import_writes_what_an_import_into_a_used_database_writes(
 def test_a_broken_first_import_in_a_process_writes_nothing_and_leaves_no_spool(
     tmp_path, monkeypatch
 ):
-    monkeypatch.setattr(load_records, "PREPARE_APART_BYTES", 0)
+    monkeypatch.setattr(record_import, "PREPARE_APART_BYTES", 0)
     monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
     bad = tmp_path / "bad.xml"
     bad.write_text(HEAD + "".join(ITEMS[:3]) + "<item><title>Cut off</titel>", encoding="utf-8")
@@ -146,7 +146,7 @@ def test_a_full_disk_under_the_spool_is_named_not_blamed_on_the_archive(tmp_path
     import multiprocessing
     import pickle
 
-    from posts.importer.preparing import _prepare_into
+    from importer.prepare.records import _prepare_into
 
     receive, send = multiprocessing.Pipe(duplex=False)
     # /dev/full refuses every write with "No space left on device", as a full disk would.

@@ -1,4 +1,4 @@
-"""An export's plan lives in scratch tables (posts.importer.scratch), not in memory: links,
+"""An export's plan lives in scratch tables (importer.plan.scratch), not in memory: links,
 mentions, duplicates and re-imports still come out right, against real PostgreSQL."""
 
 import io
@@ -8,7 +8,7 @@ import pytest
 from django.core.management import call_command
 from django.db import connection
 
-from posts.importer.preparing import Ordinals
+from importer.prepare.records import Ordinals
 from posts.models import Post
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("vocabulary_seeds")]
@@ -102,9 +102,9 @@ def test_a_second_export_links_to_posts_the_first_brought_in_and_reimport_change
 
 
 def test_a_big_export_prepared_apart_gives_the_same_links_and_mentions(tmp_path, monkeypatch):
-    from posts.importer import load_records
+    from importer import record_import
 
-    monkeypatch.setattr(load_records, "PREPARE_APART_BYTES", 0)
+    monkeypatch.setattr(record_import, "PREPARE_APART_BYTES", 0)
     run(diary(tmp_path))
     allotments = Post.objects.get(title="Allotments at last")
     assert allotments.mentions.count() == 2

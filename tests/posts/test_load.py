@@ -5,12 +5,13 @@ from pathlib import Path
 import pytest
 from django.db import DataError, connection
 
-from posts.importer import listing as listing_module
-from posts.importer import load as load_module
-from posts.importer.load import ArchiveError, import_archive
-from posts.importer.slugs import post_slug_base
-from posts.importer.topic_book import sync_vocabulary
-from posts.importer.topics import VocabularyTopic, load_vocabulary
+from importer import listing_import as listing_module
+from importer import pipeline as load_module
+from importer.pipeline import ArchiveError, import_archive
+from importer.plan.slugs import post_slug_base
+from importer.topic_book import sync_vocabulary
+from importer.topics import VocabularyTopic, load_vocabulary
+from importer.write import first_import as first_import_module
 from posts.models import Archive, Post, TaggedPost, Topic
 
 SEEDS = Path(__file__).resolve().parents[2] / "seeds"
@@ -211,13 +212,13 @@ def test_first_import_puts_back_every_foreign_key_it_set_aside(tmp_path, vocabul
     before = _foreign_keys()
     assert any("taggedpost" in table for table, _, _ in before)
     put_aside = []
-    real = listing_module.foreign_keys_checked_at_the_end
+    real = first_import_module.foreign_keys_checked_at_the_end
 
     def spy(bulk):
         put_aside.append(bulk)
         return real(bulk)
 
-    monkeypatch.setattr(listing_module, "foreign_keys_checked_at_the_end", spy)
+    monkeypatch.setattr(first_import_module, "foreign_keys_checked_at_the_end", spy)
     load(SEED, vocabulary)
     assert put_aside == [True]
     assert _foreign_keys() == before
@@ -448,7 +449,7 @@ def test_post_slug_base_is_djangos_slugify_cut_to_length(key):
 def parse_apart(monkeypatch):
     # Every file counts as big, so the importer parses it in a child process.
     monkeypatch.setattr(listing_module, "PARSE_APART_BYTES", 0)
-    monkeypatch.setattr("posts.importer.parsing.CHUNK_POSTS", 2)  # several chunks even here
+    monkeypatch.setattr("importer.prepare.listing.CHUNK_POSTS", 2)  # several chunks even here
 
 
 def _imported() -> list[tuple]:

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from posts.importer import lines as line_reading
-from posts.importer.parse import (
+from importer.readers import listing_lines as line_reading
+from importer.readers.listing_parser import (
     _TEASER,
     MAX_LINE_CHARS,
     MAX_TITLE_CHARS,

@@ -5,8 +5,8 @@ from pathlib import Path
 
 import pytest
 
-from posts.importer.readers import ReaderError, detect, open_records
-from posts.importer.wpbody import autop, prepare_body
+from importer.prepare.wpbody import autop, prepare_body
+from importer.readers import ReaderError, detect, open_records
 
 FIXTURES = Path(__file__).parent / "fixtures"
 
@@ -247,7 +247,7 @@ def test_scripts_and_styles_are_dropped_with_their_code_but_noscript_content_sta
 
 
 def test_a_figures_caption_is_a_paragraph_of_its_own_in_the_posts_words():
-    from posts.importer.preparing import plain_text
+    from importer.prepare.records import plain_text
 
     assert (
         plain_text(

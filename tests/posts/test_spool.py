@@ -3,8 +3,8 @@
 import tempfile
 from datetime import date
 
-from posts.importer import spool
-from posts.importer.parse import Block, ParsedPost
+from importer.prepare import spool
+from importer.readers.listing_parser import Block, ParsedPost
 
 
 def post(n: int, **kw) -> ParsedPost:

@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 
 from core.text import fold_chars
-from posts.importer.parse import ArchiveParser, LineReader
-from posts.importer.topics import (
+from importer.readers.listing_parser import ArchiveParser, LineReader
+from importer.topics import (
     _NAME_RUN,
     PHRASE_MAX_TOPICS,
     PhraseMatcher,

@@ -11,7 +11,7 @@ from django.urls import reverse
 
 from core.cache import site_changed
 from core.text import fold
-from posts.importer.load import import_archive
+from importer.pipeline import import_archive
 from posts.models import Post
 from search import services
 from search.services import CANDIDATES, RESULTS_PER_PAGE, SearchParams, search

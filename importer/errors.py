@@ -1,0 +1,46 @@
+"""What an archive's import reports: its progress, its result, or the error that wrote nothing."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+# progress(stage, done, total): stage "scan" (total unknown, None) or "load" in posts; "scan
+# bytes" or "load bytes" in bytes of the file (exports and feeds).
+Progress = Callable[[str, int, int | None], None]
+
+
+class ArchiveError(Exception):
+    """An archive file could not be imported; nothing from it was written."""
+
+    def __init__(
+        self,
+        path: Path,
+        message: str,
+        line: int | None = None,
+        column: int | None = None,
+        *,
+        not_utf8: bool = False,
+    ):
+        self.path, self.message, self.line, self.column = Path(path), message, line, column
+        self.not_utf8 = not_utf8  # a text listing whose bytes are not UTF-8
+        where = f"{self.path.name}, line {line}" if line else self.path.name
+        if line and column:
+            where += f", column {column}"
+        super().__init__(f"{where}: {message}")
+
+
+@dataclass
+class FileResult:
+    name: str
+    header: str = ""
+    posts: int = 0
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    duplicates: int = 0
+    topics_created: int = 0
+    mentions: int = 0
+    skipped: bool = False  # unchanged since its last import: not read, nothing written
+    notes: list[str] = field(default_factory=list)  # e.g. "decoded as Windows-1252"

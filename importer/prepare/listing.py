@@ -1,0 +1,128 @@
+"""Parse an archive in a process of its own while the importer works on what it has parsed.
+
+Parsing is about half of an import's first pass and does not depend on the rest (phrase mining,
+the title index), so on a machine with two cores the two halves can run side by side. The child
+reads and parses the file and sends its posts in chunks: spool records (see
+`importer.prepare.spool`), which the importer writes to its spool as they are, and each post's
+`PostFacts`, all the first pass needs, so the importer decodes no post itself. Pure: the child
+never touches Django or the database.
+
+Messages are bytes: b"R" + marshalled (records, facts), then one b"E" + pickled (header,
+checksum) at the end, or b"X" + pickled (kind, message, line) when the file cannot be opened,
+read or parsed.
+"""
+
+from __future__ import annotations
+
+import marshal
+import pickle
+from collections.abc import Iterator
+from pathlib import Path
+from typing import NamedTuple
+
+from importer.prepare import spool
+from importer.prepare.process import ChildProcess, answering
+from importer.prepare.render import render_blocks
+from importer.readers.listing_parser import (
+    ArchiveHeader,
+    ArchiveParser,
+    LineReader,
+    NotUTF8,
+    ParsedPost,
+    ParseError,
+    typographic_score,
+)
+
+CHUNK_POSTS = 500
+
+
+class PostFacts(NamedTuple):
+    """What the importer's first pass needs of a post, worked out where it was parsed."""
+
+    key: str
+    title: str
+    body: str
+    checksum: str
+    score: int  # typographic_score(title)
+    categories: tuple[str, ...]
+    published: int  # date.toordinal(), 0 when undated
+    is_excerpt: bool
+    html: str  # rendered body, or "" when not asked for
+
+
+def post_facts(post: ParsedPost, render: bool) -> PostFacts:
+    return PostFacts(
+        post.key,
+        post.title,
+        post.body,
+        post.checksum(),
+        typographic_score(post.title),
+        post.categories,
+        post.published.toordinal() if post.published else 0,
+        post.is_excerpt,
+        render_blocks(post.blocks) if render else "",
+    )
+
+
+class ParsingFailed(Exception):
+    def __init__(self, kind: str, message: str, line: int | None):
+        self.kind, self.message, self.line = kind, message, line
+        super().__init__(message)
+
+
+def _parse_into(path: str, render: bool, encoding: str, conn) -> None:
+    """The child: parse `path` and send what it holds."""
+    with answering(conn):
+        try:
+            stream = open(path, "rb")  # noqa: SIM115 (closed below)
+        except OSError as exc:
+            conn.send_bytes(b"X" + pickle.dumps(("open", exc.strerror or str(exc), None)))
+            return
+        with stream:
+            reader = LineReader(stream, encoding)
+            parser = ArchiveParser(reader)
+            records, facts = [], []
+            try:
+                for post in parser:
+                    records.append(spool.record(post))
+                    facts.append(tuple(post_facts(post, render)))
+                    if len(facts) == CHUNK_POSTS:
+                        conn.send_bytes(b"R" + marshal.dumps((b"".join(records), facts)))
+                        records, facts = [], []
+            except ParseError as exc:
+                kind = "encoding" if isinstance(exc, NotUTF8) else "parse"
+                conn.send_bytes(b"X" + pickle.dumps((kind, exc.message, exc.line)))
+                return
+            except OSError as exc:
+                conn.send_bytes(b"X" + pickle.dumps(("read", exc.strerror or str(exc), None)))
+                return
+            if facts:
+                conn.send_bytes(b"R" + marshal.dumps((b"".join(records), facts)))
+            conn.send_bytes(b"E" + pickle.dumps((parser.header, reader.checksum)))
+
+
+class ParsingProcess(ChildProcess):
+    """`with ParsingProcess(path, render) as parsing:` then `for records, facts in
+    parsing.chunks():` gives runs of spool records and their posts' facts (with HTML when
+    `render`); `header` and `checksum` are set once they are all read. Raises `ParsingFailed`.
+    The child is ended on the way out, whatever happened."""
+
+    def __init__(self, path: Path, render: bool, encoding: str = "utf-8"):
+        super().__init__(_parse_into, (str(path), render, encoding), "bigsoc-parse")
+        self.header: ArchiveHeader | None = None
+        self.checksum = ""
+
+    def chunks(self) -> Iterator[tuple[bytes, list[PostFacts]]]:
+        while True:
+            try:
+                kind, body = self.receive()
+            except EOFError:
+                raise ParsingFailed("read", "the parsing process ended early", None) from None
+            if kind == b"R":
+                records, facts = marshal.loads(body)
+                yield records, [PostFacts._make(f) for f in facts]
+            elif kind == b"E":
+                self.header, self.checksum = pickle.loads(body)
+                return
+            else:
+                raise ParsingFailed(*pickle.loads(body))

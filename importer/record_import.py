@@ -1,0 +1,327 @@
+"""Load `ArchivePost` records (WordPress exports, RSS and Atom feeds) into the database.
+
+The loader does not care which reader the records came from. Three phases pass values, not
+object state:
+
+1. `scan` and 2. `plan` (importer.plan.records): read the file once, then decide which post
+   each record is, claim ids, keys and slugs for new ones and build the link map. What they learn
+   about each post is kept in scratch tables (importer.plan.scratch), so memory stays flat
+   however big the file.
+3. `load(path, kind, plan, ...)`: have the new and changed posts read again and made safe
+   (importer.prepare.records: importer.prepare.wpbody, then core.sanitise; in a process of its
+   own for a big file) and write them in batches: links to other posts of the archive rewritten
+   to their pages here, topics (categories with parents, tags, vocabulary and phrase topics),
+   comments, archive links and mentions (those links, and titles named in the text). Each batch
+   looks up its posts' plan rows and the pages its links reach in the scratch tables.
+
+Unchanged posts (same checksum) are not written. Runs inside the caller's transaction.
+
+A first import, into a database that holds no post yet, goes another way
+(importer.write.first_records): the preparing process reads the file once and prepares every
+post, and the scan writes each post as it meets it, so PostgreSQL builds the posts' search
+vectors beside the preparing; the plan then only builds the link map and the topics, and the
+load goes through the prepared posts again for what needs the whole file (links, topics,
+mentions).
+"""
+
+from __future__ import annotations
+
+from array import array
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from django.db import connection
+from django.utils import timezone
+
+from importer.errors import ArchiveError, FileResult, Progress
+from importer.plan.records import Plan, Scan, finish_plan, plan, scan
+from importer.plan.scratch import Scratch, signed
+from importer.prepare.records import (
+    TITLE_MAX,
+    Ordinals,
+    PreparedHere,
+    PreparedPost,
+    PreparingProcess,
+    fingerprint,
+    prepared_posts,
+)
+from importer.prepare.wpbody import rewrite_links
+from importer.readers import ReaderError
+from importer.readers.links import link_key
+from importer.topic_book import TopicBook
+from importer.topics import tokens
+from importer.write.first_import import first_import_mode
+from importer.write.first_records import scan_and_write
+from importer.write.mentions import insert_mentions
+from importer.write.records import (
+    COMMENT_COLUMNS,
+    POST_COLUMNS,
+    comment_rows,
+    post_values,
+    relink_job,
+    update_job,
+)
+from importer.write.writer import (
+    Writer,
+    copy_job,
+    link_archive_job,
+)
+from posts.models import Archive, Comment, Post, TaggedPost
+
+
+@dataclass
+class Counts:
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    mentions: int = 0
+
+
+# Exports this big are prepared in a process of their own (importer.prepare.records); below it,
+# starting a process costs more than it saves.
+PREPARE_APART_BYTES = 4 << 20
+# Jobs the writer may hold (a batch is four or five): two batches, so a slow COPY does not stall
+# the matching, nor a slow batch the COPY.
+WRITER_DEPTH = 10
+
+
+def load(
+    path: Path,
+    kind: str,
+    scan_: Scan,
+    plan_: Plan,
+    scratch: Scratch,
+    archive_id: int,
+    batch_size: int,
+    progress: Progress,
+    again: Iterable[list[PreparedPost]] | None = None,
+) -> Counts:
+    """Phase 3: write new and changed posts, a batch at a time, as they come back prepared
+    (importer.prepare.records); the writes run in the writer's thread beside the Python work.
+    Unchanged posts are not read again: they are only linked to this archive. After a first
+    import's scan (importer.write.first_records), `again` gives the prepared posts once more."""
+    counts = Counts()
+    # (from, to) pairs as two flat arrays, written once every post exists: 16 bytes a mention.
+    mentions = (array("Q"), array("Q"))
+    size = path.stat().st_size
+    wanted = Ordinals(scan_.records)
+    with Writer(depth=WRITER_DEPTH) as writer:
+        for rows in scratch.stream("SELECT ordinal, state, pk FROM plan", size=20_000):
+            unchanged = [pk for _, state, pk in rows if state == "u"]
+            for ordinal, state, _ in rows:
+                if state != "u":
+                    wanted.add(ordinal)
+            counts.unchanged += len(unchanged)
+            if unchanged:
+                writer.put(link_archive_job(archive_id, unchanged))
+        batch: list[PreparedPost] = []
+        for post in _prepared(path, kind, wanted, size, progress, again):
+            batch.append(post)
+            if len(batch) >= batch_size:
+                _write(batch, scan_, plan_, scratch, archive_id, counts, mentions, writer)
+                batch = []
+        if batch:
+            _write(batch, scan_, plan_, scratch, archive_id, counts, mentions, writer)
+    sources, targets = mentions
+    with connection.cursor() as cursor:
+        for start in range(0, len(sources), 5000):
+            end = start + 5000
+            insert_mentions(cursor, sources[start:end].tolist(), targets[start:end].tolist())
+    counts.mentions = len(sources)
+    return counts
+
+
+def _prepared(
+    path: Path, kind: str, wanted: Ordinals, size: int, progress: Progress,
+    again: Iterable[list[PreparedPost]] | None,
+) -> Iterator[PreparedPost]:  # fmt: skip
+    """The wanted posts, prepared: from `again` when the scan had them all prepared, else here
+    for a small file, else by a process of their own."""
+    if again is not None:
+        yield from _wanted(again, wanted, size, progress)
+    elif not wanted:
+        return
+    elif size < PREPARE_APART_BYTES:
+        yield from prepared_posts(
+            path, kind, wanted, lambda done: progress("load bytes", done, size)
+        )
+    else:
+        with PreparingProcess(path, kind, wanted) as preparing:
+            yield from _wanted(preparing.chunks(), wanted, size, progress)
+
+
+def _wanted(
+    chunks: Iterable[list[PreparedPost]], wanted: Ordinals, size: int, progress: Progress
+) -> Iterator[PreparedPost]:
+    done = 0
+    for chunk in chunks:
+        chunk = [post for post in chunk if post.ordinal in wanted]
+        yield from chunk
+        done += len(chunk)
+        # Posts, not bytes, come back: the share of the wanted ones stands in for bytes.
+        progress("load bytes", size * done // max(len(wanted), 1), size)
+
+
+PLAN_ROWS = "SELECT ordinal, pk, state, key, slug, names FROM plan WHERE ordinal = ANY(%s)"
+LINKS = "SELECT address, pk, slug FROM link_map WHERE address = ANY(%s)"
+
+
+def _write(
+    batch, scan_: Scan, plan_: Plan, scratch: Scratch, archive_id: int, counts: Counts,
+    mentions, writer,
+) -> None:  # fmt: skip
+    """Rows for a batch of prepared posts, built here; their writing handed to the writer."""
+    now = timezone.now()
+    facts = {row[0]: row[1:] for row in scratch.execute(PLAN_ROWS, [[p.ordinal for p in batch]])}
+    pages = _pages(batch, scratch)
+    new_rows, changed_rows, changed, created, linked, comments, tags = [], [], [], [], [], [], []
+    rewritten: list[int] = []  # written by the scan, and written over here
+    relinked: list[tuple[int, str]] = []  # written by the scan; only their links change
+    for post in batch:
+        if post.ordinal not in facts:
+            continue  # not planned: a later copy of this post in the same file wins
+        pk, state, key, slug, names = facts[post.ordinal]
+        targets: list[int] = []
+        body_html, _ = rewrite_links(post.html, _resolver(pages, post.permalink, targets))
+        if state == "w":  # the post and its comments are in; its links may not be
+            created.append(pk)
+            if body_html != post.html:
+                relinked.append((pk, body_html))
+        elif state == "n":
+            new_rows.append((pk, slug, key, now, *post_values(post, body_html, now)))
+            created.append(pk)
+        else:
+            changed_rows.append((*post_values(post, body_html, now), pk))
+            if state == "r":
+                rewritten.append(pk)
+                created.append(pk)
+            else:
+                changed.append(pk)
+                linked.append(pk)
+        topic_ids = {plan_.topic_ids[n] for n in scan_.name_sets[names] if n in plan_.topic_ids}
+        for found in plan_.matcher.find(tokens(post.title + "\n" + post.text)):
+            if isinstance(found, str):
+                topic_ids.add(int(found[1:]))
+            elif found != pk:
+                targets.append(found)
+        for to in sorted(set(targets) - {pk}):  # each post it names or links, once
+            mentions[0].append(pk)
+            mentions[1].append(to)
+        tags.extend((pk, t) for t in sorted(topic_ids))
+        if state != "w":
+            comments.extend(comment_rows(pk, post))
+    counts.created += len(created)
+    counts.updated += len(changed)
+    writer.put(copy_job(Post, ["id", "slug", "key", "created_at", *POST_COLUMNS], new_rows))
+    if changed_rows:
+        writer.put(update_job(changed_rows, changed + rewritten))
+    if relinked:
+        writer.put(relink_job(relinked))
+    writer.put(copy_job(TaggedPost, ["content_object", "tag"], tags))
+    writer.put(copy_job(Comment, COMMENT_COLUMNS, comments))
+    Link = Post.archives.through
+    writer.put(copy_job(Link, ["post", "archive"], [(pk, archive_id) for pk in created]))
+    if linked:
+        writer.put(link_archive_job(archive_id, linked))
+
+
+def _pages(batch, scratch: Scratch) -> dict[tuple[str, str], tuple[int, str]]:
+    """(href, base) -> (id, slug) for the links of a batch that reach a post of the archive,
+    asked of the link map in one query. The links are found by a first pass of
+    `rewrite_links` that changes nothing."""
+    keys: dict[tuple[str, str], int] = {}
+
+    def collect(href: str) -> None:
+        if (href, base) not in keys:
+            key = link_key(href, base)
+            keys[href, base] = signed(fingerprint(key)) if key else 0
+
+    for post in batch:
+        base = post.permalink
+        rewrite_links(post.html, collect)
+    found = {address: (pk, slug) for address, pk, slug in scratch.execute(LINKS, [
+        list({a for a in keys.values() if a})
+    ])}  # fmt: skip
+    return {link: found[a] for link, a in keys.items() if a in found}
+
+
+def _resolver(
+    pages: dict[tuple[str, str], tuple[int, str]], base: str, targets: list[int]
+) -> Callable[[str], str | None]:
+    """`resolve(href)` for `rewrite_links`: the local page of a post of the archive (noting its
+    id in `targets`, a post-to-post mention), or None for any other link."""
+
+    def resolve(href: str) -> str | None:
+        page = pages.get((href, base))
+        if page is None:
+            return None
+        targets.append(page[0])
+        return f"/posts/{page[1]}/"
+
+    return resolve
+
+
+def import_records(
+    path: Path, kind: str, *, vocabulary, batch_size: int, progress: Progress, checksum: str
+) -> FileResult:
+    """Import one export or feed inside the caller's transaction (importer.pipeline). Raises
+    `ArchiveError` when the file cannot be read or parsed."""
+    try:
+        return _import_records(path, kind, vocabulary, batch_size, progress, checksum)
+    except ReaderError as exc:
+        raise ArchiveError(path, exc.message, exc.line, exc.column) from None
+    except OSError as exc:
+        raise ArchiveError(path, f"cannot read: {exc.strerror or exc}") from None
+
+
+def _import_records(path, kind, vocabulary, batch_size, progress, checksum) -> FileResult:
+    result = FileResult(name=path.name)
+    size = path.stat().st_size
+    book = TopicBook()
+    # A first import (no post in the database yet) writes each post as its scan meets it
+    # (importer.write.first_records), and builds its indexes and checks its keys once, at the end
+    # (importer.write.first_import).
+    with Scratch() as scratch, first_import_mode() as bulk:
+        if bulk:
+            apart = size >= PREPARE_APART_BYTES
+            Preparing = PreparingProcess if apart else PreparedHere
+            with Preparing(path, kind, vocabulary=vocabulary) as preparing:
+                scanned, matcher = scan_and_write(
+                    preparing.chunks(), preparing.reading, scratch, size, batch_size, progress
+                )
+                planned = finish_plan(scanned, book, vocabulary, scratch, matcher)
+                archive = _archive(path, kind, scanned, checksum)
+                counts = load(
+                    path, kind, scanned, planned, scratch, archive.pk, batch_size, progress,
+                    again=preparing.replay(),
+                )  # fmt: skip
+        else:
+            scanned = scan(path, kind, vocabulary, progress, scratch)
+            planned = plan(scanned, book, vocabulary, scratch)
+            archive = _archive(path, kind, scanned, checksum)
+            counts = load(path, kind, scanned, planned, scratch, archive.pk, batch_size, progress)
+    result.posts = scanned.posts
+    result.duplicates = scanned.duplicates
+    result.created, result.updated = counts.created, counts.updated
+    result.unchanged, result.mentions = counts.unchanged, counts.mentions
+    result.topics_created += book.created
+    result.header = scanned.source.title
+    if scanned.shortened:
+        titles = "title" if scanned.shortened == 1 else "titles"
+        result.notes.append(
+            f"{scanned.shortened:,} {titles} longer than {TITLE_MAX} characters shortened"
+        )
+    return result
+
+
+def _archive(path: Path, kind: str, scanned: Scan, checksum: str) -> Archive:
+    archive, _ = Archive.objects.get_or_create(name=path.name)
+    archive.kind = kind
+    archive.title = scanned.source.title
+    archive.link = scanned.source.link
+    archive.header = scanned.source.title[:500]
+    archive.checksum = checksum
+    archive.imported_at = timezone.now()
+    archive.save()
+    return archive
