@@ -1,11 +1,10 @@
 """Every write the API makes, in one place, each with the effects the site's own view gives it.
 
-The wiki's views call a service, then `wiki.seams.revision_saved` inside the same transaction
-(watch, notify, review: community hears of the change or nothing is saved); community's views
-call `spend_write` first and refuse blocked accounts through `community.middleware`, which an
-API request with a token does not pass as a logged-in user. So each action here does exactly
-what its view does, in the same order: block, permission, rate limit, service, seams. When the
-wiki's services come to call the seams themselves, the seams calls here go and nothing else.
+The wiki's services announce their own changes (watch, notify, review: `wiki.seams`, inside the
+service's transaction), so an API write has every effect of the same edit on the site. What the
+views add before the service is checked here too, in the same order: a blocked account is
+refused (`community.middleware` does it for a logged-in browser, which a token request is not),
+then the permission, then the write budget (`spend_write`).
 """
 
 from __future__ import annotations
@@ -24,7 +23,6 @@ from community.watching import unwatch, watch
 from core.cache import site_changed
 from core.ratelimit import RateLimited, spend_write
 from posts.models import Topic
-from wiki import seams
 from wiki.budget import RenderRefused
 from wiki.models import Page, PageRedirect, Revision
 from wiki.permissions import can_edit
@@ -92,8 +90,6 @@ def save_page(
             else:
                 revision = save_revision(page=page, base_revision=base_revision, **edit)
             changed = revision.number != (base_revision or 0)
-            if changed:
-                seams.revision_saved(revision, user)
     except EditConflict as conflict:
         raise _conflict(conflict.current_revision, text, base_revision) from conflict
     except RenderRefused as error:
