@@ -100,6 +100,7 @@ def _load_page(page: DumpPage, people: _People, loaded: Loaded) -> None:
             "author": people.get(revision.username),
             "summary": revision.comment,
             "minor": revision.minor,
+            "announce": False,  # history restored, not new edits: no watch, mail or review
         }
         try:
             if current is None:

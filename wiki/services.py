@@ -22,7 +22,9 @@ that rolls back announces nothing. Callers never call `wiki.seams` themselves.
 - Every write calls `core.cache.site_changed()`, which bumps the page cache's generation once
   the transaction commits.
 - `seed_topic_entries` (the importer's first text for a topic) announces nothing: no one has
-  watched or written the page yet.
+  watched or written the page yet. Likewise `create_page` and `save_revision` with
+  `announce=False`, which only `import_wiki` passes: a restored history is no one's new edit to
+  watch, notify or review.
 
 Who may act (moderators, protected pages) and the budget of writes (core.ratelimit) are the
 caller's to check: they belong to the person asking, not to the change.
@@ -235,7 +237,13 @@ def _new_page(title: str) -> Page:
 
 
 def create_page(
-    *, title: str, text: str, author, summary: str = "", minor: bool = False
+    *,
+    title: str,
+    text: str,
+    author,
+    summary: str = "",
+    minor: bool = False,
+    announce: bool = True,
 ) -> Revision:
     """Create the page titled `title` with `text` as its first revision (the entry of a topic
     when the title takes the topic's slug). Pages whose links to this title were shown as
@@ -247,7 +255,8 @@ def create_page(
             page, text=text, author=author, summary=summary, minor=minor, parent=None
         )
         show_links_to_new_page(page)
-        seams.revision_saved(revision, author)
+        if announce:
+            seams.revision_saved(revision, author)
     return revision
 
 
@@ -259,6 +268,7 @@ def save_revision(
     summary: str = "",
     minor: bool = False,
     base_revision: int | None = None,
+    announce: bool = True,
 ) -> Revision:
     """Save `text` as the next revision of `page`.
 
@@ -281,7 +291,8 @@ def save_revision(
         if current is None:
             # Links to this title were shown as missing until now.
             refresh_pages_linking_to(page)
-        seams.revision_saved(revision, author)
+        if announce:
+            seams.revision_saved(revision, author)
     return revision
 
 
