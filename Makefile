@@ -22,18 +22,22 @@ $(STAMP): pyproject.toml
 install: $(STAMP)
 
 # The browser tests drive Debian's Chromium by path; Playwright never downloads a browser here.
-# Without it (and without root to install it) the browser tests are skipped, or fail under CI=1.
+# The WXR export's test checks the file with a second, independent XML tool: libxml2's xmllint.
+# Without them (and without root to install them) those tests are skipped, or fail under CI=1.
 # apt-get waits up to ten minutes for another apt-get to let go of the package lock.
 browser:
-	@if [ -x "$(CHROMIUM)" ]; then \
+	@missing=""; \
+	[ -x "$(CHROMIUM)" ] || missing="$$missing chromium"; \
+	command -v xmllint >/dev/null || missing="$$missing libxml2-utils"; \
+	if [ -z "$$missing" ]; then \
 		true; \
 	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
-		echo "Installing Debian's chromium for the browser tests"; \
+		echo "Installing Debian's$$missing for the tests"; \
 		apt-get -o DPkg::Lock::Timeout=600 update && \
-		DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 install -y --no-install-recommends chromium; \
+		DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 install -y --no-install-recommends $$missing; \
 	else \
-		echo "Chromium is missing at $(CHROMIUM): the browser tests will be skipped."; \
-		echo "Install it with: sudo apt-get install chromium  (or set CHROMIUM=/path/to/chromium)"; \
+		echo "Missing for some tests:$$missing (they will be skipped)."; \
+		echo "Install with: sudo apt-get install$$missing  (or set CHROMIUM=/path/to/chromium)"; \
 	fi
 
 # Development server with the seeds loaded. DEBUG=1 unless the environment says otherwise.
