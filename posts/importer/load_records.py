@@ -334,6 +334,7 @@ def import_records(
     result.unchanged, result.mentions = counts.unchanged, counts.mentions
     result.topics_created += book.created
     result.header = scanned.source.title
+    result.notes.extend(scanned.source.notes)
     return result
 
 

@@ -105,6 +105,7 @@ class PreparedPost(NamedTuple):
     comments: tuple[tuple[int, int | None, str, datetime | None, str], ...]
     names: tuple[str, ...]  # its categories, then its tags
     addresses: tuple[str, ...]  # every address another post may use for it (link keys)
+    is_excerpt: bool = False  # the archive held only a summary of it
 
 
 @dataclass
@@ -141,7 +142,7 @@ def prepare(ordinal: int, post: ArchivePost, link: str = "") -> PreparedPost:
         post.author,
         post.day,
         post.permalink,
-        post.guid,
+        post.identity,  # stored as the post's guid: what the next import matches it by
         post.protected,
         post.checksum(),
         html,
@@ -149,6 +150,7 @@ def prepare(ordinal: int, post: ArchivePost, link: str = "") -> PreparedPost:
         comments,
         topic_names(post),
         tuple(link_keys(post, link)),
+        post.is_excerpt,
     )
 
 

@@ -19,7 +19,7 @@ COMMENT_COLUMNS = ["post", "number", "reply_to", "author", "published", "body_ht
 def post_values(post: PreparedPost, body_html: str, now: datetime) -> tuple:
     """The values of POST_COLUMNS, with `body_html` as the post's HTML."""
     return (
-        post.title[:500], post.text, body_html, post.day, False, post.checksum,
+        post.title[:500], post.text, body_html, post.day, post.is_excerpt, post.checksum,
         post.author[:200], post.permalink[:1000], post.guid[:1000], old_path(post.permalink),
         post.protected, now,
     )  # fmt: skip

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import hashlib
+import re
 from dataclasses import dataclass
 from datetime import date, datetime
+from urllib.parse import urlsplit
 
 # Part of every post's checksum: bump it when what is made of the same record changes (the body's
 # preparation, its words), so the next import rewrites posts whose source did not change.
@@ -46,6 +48,8 @@ class ArchivePost:
     comments: tuple[ArchiveComment, ...] = ()
     protected: bool = False
     line: int = 0
+    is_excerpt: bool = False  # `html` is only a summary; the whole text lives elsewhere
+    blog: str = ""  # the blog it belongs to (`blog_scope`): identity is scoped to it
 
     @property
     def day(self) -> date | None:
@@ -55,8 +59,21 @@ class ArchivePost:
 
     @property
     def identity(self) -> str:
-        """What makes this post the same post across files and formats."""
-        return self.guid or self.permalink
+        """What makes this post the same post across files: its guid (else permalink) on its
+        blog, and inside a WordPress export its post ID (cloned sites repeat guids). Written
+        as the guid with the rest as a fragment, so it still reads as the guid's address."""
+        base = self.guid or self.permalink or (f"wp-post:{self.wp_id}" if self.wp_id else "")
+        if not base:
+            return ""
+        scope = "&".join(
+            part
+            for part in (
+                f"wp={self.wp_id}" if self.wp_id else "",
+                f"blog={self.blog}" if self.blog else "",
+            )
+            if part
+        )
+        return f"{base}#{scope}" if scope else base
 
     def checksum(self) -> str:
         """Hash of everything the archive says about this post, to spot changed posts."""
@@ -70,6 +87,7 @@ class ArchivePost:
             "\x1e".join(self.categories),
             "\x1e".join(self.tags),
             str(self.protected),
+            "excerpt" if self.is_excerpt else "",
             *(
                 "\x1d".join((c.id, c.parent, c.author, str(c.published or ""), c.html))
                 for c in self.comments
@@ -86,6 +104,7 @@ class ArchiveSource:
     title: str = ""
     link: str = ""
     version: str = ""  # WXR 1.0 / 1.1 / 1.2
+    notes: tuple[str, ...] = ()  # what the reader had to read leniently, for the report
 
 
 def untitled(day: date | None) -> str:
@@ -100,3 +119,25 @@ def web_address(url: str) -> str:
     a `javascript:` one must never reach a page."""
     url = url.strip()
     return url if url[:8].lower().startswith(("http://", "https://")) else ""
+
+
+# Addresses that name a machine, not a blog: two blogs tried out on "localhost" are still two.
+_LOCAL_HOST = re.compile(
+    r"^(?:localhost|127\.[\d.]+|0\.0\.0\.0|::1|10\.[\d.]+|192\.168\.[\d.]+)$"
+    r"|\.(?:local|localhost|test|invalid|example|internal|lan)$"
+)
+
+
+def blog_scope(link: str, title: str) -> str:
+    """The blog a post belongs to, as part of its identity: its address (host without "www."
+    and path), with its title too when the address is a local machine's or missing."""
+    try:
+        parts = urlsplit(link.strip())
+        host = (parts.hostname or "").lower().removeprefix("www.")
+    except ValueError:
+        host, parts = "", None
+    address = f"{host}{parts.path.rstrip('/')}" if host and parts else ""
+    if address and not _LOCAL_HOST.search(host):
+        return address
+    name = " ".join(title.split()).casefold()
+    return f"{address}|{name}" if address or name else ""

@@ -13,6 +13,7 @@ are not topics.
 from __future__ import annotations
 
 import html
+import re
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
@@ -21,6 +22,7 @@ from posts.importer.readers.records import (
     ArchiveComment,
     ArchivePost,
     ArchiveSource,
+    blog_scope,
     untitled,
     web_address,
 )
@@ -34,7 +36,11 @@ from posts.importer.readers.xmlstream import (
 )
 
 WP_VERSIONS = ("1.0", "1.1", "1.2")
-WP_NS = {v: f"http://wordpress.org/export/{v}/" for v in WP_VERSIONS}
+# The wp namespace is found by its binding: WordPress writes http://wordpress.org/export/1.N/,
+# some exports https://, and a version this reader does not know is read as the nearest known.
+_WP_BINDING = re.compile(
+    rb"""xmlns:([A-Za-z_][\w.-]*)\s*=\s*["'](https?://wordpress\.org/export/(\d+)\.(\d+)/?)["']"""
+)
 CONTENT = "{http://purl.org/rss/1.0/modules/content/}encoded"
 DC_CREATOR = "{http://purl.org/dc/elements/1.1/}creator"
 IGNORED_CATEGORIES = {"uncategorized", "uncategorised"}
@@ -76,22 +82,24 @@ class WXRReader(CountedReader):
         self.skipped = 0  # items that are not published posts
 
     def __iter__(self) -> Iterator[ArchivePost]:
-        wp = None
+        uri, version, note = wp_namespace(self._stream.peek())
+        ns = f"{{{uri}}}"
+        notes = [*self._stream.notes, *([note] if note else [])]
         authors: dict[str, str] = {}
         categories: dict[str, tuple[str, str]] = {}  # nicename -> (name, parent nicename)
         names: dict[str, str] = {}  # name -> nicename, for items that carry no nicename
-        title = link = ""
-        tags = ["item", "title", "link"]
-        for ns in WP_NS.values():
-            tags += [f"{{{ns}}}author", f"{{{ns}}}category"]
-        for element in iterparse(self._stream, tuple(tags)):
+        title = link = blog = ""
+        started = False
+        tags = ("item", "title", "link", f"{ns}author", f"{ns}category")
+        for element in iterparse(self._stream, tags):
             tag = element.tag
             parent = element.getparent()
             if tag == "item":
-                if wp is None:
-                    wp = _namespace(element)
-                    self.source = source("wxr", title, link, wp[1])
-                post = self._item(element, wp[0], authors, categories, names)
+                if not started:
+                    started = True
+                    self.source = source("wxr", title, link, version, notes)
+                    blog = blog_scope(link, title)
+                post = self._item(element, ns, authors, categories, names, blog)
                 release(element)
                 if post is None:
                     self.skipped += 1
@@ -104,24 +112,22 @@ class WXRReader(CountedReader):
                 title = text(element)
             elif tag == "link":
                 link = text(element)
-            elif tag.endswith("}author"):
-                ns = tag[: tag.index("}") + 1]
+            elif tag == f"{ns}author":
                 login = text(element.find(f"{ns}author_login"))
                 name = text(element.find(f"{ns}author_display_name")) or login
                 authors[login] = name.strip()
                 release(element)
-            elif tag.endswith("}category"):
-                ns = tag[: tag.index("}") + 1]
+            elif tag == f"{ns}category":
                 nicename = text(element.find(f"{ns}category_nicename")).strip()
                 name = text(element.find(f"{ns}cat_name")).strip()
                 parent_nicename = text(element.find(f"{ns}category_parent")).strip()
                 categories[nicename] = (name, parent_nicename)
                 names.setdefault(name, nicename)
                 release(element)
-        if wp is None:
-            self.source = source("wxr", title, link)
+        if not started:
+            self.source = source("wxr", title, link, version, notes)
 
-    def _item(self, item, ns, authors, categories, names) -> ArchivePost | None:
+    def _item(self, item, ns, authors, categories, names, blog) -> ArchivePost | None:
         fields: dict[str, str] = {}
         item_categories: list[tuple[str, str, str]] = []
         comments: list[ArchiveComment] = []
@@ -167,18 +173,24 @@ class WXRReader(CountedReader):
             comments=() if protected else tuple(comments),
             protected=protected,
             line=item.sourceline or 0,
+            blog=blog,
         )
 
 
-def _namespace(item) -> tuple[str, str]:
-    """The item's wp: namespace as "{uri}" and its WXR version (1.0 when none is found)."""
-    for version, uri in WP_NS.items():
-        if (
-            item.find(f"{{{uri}}}post_type") is not None
-            or item.find(f"{{{uri}}}status") is not None
-        ):
-            return f"{{{uri}}}", version
-    return f"{{{WP_NS['1.0']}}}", "1.0"
+def wp_namespace(head: bytes) -> tuple[str, str, str]:
+    """(the wp namespace's URI, the WXR version it is read as, a note or "") from the file's
+    first bytes: the URI bound to `wp`, else any prefix bound to a WordPress export URI."""
+    found = sorted(_WP_BINDING.finditer(head), key=lambda m: m.group(1) != b"wp")
+    if not found:
+        return f"http://wordpress.org/export/{WP_VERSIONS[-1]}/", WP_VERSIONS[-1], ""
+    m = found[0]
+    uri = m.group(2).decode()
+    said = f"{int(m.group(3))}.{int(m.group(4))}"
+    if said in WP_VERSIONS:
+        return uri, said, ""
+    number = int(m.group(3)) * 1000 + int(m.group(4))
+    nearest = min(WP_VERSIONS, key=lambda v: abs(number - int(v[0]) * 1000 - int(v[2:])))
+    return uri, nearest, f"WordPress export version {said} read as {nearest}, the nearest known"
 
 
 def _comment(element, ns) -> ArchiveComment | None:
