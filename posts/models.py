@@ -337,6 +337,15 @@ class Post(models.Model):
     protected = models.BooleanField(
         db_default=False, help_text="The post was password-protected: its text was not imported."
     )
+    # As the old blog showed it: `published` is the day in the blog's own time zone (a
+    # WordPress post's wp:post_date, a feed's date in the offset it gives), `published_time`
+    # the time of day there; `published_at` is the instant (post_date_gmt), for feeds.
+    published_time = models.TimeField(null=True, blank=True)
+    published_at = models.DateTimeField(null=True, blank=True)
+    # The post's names on the old blog, for the old addresses that answer 301 here: its
+    # WordPress post ID (?p=N, /archives/N) and its own slug (wp:post_name, decoded).
+    source_id = models.PositiveBigIntegerField(null=True, blank=True, db_index=True)
+    source_slug = models.CharField(max_length=200, blank=True, db_index=True, db_default="")
     archives = models.ManyToManyField(Archive, related_name="posts", blank=True)
     mentions = models.ManyToManyField(
         "self", symmetrical=False, related_name="mentioned_by", blank=True

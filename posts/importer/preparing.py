@@ -106,6 +106,9 @@ class PreparedPost(NamedTuple):
     names: tuple[str, ...]  # its categories, then its tags
     addresses: tuple[str, ...]  # every address another post may use for it (link keys)
     is_excerpt: bool = False  # the archive held only a summary of it
+    published: datetime | date | None = None  # in the blog's own offset, when it has one
+    source_id: int | None = None  # its WordPress post ID
+    source_slug: str = ""  # its slug on the old blog
 
 
 @dataclass
@@ -151,6 +154,9 @@ def prepare(ordinal: int, post: ArchivePost, link: str = "") -> PreparedPost:
         topic_names(post),
         tuple(link_keys(post, link)),
         post.is_excerpt,
+        post.published,
+        post.source_id,
+        post.slug[:200],
     )
 
 

@@ -27,7 +27,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import replace
 from datetime import UTC, datetime
-from urllib.parse import urljoin
+from urllib.parse import unquote, urljoin
 
 from posts.importer.readers.records import (
     ArchiveComment,
@@ -270,6 +270,7 @@ class AtomReader(CountedReader):
             title = plain_title(title) if not kind else html.unescape(title).strip()
         return ArchivePost(
             title=title.strip() or untitled(published and published.date()),
+            slug=_blogger_slug(permalink) if kind else "",
             author=text(entry.find(f"{ATOM}author/{ATOM}name")).strip(),
             published=published,
             permalink=permalink,
@@ -289,6 +290,12 @@ def _blogger_kind(entry) -> str:
             return category.get("term", "").removeprefix(BLOGGER_KINDS)
     kind = entry.find(f"{BLOGGER}type")
     return text(kind).strip().lower() if kind is not None else ""
+
+
+def _blogger_slug(permalink: str) -> str:
+    """A Blogger post's own slug: its address's last part, "/2012/02/a-walk.html" -> "a-walk"."""
+    name = permalink.rstrip("/").rsplit("/", 1)[-1]
+    return unquote(name.removesuffix(".html")) if name.endswith(".html") else ""
 
 
 def _live(entry) -> bool:

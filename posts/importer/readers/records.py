@@ -11,7 +11,8 @@ from urllib.parse import urlsplit
 # Part of every post's checksum: bump it when what is made of the same record changes (the body's
 # preparation, its words), so the next import rewrites posts whose source did not change.
 # 2: <script>/<style> dropped with their code; a figure's caption a paragraph of its own.
-PREPARE_RULES = "2"
+# 3: the local date and time, the source ID and slug stored; feeds' relative links resolved.
+PREPARE_RULES = "3"
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,6 +57,11 @@ class ArchivePost:
         if isinstance(self.published, datetime):
             return self.published.date()
         return self.published
+
+    @property
+    def source_id(self) -> int | None:
+        """The WordPress post ID, for the old `?p=N` address."""
+        return int(self.wp_id) if self.wp_id.isdigit() and len(self.wp_id) < 19 else None
 
     @property
     def identity(self) -> str:

@@ -15,8 +15,9 @@ from __future__ import annotations
 import html
 import re
 from collections.abc import Iterator
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta, timezone
 from email.utils import parsedate_to_datetime
+from urllib.parse import unquote
 
 from posts.importer.readers.records import (
     ArchiveComment,
@@ -63,6 +64,18 @@ def wxr_date(value: str) -> datetime | None:
         return datetime.strptime(value[:19], "%Y-%m-%d %H:%M:%S").replace(tzinfo=UTC)
     except ValueError:
         return None
+
+
+def local_date(local: str, gmt: str) -> datetime | None:
+    """A WordPress post's date as the blog showed it: `wp:post_date` (its local time) in the
+    offset it then had from `wp:post_date_gmt` (the instant). Either alone is taken as it is."""
+    when, instant = wxr_date(local), wxr_date(gmt)
+    if when is None or instant is None:
+        return instant or when
+    minutes = round((when - instant).total_seconds() / 60)
+    if abs(minutes) > 14 * 60:  # no place is that far from UTC: the two disagree
+        return instant
+    return when.replace(tzinfo=timezone(timedelta(minutes=minutes)))
 
 
 def rss_date(value: str) -> datetime | None:
@@ -149,15 +162,15 @@ class WXRReader(CountedReader):
             return None
         if fields.get(f"{ns}status", "publish") != "publish":
             return None
-        published = (
-            wxr_date(fields.get(f"{ns}post_date_gmt", ""))
-            or wxr_date(fields.get(f"{ns}post_date", ""))
-            or rss_date(fields.get("pubDate", ""))
-        )
+        published = local_date(
+            fields.get(f"{ns}post_date", ""), fields.get(f"{ns}post_date_gmt", "")
+        ) or rss_date(fields.get("pubDate", ""))
         protected = bool(fields.get(f"{ns}post_password", "").strip())
         login = fields.get(DC_CREATOR, "").strip()
         topics, tags = _topics(item_categories, categories, names)
         slug = fields.get(f"{ns}post_name", "").strip()
+        if "%" in slug:
+            slug = unquote(slug)  # WordPress stores a non-Latin slug percent-encoded
         post_id = fields.get(f"{ns}post_id", "").strip()
         return ArchivePost(
             title=fields.get("title", "").strip() or untitled(published and published.date()),
