@@ -77,3 +77,22 @@ def test_lookups_for_an_address_are_few_and_most_exact_first():
     lookups = old_address_lookups("/2013/01/01/slug/", {})
     assert len(lookups) == 2 and "old_path__in" in str(lookups[0])
     assert old_address_lookups("/favicon.ico", {})[1:] == []
+
+
+def test_a_post_lives_at_its_authors_slug_in_any_script(client):
+    run(FAR_EAST)
+    assert Post.objects.get(source_id=5).slug == "after-returning-home"  # not /posts/post/
+    persian = Post.objects.get(source_id=6)
+    assert persian.slug == "یادداشت"
+    assert client.get(persian.get_absolute_url()).status_code == 200
+
+
+def test_a_taken_slug_is_told_apart_and_the_first_keeps_it(tmp_path):
+    run(FAR_EAST)
+    other = tmp_path / "other.xml"
+    text = FAR_EAST.read_text(encoding="utf-8").replace("guijia.example.cn", "other.example.org")
+    other.write_text(text.replace("<title>回家以后</title>", "<title>Other home</title>"), "utf-8")
+    run(other)
+    slugs = list(Post.objects.filter(source_id=5).order_by("id").values_list("slug", flat=True))
+    assert slugs[0] == "after-returning-home"
+    assert slugs[1].startswith("after-returning-home-") and len(slugs) == 2
