@@ -244,3 +244,14 @@ def sanitise_html(html: str, *, linkify: bool = True) -> str:
     if _NO_TAG_RE.fullmatch(html):
         return html.replace(">", "&gt;")
     return _mark_leaving_links(_clean_in_pieces(html))
+
+
+# --- Direction ---------------------------------------------------------------------------------
+_DIRECTED_BLOCK = re.compile(r"<(p|li|blockquote|h[2-6]|figcaption|td|th|dt|dd)>")
+
+
+def with_direction(html: str) -> str:
+    """Sanitised HTML with `dir="auto"` on each block of text, so a right-to-left paragraph
+    reads right to left (its full stop at the left end) beside a left-to-right one. Run after
+    sanitising: the allowlist has no `dir`, and a plain paragraph stays one bleach skips."""
+    return _DIRECTED_BLOCK.sub(r'<\1 dir="auto">', html)

@@ -39,6 +39,9 @@ class Archive(models.Model):
     kind = models.CharField(max_length=20, default="listing")
     title = models.CharField(max_length=300, blank=True)
     link = models.CharField(max_length=500, blank=True)
+    # The blog's language as its export or feed says it (<language>, xml:lang): the `lang` of
+    # its posts' text, so screen readers, hyphenation and fonts read it right.
+    language = models.CharField(max_length=35, blank=True, db_default="")
     header = models.CharField(max_length=500, blank=True)
     checksum = models.CharField(max_length=64, blank=True)
     imported_at = models.DateTimeField(null=True, blank=True)

@@ -343,6 +343,7 @@ def _archive(path: Path, kind: str, scanned: Scan, checksum: str) -> Archive:
     archive.kind = kind
     archive.title = scanned.source.title
     archive.link = scanned.source.link
+    archive.language = scanned.source.language
     archive.header = scanned.source.title[:500]
     archive.checksum = checksum
     archive.imported_at = timezone.now()

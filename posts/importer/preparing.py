@@ -31,7 +31,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import NamedTuple
 
-from core.sanitise import sanitise_html
+from core.sanitise import sanitise_html, with_direction
 from posts.importer.parse import fold
 from posts.importer.readers import ArchivePost, ArchiveSource, ReaderError, open_records
 from posts.importer.readers.links import link_keys
@@ -127,6 +127,7 @@ def prepare(ordinal: int, post: ArchivePost, link: str = "") -> PreparedPost:
     # A post's own text is shown as WordPress shows it: bare addresses stay text (comments are
     # linkified, as WordPress does for them).
     html = "" if post.protected else sanitise_html(prepare_body(post.html)[0], linkify=False)
+    html = with_direction(html)  # each block's direction from its own words
     numbers = {c.id: n for n, c in enumerate(post.comments, start=1) if c.id}
     comments = tuple(
         (

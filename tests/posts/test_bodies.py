@@ -57,7 +57,7 @@ def test_an_image_block_is_one_figure_and_live_writer_thumbnails_link_the_full_i
     assert html.count("<figure") == 2  # the image block's and the thumbnail's
     assert (
         '<figure><a href="http://bodies.example.org/wp-content/uploads/sea.jpg" '
-        'rel="nofollow ugc noopener">Image: The sea</a><figcaption>Our sea</figcaption></figure>'
+        'rel="nofollow ugc noopener">Image: The sea</a><figcaption dir="auto">Our sea</figcaption></figure>'
     ) in html
     assert 'href="http://bodies.example.org/wp-content/uploads/image_2.png"' in html
 
@@ -73,3 +73,16 @@ def test_a_caption_inside_a_figure_makes_one_figure():
         "[/caption]</figure>"
     )
     assert html.count("<figure") == 1 and "<figcaption>A</figcaption>" in html
+
+
+def test_each_block_reads_in_its_own_direction_and_the_blog_language_is_kept():
+    data = (FIXTURES / "bodies.wxr.xml").read_bytes()
+    reader = open_records(io.BytesIO(data), detect(data))
+    post = next(p for p in reader if p.title == "سلام دنیا")
+    html = prepare(0, post, reader.source.link).html
+    assert html == (
+        '<p dir="auto">این یک متن فارسی است.</p>\n<p dir="auto">And an English paragraph.</p>'
+    )
+    assert reader.source.language == "fa-IR"
+    code = prepared("Code").html
+    assert "<pre dir" not in code  # code reads left to right

@@ -96,3 +96,12 @@ def test_a_taken_slug_is_told_apart_and_the_first_keeps_it(tmp_path):
     slugs = list(Post.objects.filter(source_id=5).order_by("id").values_list("slug", flat=True))
     assert slugs[0] == "after-returning-home"
     assert slugs[1].startswith("after-returning-home-") and len(slugs) == 2
+
+
+def test_a_post_page_carries_its_blogs_language_and_each_block_its_direction(client):
+    run(FIXTURES / "bodies.wxr.xml")
+    post = Post.objects.get(source_id=4)
+    page = client.get(post.get_absolute_url()).content.decode()
+    assert '<div class="prose" lang="fa-IR">' in page
+    assert '<p dir="auto">این یک متن فارسی است.</p>' in page
+    assert '<div class="comment__text" dir="auto">' in page

@@ -53,12 +53,14 @@ APP_2007 = "{http://www.w3.org/2007/app}"
 RSS1 = "{http://purl.org/rss/1.0/}"
 DC_DATE = "{http://purl.org/dc/elements/1.1/}date"
 DC_SUBJECT = "{http://purl.org/dc/elements/1.1/}subject"
+DC_LANGUAGE = "{http://purl.org/dc/elements/1.1/}language"
 FEEDBURNER_ORIG = "{http://rssnamespace.org/feedburner/ext/1.0}origLink"
 THR_REPLY = "{http://purl.org/syndication/thread/1.0}in-reply-to"
 BLOGGER = "{http://schemas.google.com/blogger/2018}"  # Google Takeout's export
 BLOGGER_KIND = "http://schemas.google.com/g/2005#kind"
 BLOGGER_KINDS = "http://schemas.google.com/blogger/2008/kind#"
 XML_BASE = "{http://www.w3.org/XML/1998/namespace}base"
+XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 _TAG = re.compile(r"<[^>]*>")
 # href/src values that are not absolute: resolved against the feed's base.
 _RELATIVE = re.compile(
@@ -98,9 +100,10 @@ class RSSReader(CountedReader):
         self.skipped = 0
 
     def __iter__(self) -> Iterator[ArchivePost]:
-        title = link = blog = ""
+        title = link = blog = language = ""
         started = False
-        tags = ("item", "title", "link", f"{RSS1}item", f"{RSS1}title", f"{RSS1}link")
+        tags = ("item", "title", "link", "language", f"{RSS1}item", f"{RSS1}title", f"{RSS1}link")
+        tags += (DC_LANGUAGE,)
         for element in iterparse(self._stream, tags):
             tag = element.tag.removeprefix(RSS1)
             if tag != "item":
@@ -108,17 +111,23 @@ class RSSReader(CountedReader):
                 if parent is not None and parent.tag in ("channel", f"{RSS1}channel"):
                     if tag == "title":
                         title = text(element)
-                    else:
+                    elif tag == "link":
                         link = text(element)
+                    else:
+                        language = text(element)
                 continue
             if not started:
                 started = True
-                self.source = source("rss", plain_title(title), link, notes=self._stream.notes)
+                self.source = source(
+                    "rss", plain_title(title), link, notes=self._stream.notes, language=language
+                )
                 blog = blog_scope(self.source.link, self.source.title)
             yield self._item(element, link, blog)
             release(element)
         if not started:
-            self.source = source("rss", plain_title(title), link, notes=self._stream.notes)
+            self.source = source(
+                "rss", plain_title(title), link, notes=self._stream.notes, language=language
+            )
 
     @staticmethod
     def _item(element, link: str, blog: str) -> ArchivePost:
@@ -209,7 +218,14 @@ class AtomReader(CountedReader):
                 continue
             if not started:
                 started = True
-                self.source = source("atom", plain_title(title), link, notes=self._stream.notes)
+                language = (
+                    (element.getparent().get(XML_LANG) or "")
+                    if element.getparent() is not None
+                    else ""
+                )
+                self.source = source(
+                    "atom", plain_title(title), link, notes=self._stream.notes, language=language
+                )
                 blog = blog_scope(self.source.link, self.source.title)
             kind = _blogger_kind(element)
             if kind == "comment":

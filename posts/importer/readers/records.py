@@ -12,7 +12,8 @@ from urllib.parse import urlsplit
 # preparation, its words), so the next import rewrites posts whose source did not change.
 # 2: <script>/<style> dropped with their code; a figure's caption a paragraph of its own.
 # 3: the local date and time, the source ID and slug stored; feeds' relative links resolved.
-PREPARE_RULES = "3"
+# 4: players as cards, code shortcodes as code, one figure per image, dir="auto" per block.
+PREPARE_RULES = "4"
 
 
 @dataclass(frozen=True, slots=True)
@@ -111,6 +112,7 @@ class ArchiveSource:
     link: str = ""
     version: str = ""  # WXR 1.0 / 1.1 / 1.2
     notes: tuple[str, ...] = ()  # what the reader had to read leniently, for the report
+    language: str = ""  # a language tag ("fa-IR"), "" when the archive names none
 
 
 def untitled(day: date | None) -> str:
@@ -125,6 +127,15 @@ def web_address(url: str) -> str:
     a `javascript:` one must never reach a page."""
     url = url.strip()
     return url if url[:8].lower().startswith(("http://", "https://")) else ""
+
+
+_LANGUAGE = re.compile(r"[A-Za-z]{2,3}(?:-[A-Za-z0-9]{1,8}){0,4}")
+
+
+def language_tag(value: str) -> str:
+    """A language tag as `lang` takes it ("en_US" -> "en-US"), "" for anything else."""
+    value = value.strip().replace("_", "-")
+    return value if _LANGUAGE.fullmatch(value) else ""
 
 
 # Addresses that name a machine, not a blog: two blogs tried out on "localhost" are still two.

@@ -103,14 +103,15 @@ class WXRReader(CountedReader):
         names: dict[str, str] = {}  # name -> nicename, for items that carry no nicename
         title = link = blog = ""
         started = False
-        tags = ("item", "title", "link", f"{ns}author", f"{ns}category")
+        language = ""
+        tags = ("item", "title", "link", "language", f"{ns}author", f"{ns}category")
         for element in iterparse(self._stream, tags):
             tag = element.tag
             parent = element.getparent()
             if tag == "item":
                 if not started:
                     started = True
-                    self.source = source("wxr", title, link, version, notes)
+                    self.source = source("wxr", title, link, version, notes, language)
                     blog = blog_scope(link, title)
                 post = self._item(element, ns, authors, categories, names, blog)
                 release(element)
@@ -125,6 +126,8 @@ class WXRReader(CountedReader):
                 title = text(element)
             elif tag == "link":
                 link = text(element)
+            elif tag == "language":
+                language = text(element)
             elif tag == f"{ns}author":
                 login = text(element.find(f"{ns}author_login"))
                 name = text(element.find(f"{ns}author_display_name")) or login
@@ -138,7 +141,7 @@ class WXRReader(CountedReader):
                 names.setdefault(name, nicename)
                 release(element)
         if not started:
-            self.source = source("wxr", title, link, version, notes)
+            self.source = source("wxr", title, link, version, notes, language)
 
     def _item(self, item, ns, authors, categories, names, blog) -> ArchivePost | None:
         fields: dict[str, str] = {}

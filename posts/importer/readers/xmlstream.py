@@ -21,7 +21,7 @@ from typing import BinaryIO
 
 from lxml import etree
 
-from posts.importer.readers.records import ArchiveSource, web_address
+from posts.importer.readers.records import ArchiveSource, language_tag, web_address
 
 # The prolog is read before parsing to refuse entity declarations: they live in the DOCTYPE,
 # which must come before the root element, so the first bytes up to it are enough.
@@ -308,7 +308,12 @@ def text(element: etree._Element | None) -> str:
 
 
 def source(
-    kind: str, title: str, link: str, version: str = "", notes: list[str] | tuple[str, ...] = ()
+    kind: str,
+    title: str,
+    link: str,
+    version: str = "",
+    notes: list[str] | tuple[str, ...] = (),
+    language: str = "",
 ) -> ArchiveSource:
     return ArchiveSource(
         kind=kind,
@@ -316,4 +321,5 @@ def source(
         link=web_address(link)[:500],
         version=version,
         notes=tuple(notes),
+        language=language_tag(language),
     )
