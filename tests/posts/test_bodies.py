@@ -57,7 +57,8 @@ def test_an_image_block_is_one_figure_and_live_writer_thumbnails_link_the_full_i
     assert html.count("<figure") == 2  # the image block's and the thumbnail's
     assert (
         '<figure><a href="http://bodies.example.org/wp-content/uploads/sea.jpg" '
-        'rel="nofollow ugc noopener">Image: The sea</a><figcaption dir="auto">Our sea</figcaption></figure>'
+        'rel="nofollow ugc noopener">Image: The sea</a>'
+        '<figcaption dir="auto">Our sea</figcaption></figure>'
     ) in html
     assert 'href="http://bodies.example.org/wp-content/uploads/image_2.png"' in html
 
