@@ -51,7 +51,8 @@ ALLOWED_PROTOCOLS = frozenset({"http", "https", "mailto"})
 # the ones our extensions emit (plus `language-*` from fenced code) survive.
 ALLOWED_CLASSES: dict[str, frozenset[str]] = {
     "a": frozenset({"wikilink", "missing", "footnote-ref", "footnote-backref"}),
-    "div": frozenset({"footnote", "toc", "media-card"}),  # media-card: an imported player
+    # media-card: an imported player; gallery: an imported [gallery]'s grid of figures
+    "div": frozenset({"footnote", "toc", "media-card", "gallery"}),
 }
 _CODE_CLASS_RE = re.compile(r"language-[A-Za-z0-9_+#.-]{1,40}")
 

@@ -87,3 +87,28 @@ def test_each_block_reads_in_its_own_direction_and_the_blog_language_is_kept():
     assert reader.source.language == "fa-IR"
     code = prepared("Code").html
     assert "<pre dir" not in code  # code reads left to right
+
+
+def gallery_post(title: str) -> str:
+    data = (FIXTURES / "gallery.wxr.xml").read_bytes()
+    reader = open_records(io.BytesIO(data), detect(data))
+    post = next(p for p in reader if p.title == title)
+    return prepare(0, post, reader.source.link).html
+
+
+def test_a_gallery_is_a_grid_of_linked_figures_with_their_captions():
+    html = gallery_post("In bloom")
+    grids = html.split('<div class="gallery">')[1:]
+    assert len(grids) == 2
+    assert grids[0].count("<figure>") == 2 and "plan.pdf" not in html  # images only
+    assert 'href="http://garden.example.org/wp-content/uploads/rose.jpg"' in grids[0]
+    assert '<figcaption dir="auto">A red rose</figcaption>' in grids[0]
+    assert grids[1].count("<figure>") == 1 and "tulip.png" in grids[1]
+
+
+def test_a_gallery_whose_images_are_not_known_yet_links_to_the_original_post():
+    html = gallery_post("Later")
+    assert (
+        '<div class="media-card"><a href="http://garden.example.org/2014/06/later/" '
+        'rel="nofollow ugc noopener">Image gallery on the original post</a></div>'
+    ) in html

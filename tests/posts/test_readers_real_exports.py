@@ -214,3 +214,15 @@ def test_atom_content_src_keeps_the_summary_as_an_excerpt_and_xml_base_resolves_
     assert 'src="https://notes.example.net/other/pic.png"' in here.html
     assert 'href="#top"' in here.html
     assert here.published.isoformat() == "2020-02-03T10:00:00+09:00"
+
+
+def test_an_rss_item_without_a_link_is_at_its_permalink_guid_only():
+    data = (
+        b'<?xml version="1.0"?><rss version="2.0"><channel><title>F</title>'
+        b"<link>http://f.example/</link>"
+        b"<item><title>A</title><guid>http://f.example/a</guid></item>"
+        b'<item><title>B</title><guid isPermaLink="false">http://f.example/?p=2</guid></item>'
+        b"</channel></rss>"
+    )
+    _, posts = read(data)
+    assert [p.permalink for p in posts] == ["http://f.example/a", ""]

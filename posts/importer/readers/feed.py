@@ -133,6 +133,7 @@ class RSSReader(CountedReader):
     def _item(element, link: str, blog: str) -> ArchivePost:
         fields: dict[str, str] = {}
         categories: list[str] = []
+        guid_is_address = True  # RSS 2.0: a guid is the permalink unless isPermaLink="false"
         for child in element:
             tag = child.tag
             if not isinstance(tag, str):
@@ -140,11 +141,17 @@ class RSSReader(CountedReader):
             tag = tag.removeprefix(RSS1)
             if tag in ("category", DC_SUBJECT):
                 categories.append(text(child))
+            elif tag == "guid":
+                guid_is_address = child.get("isPermaLink", "true").strip().lower() != "false"
+                fields.setdefault(tag, child.text or "")
             else:
                 fields.setdefault(tag, child.text or "")
         published = rss_date(fields.get("pubDate", "")) or _atom_date(fields.get(DC_DATE, ""))
         base = element.get(XML_BASE) or link
-        permalink = _link(fields.get(FEEDBURNER_ORIG) or fields.get("link", ""), base)
+        permalink = fields.get(FEEDBURNER_ORIG) or fields.get("link", "")
+        if not permalink.strip() and guid_is_address:
+            permalink = fields.get("guid", "")  # the item's own address when it has no link
+        permalink = _link(permalink, base)
         body = absolute(fields.get(CONTENT) or fields.get("description", ""), base)
         return ArchivePost(
             title=plain_title(fields.get("title", "")) or untitled(published and published.date()),

@@ -35,6 +35,7 @@ from posts.importer.readers.xmlstream import (
     source,
     text,
 )
+from posts.importer.wpbody import attributes
 
 WP_VERSIONS = ("1.0", "1.1", "1.2")
 # The wp namespace is found by its binding: WordPress writes http://wordpress.org/export/1.N/,
@@ -93,6 +94,9 @@ class WXRReader(CountedReader):
         self._stream = stream
         self.source = ArchiveSource(kind="wxr")
         self.skipped = 0  # items that are not published posts
+        # Images met so far, for [gallery]: id -> (address, caption); a post's, by parent id.
+        self.images: dict[str, tuple[str, str]] = {}
+        self.attached: dict[str, list[str]] = {}
 
     def __iter__(self) -> Iterator[ArchivePost]:
         uri, version, note = wp_namespace(self._stream.peek())
@@ -143,6 +147,18 @@ class WXRReader(CountedReader):
         if not started:
             self.source = source("wxr", title, link, version, notes, language)
 
+    def _attachment(self, fields: dict[str, str], ns: str) -> None:
+        url = web_address(fields.get(f"{ns}attachment_url", "") or fields.get("guid", ""))
+        if not url or not _IMAGE_FILE.search(url) or len(self.images) >= IMAGES_KEPT:
+            return
+        post_id = fields.get(f"{ns}post_id", "").strip()
+        excerpt = next((v for k, v in fields.items() if k.endswith("/excerpt/}encoded")), "")
+        caption = excerpt.strip()[:300]
+        self.images[post_id] = (url, caption)
+        parent = fields.get(f"{ns}post_parent", "").strip()
+        if parent and parent != "0":
+            self.attached.setdefault(parent, []).append(post_id)
+
     def _item(self, item, ns, authors, categories, names, blog) -> ArchivePost | None:
         fields: dict[str, str] = {}
         item_categories: list[tuple[str, str, str]] = []
@@ -161,7 +177,10 @@ class WXRReader(CountedReader):
                 continue
             else:
                 fields[tag] = child.text or ""
-        if fields.get(f"{ns}post_type", "post") != "post":
+        post_type = fields.get(f"{ns}post_type", "post")
+        if post_type == "attachment":
+            self._attachment(fields, ns)
+        if post_type != "post":
             return None
         if fields.get(f"{ns}status", "publish") != "publish":
             return None
@@ -171,6 +190,14 @@ class WXRReader(CountedReader):
         protected = bool(fields.get(f"{ns}post_password", "").strip())
         login = fields.get(DC_CREATOR, "").strip()
         topics, tags = _topics(item_categories, categories, names)
+        body = "" if protected else fields.get(CONTENT, "")
+        if "[gallery" in body:
+            body = galleries(
+                body,
+                fields.get(f"{ns}post_id", "").strip(),
+                web_address(fields.get("link", "")),
+                self,
+            )
         slug = fields.get(f"{ns}post_name", "").strip()
         if "%" in slug:
             slug = unquote(slug)  # WordPress stores a non-Latin slug percent-encoded
@@ -183,7 +210,7 @@ class WXRReader(CountedReader):
             permalink=web_address(fields.get("link", "")),
             guid=fields.get("guid", "").strip(),
             wp_id=post_id,
-            html="" if protected else fields.get(CONTENT, ""),
+            html=body,
             categories=topics,
             tags=tags,
             comments=() if protected else tuple(comments),
@@ -191,6 +218,38 @@ class WXRReader(CountedReader):
             line=item.sourceline or 0,
             blog=blog,
         )
+
+
+# Attachments kept for galleries: enough for any blog's images, bounded for a huge export.
+IMAGES_KEPT = 50_000
+_IMAGE_FILE = re.compile(r"\.(?:jpe?g|png|gif|webp|bmp|svg)(?:\?|$)", re.I)
+_GALLERY = re.compile(r"\[gallery\b([^\]]*)\]", re.I)
+
+
+def galleries(body: str, post_id: str, permalink: str, reader: WXRReader) -> str:
+    """`[gallery]` as a grid of its images (those named by `ids=`, else the post's attached
+    images), each a linked figure with its caption; a gallery whose images the export gives
+    only later (or not at all) becomes a card linking to the original post."""
+
+    def replace(m: re.Match) -> str:
+        attrs = attributes(m.group(1))
+        ids = [i.strip() for i in attrs.get("ids", "").split(",") if i.strip()]
+        ids = ids or reader.attached.get(attrs.get("id", "") or post_id, [])
+        images = [reader.images[i] for i in ids if i in reader.images]
+        if not images:
+            if not permalink:
+                return ""
+            link = f'<a href="{html.escape(permalink)}">Image gallery on the original post</a>'
+            return f'\n\n<div class="media-card">{link}</div>\n\n'
+        figures = "".join(
+            f'<figure><a href="{html.escape(url)}"><img src="{html.escape(url)}" alt=""></a>'
+            + (f"<figcaption>{html.escape(caption)}</figcaption>" if caption else "")
+            + "</figure>"
+            for url, caption in images
+        )
+        return f'\n\n<div class="gallery">{figures}</div>\n\n'
+
+    return _GALLERY.sub(replace, body)
 
 
 def wp_namespace(head: bytes) -> tuple[str, str, str]:
