@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from django.core.management import call_command
 
-from posts.models import Comment, Post
+from posts.models import Comment, Post, Topic
 
 FIXTURES = Path(__file__).parent / "fixtures"
 
@@ -85,3 +85,25 @@ def test_an_atom_entry_with_content_elsewhere_is_stored_as_an_excerpt():
     run(FIXTURES / "atom-src.atom.xml")
     assert Post.objects.get(title="Elsewhere").is_excerpt
     assert not Post.objects.get(title="Here").is_excerpt
+
+
+def test_the_authors_categories_keep_their_names_even_when_a_vocabulary_alias_matches(tmp_path):
+    # seeds/topics.toml: "Neighbourhood Challenge" has the alias "Neighborhood Challenge".
+    path = tmp_path / "aliases.xml"
+    path.write_text(
+        '<?xml version="1.0" encoding="UTF-8"?>\n<rss version="2.0" '
+        'xmlns:content="http://purl.org/rss/1.0/modules/content/" '
+        'xmlns:wp="http://wordpress.org/export/1.2/"><channel><title>B</title>'
+        "<link>http://b.example.org</link><item><title>Funding news</title>"
+        "<guid>http://b.example.org/?p=1</guid><content:encoded>Money.</content:encoded>"
+        '<category domain="category" nicename="nc"><![CDATA[Neighborhood Challenge]]></category>'
+        '<category domain="post_tag" nicename="blog"><![CDATA[Blog]]></category>'
+        "<wp:post_id>1</wp:post_id><wp:status>publish</wp:status><wp:post_type>post</wp:post_type>"
+        "</item></channel></rss>",
+        encoding="utf-8",
+    )
+    run(path)
+    post = Post.objects.get(title="Funding news")
+    names = {t.name for t in post.topics}
+    assert {"Neighborhood Challenge", "Blog"} <= names
+    assert Topic.objects.filter(name="Neighborhood Challenge").exists()
