@@ -181,7 +181,7 @@ def prepared_posts(
         reader = open_records(stream, kind)
         for ordinal, post in enumerate(reader):
             if miner is not None:
-                miner.feed(plain_text(post.html))
+                miner.feed(plain_text(post.html), (post.author, *(c.author for c in post.comments)))
             if wanted is None or ordinal in wanted:
                 yield prepare(ordinal, post, reader.source.link)
             reading.records = ordinal + 1

@@ -105,7 +105,7 @@ def scan(
             for address in link_keys(post, reader.source.link):
                 seq += 1
                 addresses.append((seq, signed(fingerprint(address)), identity))
-            miner.feed(plain_text(post.html))
+            miner.feed(plain_text(post.html), (post.author, *(c.author for c in post.comments)))
             count = ordinal + 1
             if len(records) == COPY_ROWS:
                 flush()

@@ -307,7 +307,9 @@ class PhraseMiner:
     """Count capitalised multi-word names per post; keep those found in two or more posts.
 
     Spans already covered by `exclude` (the vocabulary) are masked first, so "Big Society Big
-    Plan" yields "Big Plan" and vocabulary names never come back as phrases.
+    Plan" yields "Big Plan" and vocabulary names never come back as phrases. The names of the
+    people who wrote or commented (`feed(..., people=)`) are never phrases: a byline or a
+    commenter's name ("Hua Liang") is not what the posts are about.
     """
 
     def __init__(self, exclude: PhraseMatcher | None = None):
@@ -317,8 +319,13 @@ class PhraseMiner:
         # The same runs of names come back post after post ("Big Society Network", "Nat Wei"):
         # each distinct match of `_NAME_RUN` is split, folded, masked and cut into phrases once.
         self._match_keys: dict[str, tuple[tuple[str, ...], ...]] = {}
+        self._people: set[tuple[str, ...]] = set()
 
-    def feed(self, text: str) -> None:
+    def feed(self, text: str, people: Iterable[str] = ()) -> None:
+        """Count the names in one post's own words; `people` are its author's and
+        commenters' names, never kept as phrases."""
+        if len(self._people) < PEOPLE_MAX:
+            self._people.update(_person_key(name) for name in people if " " in name.strip())
         matches = _NAME_RUN.findall(text)
         memo = self._match_keys
         if len(memo) + len(matches) > RUN_MEMO_MAX:
@@ -379,10 +386,19 @@ class PhraseMiner:
         result = []
         for key, count in kept.items():
             surface = self._surface[key]
+            if key in self._people:
+                continue
             if in_longer.get(key, 0) < count and len(surface) <= TOPIC_NAME_MAX:
                 result.append((-count, surface.casefold(), surface))
         result.sort()
         return [surface for _, _, surface in result[:PHRASE_MAX_TOPICS]]
+
+
+PEOPLE_MAX = 200_000  # names of authors and commenters kept out of phrases (bounded memory)
+
+
+def _person_key(name: str) -> tuple[str, ...]:
+    return tuple(w.casefold() if w.isascii() else fold(w) for w in name.split())
 
 
 def topic_key(name: str) -> str:

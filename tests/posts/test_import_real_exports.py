@@ -107,3 +107,31 @@ def test_the_authors_categories_keep_their_names_even_when_a_vocabulary_alias_ma
     names = {t.name for t in post.topics}
     assert {"Neighborhood Challenge", "Blog"} <= names
     assert Topic.objects.filter(name="Neighborhood Challenge").exists()
+
+
+def test_bylines_and_commenters_names_never_become_topics(tmp_path):
+    item = (
+        "<item><title>Post {n}</title><guid>http://p.example.org/?p={n}</guid>"
+        "<dc:creator>hua</dc:creator><content:encoded>Guest post by Hua Liang about the "
+        "Riverside Food Bank. T Parse said so too.</content:encoded>"
+        "<wp:post_id>{n}</wp:post_id><wp:status>publish</wp:status>"
+        "<wp:post_type>post</wp:post_type><wp:comment><wp:comment_id>1</wp:comment_id>"
+        "<wp:comment_author>T Parse</wp:comment_author><wp:comment_approved>1"
+        "</wp:comment_approved><wp:comment_content>Nice.</wp:comment_content></wp:comment></item>"
+    )
+    path = tmp_path / "people.xml"
+    path.write_text(
+        '<?xml version="1.0" encoding="UTF-8"?>\n<rss version="2.0" '
+        'xmlns:content="http://purl.org/rss/1.0/modules/content/" '
+        'xmlns:dc="http://purl.org/dc/elements/1.1/" '
+        'xmlns:wp="http://wordpress.org/export/1.2/"><channel><title>P</title>'
+        "<link>http://p.example.org</link><wp:author><wp:author_login>hua</wp:author_login>"
+        "<wp:author_display_name>Hua Liang</wp:author_display_name></wp:author>"
+        + "".join(item.format(n=n) for n in (1, 2, 3))
+        + "</channel></rss>",
+        encoding="utf-8",
+    )
+    run(path)
+    phrases = set(Topic.objects.filter(source=Topic.Source.PHRASE).values_list("name", flat=True))
+    assert "Riverside Food Bank" in phrases  # the posts' own subject still is one
+    assert "Hua Liang" not in phrases and "T Parse" not in phrases
