@@ -225,7 +225,7 @@ def _embeds(text: str) -> str:
     if "[" in text:
         text = _SHORTCODE_MEDIA.sub(shortcode, text)
         text = _SHORTCODE_PAIRED.sub("", text)
-    if "://" in text:
+    if "\nhttp" in text or text.startswith("http"):  # an address may start a line
         text = _BARE_MEDIA.sub(lambda m: media_card(html.unescape(m.group(1))), text)
     return text
 

@@ -12,6 +12,7 @@ are not topics.
 
 from __future__ import annotations
 
+import functools
 import html
 import re
 from collections.abc import Iterator
@@ -70,13 +71,21 @@ def wxr_date(value: str) -> datetime | None:
 def local_date(local: str, gmt: str) -> datetime | None:
     """A WordPress post's date as the blog showed it: `wp:post_date` (its local time) in the
     offset it then had from `wp:post_date_gmt` (the instant). Either alone is taken as it is."""
-    when, instant = wxr_date(local), wxr_date(gmt)
+    when = wxr_date(local)
+    if local == gmt:
+        return when  # a blog in UTC
+    instant = wxr_date(gmt)
     if when is None or instant is None:
         return instant or when
     minutes = round((when - instant).total_seconds() / 60)
     if abs(minutes) > 14 * 60:  # no place is that far from UTC: the two disagree
         return instant
-    return when.replace(tzinfo=timezone(timedelta(minutes=minutes)))
+    return when.replace(tzinfo=_offset(minutes))
+
+
+@functools.cache
+def _offset(minutes: int) -> timezone:
+    return timezone(timedelta(minutes=minutes))
 
 
 def rss_date(value: str) -> datetime | None:
