@@ -3,7 +3,7 @@ Pure: no ORM, no database.
 
 `sanitise_html(html)` cleans a fragment with bleach against the named allowlist below and
 linkifies bare URLs. The wiki's renderer (wiki.markup) and the archive importer
-(posts.importer) both call it, so a tag or attribute is allowed in one exactly when in the other.
+(importer) both call it, so a tag or attribute is allowed in one exactly when in the other.
 """
 
 from __future__ import annotations
@@ -51,7 +51,8 @@ ALLOWED_PROTOCOLS = frozenset({"http", "https", "mailto"})
 # the ones our extensions emit (plus `language-*` from fenced code) survive.
 ALLOWED_CLASSES: dict[str, frozenset[str]] = {
     "a": frozenset({"wikilink", "missing", "footnote-ref", "footnote-backref"}),
-    "div": frozenset({"footnote", "toc"}),
+    # media-card: an imported player; gallery: an imported [gallery]'s grid of figures
+    "div": frozenset({"footnote", "toc", "media-card", "gallery"}),
 }
 _CODE_CLASS_RE = re.compile(r"language-[A-Za-z0-9_+#.-]{1,40}")
 
@@ -244,3 +245,20 @@ def sanitise_html(html: str, *, linkify: bool = True) -> str:
     if _NO_TAG_RE.fullmatch(html):
         return html.replace(">", "&gt;")
     return _mark_leaving_links(_clean_in_pieces(html))
+
+
+# --- Direction ---------------------------------------------------------------------------------
+_DIRECTED_BLOCKS = tuple(
+    (f"<{tag}>", f'<{tag} dir="auto">')
+    for tag in ("p", "li", "blockquote", "h2", "h3", "h4", "h5", "h6", "figcaption", "td", "th")
+)
+
+
+def with_direction(html: str) -> str:
+    """Sanitised HTML with `dir="auto"` on each block of text, so a right-to-left paragraph
+    reads right to left (its full stop at the left end) beside a left-to-right one. Run after
+    sanitising: the allowlist has no `dir`, and a plain paragraph stays one bleach skips."""
+    # str.replace per tag: a sixth of the cost of one regex with a template (3,000 posts).
+    for plain, directed in _DIRECTED_BLOCKS:
+        html = html.replace(plain, directed)
+    return html

@@ -312,6 +312,7 @@ def _import_records(path, kind, vocabulary, batch_size, progress, checksum) -> F
         result.notes.append(
             f"{scanned.shortened:,} {titles} longer than {TITLE_MAX} characters shortened"
         )
+    result.notes.extend(scanned.source.notes)
     return result
 
 
@@ -320,6 +321,7 @@ def _archive(path: Path, kind: str, scanned: Scan, checksum: str) -> Archive:
     archive.kind = kind
     archive.title = scanned.source.title
     archive.link = scanned.source.link
+    archive.language = scanned.source.language
     archive.header = scanned.source.title[:500]
     archive.checksum = checksum
     archive.imported_at = timezone.now()

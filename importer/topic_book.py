@@ -58,34 +58,43 @@ def _assign_topic_slugs(topics: list[Topic]) -> None:
 
 
 class TopicBook:
-    """Topics by `topic_key` of their names and aliases, creating missing ones in bulk."""
+    """Topics by `topic_key` of their names and aliases, creating missing ones in bulk.
+
+    An author's category or tag is a topic under the name the author wrote: a vocabulary alias
+    never renames it ("Blog" stays "Blog", "Tweet" is not merged into "Twitter"). Aliases find
+    vocabulary topics for everything else (mined phrases, a listing's own words)."""
 
     def __init__(self):
         self.ids: dict[str, int] = {}
+        self.named: dict[str, int] = {}  # by name only
         self.created = 0
         for pk, name, aliases, source in Topic.objects.values_list(
             "pk", "name", "aliases", "source"
         ):
             self.ids.setdefault(topic_key(name), pk)
+            self.named.setdefault(topic_key(name), pk)
             if source == Topic.Source.VOCABULARY:
                 for alias in aliases:
                     self.ids.setdefault(topic_key(alias), pk)
 
     def ensure(self, names: list[str], source: str) -> dict[str, int]:
-        """Topic ids for `names` (as written), creating the missing ones with `source`."""
+        """Topic ids for `names` (as written), creating the missing ones with `source`. An
+        author's categories (`Topic.Source.CATEGORY`) are found by name, never by alias."""
+        found = self.named if source == Topic.Source.CATEGORY else self.ids
         missing: dict[str, str] = {}
         for name in names:
             key = topic_key(name)
-            if key and key not in self.ids and len(name) <= TOPIC_NAME_MAX:
+            if key and key not in found and len(name) <= TOPIC_NAME_MAX:
                 missing.setdefault(key, name)
         if missing:
             new = [Topic(name=name, source=source) for name in missing.values()]
             _assign_topic_slugs(new)
             Topic.objects.bulk_create(new)
             for topic in new:
-                self.ids[topic_key(topic.name)] = topic.pk
+                self.named[topic_key(topic.name)] = topic.pk
+                self.ids.setdefault(topic_key(topic.name), topic.pk)
             self.created += len(new)
-        return {name: self.ids[topic_key(name)] for name in names if topic_key(name) in self.ids}
+        return {name: found[topic_key(name)] for name in names if topic_key(name) in found}
 
 
 def preferred_name(phrase: str, names: Iterable[str]) -> str:

@@ -52,15 +52,35 @@ class VocabularyError(ValueError):
     pass
 
 
+class GuardedPhrase(str):
+    """A one-word alias that is also a common word ("cuts"): it names the topic only in a text
+    that also holds one of the topic's `context` words (folded)."""
+
+    context: frozenset[str]
+
+    def __new__(cls, value: str, context: Iterable[str]):
+        phrase = super().__new__(cls, value)
+        phrase.context = frozenset(context)
+        return phrase
+
+
 @dataclass(frozen=True)
 class VocabularyTopic:
     name: str
     description: str = ""
     aliases: tuple[str, ...] = ()
+    # Words that must be near a one-word alias for it to count (the vocabulary's `context`).
+    context: tuple[str, ...] = ()
 
     @property
     def phrases(self) -> tuple[str, ...]:
-        return (self.name, *self.aliases)
+        if not self.context:
+            return (self.name, *self.aliases)
+        words = [w for c in self.context for w in tokens(c)]
+        return (
+            self.name,
+            *(GuardedPhrase(a, words) if len(tokens(a)) == 1 else a for a in self.aliases),
+        )
 
 
 def load_vocabulary(path: Path) -> list[VocabularyTopic]:
@@ -86,8 +106,11 @@ def load_vocabulary(path: Path) -> list[VocabularyTopic]:
         name = name.strip()
         aliases = entry.get("aliases", [])
         description = entry.get("description", "")
+        context = entry.get("context", [])
         if not isinstance(aliases, list) or not all(isinstance(a, str) for a in aliases):
             raise VocabularyError(f"{path}: topic {name!r}: aliases must be a list of strings")
+        if not isinstance(context, list) or not all(isinstance(c, str) for c in context):
+            raise VocabularyError(f"{path}: topic {name!r}: context must be a list of strings")
         if not isinstance(description, str):
             raise VocabularyError(f"{path}: topic {name!r}: description must be a string")
         if len(name) > TOPIC_NAME_MAX:
@@ -104,6 +127,7 @@ def load_vocabulary(path: Path) -> list[VocabularyTopic]:
                 name=name,
                 description=description.strip(),
                 aliases=tuple(a.strip() for a in aliases),
+                context=tuple(c.strip() for c in context if c.strip()),
             )
         )
     if not topics:
@@ -132,6 +156,7 @@ class PhraseMatcher:
 
     def __init__(self):
         self._words: dict[str, list[Hashable]] = {}
+        self._guarded: dict[str, list[tuple[Hashable, frozenset[str]]]] = {}
         self._heads: dict[tuple[str, str], dict] = {}
         self.size = 0
 
@@ -141,6 +166,9 @@ class PhraseMatcher:
         if not toks:
             return False
         self.size += 1
+        if len(toks) == 1 and isinstance(phrase, GuardedPhrase):
+            self._guarded.setdefault(toks[0], []).append((target, phrase.context))
+            return True
         if len(toks) == 1:
             self._words.setdefault(toks[0], []).append(target)
             return True
@@ -180,6 +208,11 @@ class PhraseMatcher:
             # A dict view & an iterable checks each item against the dict, all in C.
             for word in words.keys() & toks:
                 found.update(words[word])
+        if self._guarded:
+            for word in self._guarded.keys() & toks:
+                found.update(
+                    t for t, context in self._guarded[word] if not context.isdisjoint(toks)
+                )
         # (position, node) for every pair of words that starts a phrase, picked out in C.
         pairs = zip(toks, toks[1:], strict=False)
         for i, node in filter(itemgetter(1), enumerate(map(self._heads.get, pairs))):
@@ -213,6 +246,8 @@ class PhraseMatcher:
         toks = tuple(toks)
         for i, word in enumerate(toks):
             for target in self._words.get(word, ()):
+                yield i, i + 1, target
+            for target, _ in self._guarded.get(word, ()):
                 yield i, i + 1, target
             node = self._heads.get(toks[i : i + 2])
             j = i + 2
@@ -307,7 +342,9 @@ class PhraseMiner:
     """Count capitalised multi-word names per post; keep those found in two or more posts.
 
     Spans already covered by `exclude` (the vocabulary) are masked first, so "Big Society Big
-    Plan" yields "Big Plan" and vocabulary names never come back as phrases.
+    Plan" yields "Big Plan" and vocabulary names never come back as phrases. The names of the
+    people who wrote or commented (`feed(..., people=)`) are never phrases: a byline or a
+    commenter's name ("Hua Liang") is not what the posts are about.
     """
 
     def __init__(self, exclude: PhraseMatcher | None = None):
@@ -317,8 +354,13 @@ class PhraseMiner:
         # The same runs of names come back post after post ("Big Society Network", "Nat Wei"):
         # each distinct match of `_NAME_RUN` is split, folded, masked and cut into phrases once.
         self._match_keys: dict[str, tuple[tuple[str, ...], ...]] = {}
+        self._people: set[tuple[str, ...]] = set()
 
-    def feed(self, text: str) -> None:
+    def feed(self, text: str, people: Iterable[str] = ()) -> None:
+        """Count the names in one post's own words; `people` are its author's and
+        commenters' names, never kept as phrases."""
+        if len(self._people) < PEOPLE_MAX:
+            self._people.update(_person_key(name) for name in people if " " in name.strip())
         matches = _NAME_RUN.findall(text)
         memo = self._match_keys
         if len(memo) + len(matches) > RUN_MEMO_MAX:
@@ -379,10 +421,19 @@ class PhraseMiner:
         result = []
         for key, count in kept.items():
             surface = self._surface[key]
+            if key in self._people:
+                continue
             if in_longer.get(key, 0) < count and len(surface) <= TOPIC_NAME_MAX:
                 result.append((-count, surface.casefold(), surface))
         result.sort()
         return [surface for _, _, surface in result[:PHRASE_MAX_TOPICS]]
+
+
+PEOPLE_MAX = 200_000  # names of authors and commenters kept out of phrases (bounded memory)
+
+
+def _person_key(name: str) -> tuple[str, ...]:
+    return tuple(w.casefold() if w.isascii() else fold(w) for w in name.split())
 
 
 def topic_key(name: str) -> str:

@@ -52,9 +52,11 @@ class PostsFeed(Feed):
         return post.get_absolute_url()
 
     def item_pubdate(self, post):
-        # Archive posts carry a day, not a time: midnight, made aware in TIME_ZONE by the
-        # framework. Posts whose date the archive does not give use when they were imported,
-        # because Atom requires a date on every entry.
+        # The instant an export or feed gives (published_at); a text listing's posts carry a
+        # day, not a time: midnight, made aware in TIME_ZONE by the framework. Posts whose date
+        # the archive does not give use when they were imported, as Atom requires a date.
+        if post.published_at:
+            return post.published_at
         if post.published:
             return datetime.datetime.combine(post.published, datetime.time.min)
         return post.created_at

@@ -38,6 +38,9 @@ class Archive(models.Model):
     kind = models.CharField(max_length=20, default="listing")
     title = models.CharField(max_length=300, blank=True)
     link = models.CharField(max_length=500, blank=True)
+    # The blog's language as its export or feed says it (<language>, xml:lang): the `lang` of
+    # its posts' text, so screen readers, hyphenation and fonts read it right.
+    language = models.CharField(max_length=35, blank=True, db_default="")
     header = models.CharField(max_length=500, blank=True)
     checksum = models.CharField(max_length=64, blank=True)
     imported_at = models.DateTimeField(null=True, blank=True)
@@ -329,6 +332,15 @@ class Post(models.Model):
     protected = models.BooleanField(
         db_default=False, help_text="The post was password-protected: its text was not imported."
     )
+    # As the old blog showed it: `published` is the day in the blog's own time zone (a
+    # WordPress post's wp:post_date, a feed's date in the offset it gives), `published_time`
+    # the time of day there; `published_at` is the instant (post_date_gmt), for feeds.
+    published_time = models.TimeField(null=True, blank=True)
+    published_at = models.DateTimeField(null=True, blank=True)
+    # The post's names on the old blog, for the old addresses that answer 301 here: its
+    # WordPress post ID (?p=N, /archives/N) and its own slug (wp:post_name, decoded).
+    source_id = models.PositiveBigIntegerField(null=True, blank=True, db_index=True)
+    source_slug = models.CharField(max_length=200, blank=True, db_index=True, db_default="")
     archives = models.ManyToManyField(Archive, related_name="posts", blank=True)
     mentions = models.ManyToManyField(
         "self", symmetrical=False, related_name="mentioned_by", blank=True

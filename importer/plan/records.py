@@ -25,7 +25,7 @@ from core.text import fold
 from importer.errors import Progress
 from importer.plan import Plan
 from importer.plan.scratch import Scratch, signed, unsigned
-from importer.plan.slugs import claim_slug, post_slug_base, slug_with_hash
+from importer.plan.slugs import claim_slug, own_slug_base, post_slug_base, slug_with_hash
 from importer.prepare.records import (
     TITLE_MAX,
     fingerprint,
@@ -92,7 +92,7 @@ def scan(
     size = path.stat().st_size
 
     def flush() -> None:
-        scratch.copy("records", "ordinal, identity, title, key, checksum, names", records)
+        scratch.copy("records", "ordinal, identity, title, key, checksum, names, slug", records)
         scratch.copy("addresses", "seq, address, identity", addresses)
         records.clear()
         addresses.clear()
@@ -107,11 +107,11 @@ def scan(
                 shortened += 1
             key = fold(title)[:KEY_MAX]
             checksum = short_checksum(post.checksum())
-            records.append((ordinal, identity, title, key, checksum, names))
+            records.append((ordinal, identity, title, key, checksum, names, post.slug))
             for address in link_keys(post, reader.source.link):
                 seq += 1
                 addresses.append((seq, signed(fingerprint(address)), identity))
-            miner.feed(plain_text(post.html))
+            miner.feed(plain_text(post.html), (post.author, *(c.author for c in post.comments)))
             count = ordinal + 1
             if len(records) == COPY_ROWS:
                 flush()
@@ -208,7 +208,7 @@ ANALYZE link_map;
 """
 
 FRESH = """
-SELECT ordinal, identity, title, key, names FROM latest l
+SELECT ordinal, identity, title, key, names, slug FROM latest l
 WHERE NOT EXISTS (SELECT FROM plan p WHERE p.ordinal = l.ordinal) ORDER BY ordinal
 """
 
@@ -256,14 +256,15 @@ def claim(
     """Plan rows for a chunk of new posts (in file order): an id from `reserve`, a key no other
     post has, a free slug. Taken keys and slugs are asked of the plan so far and, when the
     database `held` posts before the import, of the database."""
-    bases = [post_slug_base(fold(title)) for _, _, title, _, _ in chunk]
+    # The blog's own slug (wp:post_name) when the record has one, else one from its title.
+    bases = [own_slug_base(own) or post_slug_base(fold(title)) for _, _, title, *_, own in chunk]
     wanted = [
         slug
         for (_, identity, *_), base in zip(chunk, bases, strict=True)
         for text in [str(unsigned(identity))]
         for slug in (base, slug_with_hash(base, text), slug_with_hash(base, text, 16))
     ]
-    keys = [key for *_, key, _ in chunk]
+    keys = [key for _, _, _, key, *_ in chunk]
     slugs_taken: set[str] = set()
     keys_taken: set[str] = set()
     if held:
@@ -277,7 +278,7 @@ def claim(
     slugs_taken.update(s for (s,) in scratch.execute(_TAKEN.format("slug"), [wanted]))
     keys_taken.update(k for (k,) in scratch.execute(_TAKEN.format("key"), [keys]))
     rows = []
-    for (ordinal, identity, title, key, names), base, pk in zip(
+    for (ordinal, identity, title, key, names, _), base, pk in zip(
         chunk, bases, reserve(len(chunk)), strict=True
     ):
         fp = unsigned(identity)

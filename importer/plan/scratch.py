@@ -29,7 +29,8 @@ _HALF = 1 << 63
 
 TABLES = """
 CREATE TEMPORARY TABLE records (
-    ordinal integer, identity bigint, title text, key text, checksum bytea, names integer);
+    ordinal integer, identity bigint, title text, key text, checksum bytea, names integer,
+    slug text);
 CREATE TEMPORARY TABLE addresses (seq bigint, address bigint, identity bigint);
 CREATE TEMPORARY TABLE held (
     pk bigint, slug text, checksum bytea, guid bigint, permalink bigint, key text, seq bigint);

@@ -44,5 +44,10 @@ def post_slug_base(title_key: str) -> str:
     return slug[:SLUG_BASE_MAX].strip("-") or "post"
 
 
+def own_slug_base(slug: str) -> str:
+    """A post's slug on its old blog (decoded, any script) as a slug here, "" if none."""
+    return slugify(slug, allow_unicode=True)[:SLUG_BASE_MAX].strip("-") if slug else ""
+
+
 def topic_slug_base(name: str) -> str:
     return slugify(topic_key(name), allow_unicode=True)[:SLUG_BASE_MAX].strip("-") or "topic"

@@ -30,7 +30,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import NamedTuple
 
-from core.sanitise import sanitise_html
+from core.sanitise import sanitise_html, with_direction
 from importer.prepare.process import ChildProcess, answering
 from importer.prepare.wpbody import prepare_body
 from importer.readers import ArchivePost, ArchiveSource, ReaderError, open_records
@@ -106,6 +106,10 @@ class PreparedPost(NamedTuple):
     comments: tuple[tuple[int, int | None, str, datetime | None, str], ...]
     names: tuple[str, ...]  # its categories, then its tags
     addresses: tuple[str, ...]  # every address another post may use for it (link keys)
+    is_excerpt: bool = False  # the archive held only a summary of it
+    published: datetime | date | None = None  # in the blog's own offset, when it has one
+    source_id: int | None = None  # its WordPress post ID
+    source_slug: str = ""  # its slug on the old blog
 
 
 @dataclass
@@ -135,6 +139,7 @@ def prepare(ordinal: int, post: ArchivePost, link: str = "") -> PreparedPost:
     # A post's own text is shown as WordPress shows it: bare addresses stay text (comments are
     # linkified, as WordPress does for them).
     html = "" if post.protected else sanitise_html(prepare_body(post.html)[0], linkify=False)
+    html = with_direction(html)  # each block's direction from its own words
     numbers = {c.id: n for n, c in enumerate(post.comments, start=1) if c.id}
     comments = tuple(
         (
@@ -153,7 +158,7 @@ def prepare(ordinal: int, post: ArchivePost, link: str = "") -> PreparedPost:
         post.author,
         post.day,
         post.permalink,
-        post.guid,
+        post.identity,  # stored as the post's guid: what the next import matches it by
         post.protected,
         post.checksum(),
         html,
@@ -161,6 +166,10 @@ def prepare(ordinal: int, post: ArchivePost, link: str = "") -> PreparedPost:
         comments,
         topic_names(post),
         tuple(link_keys(post, link)),
+        post.is_excerpt,
+        post.published,
+        post.source_id,
+        post.slug[:200],
     )
 
 
@@ -184,7 +193,7 @@ def prepared_posts(
         reader = open_records(stream, kind)
         for ordinal, post in enumerate(reader):
             if miner is not None:
-                miner.feed(plain_text(post.html))
+                miner.feed(plain_text(post.html), (post.author, *(c.author for c in post.comments)))
             if len(post.title) > TITLE_MAX:
                 reading.shortened += 1
             if wanted is None or ordinal in wanted:

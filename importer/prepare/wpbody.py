@@ -33,7 +33,13 @@ _CAPTION = re.compile(
     r"\[(?:caption|wp_caption)\b([^\]]*)\](.*?)\[/(?:caption|wp_caption)\]", re.S | re.I
 )
 _ATTR = re.compile(r"""([\w-]+)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'>\]]+))""")
-_LINKED_IMG = re.compile(r"<a\b([^>]*)>\s*(<img\b[^>]*>)\s*</a>", re.I | re.S)
+# Windows Live Writer wraps its thumbnails in a span: <a href=full><span><img src=thumb></span></a>.
+_LINKED_IMG = re.compile(
+    r"<a\b([^>]*)>\s*(?:<span\b[^>]*>\s*)*(<img\b[^>]*>)\s*(?:</span>\s*)*</a>", re.I | re.S
+)
+# An HTML figure (Gutenberg's image block) holding an image: one figure, never two.
+_HTML_FIGURE = re.compile(r"<figure\b[^>]*>(.*?)</figure>", re.I | re.S)
+_FIGCAPTION = re.compile(r"<figcaption\b[^>]*>(.*?)</figcaption>", re.I | re.S)
 _IMG = re.compile(r"<img\b[^>]*>", re.I | re.S)
 _EMBED_TAG = re.compile(
     r"<(iframe|video|audio|object)\b([^>]*)>(.*?)</\1\s*>|<embed\b([^>]*)/?>", re.I | re.S
@@ -107,10 +113,81 @@ def _captions(text: str) -> str:
     return _CAPTION.sub(replace, text)
 
 
+def _html_figures(text: str) -> str:
+    """A `<figure>` holding an image becomes our one figure (linked image, its caption)."""
+
+    def replace(m: re.Match) -> str:
+        inner = m.group(1)
+        if _CAPTION.search(inner):
+            return inner  # the [caption] inside makes the one figure
+        caption = _FIGCAPTION.search(inner)
+        words = caption.group(1).strip() if caption else ""
+        if linked := _LINKED_IMG.search(inner):
+            return _figure(linked.group(2), _image_href(linked.group(1), linked.group(2)), words)
+        if bare := _IMG.search(inner):
+            return _figure(bare.group(0), "", words)
+        return m.group(0)
+
+    return _HTML_FIGURE.sub(replace, text) if "<figure" in text else text
+
+
 def _images(text: str) -> str:
     text = _LINKED_IMG.sub(lambda m: _figure(m.group(2), _image_href(m.group(1), m.group(2))), text)
     # Images already turned into figures carry no <img> any more.
     return _IMG.sub(lambda m: _figure(m.group(0)), text)
+
+
+# Players become a visible card linking to what they played: no third-party frame is loaded
+# (the CSP stays strict) and the reader still sees there was a video. Host -> (kind, service).
+_SERVICES = {
+    "youtube.com": ("Video", "YouTube"), "youtu.be": ("Video", "YouTube"),
+    "youtube-nocookie.com": ("Video", "YouTube"), "vimeo.com": ("Video", "Vimeo"),
+    "dailymotion.com": ("Video", "Dailymotion"), "dai.ly": ("Video", "Dailymotion"),
+    "wordpress.tv": ("Video", "WordPress.tv"), "videopress.com": ("Video", "VideoPress"),
+    "ted.com": ("Video", "TED"), "blip.tv": ("Video", "blip.tv"), "flickr.com": ("Video", "Flickr"),
+    "facebook.com": ("Video", "Facebook"), "twitch.tv": ("Video", "Twitch"),
+    "soundcloud.com": ("Audio", "SoundCloud"), "mixcloud.com": ("Audio", "Mixcloud"),
+    "spotify.com": ("Audio", "Spotify"), "bandcamp.com": ("Audio", "Bandcamp"),
+}  # fmt: skip
+_AUDIO_FILE = re.compile(r"\.(?:mp3|m4a|ogg|oga|wav|flac|aac)(?:[?#]|$)", re.I)
+_VIDEO_FILE = re.compile(r"\.(?:mp4|m4v|webm|ogv|mov|flv|wmv)(?:[?#]|$)", re.I)
+_HOST = re.compile(r"^(?:https?:)?//(?:[^/@]*@)?([^/:?#]+)", re.I)
+# Player addresses that have a page of their own to link to instead.
+_PLAYER_PAGES = (
+    (re.compile(r"//(?:www\.)?youtube(?:-nocookie)?\.com/(?:embed|v)/([\w-]{6,})", re.I),
+     "https://www.youtube.com/watch?v={}"),
+    (re.compile(r"//player\.vimeo\.com/video/(\d+)", re.I), "https://vimeo.com/{}"),
+    (re.compile(r"//(?:www\.)?dailymotion\.com/(?:embed/)?(?:swf/)?video/(\w+)", re.I),
+     "https://www.dailymotion.com/video/{}"),
+)  # fmt: skip
+# WordPress's auto-embed: a media page's address alone on its line.
+_BARE_MEDIA = re.compile(
+    r"^[ \t]*(https?://(?:[\w-]+\.)*(?:youtube\.com/watch\?|youtu\.be/|vimeo\.com/\d"
+    r"|dailymotion\.com/video/|dai\.ly/|soundcloud\.com/|wordpress\.tv/|videopress\.com/v/"
+    r"|ted\.com/talks/|mixcloud\.com/|spotify\.com/|flickr\.com/photos/)[^\s<>\"']*)[ \t]*$",
+    re.M | re.I,
+)
+# [youtube ID], [youtube=URL], [vimeo ID]: WordPress.com's and Jetpack's forms.
+_SHORT_IDS = {"youtube": "https://www.youtube.com/watch?v={}", "vimeo": "https://vimeo.com/{}"}
+
+
+def media_card(url: str, kind: str = "") -> str:
+    """A visible card for a player: "Video on YouTube", linking to the original."""
+    for pattern, page in _PLAYER_PAGES:
+        if m := pattern.search(url):
+            url = page.format(m.group(1))
+            break
+    if url.startswith("//"):
+        url = "https:" + url
+    host = (_HOST.match(url).group(1) if _HOST.match(url) else "").lower()
+    service = next((v for k, v in _SERVICES.items() if host == k or host.endswith("." + k)), None)
+    if service:
+        label = f"{service[0]} on {service[1]}"
+    else:
+        kind = kind or ("Audio" if _AUDIO_FILE.search(url) else "")
+        kind = kind or ("Video" if _VIDEO_FILE.search(url) else "Embedded content")
+        label = f"{kind} from {host.removeprefix('www.')}" if host else kind
+    return f'\n\n<div class="media-card">{_link(url, label)}</div>\n\n'
 
 
 def _embeds(text: str) -> str:
@@ -125,21 +202,79 @@ def _embeds(text: str) -> str:
                 )
                 if src:
                     break
-        return f"\n\n<p>{_link(src, 'Embedded content: ' + src)}</p>\n\n" if src else ""
+        name = (m.group(1) or "embed").lower()
+        kind = {"video": "Video", "audio": "Audio"}.get(name, "")
+        return media_card(src, kind) if src else ""
 
     def shortcode(m: re.Match) -> str:
-        attrs = attributes(m.group(2))
-        candidates = [m.group(3) or "", *attrs.values(), m.group(2).lstrip("= ")]
+        name, raw = m.group(1).lower(), m.group(2)
+        attrs = attributes(raw)
+        bare = raw.lstrip("= ").split()[0] if raw.strip(" =") else ""
+        if name in _SHORT_IDS and re.fullmatch(r"[\w-]{5,}", bare):
+            return media_card(_SHORT_IDS[name].format(bare))
+        candidates = [m.group(3) or "", *attrs.values(), raw.lstrip("= ")]
         for value in candidates:
             found = _URL.search(value)
             if found:
-                src = found.group(0)
-                return f"\n\n<p>{_link(src, 'Embedded content: ' + src)}</p>\n\n"
+                kind = {"video": "Video", "audio": "Audio"}.get(name, "")
+                return media_card(html.unescape(found.group(0)), kind)
         return ""
 
-    text = _EMBED_TAG.sub(tag, text)
-    text = _SHORTCODE_MEDIA.sub(shortcode, text)
-    return _SHORTCODE_PAIRED.sub("", text)
+    if "<" in text:
+        text = _EMBED_TAG.sub(tag, text)
+    if "[" in text:
+        text = _SHORTCODE_MEDIA.sub(shortcode, text)
+        text = _SHORTCODE_PAIRED.sub("", text)
+    if "\nhttp" in text or text.startswith("http"):  # an address may start a line
+        text = _BARE_MEDIA.sub(lambda m: media_card(html.unescape(m.group(1))), text)
+    return text
+
+
+# SyntaxHighlighter Evolved's shortcodes ([code], [sourcecode], [source] and one per brush
+# alias, syntaxhighlighter.php's $this->brushes) and the language each stands for.
+_CODE_LANGUAGES = {
+    "as3": "actionscript3", "actionscript3": "actionscript3", "bash": "bash", "shell": "bash",
+    "sh": "bash", "coldfusion": "coldfusion", "cf": "coldfusion", "clojure": "clojure",
+    "clj": "clojure", "cpp": "cpp", "c": "c", "c-sharp": "csharp", "csharp": "csharp",
+    "css": "css", "delphi": "delphi", "pas": "delphi", "pascal": "delphi", "diff": "diff",
+    "patch": "diff", "erl": "erlang", "erlang": "erlang", "fsharp": "fsharp", "go": "go",
+    "golang": "go", "groovy": "groovy", "haskell": "haskell", "java": "java", "jfx": "javafx",
+    "javafx": "javafx", "js": "javascript", "jscript": "javascript", "javascript": "javascript",
+    "latex": "latex", "tex": "latex", "matlab": "matlab", "matlabkey": "matlab", "objc": "objc",
+    "obj-c": "objc", "perl": "perl", "pl": "perl", "php": "php", "plain": "plaintext",
+    "text": "plaintext", "ps": "powershell", "powershell": "powershell", "py": "python",
+    "python": "python", "r": "r", "splus": "r", "rails": "ruby", "rb": "ruby", "ror": "ruby",
+    "ruby": "ruby", "scala": "scala", "sql": "sql", "swift": "swift", "vb": "vbnet",
+    "vbnet": "vbnet", "xml": "xml", "xhtml": "xml", "xslt": "xml", "html": "html",
+    "yaml": "yaml", "yml": "yaml",
+}  # fmt: skip
+_CODE_SHORTCODE = re.compile(
+    r"\[(code|sourcecode|source|"
+    + "|".join(sorted((re.escape(k) for k in _CODE_LANGUAGES if len(k) > 1), key=len, reverse=True))
+    + r")\b([^\]]*)\](.*?)\[/\1\]",
+    re.S | re.I,
+)
+_CODE_MARK = re.compile(r"<pre>\x01(\d+)\x01</pre>")
+
+
+def _code_blocks(text: str, kept: list[str]) -> str:
+    """Code shortcodes to `<pre><code class="language-…">` (kept aside until the end, so no
+    later step touches the code): indentation and blank lines as written, entities decoded
+    once, the `<br>` and `<p>` an editor put in taken back to line breaks."""
+
+    def replace(m: re.Match) -> str:
+        name, attrs = m.group(1).lower(), attributes(m.group(2))
+        language = _CODE_LANGUAGES.get(name) or _CODE_LANGUAGES.get(
+            (attrs.get("language") or attrs.get("lang") or "").lower(), ""
+        )
+        code = re.sub(r"<br\s*/?>\n?", "\n", m.group(3), flags=re.I)
+        code = re.sub(r"</?p>", "", code, flags=re.I)
+        code = html.unescape(code).strip("\n").replace("\r\n", "\n")
+        cls = f' class="language-{language}"' if language else ""
+        kept.append(f"<pre><code{cls}>{html.escape(code, quote=False)}</code></pre>")
+        return f"\n\n<pre>\x01{len(kept) - 1}\x01</pre>\n\n"
+
+    return _CODE_SHORTCODE.sub(replace, text) if "[" in text else text
 
 
 _KEPT = re.compile(r"<(pre|figure)\b.*?</\1>", re.S | re.I)
@@ -223,11 +358,16 @@ def rewrite_links(text: str, resolve: Resolve) -> tuple[str, list[str]]:
 def prepare_body(raw: str, resolve: Resolve | None = None) -> tuple[str, list[str]]:
     """Unsanitised HTML for a post body and the local URLs its links were rewritten to."""
     text = _GUTENBERG.sub("", raw)
+    code: list[str] = []
+    text = _code_blocks(text, code)
     text = _CODE.sub("", text)
+    text = _html_figures(text)
     text = _captions(text)
     text = _images(text)
     text = _embeds(text)
     text = autop(text)
+    if code:
+        text = _CODE_MARK.sub(lambda m: code[int(m.group(1))], text)
     if resolve is None:
         return text, []
     return rewrite_links(text, resolve)

@@ -2,7 +2,8 @@
 
 One record type whatever the format (`records.py`); `detect` picks the reader by the file's
 content, never its name: a plain-text listing (`listing`), a WordPress export (`wxr`), or an
-RSS 2.0 / Atom 1.0 feed (`feed`, Blogger's Atom export included).
+RSS 2.0, RSS 1.0 or Atom 1.0 feed (`feed`, Blogger's legacy and Takeout exports included).
+What real exporters write and how each shape is read: docs/reading-exports.md.
 """
 
 from importer.readers.detect import FORMATS, ReaderError, detect, open_records

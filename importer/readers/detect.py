@@ -9,6 +9,9 @@ from importer.readers.xmlstream import PROLOG_BYTES, CountingStream, ReaderError
 
 FORMATS = ("listing", "wxr", "rss", "atom")
 _ROOT = re.compile(rb"<([A-Za-z_][\w.-]*:)?([A-Za-z_][\w.-]*)")
+# WordPress binds `wp` to http://wordpress.org/export/1.N/ (https in some exports).
+WP_URI = re.compile(rb"https?://wordpress\.org/export/(\d+)\.(\d+)/?[\"']")
+_WP_USED = re.compile(rb"<wp:(?:wxr_version|post_type|post_id|base_site_url)\b")
 _COMMENT_OR_PI = re.compile(rb"<!--.*?-->|<\?.*?\?>|<!DOCTYPE[^>\[]*(\[.*?\])?\s*>", re.S | re.I)
 
 
@@ -25,13 +28,15 @@ def detect(head: bytes) -> str:
     rest = _COMMENT_OR_PI.sub(b"", body).lstrip()
     m = _ROOT.match(rest)
     if not m:
-        raise ReaderError("XML without a root element this importer knows (rss or feed)")
+        raise ReaderError("XML without a root element this importer knows (rss, rdf:RDF or feed)")
     root = m.group(2).decode("ascii", "replace")
     start_tag = rest[: rest.find(b">") + 1 if b">" in rest else len(rest)]
     if root == "rss":
-        return "wxr" if b"wordpress.org/export/" in start_tag else "rss"
+        return "wxr" if WP_URI.search(start_tag) or _WP_USED.search(rest) else "rss"
     if root == "feed":
         return "atom"
+    if root == "RDF":
+        return "rss"  # RSS 1.0: read as RSS 2.0 is
     raise ReaderError(
         f"unknown XML: the root element is <{root}>, not a WordPress export, RSS or Atom feed"
     )

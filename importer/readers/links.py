@@ -9,7 +9,7 @@ post's own address first.
 
 from __future__ import annotations
 
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import unquote, urljoin, urlsplit
 
 from importer.readers.records import ArchivePost
 
@@ -29,6 +29,8 @@ def link_key(url: str, base: str = "") -> str:
     if not host:
         return ""
     path = parts.path.rstrip("/")
+    if "%" in path:
+        path = unquote(path)  # /2011/%e5%9b%9e/ and /2011/回/ are one address
     return f"{host}{path}?{parts.query}" if parts.query else f"{host}{path}"
 
 
@@ -54,4 +56,5 @@ def old_path(permalink: str) -> str:
         return ""
     if not parts.hostname or parts.path in ("", "/") or parts.query:
         return ""
-    return parts.path.rstrip("/")[:500]
+    # Decoded, as Django hands a request's path over (percent-encoded or not, one address).
+    return unquote(parts.path.rstrip("/"))[:500]

@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import hashlib
+import re
 from dataclasses import dataclass
 from datetime import date, datetime
+from urllib.parse import urlsplit
 
 # Part of every post's checksum: bump it when what is made of the same record changes (the body's
 # preparation, its words), so the next import rewrites posts whose source did not change.
 # 2: <script>/<style> dropped with their code; a figure's caption a paragraph of its own.
-PREPARE_RULES = "2"
+# 3: the local date and time, the source ID and slug stored; feeds' relative links resolved.
+# 4: players as cards, code shortcodes as code, one figure per image, dir="auto" per block.
+PREPARE_RULES = "4"
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,6 +50,8 @@ class ArchivePost:
     comments: tuple[ArchiveComment, ...] = ()
     protected: bool = False
     line: int = 0
+    is_excerpt: bool = False  # `html` is only a summary; the whole text lives elsewhere
+    blog: str = ""  # the blog it belongs to (`blog_scope`): identity is scoped to it
 
     @property
     def day(self) -> date | None:
@@ -54,9 +60,27 @@ class ArchivePost:
         return self.published
 
     @property
+    def source_id(self) -> int | None:
+        """The WordPress post ID, for the old `?p=N` address."""
+        return int(self.wp_id) if self.wp_id.isdigit() and len(self.wp_id) < 19 else None
+
+    @property
     def identity(self) -> str:
-        """What makes this post the same post across files and formats."""
-        return self.guid or self.permalink
+        """What makes this post the same post across files: its guid (else permalink) on its
+        blog, and inside a WordPress export its post ID (cloned sites repeat guids). Written
+        as the guid with the rest as a fragment, so it still reads as the guid's address."""
+        base = self.guid or self.permalink or (f"wp-post:{self.wp_id}" if self.wp_id else "")
+        if not base:
+            return ""
+        scope = "&".join(
+            part
+            for part in (
+                f"wp={self.wp_id}" if self.wp_id else "",
+                f"blog={self.blog}" if self.blog else "",
+            )
+            if part
+        )
+        return f"{base}#{scope}" if scope else base
 
     def checksum(self) -> str:
         """Hash of everything the archive says about this post, to spot changed posts."""
@@ -70,6 +94,7 @@ class ArchivePost:
             "\x1e".join(self.categories),
             "\x1e".join(self.tags),
             str(self.protected),
+            "excerpt" if self.is_excerpt else "",
             *(
                 "\x1d".join((c.id, c.parent, c.author, str(c.published or ""), c.html))
                 for c in self.comments
@@ -86,6 +111,8 @@ class ArchiveSource:
     title: str = ""
     link: str = ""
     version: str = ""  # WXR 1.0 / 1.1 / 1.2
+    notes: tuple[str, ...] = ()  # what the reader had to read leniently, for the report
+    language: str = ""  # a language tag ("fa-IR"), "" when the archive names none
 
 
 def untitled(day: date | None) -> str:
@@ -100,3 +127,34 @@ def web_address(url: str) -> str:
     a `javascript:` one must never reach a page."""
     url = url.strip()
     return url if url[:8].lower().startswith(("http://", "https://")) else ""
+
+
+_LANGUAGE = re.compile(r"[A-Za-z]{2,3}(?:-[A-Za-z0-9]{1,8}){0,4}")
+
+
+def language_tag(value: str) -> str:
+    """A language tag as `lang` takes it ("en_US" -> "en-US"), "" for anything else."""
+    value = value.strip().replace("_", "-")
+    return value if _LANGUAGE.fullmatch(value) else ""
+
+
+# Addresses that name a machine, not a blog: two blogs tried out on "localhost" are still two.
+_LOCAL_HOST = re.compile(
+    r"^(?:localhost|127\.[\d.]+|0\.0\.0\.0|::1|10\.[\d.]+|192\.168\.[\d.]+)$"
+    r"|\.(?:local|localhost|test|invalid|example|internal|lan)$"
+)
+
+
+def blog_scope(link: str, title: str) -> str:
+    """The blog a post belongs to, as part of its identity: its address (host without "www."
+    and path), with its title too when the address is a local machine's or missing."""
+    try:
+        parts = urlsplit(link.strip())
+        host = (parts.hostname or "").lower().removeprefix("www.")
+    except ValueError:
+        host, parts = "", None
+    address = f"{host}{parts.path.rstrip('/')}" if host and parts else ""
+    if address and not _LOCAL_HOST.search(host):
+        return address
+    name = " ".join(title.split()).casefold()
+    return f"{address}|{name}" if address or name else ""

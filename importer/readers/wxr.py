@@ -12,15 +12,20 @@ are not topics.
 
 from __future__ import annotations
 
+import functools
 import html
+import re
 from collections.abc import Iterator
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta, timezone
 from email.utils import parsedate_to_datetime
+from urllib.parse import unquote
 
+from importer.prepare.wpbody import attributes
 from importer.readers.records import (
     ArchiveComment,
     ArchivePost,
     ArchiveSource,
+    blog_scope,
     untitled,
     web_address,
 )
@@ -34,7 +39,11 @@ from importer.readers.xmlstream import (
 )
 
 WP_VERSIONS = ("1.0", "1.1", "1.2")
-WP_NS = {v: f"http://wordpress.org/export/{v}/" for v in WP_VERSIONS}
+# The wp namespace is found by its binding: WordPress writes http://wordpress.org/export/1.N/,
+# some exports https://, and a version this reader does not know is read as the nearest known.
+_WP_BINDING = re.compile(
+    rb"""xmlns:([A-Za-z_][\w.-]*)\s*=\s*["'](https?://wordpress\.org/export/(\d+)\.(\d+)/?)["']"""
+)
 CONTENT = "{http://purl.org/rss/1.0/modules/content/}encoded"
 DC_CREATOR = "{http://purl.org/dc/elements/1.1/}creator"
 IGNORED_CATEGORIES = {"uncategorized", "uncategorised"}
@@ -59,6 +68,26 @@ def wxr_date(value: str) -> datetime | None:
         return None
 
 
+def local_date(local: str, gmt: str) -> datetime | None:
+    """A WordPress post's date as the blog showed it: `wp:post_date` (its local time) in the
+    offset it then had from `wp:post_date_gmt` (the instant). Either alone is taken as it is."""
+    when = wxr_date(local)
+    if local == gmt:
+        return when  # a blog in UTC
+    instant = wxr_date(gmt)
+    if when is None or instant is None:
+        return instant or when
+    minutes = round((when - instant).total_seconds() / 60)
+    if abs(minutes) > 14 * 60:  # no place is that far from UTC: the two disagree
+        return instant
+    return when.replace(tzinfo=_offset(minutes))
+
+
+@functools.cache
+def _offset(minutes: int) -> timezone:
+    return timezone(timedelta(minutes=minutes))
+
+
 def rss_date(value: str) -> datetime | None:
     try:
         when = parsedate_to_datetime(value.strip())
@@ -74,24 +103,30 @@ class WXRReader(CountedReader):
         self._stream = stream
         self.source = ArchiveSource(kind="wxr")
         self.skipped = 0  # items that are not published posts
+        # Images met so far, for [gallery]: id -> (address, caption); a post's, by parent id.
+        self.images: dict[str, tuple[str, str]] = {}
+        self.attached: dict[str, list[str]] = {}
 
     def __iter__(self) -> Iterator[ArchivePost]:
-        wp = None
+        uri, version, note = wp_namespace(self._stream.peek())
+        ns = f"{{{uri}}}"
+        notes = [*self._stream.notes, *([note] if note else [])]
         authors: dict[str, str] = {}
         categories: dict[str, tuple[str, str]] = {}  # nicename -> (name, parent nicename)
         names: dict[str, str] = {}  # name -> nicename, for items that carry no nicename
-        title = link = ""
-        tags = ["item", "title", "link"]
-        for ns in WP_NS.values():
-            tags += [f"{{{ns}}}author", f"{{{ns}}}category"]
-        for element in iterparse(self._stream, tuple(tags)):
+        title = link = blog = ""
+        started = False
+        language = ""
+        tags = ("item", "title", "link", "language", f"{ns}author", f"{ns}category")
+        for element in iterparse(self._stream, tags):
             tag = element.tag
             parent = element.getparent()
             if tag == "item":
-                if wp is None:
-                    wp = _namespace(element)
-                    self.source = source("wxr", title, link, wp[1])
-                post = self._item(element, wp[0], authors, categories, names)
+                if not started:
+                    started = True
+                    self.source = source("wxr", title, link, version, notes, language)
+                    blog = blog_scope(link, title)
+                post = self._item(element, ns, authors, categories, names, blog)
                 release(element)
                 if post is None:
                     self.skipped += 1
@@ -104,24 +139,36 @@ class WXRReader(CountedReader):
                 title = text(element)
             elif tag == "link":
                 link = text(element)
-            elif tag.endswith("}author"):
-                ns = tag[: tag.index("}") + 1]
+            elif tag == "language":
+                language = text(element)
+            elif tag == f"{ns}author":
                 login = text(element.find(f"{ns}author_login"))
                 name = text(element.find(f"{ns}author_display_name")) or login
                 authors[login] = name.strip()
                 release(element)
-            elif tag.endswith("}category"):
-                ns = tag[: tag.index("}") + 1]
+            elif tag == f"{ns}category":
                 nicename = text(element.find(f"{ns}category_nicename")).strip()
                 name = text(element.find(f"{ns}cat_name")).strip()
                 parent_nicename = text(element.find(f"{ns}category_parent")).strip()
                 categories[nicename] = (name, parent_nicename)
                 names.setdefault(name, nicename)
                 release(element)
-        if wp is None:
-            self.source = source("wxr", title, link)
+        if not started:
+            self.source = source("wxr", title, link, version, notes, language)
 
-    def _item(self, item, ns, authors, categories, names) -> ArchivePost | None:
+    def _attachment(self, fields: dict[str, str], ns: str) -> None:
+        url = web_address(fields.get(f"{ns}attachment_url", "") or fields.get("guid", ""))
+        if not url or not _IMAGE_FILE.search(url) or len(self.images) >= IMAGES_KEPT:
+            return
+        post_id = fields.get(f"{ns}post_id", "").strip()
+        excerpt = next((v for k, v in fields.items() if k.endswith("/excerpt/}encoded")), "")
+        caption = excerpt.strip()[:300]
+        self.images[post_id] = (url, caption)
+        parent = fields.get(f"{ns}post_parent", "").strip()
+        if parent and parent != "0":
+            self.attached.setdefault(parent, []).append(post_id)
+
+    def _item(self, item, ns, authors, categories, names, blog) -> ArchivePost | None:
         fields: dict[str, str] = {}
         item_categories: list[tuple[str, str, str]] = []
         comments: list[ArchiveComment] = []
@@ -139,19 +186,30 @@ class WXRReader(CountedReader):
                 continue
             else:
                 fields[tag] = child.text or ""
-        if fields.get(f"{ns}post_type", "post") != "post":
+        post_type = fields.get(f"{ns}post_type", "post")
+        if post_type == "attachment":
+            self._attachment(fields, ns)
+        if post_type != "post":
             return None
         if fields.get(f"{ns}status", "publish") != "publish":
             return None
-        published = (
-            wxr_date(fields.get(f"{ns}post_date_gmt", ""))
-            or wxr_date(fields.get(f"{ns}post_date", ""))
-            or rss_date(fields.get("pubDate", ""))
-        )
+        published = local_date(
+            fields.get(f"{ns}post_date", ""), fields.get(f"{ns}post_date_gmt", "")
+        ) or rss_date(fields.get("pubDate", ""))
         protected = bool(fields.get(f"{ns}post_password", "").strip())
         login = fields.get(DC_CREATOR, "").strip()
         topics, tags = _topics(item_categories, categories, names)
+        body = "" if protected else fields.get(CONTENT, "")
+        if "[gallery" in body:
+            body = galleries(
+                body,
+                fields.get(f"{ns}post_id", "").strip(),
+                web_address(fields.get("link", "")),
+                self,
+            )
         slug = fields.get(f"{ns}post_name", "").strip()
+        if "%" in slug:
+            slug = unquote(slug)  # WordPress stores a non-Latin slug percent-encoded
         post_id = fields.get(f"{ns}post_id", "").strip()
         return ArchivePost(
             title=fields.get("title", "").strip() or untitled(published and published.date()),
@@ -161,24 +219,62 @@ class WXRReader(CountedReader):
             permalink=web_address(fields.get("link", "")),
             guid=fields.get("guid", "").strip(),
             wp_id=post_id,
-            html="" if protected else fields.get(CONTENT, ""),
+            html=body,
             categories=topics,
             tags=tags,
             comments=() if protected else tuple(comments),
             protected=protected,
             line=item.sourceline or 0,
+            blog=blog,
         )
 
 
-def _namespace(item) -> tuple[str, str]:
-    """The item's wp: namespace as "{uri}" and its WXR version (1.0 when none is found)."""
-    for version, uri in WP_NS.items():
-        if (
-            item.find(f"{{{uri}}}post_type") is not None
-            or item.find(f"{{{uri}}}status") is not None
-        ):
-            return f"{{{uri}}}", version
-    return f"{{{WP_NS['1.0']}}}", "1.0"
+# Attachments kept for galleries: enough for any blog's images, bounded for a huge export.
+IMAGES_KEPT = 50_000
+_IMAGE_FILE = re.compile(r"\.(?:jpe?g|png|gif|webp|bmp|svg)(?:\?|$)", re.I)
+_GALLERY = re.compile(r"\[gallery\b([^\]]*)\]", re.I)
+
+
+def galleries(body: str, post_id: str, permalink: str, reader: WXRReader) -> str:
+    """`[gallery]` as a grid of its images (those named by `ids=`, else the post's attached
+    images), each a linked figure with its caption; a gallery whose images the export gives
+    only later (or not at all) becomes a card linking to the original post."""
+
+    def replace(m: re.Match) -> str:
+        attrs = attributes(m.group(1))
+        ids = [i.strip() for i in attrs.get("ids", "").split(",") if i.strip()]
+        ids = ids or reader.attached.get(attrs.get("id", "") or post_id, [])
+        images = [reader.images[i] for i in ids if i in reader.images]
+        if not images:
+            if not permalink:
+                return ""
+            link = f'<a href="{html.escape(permalink)}">Image gallery on the original post</a>'
+            return f'\n\n<div class="media-card">{link}</div>\n\n'
+        figures = "".join(
+            f'<figure><a href="{html.escape(url)}"><img src="{html.escape(url)}" alt=""></a>'
+            + (f"<figcaption>{html.escape(caption)}</figcaption>" if caption else "")
+            + "</figure>"
+            for url, caption in images
+        )
+        return f'\n\n<div class="gallery">{figures}</div>\n\n'
+
+    return _GALLERY.sub(replace, body)
+
+
+def wp_namespace(head: bytes) -> tuple[str, str, str]:
+    """(the wp namespace's URI, the WXR version it is read as, a note or "") from the file's
+    first bytes: the URI bound to `wp`, else any prefix bound to a WordPress export URI."""
+    found = sorted(_WP_BINDING.finditer(head), key=lambda m: m.group(1) != b"wp")
+    if not found:
+        return f"http://wordpress.org/export/{WP_VERSIONS[-1]}/", WP_VERSIONS[-1], ""
+    m = found[0]
+    uri = m.group(2).decode()
+    said = f"{int(m.group(3))}.{int(m.group(4))}"
+    if said in WP_VERSIONS:
+        return uri, said, ""
+    number = int(m.group(3)) * 1000 + int(m.group(4))
+    nearest = min(WP_VERSIONS, key=lambda v: abs(number - int(v[0]) * 1000 - int(v[2:])))
+    return uri, nearest, f"WordPress export version {said} read as {nearest}, the nearest known"
 
 
 def _comment(element, ns) -> ArchiveComment | None:

@@ -87,7 +87,8 @@ def _scanned(batch, seq, name_index, matcher, reserve, scratch: Scratch, writer:
     for post in batch:
         identity = signed(post.identity)
         names = name_index.setdefault(post.names, len(name_index))
-        records.append((post.ordinal, identity, post.title, fold(post.title)[:KEY_MAX], names))
+        key = fold(post.title)[:KEY_MAX]
+        records.append((post.ordinal, identity, post.title, key, names, post.source_slug))
         for address in post.addresses:
             seq += 1
             addresses.append((seq, signed(fingerprint(address)), identity))
@@ -98,7 +99,7 @@ def _scanned(batch, seq, name_index, matcher, reserve, scratch: Scratch, writer:
     first: list[PreparedPost] = []
     later: dict[int, tuple[int, int]] = {}  # identity -> the latest copy's ordinal and names
     for post, record in zip(batch, records, strict=True):
-        ordinal, identity, *_, names = record
+        ordinal, identity, _, _, names, _ = record
         if identity in met:
             later[identity] = (ordinal, names)
         else:

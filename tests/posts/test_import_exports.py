@@ -70,7 +70,7 @@ def test_body_is_sanitised_and_links_to_posts_of_the_archive_are_rewritten_and_c
     assert f'href="/posts/{second.slug}/"' in first.body_html
     assert f'href="/posts/{first.slug}/"' in second.body_html
     assert list(first.mentions.all()) == [second] and list(second.mentions.all()) == [first]
-    assert "<figcaption>Our town hall</figcaption>" in first.body_html
+    assert '<figcaption dir="auto">Our town hall</figcaption>' in first.body_html
 
 
 def test_reimport_changes_nothing_and_a_later_export_updates_and_adds(tmp_path):

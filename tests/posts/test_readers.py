@@ -92,11 +92,11 @@ def test_external_entity_is_refused():
         read(data, "rss")
 
 
-def test_malformed_xml_names_line_and_column():
+def test_malformed_xml_names_the_line_and_column_where_the_bad_construct_starts():
     data = wxr("<item><title>Broken</titel></item>")
     with pytest.raises(ReaderError) as exc:
         read(data)
-    assert exc.value.line == 4 and exc.value.column == 28
+    assert exc.value.line == 4 and exc.value.column == 20  # the "</titel>", not its end
     assert "malformed XML" in exc.value.message
 
 

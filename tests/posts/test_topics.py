@@ -250,3 +250,22 @@ def test_name_runs_are_the_multi_word_matches_of_the_plain_pattern():
     samples += ["".join(rng.choice(alphabet) for _ in range(30)) for _ in range(500)]
     for text in samples:
         assert _NAME_RUN.findall(text) == reference(text), text
+
+
+def test_a_common_word_alias_names_its_topic_only_beside_a_context_word(tmp_path):
+    from importer.topics import PhraseMatcher, load_vocabulary, tokens
+
+    path = tmp_path / "topics.toml"
+    path.write_text(
+        '[[topic]]\nname = "Spending cuts"\naliases = ["cuts", "austerity cuts"]\n'
+        'context = ["budget", "public sector"]\ndescription = "x"\n',
+        encoding="utf-8",
+    )
+    matcher = PhraseMatcher()
+    for phrase in load_vocabulary(path)[0].phrases:
+        matcher.add(phrase, "cuts-topic")
+    assert matcher.find(tokens("She cuts the ribbon at the fete.")) == set()
+    assert matcher.find(tokens("The budget cuts hit the library.")) == {"cuts-topic"}
+    assert matcher.find(tokens("Public sector cuts again.")) == {"cuts-topic"}
+    assert matcher.find(tokens("More austerity cuts.")) == {"cuts-topic"}  # as written in full
+    assert matcher.find(tokens("Spending cuts.")) == {"cuts-topic"}

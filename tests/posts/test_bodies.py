@@ -1,0 +1,114 @@
+"""Post bodies as the reader saw them on the old blog: players as linked cards, code as code,
+images as one linked figure. No database."""
+
+import io
+from pathlib import Path
+
+from core.sanitise import sanitise_html
+from importer.prepare.records import prepare
+from importer.prepare.wpbody import prepare_body
+from importer.readers import detect, open_records
+
+FIXTURES = Path(__file__).parent / "fixtures"
+
+
+def prepared(title: str):
+    data = (FIXTURES / "bodies.wxr.xml").read_bytes()
+    reader = open_records(io.BytesIO(data), detect(data))
+    post = next(p for p in reader if p.title == title)
+    return prepare(0, post, reader.source.link)
+
+
+def test_every_player_becomes_a_visible_card_linking_to_the_original_and_no_frame():
+    html = prepared("Players").html
+    assert "<iframe" not in html and "<object" not in html and "<embed" not in html
+    cards = [
+        ("https://www.youtube.com/watch?v=dQw4w9WgXcQ", "Video on YouTube"),
+        ("https://vimeo.com/76979871", "Video on Vimeo"),
+        ("http://www.youtube.com/watch?v=abcdefghijk&amp;w=425", "Video on YouTube"),
+        ("https://www.youtube.com/watch?v=Xy12345abcd", "Video on YouTube"),
+        ("https://soundcloud.com/artist/track", "Audio on SoundCloud"),
+        ("http://bodies.example.org/wp-content/uploads/talk.mp3", "Audio from bodies.example.org"),
+        ("https://www.dailymotion.com/video/x7tgad0", "Video on Dailymotion"),
+    ]
+    for url, label in cards:
+        assert (
+            f'<div class="media-card"><a href="{url}" rel="nofollow ugc noopener">{label}</a></div>'
+            in html
+        ), label
+    assert html.count('class="media-card"') == len(cards)
+    assert "A link to https://youtube.com/watch?v=inline stays text." in html
+
+
+def test_code_shortcodes_become_pre_code_with_their_language_and_lines_kept():
+    html = prepared("Code").html
+    assert (
+        '<pre><code class="language-python">def greet(name):\n    if name:\n\n'
+        '        return f"hi &lt;{name}&gt;" &amp;&amp; 1</code></pre>'
+    ) in html
+    assert '<pre><code class="language-csharp">var x = a &lt; b;</code></pre>' in html
+    # What a code block holds is text: no image, no player card made of it.
+    assert '<pre><code>&lt;img src="x.png"&gt; [youtube abcdefghijk]</code></pre>' in html
+    assert "<br>" not in html.split("<pre>")[1]
+
+
+def test_an_image_block_is_one_figure_and_live_writer_thumbnails_link_the_full_image():
+    html = prepared("Pictures").html
+    assert html.count("<figure") == 2  # the image block's and the thumbnail's
+    assert (
+        '<figure><a href="http://bodies.example.org/wp-content/uploads/sea.jpg" '
+        'rel="nofollow ugc noopener">Image: The sea</a>'
+        '<figcaption dir="auto">Our sea</figcaption></figure>'
+    ) in html
+    assert 'href="http://bodies.example.org/wp-content/uploads/image_2.png"' in html
+
+
+def test_the_sanitiser_keeps_only_our_card_class():
+    assert sanitise_html('<div class="media-card">x</div>') == '<div class="media-card">x</div>'
+    assert sanitise_html('<div class="evil">x</div>') == "<div>x</div>"
+
+
+def test_a_caption_inside_a_figure_makes_one_figure():
+    html, _ = prepare_body(
+        '<figure class="wp-caption">[caption]<img src="http://x.example/a.jpg" alt="A"> A'
+        "[/caption]</figure>"
+    )
+    assert html.count("<figure") == 1 and "<figcaption>A</figcaption>" in html
+
+
+def test_each_block_reads_in_its_own_direction_and_the_blog_language_is_kept():
+    data = (FIXTURES / "bodies.wxr.xml").read_bytes()
+    reader = open_records(io.BytesIO(data), detect(data))
+    post = next(p for p in reader if p.title == "سلام دنیا")
+    html = prepare(0, post, reader.source.link).html
+    assert html == (
+        '<p dir="auto">این یک متن فارسی است.</p>\n<p dir="auto">And an English paragraph.</p>'
+    )
+    assert reader.source.language == "fa-IR"
+    code = prepared("Code").html
+    assert "<pre dir" not in code  # code reads left to right
+
+
+def gallery_post(title: str) -> str:
+    data = (FIXTURES / "gallery.wxr.xml").read_bytes()
+    reader = open_records(io.BytesIO(data), detect(data))
+    post = next(p for p in reader if p.title == title)
+    return prepare(0, post, reader.source.link).html
+
+
+def test_a_gallery_is_a_grid_of_linked_figures_with_their_captions():
+    html = gallery_post("In bloom")
+    grids = html.split('<div class="gallery">')[1:]
+    assert len(grids) == 2
+    assert grids[0].count("<figure>") == 2 and "plan.pdf" not in html  # images only
+    assert 'href="http://garden.example.org/wp-content/uploads/rose.jpg"' in grids[0]
+    assert '<figcaption dir="auto">A red rose</figcaption>' in grids[0]
+    assert grids[1].count("<figure>") == 1 and "tulip.png" in grids[1]
+
+
+def test_a_gallery_whose_images_are_not_known_yet_links_to_the_original_post():
+    html = gallery_post("Later")
+    assert (
+        '<div class="media-card"><a href="http://garden.example.org/2014/06/later/" '
+        'rel="nofollow ugc noopener">Image gallery on the original post</a></div>'
+    ) in html
