@@ -144,6 +144,16 @@ else:
 # stale at once anyway (core/cache.py). 0 turns the page cache off.
 PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 3600)
 
+# The CDN in front (docs/caching.md): where each changed dependency key is purged, by the worker
+# (core.purges). Set, anonymous pages say `Cache-Control: public, s-maxage=CDN_SECONDS`; unset,
+# `no-cache` (no shared cache may keep a page nobody would purge).
+CDN_PURGE_URL = env_str("CDN_PURGE_URL", "")
+CDN_PURGE_KIND = env_str("CDN_PURGE_KIND", "")  # "varnish" or "fastly"; guessed from the URL
+CDN_PURGE_TOKEN = env_str("CDN_PURGE_TOKEN", "")  # Fastly's API token
+CDN_SECONDS = env_int("CDN_SECONDS", 86_400)
+if CDN_PURGE_KIND not in ("", "varnish", "fastly"):
+    raise ImproperlyConfigured(f"CDN_PURGE_KIND={CDN_PURGE_KIND!r}: use varnish or fastly")
+
 # `make bench` only: mounts /bench/ceiling/, a minimal 6 KB view. Never in production.
 BENCH_CEILING = env_bool("BENCH_CEILING", False)
 

@@ -17,7 +17,7 @@ from community import modlog, notify
 from community.models import LogKind, TalkComment, TalkThread
 from community.targets import Target
 from community.watching import watch_if_wanted
-from core.cache import site_changed
+from core.cache import RECENT, site_changed
 from wiki.links import render_text
 
 EDIT_WINDOW = timedelta(minutes=15)
@@ -70,7 +70,7 @@ def post_comment(
         )
         watch_if_wanted(author, target)
         _queue(target, comment, "wrote")
-        site_changed()  # anonymous readers' cached talk page and /recent/ are stale now
+        site_changed({RECENT})  # anonymous readers' cached talk page and /recent/ are stale now
     return comment
 
 

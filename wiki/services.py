@@ -20,6 +20,7 @@ from django.utils import timezone
 from core.cache import site_changed
 from core.text import fold, title_slug
 from posts.models import Post, Topic
+from wiki import invalidation
 from wiki.budget import RenderRefused
 from wiki.links import (
     rebuild_link_tables,
@@ -119,6 +120,7 @@ def _append_revision(
 ) -> Revision:
     """Render `text`, add it as the page's next revision and rebuild its link tables."""
     rendered, resolver = render_text(text)
+    was = invalidation.before(page, new=parent is None)
     now = timezone.now()
     revision = Revision.objects.create(
         page=page,
@@ -147,7 +149,7 @@ def _append_revision(
         search_vector=page_search_vector(page.title, rendered.html),
     )
     rebuild_link_tables(page, rendered.links, resolver, new=parent is None)
-    site_changed()
+    site_changed(invalidation.revision_keys(page, was))
     return revision
 
 
@@ -215,6 +217,7 @@ def create_page(
             page, text=text, author=author, summary=summary, minor=minor, parent=None
         )
         show_links_to_new_page(page)
+        site_changed(invalidation.linking_keys(page))
     return revision
 
 
@@ -247,6 +250,7 @@ def save_revision(
         if current is None:
             # Links to this title were shown as missing until now.
             refresh_pages_linking_to(page)
+            site_changed(invalidation.linking_keys(page))
     return revision
 
 
@@ -297,6 +301,7 @@ def move_page(*, page: Page, new_title: str, author) -> Page:
             parent=current,
         )
         refresh_pages_linking_to(page, also_keys=(old_key,))
+        site_changed(invalidation.linking_keys(page, also_keys=(old_key,)))
     return page
 
 
@@ -340,7 +345,7 @@ def seed_topic_entries(*, author) -> int:
 
 def set_protected(*, page: Page, protected: bool) -> None:
     Page.objects.filter(pk=page.pk).update(protected=protected)
-    site_changed()
+    site_changed(invalidation.page_keys(page))
     page.protected = protected
 
 
@@ -350,7 +355,7 @@ def delete_page(*, page: Page) -> None:
         Page.objects.filter(pk=page.pk).update(is_deleted=True)
         page.is_deleted = True
         refresh_pages_linking_to(page)
-    site_changed()
+        site_changed(invalidation.page_keys(page) | invalidation.linking_keys(page))
 
 
 def restore_page(*, page: Page) -> None:
@@ -358,4 +363,4 @@ def restore_page(*, page: Page) -> None:
         Page.objects.filter(pk=page.pk).update(is_deleted=False)
         page.is_deleted = False
         refresh_pages_linking_to(page)
-    site_changed()
+        site_changed(invalidation.page_keys(page) | invalidation.linking_keys(page))

@@ -31,6 +31,7 @@ from pathlib import Path
 from django.db import connection, transaction
 
 from core.cache import archive_changed
+from posts.changes import keys_changed_in_this_transaction
 from posts.figures import refresh_topic_figures
 from posts.importer.errors import ArchiveError, FileResult
 from posts.importer.listing import ListingImport
@@ -159,7 +160,8 @@ def import_archive(
         )
         retagged = refresh_topic_figures()  # any file read may tag a known post
         if result.created or result.updated or result.topics_created or result.mentions or retagged:
-            archive_changed()  # once the file commits, cached pages are stale
+            # Once the file commits, the pages of the posts and topics it changed are stale.
+            archive_changed(keys_changed_in_this_transaction())
     if not connection.in_atomic_block and result.created + result.updated > ANALYZE_BASE:
         held = Post.objects.count() - result.created
         if result.created + result.updated > ANALYZE_BASE + ANALYZE_SHARE * held:
