@@ -91,7 +91,7 @@ def edit_comment(*, comment: TalkComment, author, text: str) -> TalkComment:
     comment.text, comment.html = text, render_text(text)[0].html
     comment.edited_at = timezone.now()
     comment.save(update_fields=["text", "html", "edited_at"])
-    site_changed()
+    site_changed({RECENT})
     return comment
 
 
@@ -99,7 +99,7 @@ def hide_comment(*, comment: TalkComment, moderator, reason: str, target: Target
     reason = modlog.clean_reason(reason)
     with transaction.atomic():
         TalkComment.objects.filter(pk=comment.pk).update(hidden_by=moderator, hidden_reason=reason)
-        site_changed()
+        site_changed({RECENT})
         modlog.record(
             kind=LogKind.HIDE,
             actor=moderator,

@@ -43,6 +43,16 @@ def page_keys(page: Page) -> set[str]:
     return keys
 
 
+def shown_elsewhere_keys(page: Page) -> set[str]:
+    """Where the page's title shows besides its own views, for a change of title or of whether
+    it is shown at all (a move, a deletion): the posts it cites ("cited by") and the pages it
+    links to ("linked from")."""
+    cited = Citation.objects.filter(page=page).values_list("post_id", flat=True)
+    targets = PageLink.objects.filter(from_page=page).values("target_key")
+    linked = Page.objects.filter(key__in=targets).values_list("pk", flat=True)
+    return {post_key_name(pk) for pk in cited} | {page_key_name(pk) for pk in linked}
+
+
 def revision_keys(page: Page, was: Before) -> set[str]:
     """After a new revision's link tables were rebuilt: `page_keys`, the posts cited before or
     now, and the pages whose incoming links changed."""

@@ -301,7 +301,10 @@ def move_page(*, page: Page, new_title: str, author) -> Page:
             parent=current,
         )
         refresh_pages_linking_to(page, also_keys=(old_key,))
-        site_changed(invalidation.linking_keys(page, also_keys=(old_key,)))
+        site_changed(
+            invalidation.linking_keys(page, also_keys=(old_key,))
+            | invalidation.shown_elsewhere_keys(page)
+        )
     return page
 
 
@@ -355,7 +358,11 @@ def delete_page(*, page: Page) -> None:
         Page.objects.filter(pk=page.pk).update(is_deleted=True)
         page.is_deleted = True
         refresh_pages_linking_to(page)
-        site_changed(invalidation.page_keys(page) | invalidation.linking_keys(page))
+        site_changed(
+            invalidation.page_keys(page)
+            | invalidation.linking_keys(page)
+            | invalidation.shown_elsewhere_keys(page)
+        )
 
 
 def restore_page(*, page: Page) -> None:
@@ -363,4 +370,8 @@ def restore_page(*, page: Page) -> None:
         Page.objects.filter(pk=page.pk).update(is_deleted=False)
         page.is_deleted = False
         refresh_pages_linking_to(page)
-        site_changed(invalidation.page_keys(page) | invalidation.linking_keys(page))
+        site_changed(
+            invalidation.page_keys(page)
+            | invalidation.linking_keys(page)
+            | invalidation.shown_elsewhere_keys(page)
+        )
