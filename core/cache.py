@@ -40,6 +40,7 @@ from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.functional import SimpleLazyObject
 from django.utils.http import http_date
 
+from core import replicas
 from core.outages import UNAVAILABLE
 
 GENERATION_KEY = "bigsoc:generation"
@@ -156,6 +157,13 @@ def _announce(keys) -> frozenset[str]:
     return keys
 
 
+def _record_write() -> None:
+    # With replicas, the write's position before any bump: nothing read from behind it is kept
+    # under the new versions (core.replicas.current).
+    if replicas.enabled():
+        replicas.record_write()
+
+
 def site_changed(keys=()) -> None:
     """Call after any write readers can see, naming the dependency keys it touched: pages that
     show them (and pages that name no keys) become stale once it commits.
@@ -163,6 +171,7 @@ def site_changed(keys=()) -> None:
     Inside a transaction the bumps wait for the commit (a page rendered before the commit must
     not be stored under the new versions); a rolled-back write bumps and purges nothing.
     """
+    transaction.on_commit(_record_write)
     transaction.on_commit(_bump)
     _announce({SITE, *keys})
 
@@ -179,6 +188,7 @@ def archive_changed(keys=None) -> None:
 def readers_see_no_change() -> None:
     """Call from a logged-in write whose effects no anonymous reader sees (a watch, a
     preference): only the generation changes, so the volunteer's own page is right at once."""
+    transaction.on_commit(_record_write)
     transaction.on_commit(_bump)
     _announced.set(True)
 
@@ -253,7 +263,8 @@ def for_generation(name: str, compute, *, generation_key: str = GENERATION_KEY):
     if stored is not None and stored[0] == generation:
         return stored[1]
     value = compute()
-    cache.set(key, (generation, value), timeout=timeout)
+    if replicas.current(generation):  # read from a replica behind the latest write: not kept
+        cache.set(key, (generation, value), timeout=timeout)
     return value
 
 
@@ -426,6 +437,8 @@ class PageCacheMiddleware:
             return self.get_response(request)
 
         started = _new_generation(None)
+        # The page will be kept for every reader: drawn from what the latest write wrote.
+        replicas.read_current()
         depends = _depends.set(set())
         try:
             response = self.get_response(request)

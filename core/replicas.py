@@ -20,10 +20,15 @@
   `REPLICA_MAX_LAG_SECONDS` or unreachable is skipped; with none left, reads go to the primary.
 - A replica that fails during a request (stopped between two looks) is marked down and the
   request (a GET: safe to run again) runs again on the primary, so no request is lost.
+- What is kept for other readers must not come from behind: every write's commit records the
+  primary's position in the shared cache (`record_write`, from core.cache), and a request whose
+  replica has not replayed it is not `current()`. The page cache then reads the page it will
+  store from the primary, and `for_generation` computes without keeping.
 """
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import random
 import threading
@@ -33,11 +38,16 @@ from contextvars import ContextVar
 from dataclasses import dataclass, field
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db import DatabaseError, connections
+
+from core.outages import UNAVAILABLE
 
 log = logging.getLogger(__name__)
 
 PRIMARY = "default"
+# The primary's WAL position after the latest write readers can see, in the shared cache.
+WRITE_POSITION_KEY = "bigsoc:write-lsn"
 COOKIE = "bigsoc_lsn"
 # How long the cookie lasts: longer than any replica may lag and still be read from.
 COOKIE_SECONDS = 300
@@ -62,6 +72,8 @@ def parse_lsn(text: str) -> int | None:
 class _Request:
     replica: str | None = None  # where this request's reads go; None: the primary
     wrote: bool = False
+    latest_write: int | None = None  # the site's latest write's position, when known
+    started: int = 0  # time.time_ns() when the request began
 
 
 _request: ContextVar[_Request | None] = ContextVar("bigsoc_replica_request", default=None)
@@ -162,6 +174,44 @@ def choose_replica(needed: int | None) -> str | None:
     return random.choice(usable) if usable else None
 
 
+def enabled() -> bool:
+    return bool(replica_aliases())
+
+
+def record_write() -> None:
+    """After a visible write's commit (core.cache): the primary's position, for `current()`."""
+    try:
+        position = parse_lsn(_scalar(PRIMARY, "SELECT pg_current_wal_lsn()::text"))
+    except DatabaseError as error:  # the write has committed: never fail it now
+        log.warning("Could not read the primary's position after a write: %s", error)
+        return
+    if position is not None and position > (cache.get(WRITE_POSITION_KEY) or 0):
+        cache.set(WRITE_POSITION_KEY, position, timeout=None)
+
+
+def current(generation: int | None = None) -> bool:
+    """Whether this request reads everything the site's latest write wrote (the primary always
+    does; a replica once it has replayed that write's position). `generation`: what is to be
+    kept under it; one set after the request began came from a write this request may not
+    see, as its position was recorded after the request read the latest one."""
+    state = _request.get()
+    if state is None or state.replica is None or state.wrote:
+        return True
+    if generation is not None and generation > state.started:
+        return False
+    if state.latest_write is None:
+        return True
+    return _replicas.replayed.get(state.replica, -1) >= state.latest_write
+
+
+def read_current() -> None:
+    """Make the rest of this request read what `current()` asks: from a replica that has
+    replayed the latest write, or from the primary."""
+    state = _request.get()
+    if not current():
+        state.replica = choose_replica(state.latest_write)
+
+
 def mark_down(alias: str) -> None:
     _replicas.replayed.pop(alias, None)
     connections[alias].close()
@@ -176,10 +226,15 @@ class ReplicaMiddleware:
     def __call__(self, request):
         if not replica_aliases():
             return self.get_response(request)
-        state = _Request()
+        state = _Request(started=time.time_ns())
         if request.method in SAFE_METHODS:
             needed = parse_lsn(request.COOKIES.get(COOKIE, ""))
             state.replica = choose_replica(needed)
+            if state.replica is not None:
+                # Without the cache nothing is kept, so any replica will do.
+                with contextlib.suppress(*UNAVAILABLE):
+                    state.latest_write = cache.get(WRITE_POSITION_KEY)
+
         token = _request.set(state)
         try:
             response = self.get_response(request)

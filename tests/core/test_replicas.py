@@ -58,3 +58,29 @@ def test_reads_inside_a_transaction_on_the_primary_stay_on_the_primary(reading_f
 def test_outside_a_request_every_read_is_the_primarys():
     assert ReplicaRouter().db_for_read(Page) == "default"
     assert ReplicaRouter().allow_migrate("replica1", "wiki") is False
+
+
+def test_a_replica_behind_the_sites_latest_write_is_not_current(monkeypatch, reading_from_replica):
+    seen = replicas._Replicas()
+    seen.replayed = {"replica1": 100}
+    monkeypatch.setattr(replicas, "_replicas", seen)
+    reading_from_replica.started = 1_000
+    reading_from_replica.latest_write = 100
+    assert replicas.current() and replicas.current(generation=999)
+    # A generation set after the request began: its write may be past what the request read.
+    assert not replicas.current(generation=1_001)
+    reading_from_replica.latest_write = 101
+    assert not replicas.current()
+
+
+def test_a_page_to_be_kept_is_read_from_the_primary_when_no_replica_has_the_latest_write(
+    monkeypatch, reading_from_replica
+):
+    seen = replicas._Replicas(checked_at=float("inf"))  # no new look during the test
+    seen.replayed = {"replica1": 100}
+    monkeypatch.setattr(replicas, "_replicas", seen)
+    monkeypatch.setattr(replicas, "replica_aliases", lambda: ["replica1"])
+    reading_from_replica.latest_write = 150
+    replicas.read_current()
+    assert reading_from_replica.replica is None
+    assert ReplicaRouter().db_for_read(Page) == "default"
