@@ -155,3 +155,39 @@ def test_with_a_cdn_configured_anonymous_pages_say_public_s_maxage(client, two_p
         assert {"public", "max-age=0", "s-maxage=600"} <= words
     alice = client_for(make_user("alice"))
     assert "public" not in alice.get(allotments.get_absolute_url()).get("Cache-Control", "")
+
+
+def test_a_citing_edit_makes_the_cited_post_stale_and_not_other_posts(
+    client, db, page_cache, commits, make_post
+):
+    cited, other = make_post("Town hall tour"), make_post("Budget day")
+    with commits():
+        page = make_page("Tours", "Nothing cited yet.")
+    client.get(cited.get_absolute_url())
+    client.get(other.get_absolute_url())
+    with commits():
+        edit(page, f"See [[post:{cited.slug}]].")
+    response = client.get(cited.get_absolute_url())
+    assert response["X-Page-Cache"] == "miss"
+    assert "Tours" in response.content.decode()
+    assert _hit(client, other.get_absolute_url())
+
+
+def test_a_moved_page_makes_stale_the_posts_it_cites_and_the_pages_it_links_to(
+    client, db, page_cache, commits, make_post
+):
+    from wiki.services import move_page
+
+    post = make_post("Town hall tour")
+    with commits():
+        target = make_page("Village halls", "Where the parish meets.")
+        page = make_page("Tours", f"See [[post:{post.slug}]] and [[Village halls]].")
+    urls = (post.get_absolute_url(), target.get_absolute_url() + "links/")
+    for url in urls:
+        client.get(url)
+    with commits():
+        move_page(page=page, new_title="Guided tours", author=None)
+    for url in urls:
+        response = client.get(url)
+        assert response["X-Page-Cache"] == "miss", url
+        assert "Guided tours" in response.content.decode(), url
