@@ -168,6 +168,9 @@ CDN_PURGE_URL = env_str("CDN_PURGE_URL", "")
 CDN_PURGE_KIND = env_str("CDN_PURGE_KIND", "")  # "varnish" or "fastly"; guessed from the URL
 CDN_PURGE_TOKEN = env_str("CDN_PURGE_TOKEN", "")  # Fastly's API token
 CDN_SECONDS = env_int("CDN_SECONDS", 86_400)
+# How long a save may wait for its own purges (sent in parallel) before leaving them to the
+# worker: what makes an edit show through the CDN on the very next request.
+CDN_PURGE_WAIT_MS = env_int("CDN_PURGE_WAIT_MS", 250)
 if CDN_PURGE_KIND not in ("", "varnish", "fastly"):
     raise ImproperlyConfigured(f"CDN_PURGE_KIND={CDN_PURGE_KIND!r}: use varnish or fastly")
 

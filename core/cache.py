@@ -152,9 +152,16 @@ def _announce(keys) -> frozenset[str]:
     _announced.set(True)
     from core import purges  # the outbox's model needs the app registry; cache is imported early
 
-    purges.queue(keys)  # in the write's transaction: a purge is never lost
+    queued = purges.queue(keys)  # in the write's transaction: a purge is never lost
     transaction.on_commit(lambda: _bump_keys(keys))
+    # Only once the page cache has forgotten them: the CDN's next fetch gets the new page.
+    transaction.on_commit(lambda: purges.send_now(queued))
     return keys
+
+
+def keys_changed_now(keys) -> None:
+    """Give `keys` new versions at once (the purge worker, before it purges the CDN)."""
+    _bump_keys(frozenset(keys))
 
 
 def _record_write() -> None:

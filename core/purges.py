@@ -5,9 +5,16 @@ each key becomes a `Purge` row in the write's own transaction, so a rolled-back 
 nothing and a committed one is never forgotten. The worker (`manage.py send_notifications`)
 sends them: one request per key, rows locked with `FOR UPDATE SKIP LOCKED` so two workers never
 send the same one, deleted once the CDN answered 2xx, due again after a doubling backoff when it
-did not. A slow or absent CDN therefore never slows a save. Queuing also sends a PostgreSQL
-NOTIFY on `CHANNEL`, delivered at commit, so a waiting worker purges within milliseconds
-(`wait_for_work`) rather than at its next round.
+did not. Queuing also sends a PostgreSQL NOTIFY on `CHANNEL`, delivered at commit, so a waiting
+worker purges within milliseconds (`wait_for_work`) rather than at its next round.
+
+So that an edit shows through the CDN on the very next request, the saving process also sends
+its own purges once its commit has made the keys stale in the page cache (`send_now`), all at
+once and for at most `CDN_PURGE_WAIT_MS` (250 ms by default; 0: never); the rows it sent are
+deleted, and whatever a slow or absent CDN did not take by then is the worker's. So a CDN that
+is down costs a save at most that wait, and loses nothing. The worker makes the keys stale in
+the page cache again before it purges: a CDN purged before the page cache forgot the page would
+fetch the old page again and keep it.
 
 The two kinds (`CDN_PURGE_KIND`, guessed from the URL when unset):
 - `varnish`: `PURGE <CDN_PURGE_URL>` with `xkey-purge: <key>`; deploy/varnish.vcl answers it
@@ -22,6 +29,8 @@ import logging
 import urllib.error
 import urllib.parse
 import urllib.request
+from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import wait as wait_for
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -46,14 +55,32 @@ class PurgeResult:
     failed: int = 0
 
 
-def queue(keys) -> None:
-    """Add a purge per key to the current transaction (nothing without a CDN configured)."""
+def queue(keys) -> list[int]:
+    """Add a purge per key to the current transaction (nothing without a CDN configured); the
+    rows' ids, for `send_now`."""
     if not settings.CDN_PURGE_URL or not keys:
-        return
+        return []
     now = timezone.now()
-    Purge.objects.bulk_create([Purge(key=key, due_at=now) for key in sorted(keys)])
+    rows = Purge.objects.bulk_create([Purge(key=key, due_at=now) for key in sorted(keys)])
     with connection.cursor() as cursor:
         cursor.execute("SELECT pg_notify(%s, '')", [CHANNEL])
+    return [row.pk for row in rows]
+
+
+def send_now(ids: list[int]) -> None:
+    """After the commit that queued `ids`: send them from this process, in parallel, waiting at
+    most CDN_PURGE_WAIT_MS; delete those the CDN took, leave the others to the worker."""
+    wait = settings.CDN_PURGE_WAIT_MS / 1000
+    if not ids or wait <= 0:
+        return
+    rows = dict(Purge.objects.filter(pk__in=ids).values_list("pk", "key"))
+    pool = ThreadPoolExecutor(max_workers=min(8, len(rows)))
+    futures = {pool.submit(_send, key, timeout=wait): pk for pk, key in rows.items()}
+    done, _ = wait_for(futures, timeout=wait)
+    pool.shutdown(wait=False)  # a CDN still answering is the worker's to retry
+    sent = [futures[f] for f in done if f.exception() is None]
+    if sent:
+        Purge.objects.filter(pk__in=sent).delete()
 
 
 def wait_for_work(seconds: float) -> None:
@@ -85,8 +112,8 @@ def purge_request(key: str) -> urllib.request.Request:
     return request
 
 
-def _send(key: str) -> None:
-    with urllib.request.urlopen(purge_request(key), timeout=TIMEOUT_SECONDS) as response:
+def _send(key: str, timeout: float = TIMEOUT_SECONDS) -> None:
+    with urllib.request.urlopen(purge_request(key), timeout=timeout) as response:
         response.read()
 
 
@@ -105,6 +132,12 @@ def send_due() -> PurgeResult:
         by_key: dict[str, list[Purge]] = {}
         for row in rows:
             by_key.setdefault(row.key, []).append(row)
+        if by_key:
+            # The page cache forgets first (it may not have yet: the saving process bumps
+            # after its commit, this worker may be faster), then the CDN.
+            from core.cache import keys_changed_now
+
+            keys_changed_now(by_key)
         done, failed = [], []
         for key, same in by_key.items():
             try:
