@@ -699,7 +699,8 @@ def report_results(args, report: Report, load_before, started, server_shape, red
         f"{(time.monotonic() - started) / 60:.1f} min in all.",
         "",
         "SQL: the view's queries on a cache miss (anonymous) and with a session (logged in); a "
-        "page-cache hit runs none with Redis, one with the database cache.",
+        "page-cache hit runs none with Redis, two with the database cache (the page, then its "
+        "dependency keys).",
         "",
         "",  # a blank line before the table: Markdown does not let a table interrupt a paragraph
     ]
