@@ -160,8 +160,13 @@ def _announce(keys) -> frozenset[str]:
 
 
 def keys_changed_now(keys) -> None:
-    """Give `keys` new versions at once (the purge worker, before it purges the CDN)."""
-    _bump_keys(frozenset(keys))
+    """Give `keys` new versions at once (the purge worker, before it purges the CDN), and new
+    generations, so a page drawn for the CDN's next fetch keeps none of its kept parts."""
+    keys = frozenset(keys)
+    _bump()
+    if keys & {ARCHIVE, ALL}:
+        _bump_archive()
+    _bump_keys(keys)
 
 
 def _record_write() -> None:
@@ -188,8 +193,10 @@ def archive_changed(keys=None) -> None:
     naming the posts and topics it changed (`post_key_name`, `topic_key_name`): as
     `site_changed()` with the archive's lists, and the figures kept by `for_archive` become
     stale too. Without keys (an ORM edit that cannot say) every page is stale."""
-    site_changed({ARCHIVE, *keys} if keys is not None else {ALL})
+    # Before the keys and their purges: a page drawn after them must not use old figures.
+    transaction.on_commit(_record_write)
     transaction.on_commit(_bump_archive)
+    site_changed({ARCHIVE, *keys} if keys is not None else {ALL})
 
 
 def readers_see_no_change() -> None:
