@@ -160,8 +160,10 @@ def import_archive(
         )
         retagged = refresh_topic_figures()  # any file read may tag a known post
         if result.created or result.updated or result.topics_created or result.mentions or retagged:
-            # Once the file commits, the pages of the posts and topics it changed are stale.
-            archive_changed(keys_changed_in_this_transaction())
+            # Once the file commits, the pages of the posts and topics it changed are stale
+            # (every page when it only gave known posts topics: which ones, it cannot say).
+            rewrote = result.created or result.updated
+            archive_changed(keys_changed_in_this_transaction() if rewrote else None)
     if not connection.in_atomic_block and result.created + result.updated > ANALYZE_BASE:
         held = Post.objects.count() - result.created
         if result.created + result.updated > ANALYZE_BASE + ANALYZE_SHARE * held:
