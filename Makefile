@@ -11,7 +11,7 @@ CHROMIUM ?= /usr/bin/chromium
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 
-.PHONY: install browser run test drill lint check-deploy clean bench
+.PHONY: install browser varnish run test drill lint check-deploy clean bench
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -49,13 +49,28 @@ run: install
 	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
 	DEBUG=$${DEBUG-1} $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
+# The Varnish drill (tests/drills/test_varnish.py) runs Debian's Varnish 7 with varnish-modules
+# (xkey); installed here when missing and run as root, otherwise the drill is skipped.
+varnish:
+	@if [ -x /usr/sbin/varnishd ] && ls /usr/lib/*/varnish/vmods/libvmod_xkey.so >/dev/null 2>&1; then \
+		true; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+		echo "Installing Debian's varnish and varnish-modules for the Varnish drill"; \
+		apt-get -o DPkg::Lock::Timeout=600 update && \
+		DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 install -y --no-install-recommends varnish varnish-modules; \
+	else \
+		echo "Varnish 7 with varnish-modules is missing: the Varnish drill will be skipped."; \
+		echo "Install them with: sudo apt-get install varnish varnish-modules"; \
+	fi
+
 test: install browser
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 # Failure drills (tests/drills): gunicorn servers, a killed import, PostgreSQL stopped and
-# started, two servers on one database and Redis (database 7), and a soak of SOAK_SECONDS
-# (default 60). A few minutes; CI runs them after `make test`.
-drill: install
+# started, two servers on one database and Redis (database 7, or DRILL_REDIS_DB), Varnish in
+# front of two servers, a streaming replica, and a soak of SOAK_SECONDS (default 60). A few
+# minutes; CI runs them after `make test`.
+drill: install varnish
 	$(BIN)/python -m pytest tests/drills -m drill $(PYTEST_ARGS)
 
 # The benchmark (not part of `make test`): import POSTS generated posts, load every page with wrk

@@ -20,7 +20,6 @@ from community.models import TalkComment, TalkThread
 from community.talk import TalkError, post_comment
 from community.targets import Target, target_for_slug
 from community.watching import unwatch, watch
-from core.cache import site_changed
 from core.ratelimit import RateLimited, spend_write
 from posts.models import Topic
 from wiki.budget import RenderRefused
@@ -128,7 +127,6 @@ def set_watching(*, user, slug: str, watching: bool) -> Target:
     target = _target(slug)
     _spend(user)
     (watch if watching else unwatch)(user, target)
-    site_changed()  # `is_watching` is kept per generation
     return target
 
 

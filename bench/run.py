@@ -13,8 +13,10 @@ Steps, each in processes of their own so the figures are the real commands':
    connections, BENCH_SECONDS each), anonymous and logged in: twice with Redis (BENCH_REDIS_URL,
    when it answers) and twice with the database cache (the default without REDIS_URL), each row
    showing the spread between its two runs;
-5. create BENCH_WIKI_PAGES (2,000) wiki pages of ~600 words through wiki.services (pages/s), and
-   time the renderer's worst known inputs when bench/render.py exists (`render_rows()`).
+5. create BENCH_WIKI_PAGES (2,000) wiki pages of ~600 words through wiki.services (pages/s),
+   load them anonymously with no writes, while 1 edit/s and while 2 watch toggles/s are saved
+   (bench/activity.py), and time the renderer's worst known inputs when bench/render.py exists
+   (`render_rows()`).
 
 The server is always stopped and the generated files removed, even on failure or Ctrl-C; the
 database is dropped unless --keep-db. Environment: POSTS, BENCH_SECONDS, BENCH_CONNECTIONS,
@@ -485,6 +487,23 @@ def wiki_pages_row(env: dict[str, str], pages: int, report: Report) -> None:
     )  # fmt: skip
 
 
+def activity_row(env, pages, plan, wrk, args, workers, threads, report: Report) -> None:
+    """Issue 22 (bench/activity.py): anonymous readers over the wiki pages just created, with no
+    writes, while a volunteer saves 1 edit/s and while someone toggles watches 2/s."""
+    from bench.activity import activity_rows, page_paths
+
+    say(f"anonymous readers over {pages:,} wiki pages, with and without writes …")
+    server = Server(env, workers, threads)
+    try:
+        server.warm(page_paths(pages)[: workers * 4])
+        report.rows.extend(
+            activity_rows(server.url, plan["session"], pages, wrk, run_wrk, args.seconds,
+                          args.connections, Row)
+        )  # fmt: skip
+    finally:
+        server.stop()
+
+
 def render_rows(env: dict[str, str], report: Report) -> None:
     """The render budget (issue 14): the renderer's worst known inputs, timed by bench/render.py.
 
@@ -642,6 +661,7 @@ def main(argv: list[str] | None = None) -> None:
             search_row(env, report)
         if args.wiki_pages:
             wiki_pages_row(env, args.wiki_pages, report)
+            activity_row(env, args.wiki_pages, plan, wrk, args, workers, threads, report)
         render_rows(env, report)
     finally:
         shutil.rmtree(work, ignore_errors=True)
@@ -686,7 +706,8 @@ def report_results(args, report: Report, load_before, started, server_shape, red
         f"{(time.monotonic() - started) / 60:.1f} min in all.",
         "",
         "SQL: the view's queries on a cache miss (anonymous) and with a session (logged in); a "
-        "page-cache hit runs none with Redis, one with the database cache.",
+        "page-cache hit runs none with Redis, two with the database cache (the page, then its "
+        "dependency keys).",
         "",
         "",  # a blank line before the table: Markdown does not let a table interrupt a paragraph
     ]

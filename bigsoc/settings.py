@@ -57,6 +57,9 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "core.middleware.reject_nul_characters",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Chooses the request's replica (with DATABASE_REPLICA_URLS) and, after a write, keeps the
+    # primary's WAL position in a cookie: outside the page cache, whose writes it must see.
+    "core.replicas.ReplicaMiddleware",
     # Before the session: a page served from the cache needs no session, user or view.
     "core.cache.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -114,6 +117,20 @@ _options = DATABASES["default"].setdefault("OPTIONS", {})
 _options["options"] = f"{_options.get('options', '')} -c jit=off".strip()
 if not DATABASES["default"]["ENGINE"].endswith("postgresql"):
     raise ImproperlyConfigured("bigsoc runs on PostgreSQL only: DATABASE_URL must be postgres://")
+# Read replicas (docs/scaling.md): `replica1`, `replica2` … beside the primary, chosen per request
+# by core.replicas (read-your-writes by WAL position); tests read them as the primary (MIRROR).
+for _number, _url in enumerate(env_list("DATABASE_REPLICA_URLS", []), start=1):
+    _replica = dj_database_url.parse(_url, conn_max_age=60)
+    if not _replica["ENGINE"].endswith("postgresql"):
+        raise ImproperlyConfigured(f"DATABASE_REPLICA_URLS: {_url!r} is not a postgres:// URL")
+    _replica["CONN_HEALTH_CHECKS"] = True
+    # A replica that does not answer is skipped after 2 s, not waited for.
+    _replica["OPTIONS"] = {**_replica.get("OPTIONS", {}), "options": "-c jit=off",
+                           "connect_timeout": 2}  # fmt: skip
+    _replica["TEST"] = {"MIRROR": "default"}
+    DATABASES[f"replica{_number}"] = _replica
+REPLICA_MAX_LAG_SECONDS = env_int("REPLICA_MAX_LAG_SECONDS", 10)
+DATABASE_ROUTERS = ["core.replicas.ReplicaRouter"] if len(DATABASES) > 1 else []
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache: Redis when REDIS_URL is set, otherwise a table in the one database ---------------
@@ -146,6 +163,19 @@ else:
 # Anonymous readers' pages live this long in the shared cache at most; every write makes them
 # stale at once anyway (core/cache.py). 0 turns the page cache off.
 PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 3600)
+
+# The CDN in front (docs/caching.md): where each changed dependency key is purged, by the worker
+# (core.purges). Set, anonymous pages say `Cache-Control: public, s-maxage=CDN_SECONDS`; unset,
+# `no-cache` (no shared cache may keep a page nobody would purge).
+CDN_PURGE_URL = env_str("CDN_PURGE_URL", "")
+CDN_PURGE_KIND = env_str("CDN_PURGE_KIND", "")  # "varnish" or "fastly"; guessed from the URL
+CDN_PURGE_TOKEN = env_str("CDN_PURGE_TOKEN", "")  # Fastly's API token
+CDN_SECONDS = env_int("CDN_SECONDS", 86_400)
+# How long a save may wait for its own purges (sent in parallel) before leaving them to the
+# worker: what makes an edit show through the CDN on the very next request.
+CDN_PURGE_WAIT_MS = env_int("CDN_PURGE_WAIT_MS", 250)
+if CDN_PURGE_KIND not in ("", "varnish", "fastly"):
+    raise ImproperlyConfigured(f"CDN_PURGE_KIND={CDN_PURGE_KIND!r}: use varnish or fastly")
 
 # `make bench` only: mounts /bench/ceiling/, a minimal 6 KB view. Never in production.
 BENCH_CEILING = env_bool("BENCH_CEILING", False)

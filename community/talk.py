@@ -17,7 +17,7 @@ from community import modlog, notify
 from community.models import LogKind, TalkComment, TalkThread
 from community.targets import Target
 from community.watching import watch_if_wanted
-from core.cache import site_changed
+from core.cache import RECENT, site_changed
 from wiki.links import render_text
 
 EDIT_WINDOW = timedelta(minutes=15)
@@ -70,7 +70,7 @@ def post_comment(
         )
         watch_if_wanted(author, target)
         _queue(target, comment, "wrote")
-        site_changed()  # anonymous readers' cached talk page and /recent/ are stale now
+        site_changed({RECENT})  # anonymous readers' cached talk page and /recent/ are stale now
     return comment
 
 
@@ -91,7 +91,7 @@ def edit_comment(*, comment: TalkComment, author, text: str) -> TalkComment:
     comment.text, comment.html = text, render_text(text)[0].html
     comment.edited_at = timezone.now()
     comment.save(update_fields=["text", "html", "edited_at"])
-    site_changed()
+    site_changed({RECENT})
     return comment
 
 
@@ -99,7 +99,7 @@ def hide_comment(*, comment: TalkComment, moderator, reason: str, target: Target
     reason = modlog.clean_reason(reason)
     with transaction.atomic():
         TalkComment.objects.filter(pk=comment.pk).update(hidden_by=moderator, hidden_reason=reason)
-        site_changed()
+        site_changed({RECENT})
         modlog.record(
             kind=LogKind.HIDE,
             actor=moderator,

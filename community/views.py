@@ -15,6 +15,7 @@ from community.models import EmailMode, Preference
 from community.targets import target_for_slug, target_for_topic_slug
 from community.watching import preference_for, unwatch, watch
 from community.watchlist import watchlist_rows
+from core.cache import readers_see_no_change
 from core.ratelimit import RateLimited, spend_write
 
 
@@ -86,6 +87,7 @@ def preferences(request):
             status = 429
         else:
             form.save()
+            readers_see_no_change()
             messages.success(request, "Saved: your preferences are changed.")
             return redirect("community:preferences")
     if status == 200 and form.errors:

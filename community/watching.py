@@ -9,7 +9,7 @@ from django.db import IntegrityError, connection, transaction
 
 from community.models import EmailMode, Preference, Watch
 from community.targets import Target
-from core.cache import for_generation
+from core.cache import for_generation, readers_see_no_change
 
 
 def preference_for(user) -> Preference:
@@ -51,6 +51,7 @@ def is_watching(user, target: Target) -> bool:
 
 
 def watch(user, target: Target) -> None:
+    readers_see_no_change()  # the volunteer's own button and watchlist change, no reader's page
     try:
         with transaction.atomic():
             Watch.objects.get_or_create(user=user, **target.filter())
@@ -59,6 +60,7 @@ def watch(user, target: Target) -> None:
 
 
 def unwatch(user, target: Target) -> None:
+    readers_see_no_change()
     Watch.objects.filter(user=user, **target.filter()).delete()
 
 

@@ -1,21 +1,28 @@
-"""The shared page cache for anonymous readers, and the site generation that invalidates it.
+"""The shared page cache for anonymous readers, its dependency keys, and the site generation.
 
-Every write that readers could see calls `site_changed()`: it sets a new *generation* in the
-default cache once the write's transaction has committed. A cached page remembers the generation
-it was rendered under and is served only while that is still the current one, so a saved edit or
-an import shows on the very next request on every worker. Reading a page costs one cache round
-trip (`get_many` of the generation and the page): one Redis GET pair, or one SQL query with the
-database cache.
+Each cacheable page names what it shows as *dependency keys* (`depends_on("page-12",
+"recent")`: see the names below). Every key has a version in the default cache; a write that
+readers could see names the keys it touches (`site_changed(keys)`, `archive_changed(keys)`) and
+each gets a new version once the write's transaction has committed. A cached page remembers the
+versions of its keys and is served only while they are all still current, so a saved edit shows
+on the very next request on every worker while the 2,000 pages it does not touch stay cached.
+Reading a page costs two cache round trips: the page, then its keys' versions (one SQL query
+each with the database cache). docs/caching.md lists every key and what changes it.
 
-Generations are nanosecond timestamps from a clock that never runs ahead of real time: each is
-now, or one nanosecond after the one before when the clock has not moved on. The generation's
-second is the page's Last-Modified, so it is never in the future. Two generations can share a
-second, and then a client's If-Modified-Since cannot tell them apart: such a generation is marked
-(an odd value, see `_new_generation`) and answers 304 by its ETag only, never by date.
+The *generation* is kept beside the keys for what logged-in pages keep (`for_generation`): every
+write, a watch toggle included, sets a new one, so a volunteer's own buttons are right at once;
+anonymous pages do not depend on it.
+
+Versions and generations are nanosecond timestamps from a clock that never runs ahead of real
+time: each is now, or one nanosecond after the one before when the clock has not moved on. The
+newest key's second is the page's Last-Modified, so it is never in the future. Two versions can
+share a second, and then a client's If-Modified-Since cannot tell them apart: such a version is
+marked (an odd value, see `_new_generation`) and answers 304 by its ETag only, never by date.
 
 Only anonymous requests without a session or messages cookie are served from or stored in the
 cache, and only 200 responses that set no cookie, used no CSRF token and do not ask to stay
-private. Those responses carry an ETag and Last-Modified and answer conditional requests with 304.
+private. Those responses carry an ETag and Last-Modified and answer conditional requests with 304,
+and name their keys in `Surrogate-Key` and `xkey` headers for a CDN in front (core.purges).
 """
 
 from __future__ import annotations
@@ -33,6 +40,7 @@ from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.functional import SimpleLazyObject
 from django.utils.http import http_date
 
+from core import replicas
 from core.outages import UNAVAILABLE
 
 GENERATION_KEY = "bigsoc:generation"
@@ -87,20 +95,116 @@ def _bump_archive() -> None:
     _bump(ARCHIVE_GENERATION_KEY)
 
 
-def site_changed() -> None:
-    """Call after any write readers can see: cached pages become stale once it commits.
+# --- Dependency keys --------------------------------------------------------------------------
 
-    Inside a transaction the bump waits for the commit (a page rendered before the commit must
-    not be stored under the new generation); a rolled-back write bumps nothing.
+KEY_PREFIX = "bigsoc:key:"
+# Every cached page depends on ALL: a change that cannot say what it touched (an admin's edit)
+# changes it. A page that names no keys depends on SITE, which every visible write changes, as
+# the one generation did. RECENT: the lists of recent wiki changes (/recent/, its feed, the wiki
+# index, contributions). ARCHIVE: the archive's lists (home, topic index, posts, authors, maps).
+ALL = "all"
+SITE = "site"
+RECENT = "recent"
+ARCHIVE = "archive"
+# A change naming more keys than this (a large import) is announced as ALL: one purge, not
+# thousands, and one version bump.
+MOST_KEYS = 500
+
+# The keys the current request's page depends on; set by PageCacheMiddleware around a view.
+_depends: ContextVar[set | None] = ContextVar("bigsoc_depends", default=None)
+# Whether the current request's write announced what it changed (or that readers see none of it).
+_announced: ContextVar[bool] = ContextVar("bigsoc_announced", default=False)
+
+
+def page_key_name(page_id: int) -> str:
+    return f"page-{page_id}"
+
+
+def topic_key_name(topic_id: int) -> str:
+    return f"topic-{topic_id}"
+
+
+def post_key_name(post_id: int) -> str:
+    return f"post-{post_id}"
+
+
+def depends_on(*keys: str) -> None:
+    """Say that the page being rendered shows what these keys name (a no-op outside a cached
+    request). Called by views, or by the helpers that load what they show."""
+    found = _depends.get()
+    if found is not None:
+        found.update(keys)
+
+
+def _bump_keys(keys: frozenset[str]) -> None:
+    # One version for all, later than each one's last: they changed in the same commit. Not
+    # atomic with other writers, and need not be: each bump runs after its own commit, as the
+    # generation's does, so whichever value wins, pages stored under it are newer than both.
+    names = [KEY_PREFIX + key for key in keys]
+    version = _new_generation(max(cache.get_many(names).values(), default=None))
+    cache.set_many(dict.fromkeys(names, version), timeout=None)
+
+
+def _announce(keys) -> frozenset[str]:
+    keys = frozenset(keys)
+    if len(keys) > MOST_KEYS:
+        keys = frozenset({ALL})
+    _announced.set(True)
+    from core import purges  # the outbox's model needs the app registry; cache is imported early
+
+    queued = purges.queue(keys)  # in the write's transaction: a purge is never lost
+    transaction.on_commit(lambda: _bump_keys(keys))
+    # Only once the page cache has forgotten them: the CDN's next fetch gets the new page.
+    transaction.on_commit(lambda: purges.send_now(queued))
+    return keys
+
+
+def keys_changed_now(keys) -> None:
+    """Give `keys` new versions at once (the purge worker, before it purges the CDN), and new
+    generations, so a page drawn for the CDN's next fetch keeps none of its kept parts."""
+    keys = frozenset(keys)
+    _bump()
+    if keys & {ARCHIVE, ALL}:
+        _bump_archive()
+    _bump_keys(keys)
+
+
+def _record_write() -> None:
+    # With replicas, the write's position before any bump: nothing read from behind it is kept
+    # under the new versions (core.replicas.current).
+    if replicas.enabled():
+        replicas.record_write()
+
+
+def site_changed(keys=()) -> None:
+    """Call after any write readers can see, naming the dependency keys it touched: pages that
+    show them (and pages that name no keys) become stale once it commits.
+
+    Inside a transaction the bumps wait for the commit (a page rendered before the commit must
+    not be stored under the new versions); a rolled-back write bumps and purges nothing.
     """
+    transaction.on_commit(_record_write)
     transaction.on_commit(_bump)
+    _announce({SITE, *keys})
 
 
-def archive_changed() -> None:
-    """Call after a write to the archive itself (posts, topics, which post has which topic): as
-    `site_changed()`, and the figures kept by `for_archive` become stale too."""
-    site_changed()
+def archive_changed(keys=None) -> None:
+    """Call after a write to the archive itself (posts, topics, which post has which topic),
+    naming the posts and topics it changed (`post_key_name`, `topic_key_name`): as
+    `site_changed()` with the archive's lists, and the figures kept by `for_archive` become
+    stale too. Without keys (an ORM edit that cannot say) every page is stale."""
+    # Before the keys and their purges: a page drawn after them must not use old figures.
+    transaction.on_commit(_record_write)
     transaction.on_commit(_bump_archive)
+    site_changed({ARCHIVE, *keys} if keys is not None else {ALL})
+
+
+def readers_see_no_change() -> None:
+    """Call from a logged-in write whose effects no anonymous reader sees (a watch, a
+    preference): only the generation changes, so the volunteer's own page is right at once."""
+    transaction.on_commit(_record_write)
+    transaction.on_commit(_bump)
+    _announced.set(True)
 
 
 # The generations one reading request has seen, so it asks the cache for each only once: a
@@ -173,7 +277,8 @@ def for_generation(name: str, compute, *, generation_key: str = GENERATION_KEY):
     if stored is not None and stored[0] == generation:
         return stored[1]
     value = compute()
-    cache.set(key, (generation, value), timeout=timeout)
+    if replicas.current(generation):  # read from a replica behind the latest write: not kept
+        cache.set(key, (generation, value), timeout=timeout)
     return value
 
 
@@ -209,14 +314,26 @@ def fragments(request) -> dict:
 
 @dataclass(frozen=True)
 class CachedPage:
-    generation: int
+    versions: tuple[tuple[str, int], ...]  # (cache key of a dependency key, its version)
     content: bytes
     headers: tuple[tuple[str, str], ...]
     etag: str
 
     @property
+    def generation(self) -> int:
+        """The newest of its keys' versions: when what the page shows last changed."""
+        return max(version for _, version in self.versions)
+
+    @property
     def last_modified(self) -> int:
         return self.generation // NANOSECONDS
+
+    @property
+    def keys(self) -> list[str]:
+        return sorted(name.removeprefix(KEY_PREFIX) for name, _ in self.versions)
+
+    def is_current(self, found: dict) -> bool:
+        return all(found.get(name) == version for name, version in self.versions)
 
     def response(self) -> HttpResponse:
         response = HttpResponse(self.content)
@@ -262,22 +379,45 @@ def is_storable(request: HttpRequest, response: HttpResponse) -> bool:
 def _conditional(request, page: CachedPage, response: HttpResponse) -> HttpResponse:
     response["ETag"] = page.etag
     response["Last-Modified"] = http_date(page.last_modified)
+    keys = " ".join(page.keys)
+    response["Surrogate-Key"] = response["xkey"] = keys
     if "Cache-Control" not in response:
-        # Browsers and proxies may keep the page but must ask again: an edit shows at once.
-        patch_cache_control(response, no_cache=True)
-    # A date shared with an earlier generation proves nothing: only the ETag may answer 304.
+        if settings.CDN_PURGE_URL:
+            # A CDN that is purged per key may keep the page; browsers must still ask again.
+            patch_cache_control(response, public=True, max_age=0, s_maxage=settings.CDN_SECONDS)
+        else:
+            # Browsers and proxies may keep the page but must ask again: an edit shows at once.
+            patch_cache_control(response, no_cache=True)
+    # A date shared with an earlier version proves nothing: only the ETag may answer 304.
     last_modified = page.last_modified if date_validates(page.generation) else None
     return get_conditional_response(
         request, etag=page.etag, last_modified=last_modified, response=response
     )
 
 
+def _current_versions(names: list[str], started: int) -> dict | None:
+    """The versions of `names`, starting those never set; None when one changed after
+    `started` (a write committed while the page was drawn: it may show either state)."""
+    found = cache.get_many(names)
+    missing = [name for name in names if name not in found]
+    if missing:
+        # A key missing (never changed, or dropped by the cache) starts at `started`: a fresh
+        # value that matches no page stored before, so nothing stale can be served.
+        for name in missing:
+            cache.add(name, started, timeout=None)
+        found = cache.get_many(names)
+    if any(found.get(name, started + 1) > started for name in names):
+        return None
+    return found
+
+
 class PageCacheMiddleware:
     """Serve anonymous readers from the shared cache; store what they are served.
 
     Sits after WhiteNoise and before the session: a hit skips sessions, CSRF, authentication
-    and the view. Also bumps the generation after any successful write by a logged-in person
-    (the admin, account pages), so writes outside the services cannot leave pages stale.
+    and the view. After a successful write by a logged-in person that announced nothing (the
+    admin, account pages), every page that names no keys is stale, and with the admin every
+    page: writes outside the services cannot leave pages stale.
     """
 
     def __init__(self, get_response):
@@ -296,34 +436,37 @@ class PageCacheMiddleware:
                     return self.get_response(request)
                 finally:
                     _seen_generations.reset(seen)
-            response = self.get_response(request)
-            if response.status_code < 400:
-                user = getattr(request, "user", None)
-                if user is not None and user.is_authenticated:
-                    site_changed()
-            return response
+            return self._write(request)
 
         key = page_key(request)
         try:
-            found = cache.get_many([GENERATION_KEY, key])
+            page = cache.get(key)
+            if page is not None and page.is_current(cache.get_many([n for n, _ in page.versions])):
+                response = _conditional(request, page, page.response())
+                response["X-Page-Cache"] = "hit"
+                return response
         except UNAVAILABLE:
             # The cache is out of reach: serve without it. A page that needs the database too
             # fails on its own and shows the friendly 503; one that does not (log in) still works.
             return self.get_response(request)
-        generation = found.get(GENERATION_KEY)
-        page = found.get(key)
-        if generation is not None and page is not None and page.generation == generation:
-            response = _conditional(request, page, page.response())
-            response["X-Page-Cache"] = "hit"
-            return response
 
-        if generation is None:
-            generation = _start_generation()
-        response = self.get_response(request)
+        started = _new_generation(None)
+        # The page will be kept for every reader: drawn from what the latest write wrote.
+        replicas.read_current()
+        depends = _depends.set(set())
+        try:
+            response = self.get_response(request)
+            keys = _depends.get() or {SITE}
+        finally:
+            _depends.reset(depends)
         if not is_storable(request, response):
             return response
+        names = sorted(KEY_PREFIX + name for name in {ALL, *keys})
+        found = _current_versions(names, started)
+        if found is None:
+            return response
         page = CachedPage(
-            generation=generation,
+            versions=tuple((name, found[name]) for name in names),
             content=response.content,
             headers=tuple(response.items()),
             etag=f'"{hashlib.md5(response.content, usedforsecurity=False).hexdigest()}"',
@@ -332,3 +475,16 @@ class PageCacheMiddleware:
         response = _conditional(request, page, response)
         response["X-Page-Cache"] = "miss"
         return response
+
+    def _write(self, request):
+        announced = _announced.set(False)
+        try:
+            response = self.get_response(request)
+            if response.status_code < 400 and not _announced.get():
+                user = getattr(request, "user", None)
+                if user is not None and user.is_authenticated:
+                    admin = request.path_info.startswith("/admin/")
+                    site_changed({ALL} if admin else ())
+            return response
+        finally:
+            _announced.reset(announced)

@@ -38,6 +38,7 @@ from importer.record_import import import_records
 from importer.topic_book import sync_vocabulary
 from importer.topics import VocabularyTopic
 from importer.write.writer import table
+from posts.changes import keys_changed_in_this_transaction
 from posts.figures import refresh_topic_figures
 from posts.models import Archive, Post, TaggedPost
 
@@ -145,7 +146,10 @@ def import_archive(
         )
         retagged = refresh_topic_figures()  # any file read may tag a known post
         if result.created or result.updated or result.topics_created or result.mentions or retagged:
-            archive_changed()  # once the file commits, cached pages are stale
+            # Once the file commits, the pages of the posts and topics it changed are stale
+            # (every page when it only gave known posts topics: which ones, it cannot say).
+            rewrote = result.created or result.updated
+            archive_changed(keys_changed_in_this_transaction() if rewrote else None)
     if not connection.in_atomic_block and result.created + result.updated > ANALYZE_BASE:
         held = Post.objects.count() - result.created
         if result.created + result.updated > ANALYZE_BASE + ANALYZE_SHARE * held:

@@ -8,7 +8,15 @@ from django.http import Http404
 from django.shortcuts import render
 from django.utils.functional import SimpleLazyObject
 
-from core.cache import for_archive, for_generation, named_key
+from core.cache import (
+    ARCHIVE,
+    depends_on,
+    for_archive,
+    for_generation,
+    named_key,
+    post_key_name,
+    topic_key_name,
+)
 from posts.authors import author_list_context, author_page_context
 from posts.maps import queries as maps
 from posts.models import Post, Topic, load_links
@@ -30,6 +38,7 @@ def _home_figures() -> dict:
 
 
 def home(request):
+    depends_on(ARCHIVE)
     # Counting the archive costs the same for every reader: kept until the archive changes.
     return render(
         request,
@@ -42,6 +51,7 @@ def home(request):
 
 
 def topic_list(request):
+    depends_on(ARCHIVE)
     sort = request.GET.get("sort", "az")
     if sort not in TOPIC_SORTS:
         sort = "az"  # an unknown sort is not worth an error page: show the default
@@ -65,6 +75,7 @@ def topic_list(request):
 
 
 def topic_map(request):
+    depends_on(ARCHIVE)
     return render(request, "posts/topic_map.html", {"map": maps.topic_map()})
 
 
@@ -80,6 +91,7 @@ def _topic(slug: str) -> Topic:
     )
     if topic is None:
         raise Http404("No such topic")
+    depends_on(topic_key_name(topic.pk))
     return topic
 
 
@@ -93,6 +105,7 @@ def _post_and_comments(slug: str) -> tuple[Post, list]:
     found = for_generation(named_key("post", slug), load)
     if found is None:
         raise Http404("No such post")
+    depends_on(post_key_name(found[0].pk))
     return found
 
 
@@ -104,6 +117,7 @@ def topic_detail(request, slug):
 
 
 def post_list(request):
+    depends_on(ARCHIVE)
     return render(request, "posts/post_list.html", post_list_context(request.GET))
 
 
@@ -122,8 +136,10 @@ def post_detail(request, slug):
 
 
 def author_list(request):
+    depends_on(ARCHIVE)
     return render(request, "posts/author_list.html", author_list_context(request.GET))
 
 
 def author_detail(request, name):
+    depends_on(ARCHIVE)
     return render(request, "posts/author_detail.html", author_page_context(name, request.GET))

@@ -19,7 +19,13 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils.http import parse_http_date
 
-from core.cache import GENERATION_KEY, current_generation, site_changed
+from core.cache import (
+    GENERATION_KEY,
+    KEY_PREFIX,
+    current_generation,
+    page_key_name,
+    site_changed,
+)
 from posts.models import Topic
 from tests.wiki.conftest import client_for, edit, make_page, make_user
 
@@ -153,10 +159,10 @@ def test_many_saves_in_a_row_never_date_a_page_in_the_future(client, reading_pag
     assert parse_http_date(response["Last-Modified"]) <= time.time()
 
 
-def test_a_lost_generation_matches_no_stored_page(client, reading_page):
+def test_a_lost_dependency_key_matches_no_stored_page(client, reading_page):
     url = reading_page.get_absolute_url()
     client.get(url)
-    cache.delete(GENERATION_KEY)
+    cache.delete(KEY_PREFIX + page_key_name(reading_page.pk))
     assert client.get(url)["X-Page-Cache"] == "miss"
 
 

@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.html import format_html
 
+from core.cache import RECENT, depends_on
 from wiki.models import Revision
 
 FEED_CHANGES = 50
@@ -21,6 +22,7 @@ class RecentChangesFeed(Feed):
     subtitle = "Every edit to the wiki, newest first."
 
     def get_object(self, request):
+        depends_on(RECENT)
         # The site's host name, for the entries' tag: ids (RFC 4151), which need an authority.
         return urlsplit(f"//{request.get_host()}").hostname
 

@@ -19,8 +19,9 @@ that rolls back announces nothing. Callers never call `wiki.seams` themselves.
   `restore_page`) takes the person who acts and a `reason`, required (`PageError` without one),
   and calls `seams.moderated(kind=, actor=, page=, reason=, detail=)`: community writes the
   public log entry. A registrant that raises refuses the action: nothing is written.
-- Every write calls `core.cache.site_changed()`, which bumps the page cache's generation once
-  the transaction commits.
+- Every write calls `core.cache.site_changed(keys)` with the dependency keys it touched
+  (`wiki.invalidation`): once the transaction commits, pages showing them are stale and their
+  CDN purges are queued (docs/caching.md).
 - `seed_topic_entries` (the importer's first text for a topic) announces nothing: no one has
   watched or written the page yet. Likewise `create_page` and `save_revision` with
   `announce=False`, which only `import_wiki` passes: a restored history is no one's new edit to
@@ -42,7 +43,7 @@ from django.utils import timezone
 from core.cache import site_changed
 from core.text import fold, title_slug
 from posts.models import Post, Topic
-from wiki import seams
+from wiki import invalidation, seams
 from wiki.budget import RenderRefused
 from wiki.links import (
     rebuild_link_tables,
@@ -153,6 +154,7 @@ def _append_revision(
 ) -> Revision:
     """Render `text`, add it as the page's next revision and rebuild its link tables."""
     rendered, resolver = render_text(text)
+    was = invalidation.before(page, new=parent is None)
     now = timezone.now()
     revision = Revision.objects.create(
         page=page,
@@ -181,7 +183,7 @@ def _append_revision(
         search_vector=page_search_vector(page.title, rendered.html),
     )
     rebuild_link_tables(page, rendered.links, resolver, new=parent is None)
-    site_changed()
+    site_changed(invalidation.revision_keys(page, was))
     return revision
 
 
@@ -255,6 +257,7 @@ def create_page(
             page, text=text, author=author, summary=summary, minor=minor, parent=None
         )
         show_links_to_new_page(page)
+        site_changed(invalidation.linking_keys(page))
         if announce:
             seams.revision_saved(revision, author)
     return revision
@@ -291,6 +294,7 @@ def save_revision(
         if current is None:
             # Links to this title were shown as missing until now.
             refresh_pages_linking_to(page)
+            site_changed(invalidation.linking_keys(page))
         if announce:
             seams.revision_saved(revision, author)
     return revision
@@ -354,6 +358,10 @@ def move_page(*, page: Page, new_title: str, author, reason: str) -> Page:
             parent=current,
         )
         refresh_pages_linking_to(page, also_keys=(old_key,))
+        site_changed(
+            invalidation.linking_keys(page, also_keys=(old_key,))
+            | invalidation.shown_elsewhere_keys(page)
+        )
         seams.moderated(
             kind="move", actor=author, page=page, reason=reason, detail=f"from “{old_title}”"
         )
@@ -407,7 +415,7 @@ def set_protected(*, page: Page, protected: bool, actor, reason: str) -> None:
         Page.objects.filter(pk=page.pk).update(protected=protected)
         kind = "protect" if protected else "unprotect"
         seams.moderated(kind=kind, actor=actor, page=page, reason=reason)
-    site_changed()
+        site_changed(invalidation.page_keys(page))
     page.protected = protected
 
 
@@ -420,7 +428,11 @@ def delete_page(*, page: Page, actor, reason: str, detail: str = "") -> None:
         page.is_deleted = True
         refresh_pages_linking_to(page)
         seams.moderated(kind="delete", actor=actor, page=page, reason=reason, detail=detail)
-    site_changed()
+        site_changed(
+            invalidation.page_keys(page)
+            | invalidation.linking_keys(page)
+            | invalidation.shown_elsewhere_keys(page)
+        )
 
 
 def restore_page(*, page: Page, actor, reason: str) -> None:
@@ -431,4 +443,8 @@ def restore_page(*, page: Page, actor, reason: str) -> None:
         page.is_deleted = False
         refresh_pages_linking_to(page)
         seams.moderated(kind="restore", actor=actor, page=page, reason=reason)
-    site_changed()
+        site_changed(
+            invalidation.page_keys(page)
+            | invalidation.linking_keys(page)
+            | invalidation.shown_elsewhere_keys(page)
+        )

@@ -10,6 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.functional import SimpleLazyObject
 
+from core.cache import readers_see_no_change
 from core.pagination import paginate
 from core.ratelimit import RateLimited, spend_write
 from posts.addresses import topic_url
@@ -141,6 +142,7 @@ def page_edit(request, slug):
         # A preview renders as a save does, so it spends from the same budget of writes.
         spend_write(request.user)
         if request.POST.get("action") == "preview":
+            readers_see_no_change()
             preview, _ = render_text(normalise_text(data["text"]))
             return render(
                 request, "wiki/page_edit.html", {**context, "form": form, "preview": preview}

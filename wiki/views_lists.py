@@ -4,6 +4,7 @@ from django.contrib.auth import get_user_model
 from django.db.models import Count, F, Min
 from django.shortcuts import get_object_or_404, render
 
+from core.cache import ARCHIVE, RECENT, depends_on
 from core.pagination import paginate
 from posts.models import Topic
 from wiki import seams
@@ -15,6 +16,7 @@ WANTED_LIMIT = 200
 
 
 def page_index(request):
+    depends_on(RECENT)
     pages = (
         Page.objects.live()
         .select_related("topic")
@@ -64,6 +66,7 @@ def topics_waiting() -> dict:
 def recent_changes(request):
     """Revisions, newest first, with what other apps mix in (wiki.seams: talk comments);
     `show` picks one kind ("edits" is the wiki's own)."""
+    depends_on(RECENT, ARCHIVE)  # an empty list names the topics waiting for an entry
     changes = _changes()
     user_filter = request.GET.get("user", "").strip()
     hide_minor = request.GET.get("hide_minor") == "1"
@@ -104,6 +107,7 @@ def recent_changes(request):
 
 
 def user_contributions(request, username):
+    depends_on(RECENT, ARCHIVE)
     person = get_object_or_404(get_user_model(), username=username)
     changes = _changes().filter(author=person)
     return render(

@@ -2,8 +2,8 @@
 
 Drills run the site as production does: gunicorn processes with DEBUG off, talking to the test
 database (`transactional_db`, so what the test writes is committed and the servers see it), and
-Redis database 7 where a drill needs a shared cache. They are left out of a plain `pytest` run
-unless selected with `-m drill` or named by path: they take minutes, not seconds.
+Redis database 7 (or DRILL_REDIS_DB) where a drill needs a shared cache. They are left out of a
+plain `pytest` run unless selected with `-m drill` or named by path: they take minutes.
 """
 
 import os
@@ -17,8 +17,9 @@ from django.db import connection
 from tests.drills.servers import AppServer, database_url, drill_env, manage
 from wiki.permissions import MODERATORS_GROUP
 
-# Only ever Redis database 7 on loopback: other work on this machine uses the others.
-REDIS_URL = "redis://127.0.0.1:6379/7"
+# Only ever one Redis database on loopback, 7 unless DRILL_REDIS_DB says otherwise: other work on
+# this machine uses the others.
+REDIS_URL = f"redis://127.0.0.1:6379/{os.environ.get('DRILL_REDIS_DB', '7')}"
 # A database URL for commands that never connect (collectstatic still parses the setting).
 NO_DATABASE = "postgres://nobody@127.0.0.1:1/none"
 

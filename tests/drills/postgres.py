@@ -40,7 +40,8 @@ class ThrowawayPostgres:
     def url(self, database: str) -> str:
         return f"postgres://postgres@{quote(str(self.folder), safe='')}/{database}"
 
-    def start(self) -> None:
+    def start(self, *options: str) -> None:
+        """`options`: more server settings (`-c fsync=off`) for this start."""
         self._run(
             "pg_ctl",
             "-D",
@@ -48,7 +49,7 @@ class ThrowawayPostgres:
             "-l",
             str(self.log),
             "-o",
-            f"-c listen_addresses='' -k {self.folder}",
+            " ".join([f"-c listen_addresses='' -k {self.folder}", *options]),
             "-w",
             "start",
         )

@@ -1,4 +1,5 @@
-"""Send the e-mails that are due (`community.delivery`), then exit; `--watch` keeps sending.
+"""Send the e-mails that are due (`community.delivery`) and the CDN purges queued by writes
+(`core.purges`), then exit; `--watch` keeps sending.
 
 With `--watch` the worker outlives a database or mail outage: a failed round is logged and
 tried again after the interval. Ctrl-C or SIGTERM ends it between rounds or mid-round; a round
@@ -9,10 +10,12 @@ import logging
 import signal
 import time
 
+from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.db import DatabaseError, close_old_connections
 
 from community.delivery import deliver_due
+from core.purges import send_due, wait_for_work
 
 log = logging.getLogger(__name__)
 
@@ -42,13 +45,14 @@ class Command(BaseCommand):
                 except DatabaseError as error:
                     log.warning("Notification round failed, trying again: %s", error)
                     close_old_connections()
-                time.sleep(interval)
+                self._wait(interval)
         except KeyboardInterrupt:
             self.stdout.write("Notification worker stopped.")
         finally:
             signal.signal(signal.SIGTERM, previous)
 
     def _drain(self) -> None:
+        self._purge()
         sent = failed = 0
         while True:
             result = deliver_due()
@@ -59,3 +63,26 @@ class Command(BaseCommand):
                 break
         if sent or failed or self.verbosity > 1:
             self.stdout.write(f"Sent {sent} notification(s); {failed} to retry later.")
+
+    def _wait(self, interval: float) -> None:
+        # With a CDN, a write's purges wake the worker at once: an edit is purged within
+        # milliseconds of its commit, not at the next round.
+        if not settings.CDN_PURGE_URL:
+            time.sleep(interval)
+            return
+        try:
+            wait_for_work(interval)
+        except DatabaseError as error:
+            log.warning("Waiting for purges failed: %s", error)
+            close_old_connections()
+            time.sleep(interval)
+
+    def _purge(self) -> None:
+        purged = failed = 0
+        while True:
+            result = send_due()
+            purged, failed = purged + result.sent, failed + result.failed
+            if result.sent == 0:
+                break
+        if purged or failed:
+            self.stdout.write(f"Purged {purged} key(s) from the CDN; {failed} to retry later.")
