@@ -143,6 +143,11 @@ else:
 # Anonymous readers' pages live this long in the shared cache at most; every write makes them
 # stale at once anyway (core/cache.py). 0 turns the page cache off.
 PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 3600)
+if not PAGE_CACHE_SECONDS:
+    # Kept fragments (`{% cache page_cache_seconds … %}`) are off with it: Django's cache tag
+    # looks in "template_fragments" first, and storing a fragment that expires at once cost an
+    # uncached search four cache round trips and the pickling of its whole content.
+    CACHES["template_fragments"] = {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}
 
 # `make bench` only: mounts /bench/ceiling/, a minimal 6 KB view. Never in production.
 BENCH_CEILING = env_bool("BENCH_CEILING", False)
