@@ -82,13 +82,14 @@ def django_wiki_rate(database_url: str, pages: list, folder: Path, python: Path 
 
 def bigsoc_rate(count: int, seed: int) -> dict:
     """bench/wikipages.py in a process of its own, against DATABASE_URL."""
-    out = subprocess.run(
+    done = subprocess.run(
         [sys.executable, "-m", "bench.wikipages", "--pages", str(count), "--seed", str(seed),
          "--prefix", PREFIX],
-        cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)}, check=True,
-        capture_output=True, text=True,
-    ).stdout  # fmt: skip
-    return json.loads(out.strip().splitlines()[-1])
+        cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)}, capture_output=True, text=True,
+    )  # fmt: skip
+    if done.returncode:
+        sys.exit(f"bench: bigsoc's run failed:\n{done.stderr}")
+    return json.loads(done.stdout.strip().splitlines()[-1])
 
 
 def main(argv: list[str] | None = None) -> None:
