@@ -8,21 +8,25 @@ Steps, each in processes of their own so the figures are the real commands':
    `import_seeds` three times — empty database, unchanged archive, 1% edited — with each
    process's peak memory (os.wait4);
 3. add a wiki page with 300 revisions and a logged-in volunteer (bench/site.py), count SQL per page;
-4. start gunicorn with production settings (DEBUG off, BENCH_CEILING=1 for the 6 KB ceiling
-   view), pick the worker count from a short sweep, and load each page with wrk (16
-   connections, BENCH_SECONDS each), anonymous and logged in: twice with Redis (BENCH_REDIS_URL,
-   when it answers) and twice with the database cache (the default without REDIS_URL), each row
-   showing the spread between its two runs;
-5. create BENCH_WIKI_PAGES (2,000) wiki pages of ~600 words through wiki.services (pages/s),
+4. start gunicorn with production settings (DEBUG off) and, beside it, the ceiling: a bare Django
+   project (bench/ceiling: one 6 KB view, SecurityMiddleware and WhiteNoise, no database) on a
+   gunicorn of its own with the same worker count; pick the worker count from a short sweep,
+   and load each page with wrk (16 connections, BENCH_SECONDS each), anonymous and logged in:
+   twice with Redis (BENCH_REDIS_URL, when it answers) and twice with the database cache (the
+   default without REDIS_URL), each row showing the spread between its two runs;
+5. create BENCH_WIKI_PAGES (2,000) wiki pages of ~600 words through wiki.services (pages/s);
    load them anonymously with no writes, while 1 edit/s and while 2 watch toggles/s are saved
-   (bench/activity.py), and time the renderer's worst known inputs when bench/render.py exists
-   (`render_rows()`).
+   (bench/activity.py); create the same 500 generated pages in django-wiki 0.13
+   (bench/djangowiki.py, a throwaway virtualenv and a database of its own) and in bigsoc, and
+   print both rates and their ratio;
+   time the renderer's worst known inputs when bench/render.py exists (`render_rows()`).
 
 The server is always stopped and the generated files removed, even on failure or Ctrl-C; the
 database is dropped unless --keep-db. Environment: POSTS, BENCH_SECONDS, BENCH_CONNECTIONS,
 BENCH_WORKERS ("2,3,4" to sweep, or one number), BENCH_DATABASE_URL, BENCH_REDIS_URL,
-BENCH_WIKI_PAGES, BENCH_WXR_MB (size of the export for the WXR peak-memory row; 0 leaves the WXR
-rows out). The header names the CPU model and the load average before and after.
+BENCH_WIKI_PAGES, BENCH_DJANGO_WIKI_PAGES (500), BENCH_WXR_MB (size of the export for the WXR
+peak-memory row; 0 leaves the WXR rows out). The header names the CPU model and the load
+average before and after.
 
 The table is printed and kept in bench/out/results-N.md; a full run at 100,000 posts is what
 the "Figures at 100,000 posts" section of docs/performance.md shows.
@@ -207,17 +211,15 @@ def free_port() -> int:
 class Server:
     """gunicorn with production settings; stop() always ends the whole process group."""
 
-    def __init__(self, env: dict[str, str], workers: int, threads: int):
+    def __init__(self, env: dict[str, str], workers: int, threads: int, app: str = "bigsoc.wsgi"):
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.workers, self.threads = workers, threads
-        args = [sys.executable, "-m", "gunicorn", "bigsoc.wsgi", "--workers", str(workers),
+        args = [sys.executable, "-m", "gunicorn", app, "--workers", str(workers),
                 "--bind", f"127.0.0.1:{self.port}", "--log-level", "warning"]  # fmt: skip
         if threads > 1:
             args += ["--worker-class", "gthread", "--threads", str(threads)]
-        self.process = subprocess.Popen(
-            args, cwd=ROOT, env={**env, "BENCH_CEILING": "1"}, start_new_session=True
-        )
+        self.process = subprocess.Popen(args, cwd=ROOT, env=env, start_new_session=True)
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
@@ -247,6 +249,25 @@ class Server:
         except subprocess.TimeoutExpired:
             os.killpg(self.process.pid, signal.SIGKILL)
             self.process.wait()
+
+
+def ceiling_server(env: dict[str, str], workers: int, threads: int) -> Server:
+    """bench/ceiling on a gunicorn of its own, shaped like bigsoc's: every ratio's denominator."""
+    ceiling_env = {**env, "DJANGO_SETTINGS_MODULE": "bench.ceiling.settings"}
+    return Server(ceiling_env, workers, threads, app="bench.ceiling.wsgi")
+
+
+def load_ceiling(env, workers, threads, wrk, seconds, connections, runs: int) -> list[Load]:
+    """`runs` loads of the bare ceiling, each on the bench's connections and seconds."""
+    server = ceiling_server(env, workers, threads)
+    try:
+        server.warm([CEILING_PATH])
+        return [
+            run_wrk(wrk, server.url, [CEILING_PATH], seconds=seconds, connections=connections)
+            for _ in range(runs)
+        ]
+    finally:
+        server.stop()
 
 
 # --- Steps -------------------------------------------------------------------------------------
@@ -342,14 +363,15 @@ def sweep_workers(env, candidates, plan, wrk, connections, report) -> tuple[int,
         return candidates[0]
     post = next(urls for name, urls in plan["rows"] if name == "post")
     cookie = f"sessionid={plan['session']}"
-    trials = [(CEILING_PATH, ""), (post[0], ""), (post[0], cookie)]
+    trials = [(post[0], ""), (post[0], cookie)]
     results = {}
     for workers, threads in candidates:
+        ceiling = load_ceiling(env, workers, threads, wrk, SWEEP_SECONDS, connections, runs=1)
         server = Server(env, workers, threads)
         try:
             for path, c in trials:
                 server.warm([path], c)
-            rates = [
+            rates = [ceiling[0].rate] + [
                 run_wrk(wrk, server.url, [p], seconds=SWEEP_SECONDS, connections=connections,
                         cookie=c).rate
                 for p, c in trials
@@ -357,8 +379,8 @@ def sweep_workers(env, candidates, plan, wrk, connections, report) -> tuple[int,
         finally:
             server.stop()
         results[(workers, threads)] = rates
-    best = [max(r[i] for r in results.values()) for i in range(len(trials))]
-    scores = {k: sum(r[i] / best[i] for i in range(len(trials))) for k, r in results.items()}
+    best = [max(r[i] for r in results.values()) for i in range(len(trials) + 1)]
+    scores = {k: sum(r[i] / best[i] for i in range(len(trials) + 1)) for k, r in results.items()}
     chosen = max(scores, key=scores.get)
     for (workers, threads), rates in results.items():
         label = f"{workers} workers" + (f" × {threads} threads" if threads > 1 else " (sync)")
@@ -388,21 +410,20 @@ def combine(loads: list[Load]) -> tuple[Load, str]:
 
 
 def page_rows(env, plan, sql, wrk, seconds, connections, workers, threads, report, cache) -> None:
-    """Every page row RUNS times on one server, with `cache` ("Redis" or "database cache")."""
+    """Every page row RUNS times on one server, with `cache` ("Redis" or "database cache"); the
+    bare ceiling (bench/ceiling) before, between and after, on its own gunicorn of the same
+    shape, which runs only while it is measured."""
     server = Server(env, workers, threads)
     cookie = f"sessionid={plan['session']}"
     ceilings: list[Load] = []
     runs: dict[tuple[str, str], list[Load]] = {}
     try:
-        server.warm([CEILING_PATH])
         for _, urls in plan["rows"]:
             server.warm(urls)
             server.warm(urls, cookie)
         for run in range(1, RUNS + 1):
-            say(f"{cache}, run {run} of {RUNS}: ceiling …")
-            ceilings.append(
-                run_wrk(wrk, server.url, [CEILING_PATH], seconds=seconds, connections=connections)
-            )
+            say(f"{cache}, run {run} of {RUNS}: ceiling (bare Django) …")
+            ceilings += load_ceiling(env, workers, threads, wrk, seconds, connections, runs=1)
             for name, urls in plan["rows"]:
                 second = ("token", "") if api_row(name) else ("logged in", cookie)
                 for mode, c in (("anonymous", ""), second):
@@ -413,11 +434,9 @@ def page_rows(env, plan, sql, wrk, seconds, connections, workers, threads, repor
                         authorization=auth,
                     )  # fmt: skip
                     runs.setdefault((name, mode), []).append(load)
-        ceilings.append(
-            run_wrk(wrk, server.url, [CEILING_PATH], seconds=seconds, connections=connections)
-        )
     finally:
         server.stop()
+    ceilings += load_ceiling(env, workers, threads, wrk, seconds, connections, runs=1)
     # Search keeps results for the current generation in the shared cache, so a volunteer who
     # repeats or pages a search is not ranked again; the mix above is all repeats. This row is
     # every query ranked afresh: caches off, as on a server with PAGE_CACHE_SECONDS=0.
@@ -441,7 +460,7 @@ def page_rows(env, plan, sql, wrk, seconds, connections, workers, threads, repor
     ceiling, ceiling_spread = combine(ceilings)
     first = ceilings[0]
     report.rows.append(
-        Row("ceiling: 6 KB view", f"anonymous, {cache}", f"{ceiling.rate:,.0f}",
+        Row("ceiling: bare Django, 6 KB view", f"anonymous, {cache}", f"{ceiling.rate:,.0f}",
             f"{first.p50:.1f}", f"{first.p95:.1f}", f"{first.p99:.1f}", str(ceiling.errors),
             "100%", "0", spread=ceiling_spread,
             meets=f"{len(ceilings)} runs, before, between and after the rows")
@@ -502,6 +521,29 @@ def activity_row(env, pages, plan, wrk, args, workers, threads, report: Report) 
         )  # fmt: skip
     finally:
         server.stop()
+
+
+def django_wiki_row(env: dict[str, str], pages: int, report: Report) -> None:
+    """bench/djangowiki.py: the same new pages in django-wiki 0.13 and in bigsoc, both rates and
+    their ratio (issue 26: bigsoc ≥ 1.2× django-wiki's rate, measured in the same run)."""
+    from bench.djangowiki import TARGET_RATIO
+
+    say(f"creating {pages:,} pages in django-wiki 0.13 and in bigsoc …")
+    out = subprocess.run(
+        [sys.executable, "-m", "bench.djangowiki", "--pages", str(pages)],
+        cwd=ROOT, env=env, check=True, capture_output=True, text=True,
+    ).stdout  # fmt: skip
+    result = json.loads(out.strip().splitlines()[-1])
+    ours, theirs = result["bigsoc"], result["django_wiki"]
+    for name, side in (("django-wiki 0.13", theirs), ("bigsoc", ours)):
+        report.rows.append(
+            Row(f"create pages vs django-wiki ({pages:,} pages): {name}", "in-process",
+                f"{side['rate']:,.1f}",
+                cost=f"{side['seconds']:.1f} s · {side['cpu_seconds']:.1f} s CPU",
+                meets="" if side is theirs else
+                f"{'✓' if result['ratio'] >= TARGET_RATIO else '✗'} ≥ {TARGET_RATIO}× "
+                f"django-wiki ({result['ratio']:.2f}×)")
+        )  # fmt: skip
 
 
 def render_rows(env: dict[str, str], report: Report) -> None:
@@ -575,6 +617,12 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--workers", default=os.environ.get("BENCH_WORKERS", "2,3,4,2x4"))
     parser.add_argument(
         "--wiki-pages", type=int, default=int(os.environ.get("BENCH_WIKI_PAGES", 2000))
+    )
+    parser.add_argument(
+        "--django-wiki-pages",
+        type=int,
+        default=int(os.environ.get("BENCH_DJANGO_WIKI_PAGES", 500)),
+        help="pages created in django-wiki 0.13 and in bigsoc for their row (0: no row)",
     )
     parser.add_argument("--keep-db", action="store_true", help="leave the database afterwards")
     parser.add_argument("--skip-import", action="store_true", help="reuse a kept database")
@@ -662,6 +710,8 @@ def main(argv: list[str] | None = None) -> None:
         if args.wiki_pages:
             wiki_pages_row(env, args.wiki_pages, report)
             activity_row(env, args.wiki_pages, plan, wrk, args, workers, threads, report)
+        if args.django_wiki_pages:
+            django_wiki_row(env, args.django_wiki_pages, report)
         render_rows(env, report)
     finally:
         shutil.rmtree(work, ignore_errors=True)

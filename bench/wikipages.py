@@ -23,14 +23,17 @@ WORDS_PER_PAGE = 600
 LINKS_PER_PAGE = 6
 
 
-def _title(number: int) -> str:
-    return f"Bench wiki page {number}"
+TITLE_PREFIX = "Bench wiki page"
 
 
-def page_text(number: int, pages: int, rng: random.Random) -> str:
+def _title(number: int, prefix: str = TITLE_PREFIX) -> str:
+    return f"{prefix} {number}"
+
+
+def page_text(number: int, pages: int, rng: random.Random, prefix: str = TITLE_PREFIX) -> str:
     """About WORDS_PER_PAGE words in sections, with links to earlier and later pages."""
-    links = [f"[[{_title(rng.randrange(pages))}]]" for _ in range(LINKS_PER_PAGE)]
-    parts = [f"# {_title(number)}\n"]
+    links = [f"[[{_title(rng.randrange(pages), prefix)}]]" for _ in range(LINKS_PER_PAGE)]
+    parts = [f"# {_title(number, prefix)}\n"]
     words = 0
     section = 0
     while words < WORDS_PER_PAGE - 60:  # the last section adds about 60
@@ -53,6 +56,7 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--pages", type=int, default=2000)
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--prefix", default=TITLE_PREFIX, help="titles are PREFIX N")
     args = parser.parse_args(argv)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bigsoc.settings")
     import django
@@ -61,11 +65,11 @@ def main(argv: list[str] | None = None) -> None:
     from wiki.services import create_page
 
     rng = random.Random(args.seed)
-    texts = [page_text(n, args.pages, rng) for n in range(args.pages)]
+    texts = [page_text(n, args.pages, rng, args.prefix) for n in range(args.pages)]
     words = sum(len(text.split()) for text in texts) / max(1, len(texts))
     cpu, start = time.process_time(), time.perf_counter()
     for number, text in enumerate(texts):
-        create_page(title=_title(number), text=text, author=None)
+        create_page(title=_title(number, args.prefix), text=text, author=None)
     seconds = time.perf_counter() - start
     cpu = time.process_time() - cpu
     result = {

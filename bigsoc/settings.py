@@ -163,6 +163,11 @@ else:
 # Anonymous readers' pages live this long in the shared cache at most; every write makes them
 # stale at once anyway (core/cache.py). 0 turns the page cache off.
 PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 3600)
+if not PAGE_CACHE_SECONDS:
+    # Kept fragments (`{% cache page_cache_seconds … %}`) are off with it: Django's cache tag
+    # looks in "template_fragments" first, and storing a fragment that expires at once cost an
+    # uncached search four cache round trips and the pickling of its whole content.
+    CACHES["template_fragments"] = {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}
 
 # The CDN in front (docs/caching.md): where each changed dependency key is purged, by the worker
 # (core.purges). Set, anonymous pages say `Cache-Control: public, s-maxage=CDN_SECONDS`; unset,

@@ -39,23 +39,22 @@ def queue_change(*, target: Target, actor, subject: str, body: str, url: str) ->
     """Queue `subject`/`body` for every watcher of `target` but `actor`. Returns rows written."""
     now = timezone.now()
     rows = []
-    for person in watchers(target):
-        if actor is not None and person.pk == actor.pk:
+    for person_id, email, mode in watchers(target):
+        if actor is not None and person_id == actor.pk:
             continue
-        preference = getattr(person, "community_preference", None)
-        mode = preference.email_mode if preference else EmailMode.EACH
-        if mode == EmailMode.NEVER or not person.email:
+        mode = mode or EmailMode.EACH
+        if mode == EmailMode.NEVER or not email:
             continue
         digest = mode == EmailMode.DAILY
         rows.append(
             Notification(
-                recipient=person,
+                recipient_id=person_id,
                 subject=subject[:300],
                 body=body,
                 url=absolute(url)[:500],
                 digest=digest,
                 created_at=now,
-                due_at=_digest_due(person.pk, now) if digest else now,
+                due_at=_digest_due(person_id, now) if digest else now,
             )
         )
     Notification.objects.bulk_create(rows)

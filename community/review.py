@@ -37,7 +37,8 @@ def is_new_volunteer(user, now=None) -> bool:
 
 def queue_if_new(revision: Revision, author) -> None:
     if is_new_volunteer(author):
-        Review.objects.get_or_create(revision=revision)
+        # One INSERT … ON CONFLICT DO NOTHING: a revision is queued once, whoever asks again.
+        Review.objects.bulk_create([Review(revision=revision)], ignore_conflicts=True)
 
 
 def open_reviews():

@@ -301,6 +301,10 @@ def fragments(request) -> dict:
     """Context processor: what `{% cache page_cache_seconds name generation … %}` needs to keep
     a fragment every reader sees alike (a list of posts) until the next write. The generation is
     read only by templates that use it."""
+    if not settings.PAGE_CACHE_SECONDS:
+        # Nothing is kept (bigsoc/settings.py: the fragments' cache is a dummy): no generation
+        # to read, so the fragments' keys cost no round trip.
+        return {"generation": 0, "archive_generation": 0, "page_cache_seconds": 0}
     return {
         "generation": SimpleLazyObject(current_generation),
         # For fragments drawn from the archive alone (the topic index): kept across wiki edits.

@@ -95,3 +95,39 @@ def test_generated_wxr_export_holds_the_same_posts_as_the_text_archive():
     # The text archive adds typographic twins of a few posts; their keys are the same.
     assert [fold(p.title) for p in posts] == list(dict.fromkeys(p.key for p in listed))
     assert all(p.comments and p.categories == ("Society", "Big Society") for p in posts)
+
+
+def test_the_ceiling_is_a_bare_django_project_answering_six_kilobytes_without_a_database():
+    import subprocess
+    import sys
+
+    from bench.run import ROOT
+
+    script = (
+        "import json, django; django.setup()\n"
+        "from django.conf import settings; from django.test import Client\n"
+        "r = Client().get('/bench/ceiling/')\n"
+        "print(json.dumps([r.status_code, len(r.content), r.headers.get('X-Content-Type-Options'),"
+        " settings.MIDDLEWARE, settings.DATABASES]))\n"
+    )
+    env = {"DJANGO_SETTINGS_MODULE": "bench.ceiling.settings", "PATH": "/usr/bin:/bin"}
+    out = subprocess.run(
+        [sys.executable, "-c", script], cwd=ROOT, env=env, capture_output=True, text=True
+    )
+    status, size, nosniff, middleware, databases = json.loads(out.stdout)
+    assert (status, size, nosniff) == (200, 6144, "nosniff")
+    assert [m.rsplit(".", 1)[-1] for m in middleware] == [
+        "SecurityMiddleware",
+        "WhiteNoiseMiddleware",
+    ]
+    assert databases["default"]["ENGINE"] == "django.db.backends.dummy"
+
+
+def test_django_wiki_and_bigsoc_create_the_same_generated_pages():
+    from bench.djangowiki import PREFIX, generated_pages
+
+    pages = generated_pages(5, seed=1)
+    rng = random.Random(1)
+    assert [text for _, _, text in pages] == [page_text(n, 5, rng, PREFIX) for n in range(5)]
+    assert [title for _, title, _ in pages] == [f"{PREFIX} {n}" for n in range(5)]
+    assert len({slug for slug, _, _ in pages}) == 5

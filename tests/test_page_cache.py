@@ -456,3 +456,18 @@ def test_without_redis_a_working_set_of_many_pages_stays_cached(client, default_
         cursor.execute(f"SELECT count(*) FROM {CACHE_TABLE}")
         assert cursor.fetchone()[0] > 700
     assert [client.get(url)["X-Page-Cache"] for url in urls] == ["hit"] * len(urls)
+
+
+def test_fragments_read_no_generation_when_the_page_cache_is_off(rf, settings):
+    from core.cache import fragments
+
+    settings.PAGE_CACHE_SECONDS = 0
+    assert fragments(rf.get("/")) == {
+        "generation": 0,
+        "archive_generation": 0,
+        "page_cache_seconds": 0,
+    }
+    settings.PAGE_CACHE_SECONDS = 600
+    kept = fragments(rf.get("/"))
+    assert kept["page_cache_seconds"] == 600
+    assert kept["generation"] == current_generation()

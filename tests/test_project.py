@@ -42,3 +42,12 @@ def test_sessions_are_read_from_redis_and_kept_in_postgresql_when_redis_is_confi
     # Without Redis the cache is a database table, so sessions stay plainly in the database
     # (Django's database engine, read with a fixed statement: core/sessions.py).
     assert _setting("SESSION_ENGINE", REDIS_URL="") == "'core.sessions'"
+
+
+def test_kept_fragments_are_off_with_the_page_cache():
+    # Storing a fragment that expires at once cost every uncached search four cache round trips.
+    fragments = "CACHES.get('template_fragments', {}).get('BACKEND')"
+    assert _setting(fragments, PAGE_CACHE_SECONDS="0") == (
+        "'django.core.cache.backends.dummy.DummyCache'"
+    )
+    assert _setting(fragments, PAGE_CACHE_SECONDS="600") == "None"

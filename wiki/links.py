@@ -13,8 +13,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
+from django.db import connection
 from django.db.models import Q
-from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils.html import escape
 
@@ -24,6 +24,22 @@ from posts.models import Post, Topic
 from wiki.budget import RenderRefused
 from wiki.markup import Rendered, ResolvedLink, WikiLink, link_opening_tag, render_markdown
 from wiki.models import Citation, Page, PageLink, PageRedirect
+
+# The targets of a text's page links, in one hand-written statement: pages by key or slug, pages
+# reached through an old slug, topics by slug or name. It runs on every save and every page a
+# new title brings up to date; through the ORM the three queries cost more Python to build than
+# PostgreSQL takes to answer them. Only the columns a link needs: never a target's HTML or vector.
+_PAGE_COLUMNS = "p.id, p.title, p.slug, p.key, p.topic_id, p.is_deleted"
+_TARGETS_SQL = f"""
+SELECT 'page', {_PAGE_COLUMNS}, NULL FROM {Page._meta.db_table} p
+ WHERE p.key = ANY(%(keys)s) OR p.slug = ANY(%(slugs)s)
+UNION ALL
+SELECT 'redirect', {_PAGE_COLUMNS}, r.old_slug FROM {PageRedirect._meta.db_table} r
+ JOIN {Page._meta.db_table} p ON p.id = r.page_id WHERE r.old_slug = ANY(%(slugs)s)
+UNION ALL
+SELECT 'topic', t.id, t.name, t.slug, NULL, NULL, NULL, NULL FROM {Topic._meta.db_table} t
+ WHERE t.slug = ANY(%(slugs)s) OR lower(t.name) = ANY(%(names)s)
+"""
 
 
 @dataclass
@@ -39,25 +55,36 @@ class LinkResolver:
     posts: dict[str, Post] = field(default_factory=dict)
 
     def prefetch(self, links: Sequence[WikiLink]) -> None:
-        """Look up every target of `links`: at most four queries, none without links."""
+        """Look up every target of `links`: at most two queries (page links, post links), none
+        without links."""
         page_targets = [link.target for link in links if link.kind == "page"]
         post_slugs = {link.target for link in links if link.kind == "post"}
         if page_targets:
-            keys = {fold(t) for t in page_targets}
-            slugs = {title_slug(t) for t in page_targets} - {""}
-            for page in Page.objects.filter(Q(key__in=keys) | Q(slug__in=slugs)):
-                self.pages_by_slug[page.slug] = page
-                self.pages_by_key.setdefault(page.key, page)
-            for redirect in PageRedirect.objects.filter(old_slug__in=slugs).select_related("page"):
-                self.redirects[redirect.old_slug] = redirect.page
-            topics = Topic.objects.annotate(lname=Lower("name")).filter(
-                Q(slug__in=slugs) | Q(lname__in={t.lower() for t in page_targets})
-            )
-            for topic in topics:
-                self.topics_by_slug[topic.slug] = topic
-                self.topics_by_key[fold(topic.name)] = topic
+            params = {
+                "keys": sorted({fold(t) for t in page_targets}),
+                "slugs": sorted({title_slug(t) for t in page_targets} - {""}),
+                "names": sorted({t.lower() for t in page_targets}),
+            }
+            with connection.cursor() as cursor:
+                cursor.execute(_TARGETS_SQL, params)
+                rows = cursor.fetchall()
+            for kind, pk, title, slug, key, topic_id, is_deleted, old_slug in rows:
+                if kind == "topic":
+                    topic = Topic(pk=pk, name=title, slug=slug)
+                    self.topics_by_slug[slug] = topic
+                    self.topics_by_key[fold(title)] = topic
+                    continue
+                page = Page(
+                    pk=pk, title=title, slug=slug, key=key, topic_id=topic_id, is_deleted=is_deleted
+                )
+                if kind == "redirect":
+                    self.redirects[old_slug] = page
+                else:
+                    self.pages_by_slug[slug] = page
+                    self.pages_by_key.setdefault(key, page)
         if post_slugs:
-            self.posts = {p.slug: p for p in Post.objects.filter(slug__in=post_slugs)}
+            cited = Post.objects.filter(slug__in=post_slugs).only("slug", "title")
+            self.posts = {p.slug: p for p in cited}
 
     def page_for(self, target: str) -> Page | None:
         slug = title_slug(target)
@@ -163,6 +190,30 @@ def _render_again(page: Page) -> int:
     return 1
 
 
+def _store_html(pages: list[tuple[int, str]]) -> None:
+    """Page.html of each (pk, html) in one UPDATE from two arrays: `bulk_update`'s CASE of a
+    branch per page costs more to build in Python than the update costs PostgreSQL."""
+    if not pages:
+        return
+    table = connection.ops.quote_name(Page._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {table} SET html = v.html FROM unnest(%s::bigint[], %s::text[]) "
+            f"AS v(id, html) WHERE {table}.id = v.id",
+            [[pk for pk, _ in pages], [html for _, html in pages]],
+        )
+
+
+# Hand-written, as _TARGETS_SQL is: it runs on every creation, and its ORM form (a join and an OR)
+# cost more Python to build than PostgreSQL takes to answer it.
+_LINKING_SQL = f"""
+SELECT l.from_page_id, l.target_title, p.html FROM {PageLink._meta.db_table} l
+ JOIN {Page._meta.db_table} p ON p.id = l.from_page_id
+ WHERE (l.target_slug = %(slug)s OR l.target_key = %(key)s) AND l.from_page_id <> %(page)s
+   AND NOT p.is_deleted
+"""
+
+
 def show_links_to_new_page(page: Page) -> int:
     """`page` was just created: the pages whose links to its title were shown as missing link to
     it now. Returns how many pages changed.
@@ -174,12 +225,9 @@ def show_links_to_new_page(page: Page) -> int:
     redirect), is rendered again whole.
     """
     # One query: the linking pages' stored HTML comes with their links' titles.
-    rows = (
-        PageLink.objects.filter(Q(target_slug=page.slug) | Q(target_key=page.key))
-        .exclude(from_page=page)
-        .filter(from_page__is_deleted=False)
-        .values_list("from_page", "target_title", "from_page__html")
-    )
+    with connection.cursor() as cursor:
+        cursor.execute(_LINKING_SQL, {"slug": page.slug, "key": page.key, "page": page.pk})
+        rows = cursor.fetchall()
     linking: dict[int, tuple[str, set[str]]] = {}
     for from_page, title, html in rows:
         linking.setdefault(from_page, (html, set()))[1].add(title)
@@ -200,8 +248,8 @@ def show_links_to_new_page(page: Page) -> int:
         if html == stored or still_missing in html:
             whole.append(pk)
         else:
-            patched.append(Page(pk=pk, html=html))
-    Page.objects.bulk_update(patched, ["html"])
+            patched.append((pk, html))
+    _store_html(patched)
     for other in Page.objects.filter(pk__in=whole).select_related("current_revision"):
         _render_again(other)
     return len(patched) + len(whole)

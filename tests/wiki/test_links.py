@@ -5,7 +5,7 @@ import pytest
 from django.template.loader import render_to_string
 
 from posts.models import Post, Topic
-from tests.wiki.conftest import edit, make_page
+from tests.wiki.conftest import edit, make_page, make_user
 from wiki.links import LinkResolver
 from wiki.models import Citation, PageLink, PageRedirect
 from wiki.services import citations_for_post, create_page, entry_for_topic, move_page
@@ -303,3 +303,36 @@ def test_creating_a_page_patches_links_to_it_exactly_as_rendering_again_would(ti
     linking.refresh_from_db()
     assert linking.html == links.render_text(linking.current_revision.text)[0].html
     assert linking.html.count("wikilink missing") == 1  # [[Other]] is still missing
+
+
+def _queries_to_create(title: str, text: str) -> int:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        create_page(title=title, text=text, author=None)
+    return len(queries)
+
+
+def test_creating_a_page_costs_the_same_queries_however_many_links_it_has():
+    make_topic()
+    make_post()
+    for n in range(6):
+        make_page(title=f"Linked {n}", text=f"Links to [[New {n}]].")
+    move_page(
+        page=make_page(title="Old name"),
+        new_title="New name",
+        author=make_user("mover", moderator=True),
+        reason="Clearer",
+    )
+    one = _queries_to_create("New 0", "Only [[Linked 0]].")
+    links = " ".join(f"[[Linked {n}]] [[Missing {n}]]" for n in range(6))
+    many = _queries_to_create(
+        "New 1", f"{links} [[Old name]] [[Localism]] [[post:big-society-launch]] [[post:nope]]"
+    )
+    # Two more for the post links (their posts, the citations); the page links' targets, the
+    # page's own links and the pages linking to it are each one statement, whatever their number.
+    assert many == one + 2
+    # 15 for the write and its effects, and up to 4 for the dependency keys it makes stale
+    # (wiki.invalidation: the links before and after, the pages linking to the title).
+    assert one <= 19
