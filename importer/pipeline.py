@@ -47,7 +47,7 @@ __all__ = ["ArchiveError", "FileResult", "import_archive"]
 BATCH_SIZE = 1000
 # Part of `import_digest`: bump it when a change to parsing, rendering or matching should make
 # the next run re-import files that did not change.
-IMPORT_RULES = "2"  # 2: WordPress <script>/<style> dropped, captions apart in the words
+IMPORT_RULES = "3"  # 3: identities scoped to the blog, local dates, players, code, galleries
 # A file that creates or changes more than ANALYZE_BASE posts plus ANALYZE_SHARE of those the
 # database held refreshes the planner's statistics, as autovacuum's defaults would (50, 10%).
 ANALYZE_BASE, ANALYZE_SHARE = 50, 0.1

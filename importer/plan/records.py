@@ -92,7 +92,9 @@ def scan(
     size = path.stat().st_size
 
     def flush() -> None:
-        scratch.copy("records", "ordinal, identity, title, key, checksum, names, slug", records)
+        scratch.copy(
+            "records", "ordinal, identity, title, key, checksum, names, slug, legacy", records
+        )
         scratch.copy("addresses", "seq, address, identity", addresses)
         records.clear()
         addresses.clear()
@@ -107,7 +109,9 @@ def scan(
                 shortened += 1
             key = fold(title)[:KEY_MAX]
             checksum = short_checksum(post.checksum())
-            records.append((ordinal, identity, title, key, checksum, names, post.slug))
+            records.append(
+                (ordinal, identity, title, key, checksum, names, post.slug, legacy_identity(post))
+            )
             for address in link_keys(post, reader.source.link):
                 seq += 1
                 addresses.append((seq, signed(fingerprint(address)), identity))
@@ -131,7 +135,7 @@ def _copy_held(scratch: Scratch, matcher: PhraseMatcher) -> None:
     seq = 0
 
     def flush() -> None:
-        scratch.copy("held", "pk, slug, checksum, guid, permalink, key, seq", held)
+        scratch.copy("held", "pk, slug, checksum, guid, permalink, key, seq, legacy", held)
         scratch.copy("held_links", "seq, address, pk", links)
         held.clear()
         links.clear()
@@ -145,7 +149,7 @@ def _copy_held(scratch: Scratch, matcher: PhraseMatcher) -> None:
                     pk, slug, short_checksum(checksum) if checksum else b"",
                     signed(fingerprint(guid)) if guid else None,
                     signed(fingerprint(permalink)) if permalink else None,
-                    None if guid or permalink else key, seq,
+                    None if guid or permalink else key, seq, not is_scoped(guid),
                 ))  # fmt: skip
                 for i, address in enumerate((guid, permalink)):
                     if address and (k := link_key(address)):
@@ -159,12 +163,30 @@ def _table() -> str:
     return connection.ops.quote_name(Post._meta.db_table)
 
 
-# Which held post each record is: by guid or permalink (the first post holding it), else by the
-# folded title of a post with neither (one a text listing brought in). The last copy of a
-# record in the file wins.
+def is_scoped(guid: str | None) -> bool:
+    """Whether a held post's stored identity is scoped to its blog and post ID (ArchivePost.
+    identity); a post imported before identities were scoped holds its bare guid."""
+    return bool(guid) and ("#wp=" in guid or "#blog=" in guid)
+
+
+def legacy_identity(post) -> int | None:
+    """The identity an unscoped import gave this post (its bare guid, else permalink), when it
+    differs from the scoped one: how a post imported before scoping is found again."""
+    base = post.guid or post.permalink
+    if not base or base == post.identity:
+        return None
+    return signed(fingerprint(base))
+
+
+# Which held post each record is: by guid or permalink (the first post holding it); else, for a
+# post imported before identities were scoped, by its bare guid or permalink (one record each:
+# the first in the file); else by the folded title of a post with neither (one a text listing
+# brought in). The last copy of a record in the file wins.
 MATCH = """
 CREATE INDEX ON records (identity, ordinal);
 CREATE INDEX ON held (key) WHERE key IS NOT NULL;
+CREATE INDEX ON held (guid) WHERE legacy;
+CREATE INDEX ON held (permalink) WHERE legacy;
 ANALYZE records; ANALYZE held;
 CREATE TEMPORARY TABLE latest AS
     SELECT DISTINCT ON (identity) * FROM records ORDER BY identity, ordinal DESC;
@@ -179,16 +201,23 @@ CREATE TEMPORARY TABLE held_ids AS
 CREATE INDEX ON held_ids (identity);
 CREATE INDEX ON latest (ordinal);
 ANALYZE latest; ANALYZE held_ids;
-INSERT INTO plan (ordinal, identity, pk, state, slug, names)
+INSERT INTO plan (ordinal, identity, pk, state, slug, names, via)
     SELECT l.ordinal, l.identity, m.pk,
-        CASE WHEN m.checksum = l.checksum THEN 'u' ELSE 'c' END, m.slug, l.names
+        CASE WHEN m.checksum = l.checksum THEN 'u' ELSE 'c' END, m.slug, l.names, m.o
     FROM latest l CROSS JOIN LATERAL (
-        SELECT pk, slug, checksum FROM (
+        SELECT pk, slug, checksum, o FROM (
             SELECT pk, slug, checksum, 1 AS o FROM held_ids h WHERE h.identity = l.identity
             UNION ALL
-            SELECT pk, slug, checksum, 2 FROM held h WHERE h.key = l.key
+            SELECT pk, slug, checksum, 2 FROM held h WHERE h.legacy AND h.guid = l.legacy
+            UNION ALL
+            SELECT pk, slug, checksum, 2 FROM held h WHERE h.legacy AND h.permalink = l.legacy
+            UNION ALL
+            SELECT pk, slug, checksum, 3 FROM held h WHERE h.key = l.key
         ) AS found ORDER BY o LIMIT 1
     ) AS m;
+-- Two posts a cloned site gave one guid were one post before scoping: the first keeps it.
+DELETE FROM plan p USING plan q
+    WHERE p.via = 2 AND q.pk = p.pk AND (q.via <> 2 OR q.ordinal < p.ordinal);
 """
 
 # Every address of every post -> its id and page; where two posts share one, the first the old

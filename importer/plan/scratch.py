@@ -30,14 +30,15 @@ _HALF = 1 << 63
 TABLES = """
 CREATE TEMPORARY TABLE records (
     ordinal integer, identity bigint, title text, key text, checksum bytea, names integer,
-    slug text);
+    slug text, legacy bigint);
 CREATE TEMPORARY TABLE addresses (seq bigint, address bigint, identity bigint);
 CREATE TEMPORARY TABLE held (
-    pk bigint, slug text, checksum bytea, guid bigint, permalink bigint, key text, seq bigint);
+    pk bigint, slug text, checksum bytea, guid bigint, permalink bigint, key text, seq bigint,
+    legacy boolean);
 CREATE TEMPORARY TABLE held_links (seq bigint, address bigint, pk bigint);
 CREATE TEMPORARY TABLE plan (
     ordinal integer PRIMARY KEY, identity bigint, pk bigint, state "char", key text, slug text,
-    names integer);
+    names integer, via smallint);
 CREATE INDEX ON plan (identity);
 CREATE INDEX ON plan (key);
 CREATE INDEX ON plan (slug);

@@ -31,6 +31,35 @@ def test_posts_sharing_a_guid_with_different_post_ids_are_two_posts_and_reimport
     assert Post.objects.count() == 2
 
 
+def _unscope_identities():
+    """Posts as an import before identities were scoped left them: the bare guid."""
+    for post in Post.objects.all():
+        Post.objects.filter(pk=post.pk).update(guid=post.guid.split("#", 1)[0])
+
+
+def test_posts_imported_before_identities_were_scoped_are_updated_not_duplicated():
+    run(FIXTURES / "blog.wxr.xml")
+    before = dict(Post.objects.values_list("pk", "title"))
+    _unscope_identities()
+    out = run(FIXTURES / "blog.wxr.xml", force=True)
+    assert "0 created" in out
+    assert dict(Post.objects.values_list("pk", "title")) == before
+    assert "0 created" in run(FIXTURES / "blog.wxr.xml", force=True)
+    assert dict(Post.objects.values_list("pk", "title")) == before
+
+
+def test_a_cloned_guid_held_once_before_scoping_keeps_its_post_and_the_clone_is_added():
+    run(FIXTURES / "cloned-guids.wxr.xml")
+    # Before scoping, the clone had replaced the original: one post held the shared guid.
+    Post.objects.filter(title="A second note from the clone").delete()
+    kept = Post.objects.get().pk
+    _unscope_identities()
+    out = run(FIXTURES / "cloned-guids.wxr.xml", force=True)
+    assert "1 created" in out
+    assert Post.objects.count() == 2
+    assert Post.objects.filter(pk=kept).exists()
+
+
 def test_an_edited_post_of_the_same_site_is_updated_in_place(tmp_path):
     run(FIXTURES / "cloned-guids.wxr.xml")
     pk = Post.objects.get(title="A second note from the clone").pk
