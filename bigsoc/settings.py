@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "wiki",
     "search",
     "community",
+    "accounts",
 ]
 
 MIDDLEWARE = [

@@ -2,7 +2,7 @@
 
 from django.urls import include, path
 
-from wiki import views_accounts
+from accounts import views as views_accounts
 
 urlpatterns = [
     path("signup/", views_accounts.signup, name="signup"),
