@@ -48,6 +48,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Outermost: a HEAD answer loses the body every layer below may have written.
+    "core.middleware.head_without_body",
     "django.middleware.security.SecurityMiddleware",
     # Outside everything that can answer or fail on its own (a NUL in the address, the page
     # cache, a session store that is down): every response, error pages included, gets them.
