@@ -252,9 +252,14 @@ def save_revision(
 
 def revert_to(*, revision: Revision, author) -> Revision:
     """Make the text of an old `revision` current again, as a new revision. `PageError` when
-    that text is now over the render budget (wiki.budget)."""
+    the page is deleted (a revision added to a hidden page is seen by no one: restore it first)
+    or that text is now over the render budget (wiki.budget)."""
     with transaction.atomic(), _render_errors_as_page_errors():
         page = _lock(revision.page)
+        if page.is_deleted:
+            raise PageError(
+                f"“{page.title}” is deleted: restore it first (on its history page), then revert."
+            )
         current = page.current_revision
         if current is not None and current.pk == revision.pk:
             return current
