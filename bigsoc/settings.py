@@ -218,6 +218,13 @@ AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
 PROXY_COUNT = env_int("PROXY_COUNT", 0)
 AXES_CLIENT_IP_CALLABLE = "core.auth.client_address"
 
+# --- Request size: the largest form the site must read whole ----------------------------------
+# An edit's text may hold 200,000 characters (wiki.forms.EditForm); a browser sends each as up to
+# 12 bytes (4 bytes of UTF-8, each percent-encoded), 2.4 MB. Django's default 2.5 MiB then leaves
+# little room: a text over its limit but under this one gets the form's own "too long" message
+# with the text still in the editor, rather than a bare 400 that loses it.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 16 * 1024 * 1024
+
 # --- Wiki edits: at most N saves per person per window, "saves/seconds" ---------------------------
 WIKI_EDIT_RATE = env_str("WIKI_EDIT_RATE", "30/600")
 
