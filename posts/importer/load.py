@@ -31,7 +31,7 @@ from pathlib import Path
 from django.db import connection, transaction
 
 from core.cache import archive_changed
-from posts.figures import refresh_topic_figures
+from posts.figures import PAIR_TOPICS, crowded_posts, refresh_topic_figures
 from posts.importer.errors import ArchiveError, FileResult
 from posts.importer.listing import ListingImport
 from posts.importer.load_records import import_records
@@ -158,6 +158,10 @@ def import_archive(
             rules_digest=digest, imported_posts=result.posts, imported_duplicates=result.duplicates
         )
         retagged = refresh_topic_figures()  # any file read may tag a known post
+        result.notes.extend(
+            f"“{title}” has {topics} topics: its first {PAIR_TOPICS} count towards related topics"
+            for title, topics in crowded_posts(path.name)
+        )
         if result.created or result.updated or result.topics_created or result.mentions or retagged:
             archive_changed()  # once the file commits, cached pages are stale
     if not connection.in_atomic_block and result.created + result.updated > ANALYZE_BASE:
