@@ -68,7 +68,7 @@ ROUTES = sorted({route for route, _ in patterns()})
 
 
 def garbage(kind: str, index: int) -> str:
-    values = GARBAGE_SEGMENTS[kind]
+    values = GARBAGE_SEGMENTS.get(kind, GARBAGE_SEGMENTS["path"])
     return values[index % len(values)]
 
 
@@ -83,7 +83,7 @@ def addresses(route: str, real: dict[str, str]) -> list[str]:
             address = re.sub(rf"<(?:\w+:)?{name}>", choose(kind, name), address, count=1)
         return "/" + address
 
-    found = [fill(lambda kind, name: real.get(name, GARBAGE_SEGMENTS[kind][0]))]
+    found = [fill(lambda kind, name: real.get(name, garbage(kind, 0)))]
     if parts:
         for index in range(max(len(v) for v in GARBAGE_SEGMENTS.values())):
             found.append(fill(lambda kind, name, i=index: garbage(kind, i)))
