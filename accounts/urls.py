@@ -6,5 +6,7 @@ from accounts import views as views_accounts
 
 urlpatterns = [
     path("signup/", views_accounts.signup, name="signup"),
+    # Before Django's: the same path and name, throttled.
+    path("password_reset/", views_accounts.PasswordResetView.as_view(), name="password_reset"),
     path("", include("django.contrib.auth.urls")),
 ]

@@ -1,11 +1,15 @@
-"""Sign-up for new volunteers (SIGNUP_ENABLED can turn it off); the rest of accounts is Django's."""
+"""Sign-up for new volunteers (SIGNUP_ENABLED can turn it off) and the password-reset request,
+both throttled per network address (and a reset per account); the rest of accounts is Django's."""
 
 from django.conf import settings
 from django.contrib.auth import login
+from django.contrib.auth import views as auth_views
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 
 from accounts.forms import SignupForm
+from core.auth import client_address
+from core.ratelimit import Throttled, spend_attempt
 
 
 def signup(request):
@@ -15,11 +19,47 @@ def signup(request):
     if not url_has_allowed_host_and_scheme(next_url, {request.get_host()}, request.is_secure()):
         next_url = "/"
     form = SignupForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        user = form.save()
-        login(request, user, backend="core.auth.UserBackend")
-        return redirect(next_url)
-    status = 400 if form.errors else 200
+    status = 200
+    if request.method == "POST":
+        try:
+            spend_attempt(
+                "signup", client_address(request), rate=settings.SIGNUP_RATE, what="this address"
+            )
+        except Throttled as error:
+            form.is_valid()  # the form keeps what was typed and says why nothing happened
+            form.add_error(None, str(error))
+            status = 429
+        else:
+            if form.is_valid():
+                user = form.save()
+                login(request, user, backend="core.auth.UserBackend")
+                return redirect(next_url)
+    if status == 200 and form.errors:
+        status = 400
     return render(
         request, "registration/signup.html", {"form": form, "next": next_url}, status=status
     )
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    """Django's, with a budget of requests per network address and per account (the address
+    typed): a reset mails someone, so it must not be a way to flood their inbox."""
+
+    def form_valid(self, form):
+        try:
+            spend_attempt(
+                "reset",
+                client_address(self.request),
+                rate=settings.PASSWORD_RESET_RATE,
+                what="this address",
+            )
+            spend_attempt(
+                "reset-account",
+                form.cleaned_data["email"],
+                rate=settings.PASSWORD_RESET_RATE,
+                what="this account",
+            )
+        except Throttled as error:
+            form.add_error(None, str(error))
+            return self.render_to_response(self.get_context_data(form=form), status=429)
+        return super().form_valid(form)

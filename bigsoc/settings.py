@@ -211,6 +211,8 @@ AXES_COOLOFF_TIME = timedelta(minutes=env_int("LOGIN_COOLOFF_MINUTES", 15))
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/lockout.html"
+# The lock-out page says what was locked: this account, or this address (accounts.lockout).
+AXES_LOCKOUT_CALLABLE = "accounts.lockout.lockout_response"
 AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
 # Proxies (load balancer, CDN) between the visitor and gunicorn: with PROXY_COUNT set, the
 # visitor's address is read from X-Forwarded-For, so throttling counts per visitor, not per
@@ -224,6 +226,11 @@ AXES_CLIENT_IP_CALLABLE = "core.auth.client_address"
 # little room: a text over its limit but under this one gets the form's own "too long" message
 # with the text still in the editor, rather than a bare 400 that loses it.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 16 * 1024 * 1024
+
+# --- Sign-ups and password resets: at most N per window, "attempts/seconds", counted per network
+# address and (resets) per account, in the shared cache (core.ratelimit.spend_attempt).
+SIGNUP_RATE = env_str("SIGNUP_RATE", "5/3600")
+PASSWORD_RESET_RATE = env_str("PASSWORD_RESET_RATE", "3/3600")
 
 # --- Wiki edits: at most N saves per person per window, "saves/seconds" ---------------------------
 WIKI_EDIT_RATE = env_str("WIKI_EDIT_RATE", "30/600")
