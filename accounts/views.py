@@ -2,12 +2,16 @@
 both throttled per network address (and a reset per account); the rest of accounts is Django's."""
 
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_POST
 
 from accounts.forms import SignupForm
+from accounts.verification import send_verification, verify
 from core.auth import client_address
 from core.ratelimit import Throttled, spend_attempt
 
@@ -33,6 +37,12 @@ def signup(request):
             if form.is_valid():
                 user = form.save()
                 login(request, user, backend="core.auth.UserBackend")
+                send_verification(user)
+                messages.info(
+                    request,
+                    f"Welcome! We have sent a link to {user.email}: open it to confirm the "
+                    "address, and we will e-mail you about your watchlist there.",
+                )
                 return redirect(next_url)
     if status == 200 and form.errors:
         status = 400
@@ -63,3 +73,27 @@ class PasswordResetView(auth_views.PasswordResetView):
             form.add_error(None, str(error))
             return self.render_to_response(self.get_context_data(form=form), status=429)
         return super().form_valid(form)
+
+
+def verify_email(request, token):
+    """The link mailed on sign-up: GET verifies (it only confirms what the signed link says)."""
+    user = verify(token)
+    if user is None:
+        return render(request, "registration/verify_email.html", {"invalid": True}, status=400)
+    return render(request, "registration/verify_email.html", {"verified_user": user})
+
+
+@require_POST
+@login_required
+def resend_verification(request):
+    """Mail the logged-in account a new link, at most PASSWORD_RESET_RATE times (it mails)."""
+    try:
+        spend_attempt(
+            "verify", str(request.user.pk), rate=settings.PASSWORD_RESET_RATE, what="this account"
+        )
+    except Throttled as error:
+        messages.error(request, str(error))
+    else:
+        send_verification(request.user)
+        messages.success(request, f"We have sent a new link to {request.user.email}.")
+    return redirect("community:preferences")

@@ -26,6 +26,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from accounts.verification import verified_recipients
 from community.models import Notification
 from core.text import clean_name
 
@@ -93,8 +94,10 @@ def build_message(recipient, rows: list[Notification], connection=None) -> Email
 
 
 def _due_recipients(now, limit: int) -> list[int]:
+    # Only to a verified address (accounts.verification): an unverified one's rows wait.
     return list(
         Notification.objects.due(now)
+        .filter(verified_recipients())
         .order_by("recipient_id")
         .values_list("recipient_id", flat=True)
         .distinct()[:limit]
