@@ -18,6 +18,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from core.cache import site_changed
+from core.confusables import skeleton
 from core.text import fold, title_slug
 from posts.models import Post, Topic
 from wiki.budget import RenderRefused
@@ -51,12 +52,20 @@ class TitleTaken(PageError):
     """A new title (or a move's) is the title of another page, up to case, accents,
     punctuation, spacing or compatibility forms (the same key or slug); nothing was written."""
 
-    def __init__(self, page: Page):
+    def __init__(self, page: Page, title: str = ""):
         self.page = page
+        # Only the look is shared: not the same key, so the reader must be told why.
+        looks_alike = bool(title) and fold(title) != page.key and title_slug(title) != page.slug
         if page.is_deleted:
             message = (
                 f"A page called “{page.title}” was deleted; a moderator can restore it. "
                 "Please choose another title."
+            )
+        elif looks_alike:
+            message = (
+                f"That title looks the same as the existing page “{page.title}”, though some "
+                "letters differ (from another alphabet, or look-alike signs). Edit that page, "
+                "or choose a title that reads differently."
             )
         else:
             message = (
@@ -142,6 +151,7 @@ def _append_revision(
         title=page.title,
         slug=page.slug,
         key=page.key,
+        skeleton=page.skeleton,
         html=page.html,
         toc_html=page.toc_html,
         search_vector=page_search_vector(page.title, rendered.html),
@@ -175,8 +185,11 @@ def _lock(page: Page) -> Page:
 
 
 def _taken(title: str, slug: str, *, other_than: Page | None = None) -> Page | None:
-    """The page that already has this title's slug or key (locked), if any."""
-    pages = Page.objects.select_for_update().filter(Q(slug=slug) | Q(key=fold(title)))
+    """The page that already has this title's slug or key, or a title that looks the same
+    (its skeleton), locked, if any."""
+    pages = Page.objects.select_for_update().filter(
+        Q(slug=slug) | Q(key=fold(title)) | Q(skeleton=skeleton(title))
+    )
     if other_than is not None:
         pages = pages.exclude(pk=other_than.pk)
     return pages.order_by("pk").first()
@@ -191,12 +204,14 @@ def _new_page(title: str) -> Page:
         title = topic.name
     existing = _taken(title, slug)
     if existing is not None:
-        raise TitleTaken(existing)
+        raise TitleTaken(existing, title)
     # A new page takes over an old slug of a moved page: the redirect gives way.
     PageRedirect.objects.filter(old_slug=slug).delete()
     try:
         with transaction.atomic():
-            return Page.objects.create(title=title, slug=slug, key=fold(title), topic=topic)
+            return Page.objects.create(
+                title=title, slug=slug, key=fold(title), skeleton=skeleton(title), topic=topic
+            )
     except IntegrityError:
         # Someone created a page with this slug a moment ago.
         raise TitleTaken(Page.objects.get(slug=slug)) from None
@@ -284,7 +299,7 @@ def move_page(*, page: Page, new_title: str, author) -> Page:
         old_title, old_slug = page.title, page.slug
         existing = _taken(new_title, new_slug, other_than=page)
         if existing is not None:
-            raise TitleTaken(existing)
+            raise TitleTaken(existing, new_title)
         if new_slug != old_slug:
             if Topic.objects.filter(slug=new_slug).exists():
                 raise PageError(f"“{new_title}” is the name of a topic; choose another title.")
@@ -292,6 +307,7 @@ def move_page(*, page: Page, new_title: str, author) -> Page:
             PageRedirect.objects.create(old_slug=old_slug, page=page)
         old_key = page.key
         page.title, page.slug, page.key = new_title, new_slug, fold(new_title)
+        page.skeleton = skeleton(new_title)
         current = page.current_revision
         _append_revision(
             page,
@@ -329,7 +345,11 @@ def seed_topic_entries(*, author) -> int:
             continue
         with transaction.atomic():
             page = Page.objects.create(
-                title=topic.name, slug=topic.slug, key=fold(topic.name), topic=topic
+                title=topic.name,
+                slug=topic.slug,
+                key=fold(topic.name),
+                skeleton=skeleton(topic.name),
+                topic=topic,
             )
             _append_revision(
                 page,
