@@ -44,12 +44,15 @@ INSTALLED_APPS = [
     "wiki",
     "search",
     "community",
+    "accounts",
     "importer",
     "api",
     "dumps",
 ]
 
 MIDDLEWARE = [
+    # Outermost: a HEAD answer loses the body every layer below may have written.
+    "core.middleware.head_without_body",
     "django.middleware.security.SecurityMiddleware",
     # Outside everything that can answer or fail on its own (a NUL in the address, the page
     # cache, a session store that is down): every response, error pages included, gets them.
@@ -246,12 +249,26 @@ AXES_COOLOFF_TIME = timedelta(minutes=env_int("LOGIN_COOLOFF_MINUTES", 15))
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/lockout.html"
+# The lock-out page says what was locked: this account, or this address (accounts.lockout).
+AXES_LOCKOUT_CALLABLE = "accounts.lockout.lockout_response"
 AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
 # Proxies (load balancer, CDN) between the visitor and gunicorn: with PROXY_COUNT set, the
 # visitor's address is read from X-Forwarded-For, so throttling counts per visitor, not per
 # balancer. 0 (the default) trusts REMOTE_ADDR alone.
 PROXY_COUNT = env_int("PROXY_COUNT", 0)
 AXES_CLIENT_IP_CALLABLE = "core.auth.client_address"
+
+# --- Request size: the largest form the site must read whole ----------------------------------
+# An edit's text may hold 200,000 characters (wiki.forms.EditForm); a browser sends each as up to
+# 12 bytes (4 bytes of UTF-8, each percent-encoded), 2.4 MB. Django's default 2.5 MiB then leaves
+# little room: a text over its limit but under this one gets the form's own "too long" message
+# with the text still in the editor, rather than a bare 400 that loses it.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 16 * 1024 * 1024
+
+# --- Sign-ups and password resets: at most N per window, "attempts/seconds", counted per network
+# address and (resets) per account, in the shared cache (core.ratelimit.spend_attempt).
+SIGNUP_RATE = env_str("SIGNUP_RATE", "5/3600")
+PASSWORD_RESET_RATE = env_str("PASSWORD_RESET_RATE", "3/3600")
 
 # --- Wiki edits: at most N saves per person per window, "saves/seconds" ---------------------------
 WIKI_EDIT_RATE = env_str("WIKI_EDIT_RATE", "30/600")

@@ -21,7 +21,7 @@ urlpatterns = [
     path("", include("api.urls")),
     # Before the wiki's: /wiki/<slug>/talk/ and /users/<name>/block/ sit beside its pages.
     path("", include("community.urls")),
-    path("accounts/", include("wiki.account_urls")),
+    path("accounts/", include("accounts.urls")),
     path("", include("wiki.urls")),
     path("", include("posts.urls")),
 ]

@@ -7,7 +7,9 @@ message (one change, or a digest of several), and marked sent in the same transa
   due and the next run sends them (at least once: a crash after the mail server accepted a
   message but before the commit sends it again);
 - a mail server that refuses or is down leaves the rows unsent, with the error, due again
-  after a backoff that doubles per attempt (1 minute up to 6 hours).
+  after a backoff that doubles per attempt (1 minute up to 6 hours);
+- a message that cannot be written at all (a recipient address holding a line break) is
+  marked failed once, with a log line, and never tried again: no retry could send it.
 """
 
 from __future__ import annotations
@@ -19,12 +21,14 @@ from datetime import timedelta
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core import signing
-from django.core.mail import EmailMessage, get_connection
+from django.core.mail import BadHeaderError, EmailMessage, get_connection
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from accounts.verification import verified_recipients
 from community.models import Notification
+from core.text import clean_name
 
 log = logging.getLogger(__name__)
 
@@ -65,7 +69,8 @@ def backoff(attempts: int) -> timedelta:
 def build_message(recipient, rows: list[Notification], connection=None) -> EmailMessage:
     unsubscribe = unsubscribe_url(recipient)
     if len(rows) == 1 and not rows[0].digest:
-        subject = rows[0].subject
+        # A topic's name from an archive may hold a line break: a header cannot.
+        subject = clean_name(rows[0].subject)
         body = f"{rows[0].body}\n\n{rows[0].url}\n"
     else:
         subject = f"bigsoc: {len(rows)} change{'s' if len(rows) != 1 else ''} on your watchlist"
@@ -89,8 +94,10 @@ def build_message(recipient, rows: list[Notification], connection=None) -> Email
 
 
 def _due_recipients(now, limit: int) -> list[int]:
+    # Only to a verified address (accounts.verification): an unverified one's rows wait.
     return list(
         Notification.objects.due(now)
+        .filter(verified_recipients())
         .order_by("recipient_id")
         .values_list("recipient_id", flat=True)
         .distinct()[:limit]
@@ -114,7 +121,17 @@ def deliver_due(*, now=None, limit: int = BATCH, connection=None) -> DeliveryRes
             if not rows:
                 continue  # another worker holds them, or sent them meanwhile
             try:
-                build_message(recipient, rows, connection).send()
+                message = build_message(recipient, rows, connection)
+                message.message()  # writes the headers: refuses what no mail server would take
+            except (BadHeaderError, ValueError) as error:
+                log.error("Mail to %s can never be sent, marked failed: %s", recipient_id, error)
+                Notification.objects.filter(pk__in=[row.pk for row in rows]).update(
+                    failed_at=timezone.now(), last_error=str(error)[:500]
+                )
+                result.failed += len(rows)
+                continue
+            try:
+                message.send()
             except Exception as error:  # the mail server's failure, whatever its type
                 log.warning("Mail to %s failed: %s", recipient_id, error)
                 for row in rows:

@@ -64,10 +64,10 @@ class Preference(models.Model):
 
 class NotificationQuerySet(models.QuerySet):
     def due(self, now=None):
-        return self.filter(sent_at__isnull=True, due_at__lte=now or timezone.now())
+        return self.pending().filter(due_at__lte=now or timezone.now())
 
     def pending(self):
-        return self.filter(sent_at__isnull=True)
+        return self.filter(sent_at__isnull=True, failed_at__isnull=True)
 
 
 class Notification(models.Model):
@@ -85,6 +85,8 @@ class Notification(models.Model):
     attempts = models.PositiveSmallIntegerField(default=0)
     last_error = models.CharField(max_length=500, blank=True)
     sent_at = models.DateTimeField(null=True, blank=True)
+    # Set when no retry could send it (a header that cannot be written): never tried again.
+    failed_at = models.DateTimeField(null=True, blank=True)
 
     objects = NotificationQuerySet.as_manager()
 

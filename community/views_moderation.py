@@ -147,7 +147,10 @@ def review_queue(request):
         # Readers and volunteers learn only that moderators look at new volunteers' edits.
         return render(request, "community/review_closed.html")
     if request.method == "POST":
-        item = get_object_or_404(Review, pk=request.POST.get("review", "0"), reviewed_at=None)
+        number = request.POST.get("review", "")
+        if not (number.isascii() and number.isdigit() and len(number) < 19):
+            return render(request, "400.html", status=400)  # not a review's number
+        item = get_object_or_404(Review, pk=int(number), reviewed_at=None)
         try:
             if request.POST.get("action") == "reviewed":
                 mark_reviewed(review=item, moderator=request.user)

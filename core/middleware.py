@@ -41,3 +41,27 @@ def reject_nul_characters(get_response):
         return get_response(request)
 
     return middleware
+
+
+def head_without_body(get_response):
+    """A HEAD answer carries the GET answer's headers and no body (RFC 9110, 9.3.2).
+
+    Django's WSGI handler sends whatever body the view made, and gunicorn writes it: a client
+    on a kept-alive connection then reads those bytes as the start of its next answer. Outermost,
+    so error pages and the page cache's answers are emptied too; Content-Length still tells the
+    size a GET would get.
+    """
+
+    def middleware(request):
+        response = get_response(request)
+        if request.method != "HEAD":
+            return response
+        if response.streaming:
+            # Its files are still closed by the handler when the answer ends.
+            response.streaming_content = []
+        else:
+            response.headers.setdefault("Content-Length", str(len(response.content)))
+            response.content = b""
+        return response
+
+    return middleware

@@ -9,6 +9,8 @@ save cost as much to render as a good one. Views call `spend_write` before doing
 answer `RateLimited` with 429, keeping what the person typed.
 """
 
+import hashlib
+
 from django.conf import settings
 from django.core.cache import cache
 
@@ -51,3 +53,42 @@ def spend_write(user) -> None:
         return
     if count > limit:
         raise RateLimited(limit, window)
+
+
+# --- Attempts by someone not logged in: sign-ups, password resets --------------------------------
+
+
+class Throttled(Exception):
+    """Too many attempts of one kind from one address, or for one account; nothing was done.
+    `what` names which: "this address" or "this account"."""
+
+    def __init__(self, what: str, window: int):
+        self.what = what
+        minutes = max(1, window // 60)
+        super().__init__(
+            f"Too many attempts from {what} in the last {minutes} minutes. "
+            "Please wait a while and try again."
+        )
+
+
+def parse_rate(rate: str) -> tuple[int, int]:
+    """(attempts, seconds) from "attempts/seconds", e.g. "5/3600"."""
+    count, _, seconds = str(rate).partition("/")
+    return int(count), int(seconds or 3600)
+
+
+def spend_attempt(kind: str, subject: str, *, rate: str, what: str) -> None:
+    """Count one `kind` attempt ("signup", "reset") by `subject` (a network address, an account's
+    e-mail) in the shared cache; `Throttled(what)` past `rate`. A fixed window, as above."""
+    limit, window = parse_rate(rate)
+    key = f"core:attempts:{kind}:{hashlib.sha256(subject.casefold().encode()).hexdigest()}"
+    if cache.add(key, 1, timeout=window):
+        count = 1
+    else:
+        try:
+            count = cache.incr(key)
+        except ValueError:  # expired between add and incr: a new window
+            cache.set(key, 1, timeout=window)
+            count = 1
+    if count > limit:
+        raise Throttled(what, window)

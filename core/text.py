@@ -140,3 +140,26 @@ def title_slug(title: str) -> str:
     """
     key = fold(title)
     return ascii_slug(key) if key.isascii() else _unicode_slug(key)
+
+
+# --- Names and titles as shown ----------------------------------------------------------------
+
+# Control characters (category Cc: C0, DEL and C1): a line break, a tab, a NUL.
+_CONTROL_RE = re.compile("[\x00-\x1f\x7f-\x9f]")
+# The bidirectional controls: marks (ALM, LRM, RLM), embeddings and overrides, isolates.
+_BIDI_RE = re.compile("[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def clean_name(name: str) -> str:
+    """A name from an archive (an author, a category, a tag) as a wiki title is kept: control
+    characters become spaces, runs of whitespace one space, the ends trimmed. A line break in a
+    byline would otherwise reach an address, a mail header or a page heading."""
+    if name.isprintable() and "  " not in name and name == name.strip():
+        return name
+    return " ".join(_CONTROL_RE.sub(" ", name).split())
+
+
+def without_bidi_controls(text: str) -> str:
+    """`text` without bidirectional controls, for where no markup can isolate it (a document's
+    <title>, a mail subject): an override there would reverse what follows it."""
+    return _BIDI_RE.sub("", text)

@@ -39,7 +39,7 @@ from importer.topic_book import sync_vocabulary
 from importer.topics import VocabularyTopic
 from importer.write.writer import table
 from posts.changes import keys_changed_in_this_transaction
-from posts.figures import refresh_topic_figures
+from posts.figures import PAIR_TOPICS, crowded_posts, refresh_topic_figures
 from posts.models import Archive, Post, TaggedPost
 
 __all__ = ["ArchiveError", "FileResult", "import_archive"]
@@ -145,6 +145,10 @@ def import_archive(
             rules_digest=digest, imported_posts=result.posts, imported_duplicates=result.duplicates
         )
         retagged = refresh_topic_figures()  # any file read may tag a known post
+        result.notes.extend(
+            f"“{title}” has {topics} topics: its first {PAIR_TOPICS} count towards related topics"
+            for title, topics in crowded_posts(path.name)
+        )
         if result.created or result.updated or result.topics_created or result.mentions or retagged:
             # Once the file commits, the pages of the posts and topics it changed are stale
             # (every page when it only gave known posts topics: which ones, it cannot say).

@@ -28,7 +28,7 @@ from __future__ import annotations
 
 from array import array
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.db import connection
@@ -43,6 +43,7 @@ from importer.prepare.records import (
     PreparedHere,
     PreparedPost,
     PreparingProcess,
+    Reading,
     fingerprint,
     prepared_posts,
 )
@@ -76,6 +77,7 @@ class Counts:
     updated: int = 0
     unchanged: int = 0
     mentions: int = 0
+    notes: list[str] = field(default_factory=list)  # posts kept as plain text (preparing)
 
 
 # Exports this big are prepared in a process of their own (importer.prepare.records); below it,
@@ -116,7 +118,7 @@ def load(
             if unchanged:
                 writer.put(link_archive_job(archive_id, unchanged))
         batch: list[PreparedPost] = []
-        for post in _prepared(path, kind, wanted, size, progress, again):
+        for post in _prepared(path, kind, wanted, size, progress, again, counts.notes):
             batch.append(post)
             if len(batch) >= batch_size:
                 _write(batch, scan_, plan_, scratch, archive_id, counts, mentions, writer)
@@ -134,7 +136,7 @@ def load(
 
 def _prepared(
     path: Path, kind: str, wanted: Ordinals, size: int, progress: Progress,
-    again: Iterable[list[PreparedPost]] | None,
+    again: Iterable[list[PreparedPost]] | None, notes: list[str],
 ) -> Iterator[PreparedPost]:  # fmt: skip
     """The wanted posts, prepared: from `again` when the scan had them all prepared, else here
     for a small file, else by a process of their own."""
@@ -143,12 +145,15 @@ def _prepared(
     elif not wanted:
         return
     elif size < PREPARE_APART_BYTES:
+        reading = Reading()
         yield from prepared_posts(
-            path, kind, wanted, lambda done: progress("load bytes", done, size)
+            path, kind, wanted, lambda done: progress("load bytes", done, size), reading
         )
+        notes.extend(reading.notes)
     else:
         with PreparingProcess(path, kind, wanted) as preparing:
             yield from _wanted(preparing.chunks(), wanted, size, progress)
+        notes.extend(preparing.reading.notes)
 
 
 def _wanted(
@@ -296,6 +301,7 @@ def _import_records(path, kind, vocabulary, batch_size, progress, checksum) -> F
                     path, kind, scanned, planned, scratch, archive.pk, batch_size, progress,
                     again=preparing.replay(),
                 )  # fmt: skip
+                counts.notes.extend(preparing.reading.notes)
         else:
             scanned = scan(path, kind, vocabulary, progress, scratch)
             planned = plan(scanned, book, vocabulary, scratch)
@@ -305,6 +311,7 @@ def _import_records(path, kind, vocabulary, batch_size, progress, checksum) -> F
     result.duplicates = scanned.duplicates
     result.created, result.updated = counts.created, counts.updated
     result.unchanged, result.mentions = counts.unchanged, counts.mentions
+    result.notes.extend(counts.notes)
     result.topics_created += book.created
     result.header = scanned.source.title
     if scanned.shortened:

@@ -25,7 +25,13 @@ from django.db import connection, transaction
 from django.db.models import Value
 from django.db.models.functions import Coalesce, Lower
 
-from posts.models import Post, TaggedPost, Topic, TopicMonth, TopicPair, TopicSize
+from posts.models import Archive, Post, TaggedPost, Topic, TopicMonth, TopicPair, TopicSize
+
+# The topics of one post that count towards topic pairs: its first ones, in the order it was
+# given them. Pairs grow with the square of a post's topics (2,000 tags on one post made four
+# million pair rows); capped, a post costs at most PAIR_TOPICS**2 / 2 whatever it carries.
+# Its size and months still count every topic. Real posts carry ~20.
+PAIR_TOPICS = 100
 
 # Any fixed number: two refreshes at once (two imports) take turns instead of both deleting and
 # then colliding on the unique pairs.
@@ -45,6 +51,10 @@ def _refresh_sql() -> str:
     has; two topics then share, in a block, the set bits of their AND. That self-join is over
     ~47,000 rows, not 2 million (timings: docs/performance.md). The months use the same bitmaps
     against each block's posts of each month.
+
+    Pairs read `pair_blocks`: the same bitmaps, except in the blocks of a post with more than
+    PAIR_TOPICS topics, which are made again from the tag rows with that post's first
+    PAIR_TOPICS only (an index range scan of those blocks; none when no post is crowded).
     """
     tagged, post = _table(TaggedPost), _table(Post)
     bits = "bit_count(({})::bit(64))"
@@ -67,9 +77,24 @@ def _refresh_sql() -> str:
         SELECT b.tag_id, d.month, SUM({bits.format("b.mask & d.mask")})
         FROM blocks b JOIN dated d ON d.block = b.block
         GROUP BY b.tag_id, d.month HAVING SUM({bits.format("b.mask & d.mask")}) > 0
+    ), crowded AS MATERIALIZED (
+        SELECT content_object_id AS post FROM {tagged}
+        GROUP BY content_object_id HAVING count(*) > {PAIR_TOPICS}
+    ), crowded_blocks AS MATERIALIZED (
+        SELECT DISTINCT post >> 6 AS block FROM crowded
+    ), pair_blocks AS MATERIALIZED (
+        SELECT tag_id, block, mask FROM blocks
+        WHERE block NOT IN (SELECT block FROM crowded_blocks)
+        UNION ALL
+        SELECT tag_id, post >> 6, bit_or(1::bigint << (post & 63)::int) FROM (
+            SELECT t.tag_id, t.content_object_id AS post,
+                   row_number() OVER (PARTITION BY t.content_object_id ORDER BY t.id) AS place
+            FROM crowded_blocks c JOIN {tagged} t
+              ON t.content_object_id BETWEEN c.block << 6 AND (c.block << 6) + 63
+        ) placed WHERE place <= {PAIR_TOPICS} GROUP BY tag_id, post >> 6
     ), pairs AS MATERIALIZED (
         SELECT a.tag_id AS a, b.tag_id AS b, SUM({bits.format("a.mask & b.mask")}) AS shared
-        FROM blocks a JOIN blocks b ON b.block = a.block AND b.tag_id > a.tag_id
+        FROM pair_blocks a JOIN pair_blocks b ON b.block = a.block AND b.tag_id > a.tag_id
         GROUP BY a.tag_id, b.tag_id
     )
     INSERT INTO {_table(TopicPair)} (topic_id, other_id, shared)
@@ -115,6 +140,24 @@ def forget_topic_figures() -> None:
         cursor.execute(f"DELETE FROM {_table(TopicSize)}")
     # robust: the edit has committed; a failed refresh leaves the pages computing live.
     transaction.on_commit(_refresh_if_forgotten, robust=True)
+
+
+def crowded_posts(archive_name: str, limit: int = 20) -> list[tuple[str, int]]:
+    """(title, topics) of the archive's posts with more than PAIR_TOPICS topics, for the import's
+    notes: only their first PAIR_TOPICS count towards the topics sharing posts."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"""
+            SELECT p.title, count(*) FROM {_table(Archive)} a
+            JOIN {_table(Post.archives.through)} pa ON pa.archive_id = a.id
+            JOIN {_table(TaggedPost)} t ON t.content_object_id = pa.post_id
+            JOIN {_table(Post)} p ON p.id = pa.post_id
+            WHERE a.name = %s GROUP BY p.id, p.title HAVING count(*) > %s
+            ORDER BY p.id LIMIT %s
+            """,
+            [archive_name, PAIR_TOPICS, limit],
+        )
+        return cursor.fetchall()
 
 
 def topic_size(topic: Topic) -> tuple[int, bool]:

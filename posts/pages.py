@@ -152,7 +152,8 @@ class Period:
             if month:
                 raise Http404("A month needs a year.")
             return cls()
-        if not (year.isascii() and year.isdigit() and len(year) == 4):
+        # 9999 has no year after it for the period's end (datetime stops there).
+        if not (year.isascii() and year.isdigit() and len(year) == 4 and 0 < int(year) < 9999):
             raise Http404("That year is not a year.")
         if month and not (month.isascii() and month.isdigit() and 1 <= int(month) <= 12):
             raise Http404("That month is not a month.")

@@ -4,6 +4,8 @@ Each page runs a fixed number of SQL queries whatever the size of the archive (c
 annotated, related rows prefetched); tests/posts/test_views.py holds them to it.
 """
 
+from django.core.paginator import Page
+from django.db.models import OuterRef, Subquery
 from django.http import Http404
 from django.shortcuts import render
 from django.utils.functional import SimpleLazyObject
@@ -17,13 +19,15 @@ from core.cache import (
     post_key_name,
     topic_key_name,
 )
+from core.pagination import paginate
 from posts.authors import author_list_context, author_page_context
 from posts.maps import queries as maps
-from posts.models import Post, Topic, load_links
+from posts.models import Comment, Post, Topic, load_links
 from posts.pages import group_by_letter, post_list_context, post_place, topic_page_context
 
 HOME_TOPICS = 12
 HOME_POSTS = 8
+COMMENTS_PER_PAGE = 100
 
 # `?sort=` values of the topic list, with the label of the link that switches to each.
 TOPIC_SORTS = {"az": "A–Z", "size": "Most posts"}
@@ -95,18 +99,37 @@ def _topic(slug: str) -> Topic:
     return topic
 
 
-def _post_and_comments(slug: str) -> tuple[Post, list]:
+def _post_and_comments(slug: str, page_number: str | None) -> tuple[Post, Page]:
+    """The post (kept until the next write) and one page of its comments."""
+
     def load():
-        post = Post.objects.for_page().prefetch_related("archives").filter(slug=slug).first()
+        # The comments' numbers run 1…n (the importer numbers them): the last is their count,
+        # read from the unique (post, number) index in the post's own query.
+        last = Comment.objects.filter(post=OuterRef("pk")).order_by("-number").values("number")
+        post = (
+            Post.objects.for_page()
+            .prefetch_related("archives")
+            .annotate(comment_total=Subquery(last[:1]))
+            .filter(slug=slug)
+            .first()
+        )
         if post is None:
             return None
-        return post, list(post.comments.all()) if post.permalink or post.guid else []
+        return post, (post.comment_total or 0) if post.permalink or post.guid else 0
 
     found = for_generation(named_key("post", slug), load)
     if found is None:
         raise Http404("No such post")
-    depends_on(post_key_name(found[0].pk))
-    return found
+    post, total = found
+    depends_on(post_key_name(post.pk))
+    page = paginate(range(total), page_number, COMMENTS_PER_PAGE)
+    # A range of numbers, not an OFFSET: the last page of 200,000 costs what the first does.
+    page.object_list = (
+        list(post.comments.filter(number__range=(page.start_index(), page.end_index())))
+        if total
+        else []
+    )
+    return post, page
 
 
 def topic_detail(request, slug):
@@ -122,7 +145,7 @@ def post_list(request):
 
 
 def post_detail(request, slug):
-    post, comments = _post_and_comments(slug)
+    post, comments = _post_and_comments(slug, request.GET.get("page"))
     # The links under the post are the same for every reader and kept until the next write
     # (cached fragments): their four queries run only when a fragment is drawn.
     linked = SimpleLazyObject(lambda: load_links(post))

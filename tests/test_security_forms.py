@@ -82,6 +82,8 @@ def sample_arguments(site) -> dict[str, dict]:
             "token": default_token_generator.make_token(moderator),
         },
         "password_reset_complete": {},
+        "resend_verification": {},
+        "verify_email": {"token": "a-token"},
         "wiki:index": {},
         "wiki:wanted": {},
         "wiki:page": page,

@@ -1,8 +1,6 @@
 """Forms of the wiki: they validate input; the services normalise it and do the writing."""
 
 from django import forms
-from django.contrib.auth import get_user_model
-from django.contrib.auth.forms import UserCreationForm
 
 from wiki.services import PageError, validate_new_slug
 
@@ -60,9 +58,3 @@ class MoveForm(forms.Form):
 
     def clean_new_title(self):
         return _valid_title(self.cleaned_data["new_title"])
-
-
-class SignupForm(UserCreationForm):
-    class Meta(UserCreationForm.Meta):
-        model = get_user_model()
-        fields = ("username", "email")

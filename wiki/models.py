@@ -83,6 +83,9 @@ class Page(models.Model):
     slug = models.CharField(max_length=255, unique=True)
     # core.text.fold(title): the folded form wiki links are matched against.
     key = models.CharField(max_length=255, db_index=True)
+    # How the title looks (core.confusables.skeleton, Unicode TR39): a new title that looks
+    # like another page's is refused, as MediaWiki's AntiSpoof does.
+    skeleton = models.TextField(default="", db_index=True, editable=False)
     topic = models.OneToOneField(
         "posts.Topic",
         null=True,

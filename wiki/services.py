@@ -40,6 +40,7 @@ from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from core.cache import site_changed
+from core.confusables import skeleton
 from core.text import fold, title_slug
 from posts.models import Post, Topic
 from wiki import invalidation, seams
@@ -77,12 +78,20 @@ class TitleTaken(PageError):
     """A new title (or a move's) is the title of another page, up to case, accents,
     punctuation, spacing or compatibility forms (the same key or slug); nothing was written."""
 
-    def __init__(self, page: Page):
+    def __init__(self, page: Page, title: str = ""):
         self.page = page
+        # Only the look is shared: not the same key, so the reader must be told why.
+        looks_alike = bool(title) and fold(title) != page.key and title_slug(title) != page.slug
         if page.is_deleted:
             message = (
                 f"A page called “{page.title}” was deleted; a moderator can restore it. "
                 "Please choose another title."
+            )
+        elif looks_alike:
+            message = (
+                f"That title looks the same as the existing page “{page.title}”, though some "
+                "letters differ (from another alphabet, or look-alike signs). Edit that page, "
+                "or choose a title that reads differently."
             )
         else:
             message = (
@@ -177,6 +186,7 @@ def _append_revision(
         title=page.title,
         slug=page.slug,
         key=page.key,
+        skeleton=page.skeleton,
         html=page.html,
         toc_html=page.toc_html,
         search_vector=page_search_vector(page.title, rendered.html),
@@ -214,14 +224,15 @@ def _lock(page: Page) -> Page:
 # `id <> 0` excludes nothing.
 _TAKEN_SQL = (
     f"SELECT id, title, slug, key, topic_id, is_deleted FROM {Page._meta.db_table}"
-    " WHERE (slug = %s OR key = %s) AND id <> %s ORDER BY id LIMIT 1 FOR UPDATE"
+    " WHERE (slug = %s OR key = %s OR skeleton = %s) AND id <> %s ORDER BY id LIMIT 1 FOR UPDATE"
 )
 _TOPIC_BY_SLUG_SQL = f"SELECT id, name FROM {Topic._meta.db_table} WHERE slug = %s"
 
 
 def _taken(title: str, slug: str, *, other_than: Page | None = None) -> Page | None:
-    """The page that already has this title's slug or key (locked), if any."""
-    params = [slug, fold(title), other_than.pk if other_than is not None else 0]
+    """The page that already has this title's slug or key, or a title that looks the same
+    (its confusable skeleton), locked, if any."""
+    params = [slug, fold(title), skeleton(title), other_than.pk if other_than is not None else 0]
     return next(iter(Page.objects.raw(_TAKEN_SQL, params)), None)
 
 
@@ -236,12 +247,18 @@ def _new_page(title: str) -> Page:
         title = topic_name
     existing = _taken(title, slug)
     if existing is not None:
-        raise TitleTaken(existing)
+        raise TitleTaken(existing, title)
     # A new page takes over an old slug of a moved page: the redirect gives way.
     PageRedirect.objects.filter(old_slug=slug).delete()
     try:
         with transaction.atomic():
-            return Page.objects.create(title=title, slug=slug, key=fold(title), topic_id=topic_id)
+            return Page.objects.create(
+                title=title,
+                slug=slug,
+                key=fold(title),
+                skeleton=skeleton(title),
+                topic_id=topic_id,
+            )
     except IntegrityError:
         # Someone created a page with this slug a moment ago.
         raise TitleTaken(Page.objects.get(slug=slug)) from None
@@ -311,12 +328,17 @@ def save_revision(
 
 def revert_to(*, revision: Revision, author, reason: str, detail: str | None = None) -> Revision:
     """Make the text of an old `revision` current again, as a new revision, by `author` (a
-    moderator) for `reason`. `PageError` without a reason, or when that text is now over the
-    render budget (wiki.budget). Announced: `moderated` ("revert", `detail`, by default "to
+    moderator) for `reason`. `PageError` without a reason, when the page is deleted (a revision
+    added to a hidden page is seen by no one: restore it first), or when that text is now over
+    the render budget (wiki.budget). Announced: `moderated` ("revert", `detail`, by default "to
     revision N"), then `revision_saved`; nothing when `revision` is already the current one."""
     reason = normalise_reason(reason)
     with transaction.atomic(), _render_errors_as_page_errors():
         page = _lock(revision.page)
+        if page.is_deleted:
+            raise PageError(
+                f"“{page.title}” is deleted: restore it first (on its history page), then revert."
+            )
         current = page.current_revision
         if current is not None and current.pk == revision.pk:
             return current
@@ -349,7 +371,7 @@ def move_page(*, page: Page, new_title: str, author, reason: str) -> Page:
         old_title, old_slug = page.title, page.slug
         existing = _taken(new_title, new_slug, other_than=page)
         if existing is not None:
-            raise TitleTaken(existing)
+            raise TitleTaken(existing, new_title)
         if new_slug != old_slug:
             if Topic.objects.filter(slug=new_slug).exists():
                 raise PageError(f"“{new_title}” is the name of a topic; choose another title.")
@@ -357,6 +379,7 @@ def move_page(*, page: Page, new_title: str, author, reason: str) -> Page:
             PageRedirect.objects.create(old_slug=old_slug, page=page)
         old_key = page.key
         page.title, page.slug, page.key = new_title, new_slug, fold(new_title)
+        page.skeleton = skeleton(new_title)
         current = page.current_revision
         revision = _append_revision(
             page,
@@ -402,7 +425,11 @@ def seed_topic_entries(*, author) -> int:
             continue
         with transaction.atomic():
             page = Page.objects.create(
-                title=topic.name, slug=topic.slug, key=fold(topic.name), topic=topic
+                title=topic.name,
+                slug=topic.slug,
+                key=fold(topic.name),
+                skeleton=skeleton(topic.name),
+                topic=topic,
             )
             _append_revision(
                 page,

@@ -162,7 +162,8 @@ def page_edit(request, slug):
         # Told before anything is saved, the text kept; never the conflict screen, which is
         # only ever about the page being edited.
         form.add_error("title", str(error))
-        return render(request, "wiki/page_edit.html", {**context, "form": form}, status=400)
+        context = {**context, "form": form, "taken": error.page}
+        return render(request, "wiki/page_edit.html", context, status=400)
     except RenderRefused as error:
         form.add_error("text", str(error))
         return render(request, "wiki/page_edit.html", {**context, "form": form}, status=400)

@@ -125,7 +125,7 @@ def page_move(request, slug):
     if not can_edit(request.user, page):
         return _forbidden(request, page)
     form = MoveForm(request.POST or None, initial={"new_title": page.title})
-    status = 200
+    status, taken = 200, None
     if request.method == "POST" and form.is_valid():
         try:
             spend_write(request.user)
@@ -140,9 +140,11 @@ def page_move(request, slug):
             status = 429
         except PageError as error:
             form.add_error("new_title", str(error))
+            taken = getattr(error, "page", None)  # TitleTaken: the page to link to
         else:
             messages.success(request, "Page moved; the old address redirects here.")
             return redirect(moved.get_absolute_url())
     if form.errors and status == 200:
         status = 400
-    return render(request, "wiki/page_move.html", {"page": page, "form": form}, status=status)
+    context = {"page": page, "form": form, "taken": taken}
+    return render(request, "wiki/page_move.html", context, status=status)

@@ -25,12 +25,18 @@ import re
 import sys
 import tempfile
 from collections.abc import Container, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 from typing import NamedTuple
 
-from core.sanitise import sanitise_html, with_direction
+from core.sanitise import (
+    flatten_to_text,
+    over_budget,
+    sanitise_html,
+    sanitise_within_budget,
+    with_direction,
+)
 from importer.prepare.process import ChildProcess, answering
 from importer.prepare.wpbody import prepare_body
 from importer.readers import ArchivePost, ArchiveSource, ReaderError, open_records
@@ -121,6 +127,7 @@ class Reading:
     skipped: int = 0
     bytes_read: int = 0
     phrases: list[str] | None = None  # when the reading mined them
+    notes: list[str] = field(default_factory=list)  # posts kept as plain text, and why
     shortened: int = 0  # titles over TITLE_MAX, shortened (`short_title`)
 
 
@@ -134,11 +141,18 @@ def short_title(title: str) -> str:
     return (cut[:space] if space > 0 else cut).rstrip() + "…"
 
 
-def prepare(ordinal: int, post: ArchivePost, link: str = "") -> PreparedPost:
-    """`post`, the `ordinal`-th record of an archive whose blog is at `link`, made safe."""
+def prepare(ordinal: int, post: ArchivePost, link: str = "", notes=None) -> PreparedPost:
+    """`post`, the `ordinal`-th record of an archive whose blog is at `link`, made safe. A body
+    or comment over the sanitiser's budget is kept as plain text, with a line in `notes`."""
     # A post's own text is shown as WordPress shows it: bare addresses stay text (comments are
     # linkified, as WordPress does for them).
-    html = "" if post.protected else sanitise_html(prepare_body(post.html)[0], linkify=False)
+    html, why = "", None
+    if not post.protected and (why := over_budget(post.html)) is None:
+        html = sanitise_html(prepare_body(post.html)[0], linkify=False)
+    elif why is not None:
+        html = flatten_to_text(post.html)
+        if notes is not None:
+            notes.append(f"“{post.title}” kept as plain text: its HTML has {why}")
     html = with_direction(html)  # each block's direction from its own words
     numbers = {c.id: n for n, c in enumerate(post.comments, start=1) if c.id}
     comments = tuple(
@@ -147,7 +161,7 @@ def prepare(ordinal: int, post: ArchivePost, link: str = "") -> PreparedPost:
             numbers.get(c.parent) if c.parent else None,
             c.author[:200],
             c.published,
-            sanitise_html(c.html.replace("\r\n", "\n")).replace("\n", "<br>\n"),
+            _comment_html(c.html, post.title, notes),
         )
         for n, c in enumerate(post.comments, start=1)
     )
@@ -171,6 +185,13 @@ def prepare(ordinal: int, post: ArchivePost, link: str = "") -> PreparedPost:
         post.source_id,
         post.slug[:200],
     )
+
+
+def _comment_html(html: str, title: str, notes) -> str:
+    html, why = sanitise_within_budget(html.replace("\r\n", "\n"))
+    if why is not None and notes is not None:
+        notes.append(f"a comment on “{title}” kept as plain text: its HTML has {why}")
+    return html.replace("\n", "<br>\n")
 
 
 def topic_names(post: ArchivePost) -> tuple[str, ...]:
@@ -197,7 +218,7 @@ def prepared_posts(
             if len(post.title) > TITLE_MAX:
                 reading.shortened += 1
             if wanted is None or ordinal in wanted:
-                yield prepare(ordinal, post, reader.source.link)
+                yield prepare(ordinal, post, reader.source.link, reading.notes)
             reading.records = ordinal + 1
             reading.bytes_read = reader.bytes_read
             if progress is not None and ordinal % 500 == 499:

@@ -8,6 +8,8 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from urllib.parse import urlsplit
 
+from core.text import clean_name
+
 # Part of every post's checksum: bump it when what is made of the same record changes (the body's
 # preparation, its words), so the next import rewrites posts whose source did not change.
 # 2: <script>/<style> dropped with their code; a figure's caption a paragraph of its own.
@@ -52,6 +54,15 @@ class ArchivePost:
     line: int = 0
     is_excerpt: bool = False  # `html` is only a summary; the whole text lives elsewhere
     blog: str = ""  # the blog it belongs to (`blog_scope`): identity is scoped to it
+
+    def __post_init__(self):
+        # Every reader's names pass here: a line break or control character in a byline or a
+        # topic is made a space, as in a wiki title (core.text.clean_name).
+        object.__setattr__(self, "author", clean_name(self.author))
+        object.__setattr__(
+            self, "categories", tuple(filter(None, map(clean_name, self.categories)))
+        )
+        object.__setattr__(self, "tags", tuple(filter(None, map(clean_name, self.tags))))
 
     @property
     def day(self) -> date | None:

@@ -54,7 +54,7 @@ def _hit_item(hit: Hit) -> str:
     return (
         '<li class="hit"><article>'
         f'<h2 class="hit__title"><a href="{escape(hit.url)}">'
-        f"{conditional_escape(hit.title_html)}</a></h2>"
+        f'<bdi dir="auto">{conditional_escape(hit.title_html)}</bdi></a></h2>'
         f'<p class="hit__meta"><span class="hit__kind">{escape(hit.kind_label)}</span>{when}</p>'
         f"{snippet}</article></li>"
     )

@@ -26,7 +26,7 @@ def hit(**given) -> Hit:
 def test_a_hit_is_its_linked_title_kind_date_and_snippet():
     assert hit_items([hit()]) == (
         '<li class="hit"><article>'
-        '<h2 class="hit__title"><a href="/posts/a/"><mark>A</mark></a></h2>'
+        '<h2 class="hit__title"><a href="/posts/a/"><bdi dir="auto"><mark>A</mark></bdi></a></h2>'
         '<p class="hit__meta"><span class="hit__kind">Post</span>'
         ' <span><time datetime="2010-03-05">5 March 2010</time></span></p>'
         '<p class="hit__snippet">the <mark>a</mark> …</p></article></li>'

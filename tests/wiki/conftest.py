@@ -6,6 +6,7 @@ from django.contrib.auth.models import Group
 from django.core.cache import cache
 from django.test import Client
 
+from accounts.models import VerifiedEmail
 from wiki.permissions import MODERATORS_GROUP
 from wiki.services import create_page, save_revision
 
@@ -21,6 +22,8 @@ def _memory_cache(settings):
 
 def make_user(username, *, moderator=False):
     user = get_user_model().objects.create_user(username, f"{username}@example.org", "pw-x9!k2q")
+    # As if they had opened the link mailed on sign-up: their watchlist mail is sent.
+    VerifiedEmail.objects.create(user=user, email=user.email)
     if moderator:
         user.groups.add(Group.objects.get(name=MODERATORS_GROUP))
     return user
