@@ -90,6 +90,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "core.context_processors.canonical_url",
                 "core.cache.fragments",
+                "community.context_processors.user_block",
             ],
         },
     },

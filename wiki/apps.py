@@ -12,3 +12,9 @@ class WikiConfig(AppConfig):
 
         slots.fill("topic_entry", fillers.topic_entry)
         slots.fill("post_citations", fillers.post_citations)
+
+        from django.contrib.auth.signals import user_logged_out
+
+        from wiki.views_accounts import say_logged_out
+
+        user_logged_out.connect(say_logged_out, dispatch_uid="wiki.say_logged_out")

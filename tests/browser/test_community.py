@@ -140,6 +140,8 @@ def test_each_community_page_is_sound_at_desktop_and_phone_sizes(
             checks.horizontal_scroll(page)
             + checks.title_and_heading(page)
             + checks.unlabelled_fields(page)
+            + checks.dangling_references(page)
+            + checks.accessibility(page)
         )
         problems += [f"{viewport}: {problem}" for problem in found]
     assert problems == []

@@ -1,0 +1,176 @@
+"""The volunteer's screens as they look (issue 24): controls beside their labels, a status panel
+after every action, a one-row header on a laptop and a tidy menu on a phone, tabs that stay in
+sight, one Talk link, a secondary Watch button. Each test looks at real boxes in Chromium."""
+
+import pytest
+from django.contrib.auth import get_user_model
+from playwright.sync_api import expect
+
+from wiki.services import create_page
+
+pytestmark = pytest.mark.browser
+
+PASSWORD = "screens-pass-9!x"
+
+
+@pytest.fixture
+def alice(db):
+    return get_user_model().objects.create_user("alice", "alice@example.org", PASSWORD)
+
+
+@pytest.fixture
+def halls(alice):
+    return create_page(title="Village halls", text="Halls that councils let.", author=alice).page
+
+
+def _centre_y(box):
+    return box["y"] + box["height"] / 2
+
+
+def test_each_preference_control_sits_beside_its_label(new_page, alice):
+    page = new_page("phone-390", user=alice)
+    page.goto("/accounts/preferences/")
+    for control in page.locator(".preferences-form input[type=radio], #id_watch_edits").all():
+        label = page.locator(f"label[for={control.get_attribute('id')}]")
+        control_box, label_box = control.bounding_box(), label.bounding_box()
+        assert label_box["x"] > control_box["x"] + control_box["width"] - 1
+        assert abs(_centre_y(label_box) - _centre_y(control_box)) < control_box["height"]
+
+
+def test_saving_preferences_says_so_in_a_status_panel(new_page, alice):
+    page = new_page(user=alice)
+    page.goto("/accounts/preferences/")
+    page.get_by_label("One daily digest").check()
+    page.get_by_role("button", name="Save preferences").click()
+    status = page.get_by_role("status")
+    expect(status).to_contain_text("Saved: your preferences are changed.")
+    # A panel above the heading, not a bulleted list.
+    assert status.locator("li").count() == 0
+    assert status.evaluate("el => getComputedStyle(el.firstElementChild).borderLeftWidth") == "5px"
+
+
+def test_logging_out_and_signing_up_each_say_what_happened(new_page, alice):
+    page = new_page(user=alice)
+    page.goto("/")
+    page.get_by_role("button", name="Log out").click()
+    expect(page.get_by_role("status")).to_have_text("You are logged out.")
+    page.goto("/accounts/signup/")
+    page.get_by_label("Username").fill("newcomer")
+    page.get_by_label("Password", exact=True).fill("a-long-pass-9!x")
+    page.get_by_label("Password confirmation").fill("a-long-pass-9!x")
+    page.get_by_role("button", name="Create my account").click()
+    expect(page.get_by_role("status")).to_contain_text("Welcome, newcomer")
+
+
+@pytest.mark.parametrize("viewport", ["desktop", "wide"])
+def test_the_logged_in_header_is_one_row_on_a_laptop(new_page, alice, viewport):
+    page = new_page(viewport, user=alice)
+    page.goto("/")
+    brand = page.locator(".brand").bounding_box()
+    for part in (".site-nav", ".site-search", ".site-account"):
+        box = page.locator(part).bounding_box()
+        assert box["y"] < brand["y"] + brand["height"], f"{part} dropped under the logo"
+    placeholder_fits = page.locator("#site-search-q").evaluate(
+        "el => el.scrollWidth <= el.clientWidth"
+    )
+    assert placeholder_fits
+
+
+def test_on_a_phone_no_section_wraps_alone_onto_a_ragged_line(new_page, alice):
+    page = new_page("phone-390", user=alice)
+    page.goto("/")
+    nav = page.locator(".site-nav ul").bounding_box()
+    links = page.locator(".site-nav a").all()
+    for link in links:
+        box = link.bounding_box()
+        # Each row is filled edge to edge: a lone "Watchlist" spans the whole width.
+        assert box["x"] + box["width"] <= nav["x"] + nav["width"] + 1
+        assert link.evaluate("el => el.scrollWidth <= el.clientWidth"), link.inner_text()
+    rows = {}
+    for link in links:
+        box = link.bounding_box()
+        rows.setdefault(round(box["y"]), []).append(box)
+    for boxes in rows.values():
+        right = max(b["x"] + b["width"] for b in boxes)
+        assert right > nav["x"] + nav["width"] - 2, "a row of the menu stops short"
+
+
+def test_on_a_phone_every_wiki_tab_is_in_sight(new_page, alice, halls):
+    page = new_page("phone-390", user=alice)
+    page.goto(halls.get_absolute_url())
+    tabs = page.locator(".page-tools a")
+    assert tabs.count() == 6  # Read, Edit, History, Talk, What links here, Move
+    for tab in tabs.all():
+        box = tab.bounding_box()
+        assert box["x"] >= 0 and box["x"] + box["width"] <= 390, tab.inner_text()
+        assert tab.is_visible()
+
+
+def test_a_wiki_page_has_one_talk_link_and_a_secondary_watch_button(new_page, alice, halls):
+    page = new_page(user=alice)
+    page.goto(halls.get_absolute_url())
+    expect(page.locator("main").get_by_role("link", name="Talk", exact=True)).to_have_count(1)
+    page.get_by_role("button", name="Watch").click()
+    unwatch = page.get_by_role("button", name="Unwatch")
+    expect(unwatch).to_be_visible()
+    # Drawn as a secondary button: the page's background, not the filled green of Save.
+    assert unwatch.evaluate("el => getComputedStyle(el).backgroundColor") == "rgb(255, 255, 255)"
+
+
+@pytest.fixture
+def blocked(db, alice):
+    from community.models import Block
+
+    vandal = get_user_model().objects.create_user("vandal", "vandal@example.org", PASSWORD)
+    Block.objects.create(user=vandal, by=alice, reason="Spam links")
+    return vandal
+
+
+def test_a_blocked_person_sees_no_edit_tab_nor_talk_form(new_page, blocked, halls, make_topic):
+    page = new_page(user=blocked)
+    page.goto(halls.get_absolute_url())
+    expect(page.get_by_text("Your account is blocked")).to_be_visible()
+    expect(page.locator(".page-tools").get_by_role("link", name="Edit")).to_have_count(0)
+    topic = make_topic("Localism Bill")
+    page.goto(topic.get_absolute_url())
+    expect(page.locator(".page-tools").get_by_role("link", name="Write")).to_be_hidden()
+    page.goto(f"/wiki/{halls.slug}/talk/")
+    expect(page.get_by_role("button", name="Post comment")).to_have_count(0)
+    expect(page.get_by_label("Comment", exact=True)).to_have_count(0)
+
+
+def test_opening_the_editor_while_blocked_does_not_say_nothing_was_saved(
+    new_page, browser_watch, blocked, halls
+):
+    browser_watch.allow("console error", r"status of 403")
+    page = new_page(user=blocked)
+    page.goto(f"/wiki/{halls.slug}/edit/")
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        "Your account is blocked from editing"
+    )
+    expect(page.get_by_text("Nothing was saved")).to_have_count(0)
+
+
+def test_the_block_forms_error_summary_names_its_fields(new_page, browser_watch, blocked, alice):
+    from django.contrib.auth.models import Group
+
+    from wiki.permissions import MODERATORS_GROUP
+
+    browser_watch.allow("console error", r"status of 400")
+    alice.groups.add(Group.objects.get_or_create(name=MODERATORS_GROUP)[0])
+    page = new_page(user=alice)
+    page.goto("/users/vandal/block/")
+    page.get_by_label("Duration").fill("a fortnight")
+    page.get_by_role("button", name="Replace the block").click()
+    summary = page.locator(".error-summary")
+    expect(summary).to_contain_text("Reason (shown in the public log): this field is required.")
+    expect(summary).to_contain_text("Duration: “a fortnight” is not a duration")
+    expect(page.get_by_role("link", name="Cancel")).to_have_attribute("href", "/users/vandal/")
+
+
+def test_the_sign_up_error_summary_names_the_field(new_page, browser_watch):
+    browser_watch.allow("console error", r"status of 400")
+    page = new_page()
+    page.goto("/accounts/signup/")
+    page.get_by_role("button", name="Create my account").click()
+    expect(page.locator(".error-summary")).to_contain_text("Username: this field is required.")
