@@ -53,13 +53,14 @@ class PostsFeed(Feed):
 
     def item_pubdate(self, post):
         # Archive posts carry a day, not a time: midnight, made aware in TIME_ZONE by the
-        # framework. Posts whose date the archive does not give use when they were imported,
-        # because Atom requires a date on every entry.
+        # framework. A post the archive gives no date has no <published>: Atom makes it optional,
+        # and the import time presented as a publication date would be false.
         if post.published:
             return datetime.datetime.combine(post.published, datetime.time.min)
-        return post.created_at
+        return None
 
     def item_updateddate(self, post):
+        # Atom requires <updated> on every entry: when this copy last changed is true of all.
         return post.updated_at
 
     def item_categories(self, post):

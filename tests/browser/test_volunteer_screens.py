@@ -291,3 +291,39 @@ def test_the_review_queue_shows_the_changed_lines_side_by_side(new_page, alice, 
     assert old.bounding_box()["x"] < new.bounding_box()["x"]  # side by side on a wide screen
     expect(old.locator("del")).to_have_text("let.")
     expect(new.locator("ins")).to_have_text("rent.")
+
+
+def test_favicon_ico_answers_in_a_browser(new_page):
+    page = new_page()
+    response = page.goto("/favicon.ico")
+    assert response.status == 200
+    assert response.headers["content-type"] == "image/svg+xml"
+
+
+def test_a_post_names_its_archive_as_the_blog_did_never_by_file_name(
+    new_page, make_post, make_archive
+):
+    archive = make_archive(
+        "big-society-network.txt", header='Search Results for: "big society network"'
+    )
+    post = make_post("An amazing day", archives=[archive])
+    page = new_page("phone-390")
+    page.goto(post.get_absolute_url())
+    source = page.locator(".post-source")
+    expect(source).to_contain_text('Kept from “Search Results for: "big society network"”')
+    expect(source).not_to_contain_text(".txt")
+
+
+def test_needs_an_entry_badges_sit_evenly_under_each_topic(new_page, alice, make_topic, make_post):
+    for name in ("Big Plan", "Big Society Network", "Community empowerment", "Knowledge gardening"):
+        make_post(f"About {name}", topics=[make_topic(name)])
+    page = new_page("desktop", user=alice)
+    page.goto("/topics/")
+    offsets = set()
+    for entry in page.locator(".topic-index li").all():
+        name, badge = (
+            entry.locator("a").bounding_box(),
+            entry.locator(".needs-entry").bounding_box(),
+        )
+        offsets.add((round(badge["x"] - name["x"]), round(badge["y"] - name["y"])))
+    assert len(offsets) == 1, offsets  # the same place under every name, short or long
