@@ -12,9 +12,9 @@ How a search runs, in a fixed number of SQL queries whatever the archive's size:
 3. one query per kind on the current page reads titles and texts; the query's words are marked
    and the snippet picked in Python (`search.snippets`);
 4. on a first page without filters, one query finds the topics the query names;
-5. when full-text search finds few hits for a short query and the server has pg_trgm, one
+5. when full-text search finds nothing for a short query and the server has pg_trgm, one
    query finds topics like the query and, without a close one, one more finds titles like it,
-   for typos ("Did you mean …?").
+   for typos ("Did you mean …?"); a query that found something is never second-guessed.
 """
 
 from __future__ import annotations
@@ -48,13 +48,16 @@ RESULTS_PER_PAGE = 20
 # at 20 + 60 against ~10 ms at 200 + 200, for the same first page.
 CANDIDATES = 60
 TITLE_CANDIDATES = 20
-# With fewer full-text hits than this, titles like the query are suggested (pg_trgm).
-FEW_HITS = 3
 SUGGESTIONS = 5
+# A topic is suggested for a query this alike (pg_trgm's word_similarity, 0 to 1): "socety" is
+# 0.5 alike to "Big Society", "camron" to "David Cameron". Lower, and any name sharing a few
+# letters comes up; pg_trgm's own threshold (0.6) missed both.
+TOPIC_SIMILARITY = 0.4
 # Topics shown above the results when their names match the query.
 TOPICS_SHOWN = 5
-# Typo matching needs a word this long: short words are trigram-alike to half the titles.
-SUGGEST_MIN_WORD = 4
+# Typo matching needs this many letters: shorter queries are trigram-alike to half the titles
+# ("Nat Wie", six letters in two short words, is a name worth matching).
+SUGGEST_MIN_LETTERS = 5
 # ... and a query of at most this many words: a mistyped title is typed as a word or three. A
 # sentence's trigrams are in most titles, so matching it reads most of the trigram index
 # (~20 ms at 100,000 posts for a six-word query that matches no title at all).
@@ -227,8 +230,10 @@ def accents_folded(using: str = "default") -> bool:
 
 # Plain SQL, as the ranking query is: built through the ORM, the two suggestion queries cost
 # ~1.5 ms of Python to assemble, more than PostgreSQL took to answer them.
+# Topics are few (hundreds): compared one by one, with a threshold of our own.
 _SIMILAR_TOPICS = (
-    f"SELECT name, slug FROM {Topic._meta.db_table} WHERE name %%> %(text)s"
+    f"SELECT name, slug FROM {Topic._meta.db_table}"
+    " WHERE word_similarity(%(text)s, name) >= %(threshold)s"
     " ORDER BY word_similarity(%(text)s, name) DESC, name LIMIT %(limit)s"
 )
 
@@ -240,7 +245,9 @@ def _fetch(sql: str, params: dict) -> list[tuple]:
 
 
 def _similar_topics(text: str) -> list[Suggestion]:
-    found = _fetch(_SIMILAR_TOPICS, {"text": text, "limit": SUGGESTIONS})
+    found = _fetch(
+        _SIMILAR_TOPICS, {"text": text, "threshold": TOPIC_SIMILARITY, "limit": SUGGESTIONS}
+    )
     return [Suggestion(kind_label="Topic", title=name, url=topic_url(slug)) for name, slug in found]
 
 
@@ -389,9 +396,9 @@ def _search(params: SearchParams) -> Results:
 
     words = _WORD.findall(params.q)
     if (
-        results.total < FEW_HITS
+        results.total == 0
         and results.topic is None
-        and max(map(len, words), default=0) >= SUGGEST_MIN_WORD
+        and sum(map(len, words)) >= SUGGEST_MIN_LETTERS
         and len(words) <= SUGGEST_MAX_WORDS
         and trigram_available()
     ):
