@@ -184,6 +184,29 @@ class Results:
     more: bool = False  # at least one kind had more matches than it ranks
     suggestions: list[Suggestion] = field(default_factory=list)
     trigram: bool = False  # typo tolerance was available for this search
+    # Set when no hit shown has any query word as typed, only other forms of it (stemming
+    # matched "volunteered" to "volunteering"): those forms, as the hits spell them.
+    other_forms: list[str] = field(default_factory=list)
+
+
+_MARKED = re.compile(r"<mark>(.*?)</mark>", re.S)
+OTHER_FORMS_SHOWN = 4
+
+
+def _other_forms(hits: list[Hit], wanted: str) -> list[str]:
+    """The words the hits matched by stemming alone, when none matched a query word as typed
+    (accents and case aside): so the page can say "volunteered" was found as "volunteering".
+    Read from the marks on the page's own titles and snippets: no query."""
+    typed = {fold(word) for word in _WORD.findall(wanted)}
+    forms: dict[str, str] = {}
+    for hit in hits:
+        for html in (hit.title_html, hit.snippet_html):
+            for word in _MARKED.findall(html):
+                key = fold(word)
+                if key in typed:
+                    return []
+                forms.setdefault(key, word)
+    return sorted(forms.values(), key=str.casefold)[:OTHER_FORMS_SHOWN]
 
 
 # --- Typo tolerance ----------------------------------------------------------------------------
@@ -393,6 +416,7 @@ def _search(params: SearchParams) -> Results:
 
     if page.number == 1 and not (params.kind or params.topic):
         results.topics = _matching_topics(params.q)
+    results.other_forms = _other_forms(results.hits, params.wanted_words)
 
     words = _WORD.findall(params.q)
     if (

@@ -175,3 +175,23 @@ def test_did_you_mean_never_appears_for_a_query_that_was_spelled_right_and_match
     results = search(SearchParams(q="chain reaction", page="1"))
     assert results.total == 1 and results.suggestions == []
     assert "Did you mean" not in client.get(SEARCH, {"q": "chain reaction"}).content.decode()
+
+
+# --- Matched only by stemming --------------------------------------------------------------------
+
+
+def test_a_query_matched_only_by_stemming_says_so_and_names_the_forms_found(client, make_post):
+    make_post("Volunteering in Leeds", body="Volunteers met on Tuesday.")
+    results = search(SearchParams(q="volunteered", page="1"))
+    assert results.total == 1
+    assert results.other_forms == ["Volunteering", "Volunteers"]
+    html = client.get(SEARCH, {"q": "volunteered"}).content.decode()
+    assert "Nothing here has “volunteered” spelled as you typed it" in html
+    assert "such as “Volunteering” and “Volunteers”" in html
+
+
+def test_a_query_found_as_typed_says_nothing_about_stemming(client, make_post):
+    make_post("Volunteering in Leeds", body="Volunteers met on Tuesday.")
+    make_post("Who volunteered", body="Many people.")
+    assert search(SearchParams(q="volunteered", page="1")).other_forms == []
+    assert "spelled as you typed" not in client.get(SEARCH, {"q": "volunteered"}).content.decode()
