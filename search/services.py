@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cache
@@ -193,16 +194,22 @@ _MARKED = re.compile(r"<mark>(.*?)</mark>", re.S)
 OTHER_FORMS_SHOWN = 4
 
 
+def _unaccented(word: str) -> str:
+    """`word` folded, without its accents: "Société" and "societe" are one word as typed."""
+    decomposed = unicodedata.normalize("NFD", fold(word))
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
 def _other_forms(hits: list[Hit], wanted: str) -> list[str]:
     """The words the hits matched by stemming alone, when none matched a query word as typed
     (accents and case aside): so the page can say "volunteered" was found as "volunteering".
     Read from the marks on the page's own titles and snippets: no query."""
-    typed = {fold(word) for word in _WORD.findall(wanted)}
+    typed = {_unaccented(word) for word in _WORD.findall(wanted)}
     forms: dict[str, str] = {}
     for hit in hits:
         for html in (hit.title_html, hit.snippet_html):
             for word in _MARKED.findall(html):
-                key = fold(word)
+                key = _unaccented(word)
                 if key in typed:
                     return []
                 forms.setdefault(key, word)

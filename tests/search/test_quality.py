@@ -195,3 +195,12 @@ def test_a_query_found_as_typed_says_nothing_about_stemming(client, make_post):
     make_post("Who volunteered", body="Many people.")
     assert search(SearchParams(q="volunteered", page="1")).other_forms == []
     assert "spelled as you typed" not in client.get(SEARCH, {"q": "volunteered"}).content.decode()
+
+
+def test_an_accent_typed_or_left_out_is_not_taken_for_stemming(make_post, unaccent):
+    make_post("La Société Générale", body="Une banque.")
+    make_post("Societe news", body="Unaccented.")
+    for query in ("societe", "société"):
+        results = search(SearchParams(q=query, page="1"))
+        assert sorted(hit.title for hit in results.hits) == ["La Société Générale", "Societe news"]
+        assert results.other_forms == [], query
