@@ -51,6 +51,8 @@ MIDDLEWARE = [
     # Outside everything that can answer or fail on its own (a NUL in the address, the page
     # cache, a session store that is down): every response, error pages included, gets them.
     "core.middleware.ContentSecurityPolicyMiddleware",
+    # Inside the policy: with DEBUG, the site's 404 page instead of Django's inline-styled one.
+    "core.middleware.styled_not_found_in_development",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "core.middleware.reject_nul_characters",
     "whitenoise.middleware.WhiteNoiseMiddleware",
