@@ -14,7 +14,7 @@ from posts.maps.topicmap import Edge, Node, layout, neighbourhood, render_map_sv
 NS = {"svg": "http://www.w3.org/2000/svg"}
 SVG = "{http://www.w3.org/2000/svg}"
 ALLOWED_TAGS = {
-    f"{SVG}{tag}" for tag in ("svg", "title", "desc", "g", "line", "a", "circle", "text")
+    f"{SVG}{tag}" for tag in ("svg", "title", "desc", "g", "line", "a", "circle", "text", "rect")
 }
 
 
@@ -94,11 +94,25 @@ def test_every_valid_edge_is_one_line_between_its_two_nodes():
     assert drawn == {frozenset((url[e.a], url[e.b])) for e in edges}
 
 
-def test_edges_are_drawn_under_the_nodes():
+def test_edges_are_drawn_under_the_label_boxes_and_the_nodes():
     nodes, edges = make_graph(n=6, m=8)
     root = parse(render_map_svg(nodes, edges))
     groups = [g.get("class") for g in root.findall("svg:g", NS)]
-    assert groups == ["edges", "nodes"]
+    assert groups == ["edges", "label-boxes", "nodes"]
+
+
+def test_every_label_sits_on_a_box_that_covers_it_so_no_line_crosses_a_name():
+    nodes, edges = make_graph(n=30, m=120)
+    root = parse(render_map_svg(nodes, edges))
+    boxes = [
+        tuple(float(r.get(k)) for k in ("x", "y", "width", "height"))
+        for r in root.find("svg:g[@class='label-boxes']", NS)
+    ]
+    labels = root.findall(".//svg:text[@class='label']", NS)
+    assert labels and len(boxes) == len(labels)
+    for text in labels:
+        x, y = float(text.get("x")), float(text.get("y"))
+        assert any(bx <= x <= bx + bw and by <= y <= by + bh for bx, by, bw, bh in boxes)
 
 
 def test_links_to_unknown_topics_self_links_and_repeats_are_dropped():
