@@ -207,6 +207,12 @@ def _place_labels(graph: _Graph, xs, ys, radii, width: int, height: int):
             if best is None or score < best[0]:
                 best = (score, box, ax, anchor)
         _, box, ax, anchor = best
+        # Slid inside the drawing where it still reaches past an edge: a name is never cut off
+        # (on a phone the map's edges are the screen's once it is slid sideways).
+        dx = max(0.0, -box[0]) - max(0.0, box[2] - width)
+        dy = max(0.0, -box[1]) - max(0.0, box[3] - height)
+        box = (box[0] + dx, box[1] + dy, box[2] + dx, box[3] + dy)
+        ax += dx
         if _clashes(box, placed):
             continue
         placed.append(box)

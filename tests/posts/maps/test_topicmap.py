@@ -387,3 +387,18 @@ def test_a_map_without_area_is_refused_with_a_clear_message(width, height):
         render_map_svg(*make_graph(n=3, m=2), width=width, height=height)
     with pytest.raises(ValueError, match="positive width and height"):
         layout(*make_graph(n=3, m=2), width=width, height=height)
+
+
+@pytest.mark.parametrize("seed", [1, 7, 23])
+def test_no_label_reaches_past_the_edge_of_the_drawing(seed):
+    # Long names on many topics push labels to the edges, where a phone's screen ends.
+    nodes, edges = make_graph(n=40, m=160, seed=seed)
+    nodes = [Node(n.key, f"{n.label} with a long name", n.weight, n.url) for n in nodes]
+    root = parse(render_map_svg(nodes, edges))
+    _x, _y, width, height = (float(v) for v in root.get("viewBox").split())
+    for rect in root.find("svg:g[@class='label-boxes']", NS):
+        x, y = float(rect.get("x")), float(rect.get("y"))
+        w, h = float(rect.get("width")), float(rect.get("height"))
+        pad = 1.5  # the box reaches this far past the label's own extent
+        assert -pad <= x and x + w <= width + pad, rect.attrib
+        assert -pad <= y and y + h <= height + pad, rect.attrib
