@@ -42,10 +42,13 @@ browser:
 
 # Development server with the seeds loaded. DEBUG=1 unless the environment says otherwise.
 # The notification worker runs beside the site; Ctrl-C (or the server ending) stops both.
+# The site and the worker are told the address they serve (SITE_URL), so the links in
+# notification e-mails point at this server, on whatever PORT it was started with.
 run: install
 	DEBUG=$${DEBUG-1} $(BIN)/python manage.py migrate --noinput
 	DEBUG=$${DEBUG-1} $(BIN)/python manage.py import_seeds
-	@DEBUG=$${DEBUG-1} $(BIN)/python manage.py send_notifications --watch & worker=$$!; \
+	@export SITE_URL=$${SITE_URL:-http://$(HOST):$(PORT)}; \
+	DEBUG=$${DEBUG-1} $(BIN)/python manage.py send_notifications --watch & worker=$$!; \
 	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
 	DEBUG=$${DEBUG-1} $(BIN)/python manage.py runserver $(HOST):$(PORT)
 

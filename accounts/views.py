@@ -38,11 +38,13 @@ def signup(request):
                 user = form.save()
                 login(request, user, backend="core.auth.UserBackend")
                 send_verification(user)
-                messages.info(
-                    request,
-                    f"Welcome! We have sent a link to {user.email}: open it to confirm the "
-                    "address, and we will e-mail you about your watchlist there.",
-                )
+                welcome = f"Welcome, {user.username}: your account is made and you are logged in."
+                if user.email:
+                    welcome += (
+                        f" We have sent a link to {user.email}: open it to confirm the address,"
+                        " and we will e-mail you about your watchlist there."
+                    )
+                messages.success(request, welcome)
                 return redirect(next_url)
     if status == 200 and form.errors:
         status = 400
@@ -97,3 +99,10 @@ def resend_verification(request):
         send_verification(request.user)
         messages.success(request, f"We have sent a new link to {request.user.email}.")
     return redirect("community:preferences")
+
+
+def say_logged_out(sender, request, user, **kwargs):
+    """Receiver of `user_logged_out`: Django's LogoutView says nothing after it redirects."""
+    if request is not None:
+        # A request made outside the middleware (the test client's logout) has no messages.
+        messages.info(request, "You are logged out.", fail_silently=True)

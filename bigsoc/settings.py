@@ -57,6 +57,8 @@ MIDDLEWARE = [
     # Outside everything that can answer or fail on its own (a NUL in the address, the page
     # cache, a session store that is down): every response, error pages included, gets them.
     "core.middleware.ContentSecurityPolicyMiddleware",
+    # Inside the policy: with DEBUG, the site's 404 page instead of Django's inline-styled one.
+    "core.middleware.styled_not_found_in_development",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "core.middleware.reject_nul_characters",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -99,6 +101,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "core.context_processors.canonical_url",
                 "core.cache.fragments",
+                "community.context_processors.user_block",
             ],
         },
     },
@@ -291,8 +294,9 @@ elif EMAIL_HOST:
 else:
     _DEFAULT_EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "") or _DEFAULT_EMAIL_BACKEND
-# The site's own address, for links in e-mails (they are read outside any request).
-SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")
+# The site's own address, for links in e-mails (they are read outside any request). Unset, it is
+# the development server's: PORT is the port `make run PORT=8300` serves on (docs/running.md).
+SITE_URL = env_str("SITE_URL", "") or f"http://127.0.0.1:{env_int('PORT', 8000)}"
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "bigsoc <noreply@localhost>")
 
 # The importer reads every archive in this folder unless told otherwise.

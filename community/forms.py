@@ -14,6 +14,7 @@ class PreferenceForm(forms.ModelForm):
             "email_mode": "E-mail about changes on my watchlist",
             "watch_edits": "Watch the pages and topics I edit or discuss",
         }
+        help_texts = {"watch_edits": "They join your watchlist when you save an edit or a comment."}
         widgets = {"email_mode": forms.RadioSelect}
 
     def __init__(self, *args, **kwargs):

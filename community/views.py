@@ -97,12 +97,14 @@ def preferences(request):
 
 # The signed token in the address stands in for the CSRF token: it is unguessable and names one
 # account. Mail clients' one-click unsubscribe (RFC 8058, List-Unsubscribe-Post) POSTs here
-# without cookies, so Django's CSRF check would refuse them.
+# without cookies, so Django's CSRF check would refuse them. A GET only asks: mail scanners
+# follow every link in a message, and must not unsubscribe anyone by doing so.
 @csrf_exempt
 def unsubscribe(request, token):
     person = user_for_token(token)
     if person is None:
         return render(request, "community/unsubscribe.html", {"invalid": True}, status=400)
-    if request.method in ("GET", "POST"):
+    if request.method == "POST":
         Preference.objects.update_or_create(user=person, defaults={"email_mode": EmailMode.NEVER})
+        return render(request, "community/unsubscribe.html", {"person": person, "done": True})
     return render(request, "community/unsubscribe.html", {"person": person})

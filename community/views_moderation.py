@@ -14,7 +14,7 @@ from community.models import LogEntry, LogKind, Review
 from community.modlog import ReasonRequired
 from community.review import ReviewError, mark_reviewed, open_reviews, revert_reviewed
 from core.pagination import paginate
-from wiki.diff import word_diff
+from wiki.diff import hunk_diff
 from wiki.models import Revision
 from wiki.permissions import is_moderator
 
@@ -128,7 +128,8 @@ def block(request, username):
 
 
 def _diffs(reviews):
-    """Each review's revision with the word diff against its parent (texts in one query)."""
+    """Each review's revision with its changes against its parent as hunks, as the diff page
+    shows them: only the changed lines and a little context (texts in one query)."""
     ids = set()
     for item in reviews:
         ids.add(item.revision_id)
@@ -137,7 +138,7 @@ def _diffs(reviews):
     texts = dict(Revision.objects.filter(pk__in=ids).values_list("pk", "text"))
     for item in reviews:
         parent = item.revision.parent_id
-        item.diff = word_diff(texts.get(parent, "") if parent else "", texts[item.revision_id])
+        item.hunks = hunk_diff(texts.get(parent, "") if parent else "", texts[item.revision_id])
     return reviews
 
 

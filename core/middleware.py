@@ -1,6 +1,8 @@
 """Site-wide request hygiene and security headers that no single view should have to repeat."""
 
+from django.conf import settings
 from django.core.exceptions import BadRequest
+from django.shortcuts import render
 
 # No inline script or style anywhere: user-written HTML that slipped past the sanitiser still
 # could not run. The Django admin (5.2) works under this policy too: its scripts are files and
@@ -62,6 +64,30 @@ def head_without_body(get_response):
         else:
             response.headers.setdefault("Content-Length", str(len(response.content)))
             response.content = b""
+        return response
+
+    return middleware
+
+
+def styled_not_found_in_development(get_response):
+    """With DEBUG on, answer an unknown address with the site's own 404 page, not Django's.
+
+    Django's technical 404 page styles itself inline, which the policy above forbids, so a
+    developer saw it unstyled. Its one useful fact (no URL pattern matched) is said on ours.
+    A 404 page of the site's own (a missing wiki page, say) carries the site's style sheet and
+    is left alone. Without DEBUG, Django already renders templates/404.html.
+    """
+
+    def middleware(request):
+        response = get_response(request)
+        if (
+            settings.DEBUG
+            and response.status_code == 404
+            and not response.streaming
+            and response.get("Content-Type", "").startswith("text/html")
+            and b"/css/site.css" not in response.content
+        ):
+            return render(request, "404.html", {"development": True}, status=404)
         return response
 
     return middleware

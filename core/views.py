@@ -1,8 +1,10 @@
-"""Site-wide views that belong to no app: the health check, robots.txt, the server-error
-handler, and the benchmark's ceiling (mounted only when BENCH_CEILING=1)."""
+"""Site-wide views that belong to no app: the health check, robots.txt, /favicon.ico, the
+server-error handler, and the benchmark's ceiling (mounted only when BENCH_CEILING=1)."""
 
 import sys
+from functools import cache
 
+from django.conf import settings
 from django.db import DatabaseError, connection
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
@@ -22,6 +24,19 @@ def healthz(request):
     except DatabaseError:
         return JsonResponse({"status": "unavailable", "database": "unreachable"}, status=503)
     return JsonResponse({"status": "ok", "database": "ok"})
+
+
+@cache
+def _favicon() -> bytes:
+    return (settings.BASE_DIR / "static" / "img" / "favicon.svg").read_bytes()
+
+
+def favicon(request):
+    """/favicon.ico, which browsers, feed readers and crawlers ask for whatever the page's
+    <link rel="icon"> says: the site's SVG icon (every current browser reads it), kept a day."""
+    response = HttpResponse(_favicon(), content_type="image/svg+xml")
+    response["Cache-Control"] = "public, max-age=86400"
+    return response
 
 
 def server_error(request):

@@ -53,15 +53,17 @@ class PostsFeed(Feed):
 
     def item_pubdate(self, post):
         # The instant an export or feed gives (published_at); a text listing's posts carry a
-        # day, not a time: midnight, made aware in TIME_ZONE by the framework. Posts whose date
-        # the archive does not give use when they were imported, as Atom requires a date.
+        # day, not a time: midnight, made aware in TIME_ZONE by the framework. A post the archive
+        # gives no date has no <published>: Atom makes it optional, and the import time
+        # presented as a publication date would be false.
         if post.published_at:
             return post.published_at
         if post.published:
             return datetime.datetime.combine(post.published, datetime.time.min)
-        return post.created_at
+        return None
 
     def item_updateddate(self, post):
+        # Atom requires <updated> on every entry: when this copy last changed is true of all.
         return post.updated_at
 
     def item_categories(self, post):

@@ -56,6 +56,13 @@ class Archive(models.Model):
     def __str__(self):
         return self.name
 
+    @property
+    def display_name(self) -> str:
+        """The archive as its blog called itself: an export's or feed's blog title, else the
+        listing's own heading ("Search Results for: …"), else its address; never the file name
+        it was saved under, which means nothing to a reader."""
+        return self.title or self.header or self.link or "an imported copy of the blog"
+
 
 class TopicQuerySet(models.QuerySet):
     def with_post_counts(self):

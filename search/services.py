@@ -12,15 +12,16 @@ How a search runs, in a fixed number of SQL queries whatever the archive's size:
 3. one query per kind on the current page reads titles and texts; the query's words are marked
    and the snippet picked in Python (`search.snippets`);
 4. on a first page without filters, one query finds the topics the query names;
-5. when full-text search finds few hits for a short query and the server has pg_trgm, one
+5. when full-text search finds nothing for a short query and the server has pg_trgm, one
    query finds topics like the query and, without a close one, one more finds titles like it,
-   for typos ("Did you mean …?").
+   for typos ("Did you mean …?"); a query that found something is never second-guessed.
 """
 
 from __future__ import annotations
 
 import hashlib
 import re
+import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cache
@@ -48,13 +49,16 @@ RESULTS_PER_PAGE = 20
 # for the same first page (docs/performance.md).
 CANDIDATES = 60
 TITLE_CANDIDATES = 20
-# With fewer full-text hits than this, titles like the query are suggested (pg_trgm).
-FEW_HITS = 3
 SUGGESTIONS = 5
+# A topic is suggested for a query this alike (pg_trgm's word_similarity, 0 to 1): "socety" is
+# 0.5 alike to "Big Society", "camron" to "David Cameron". Lower, and any name sharing a few
+# letters comes up; pg_trgm's own threshold (0.6) missed both.
+TOPIC_SIMILARITY = 0.4
 # Topics shown above the results when their names match the query.
 TOPICS_SHOWN = 5
-# Typo matching needs a word this long: short words are trigram-alike to half the titles.
-SUGGEST_MIN_WORD = 4
+# Typo matching needs this many letters: shorter queries are trigram-alike to half the titles
+# ("Nat Wie", six letters in two short words, is a name worth matching).
+SUGGEST_MIN_LETTERS = 5
 # ... and a query of at most this many words: a mistyped title is typed as a word or three. A
 # sentence's trigrams are in most titles, so matching it reads most of the trigram index
 # even when it matches no title at all.
@@ -181,6 +185,35 @@ class Results:
     more: bool = False  # at least one kind had more matches than it ranks
     suggestions: list[Suggestion] = field(default_factory=list)
     trigram: bool = False  # typo tolerance was available for this search
+    # Set when no hit shown has any query word as typed, only other forms of it (stemming
+    # matched "volunteered" to "volunteering"): those forms, as the hits spell them.
+    other_forms: list[str] = field(default_factory=list)
+
+
+_MARKED = re.compile(r"<mark>(.*?)</mark>", re.S)
+OTHER_FORMS_SHOWN = 4
+
+
+def _unaccented(word: str) -> str:
+    """`word` folded, without its accents: "Société" and "societe" are one word as typed."""
+    decomposed = unicodedata.normalize("NFD", fold(word))
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+def _other_forms(hits: list[Hit], wanted: str) -> list[str]:
+    """The words the hits matched by stemming alone, when none matched a query word as typed
+    (accents and case aside): so the page can say "volunteered" was found as "volunteering".
+    Read from the marks on the page's own titles and snippets: no query."""
+    typed = {_unaccented(word) for word in _WORD.findall(wanted)}
+    forms: dict[str, str] = {}
+    for hit in hits:
+        for html in (hit.title_html, hit.snippet_html):
+            for word in _MARKED.findall(html):
+                key = _unaccented(word)
+                if key in typed:
+                    return []
+                forms.setdefault(key, word)
+    return sorted(forms.values(), key=str.casefold)[:OTHER_FORMS_SHOWN]
 
 
 # --- Typo tolerance ----------------------------------------------------------------------------
@@ -227,8 +260,10 @@ def accents_folded(using: str = "default") -> bool:
 
 # Plain SQL, as the ranking query is: built through the ORM, the two suggestion queries cost
 # more Python to assemble than PostgreSQL takes to answer them.
+# Topics are few (hundreds): compared one by one, with a threshold of our own.
 _SIMILAR_TOPICS = (
-    f"SELECT name, slug FROM {Topic._meta.db_table} WHERE name %%> %(text)s"
+    f"SELECT name, slug FROM {Topic._meta.db_table}"
+    " WHERE word_similarity(%(text)s, name) >= %(threshold)s"
     " ORDER BY word_similarity(%(text)s, name) DESC, name LIMIT %(limit)s"
 )
 
@@ -240,7 +275,9 @@ def _fetch(sql: str, params: dict) -> list[tuple]:
 
 
 def _similar_topics(text: str) -> list[Suggestion]:
-    found = _fetch(_SIMILAR_TOPICS, {"text": text, "limit": SUGGESTIONS})
+    found = _fetch(
+        _SIMILAR_TOPICS, {"text": text, "threshold": TOPIC_SIMILARITY, "limit": SUGGESTIONS}
+    )
     return [Suggestion(kind_label="Topic", title=name, url=topic_url(slug)) for name, slug in found]
 
 
@@ -385,12 +422,13 @@ def _search(params: SearchParams) -> Results:
 
     if page.number == 1 and not (params.kind or params.topic):
         results.topics = _matching_topics(params.q)
+    results.other_forms = _other_forms(results.hits, params.wanted_words)
 
     words = _WORD.findall(params.q)
     if (
-        results.total < FEW_HITS
+        results.total == 0
         and results.topic is None
-        and max(map(len, words), default=0) >= SUGGEST_MIN_WORD
+        and sum(map(len, words)) >= SUGGEST_MIN_LETTERS
         and len(words) <= SUGGEST_MAX_WORDS
         and trigram_available()
     ):

@@ -15,7 +15,6 @@ def results(request):
         request,
         "search/results.html",
         {
-            "search_query": params.q,
             "params": params,
             "results": found,
             "page_obj": found.page,

@@ -190,3 +190,14 @@ def test_pages_rendered_without_a_request_have_no_canonical_link():
 def test_canonical_link_is_in_the_head(client):
     html = client.get("/").content.decode()
     assert html.index('rel="canonical"') < html.index("</head>")
+
+
+# --- /favicon.ico ----------------------------------------------------------------------------
+
+
+def test_favicon_ico_answers_with_the_sites_icon(client):
+    response = client.get("/favicon.ico")
+    assert response.status_code == 200
+    assert response["Content-Type"] == "image/svg+xml"
+    assert response.content.lstrip().startswith(b"<svg") or b"<svg" in response.content[:200]
+    assert "max-age=86400" in response["Cache-Control"]

@@ -73,3 +73,13 @@ def test_a_malformed_request_logs_a_line_but_no_traceback(db, console_log):
 def test_a_server_error_still_logs_its_traceback(failing_views, console_log):
     assert Client(raise_request_exception=False).get("/test-errors/500/").status_code == 500
     assert "Traceback" in console_log.getvalue()
+
+
+def test_the_development_404_page_is_the_sites_own_styled_page(client, settings, db):
+    settings.DEBUG = True
+    response = client.get("/no-such-page/")
+    html = response.content.decode()
+    assert response.status_code == 404
+    assert "/css/site.css" in html and "We can’t find that page" in html
+    assert "no URL pattern matches <code>/no-such-page/</code>" in html
+    assert "<style" not in html and "style=" not in html

@@ -1,10 +1,12 @@
 """Project-wide guarantees: migrations match models; production settings pass deploy checks."""
 
+import subprocess
+
 import pytest
 from django.core.management import call_command
 from django.db import connection
 
-from tests.processes import PRODUCTION_LIKE, run_manage
+from tests.processes import PRODUCTION_LIKE, ROOT, run_manage
 
 
 @pytest.mark.django_db
@@ -51,3 +53,19 @@ def test_kept_fragments_are_off_with_the_page_cache():
         "'django.core.cache.backends.dummy.DummyCache'"
     )
     assert _setting(fragments, PAGE_CACHE_SECONDS="600") == "None"
+
+
+def test_email_links_follow_the_port_the_development_server_was_given():
+    assert _setting("SITE_URL", PORT="8300") == "'http://127.0.0.1:8300'"
+    assert _setting("SITE_URL", PORT="8300", SITE_URL="https://wiki.example.org") == (
+        "'https://wiki.example.org'"
+    )
+
+
+def test_make_run_tells_the_server_and_the_worker_the_port_it_serves():
+    plan = subprocess.run(
+        ["make", "-n", "run", "PORT=8300"], cwd=ROOT, capture_output=True, text=True, timeout=60
+    ).stdout
+    start = plan[plan.index("export SITE_URL") :]
+    assert "http://127.0.0.1:8300" in start.split(";")[0]
+    assert start.index("send_notifications") < start.index("runserver 127.0.0.1:8300")

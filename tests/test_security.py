@@ -22,7 +22,7 @@ ROOT = Path(__file__).resolve().parent.parent
 # Every query parameter a view reads, plus one no view reads (unknown ones must be harmless).
 QUERY_PARAMETERS = [
     "page", "sort", "q", "user", "hide_minor", "title", "next", "from", "to", "show", "kind",
-    "target",
+    "target", "revision",
 ]  # fmt: skip
 
 HOSTILE_VALUES = {

@@ -68,6 +68,7 @@ def sample_arguments(site) -> dict[str, dict]:
     return {
         "healthz": {},
         "robots_txt": {},
+        "favicon": {},
         "sitemap": {},
         "search:results": {},
         "signup": {},

@@ -8,7 +8,15 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 # The admin is Django's own, tested there and behind a login; tests/posts/test_views.py covers ours.
 SKIPPED_NAMESPACES = {"admin"}
 # Machine-readable endpoints, not pages: tested in their own modules.
-NOT_PAGES = {"healthz", "robots_txt", "sitemap", "recent_feed", "changes_feed", "log_feed"}
+NOT_PAGES = {
+    "healthz",
+    "robots_txt",
+    "favicon",
+    "sitemap",
+    "recent_feed",
+    "changes_feed",
+    "log_feed",
+}
 
 
 def named_urls_without_arguments(patterns=None, namespace=""):

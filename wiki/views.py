@@ -117,15 +117,21 @@ def page_edit(request, slug):
     context = {"page": page, "topic": topic, "creating": creating, "slug": slug}
     if request.method != "POST":
         title = request.GET.get("title") or (topic.name if topic else slug.replace("-", " "))
+        # "Edit this version" (?revision=N): the old text in the editor, based on the current
+        # revision, so saving it is an ordinary edit with its own summary, as on MediaWiki.
+        restoring = _old_revision(page, _int_param(request, "revision"))
+        source = restoring or current
         form = EditForm(
             creating=creating,
             asks_title=creating and topic is None,
             initial={
                 "title": title[:255],
-                "text": current.text if current else "",
+                "text": source.text if source else "",
+                "summary": f"Restored revision {restoring.number}" if restoring else "",
                 "base_revision": current.number if current else 0,
             },
         )
+        context["restoring"] = restoring
         return render(request, "wiki/page_edit.html", {**context, "form": form})
 
     form = EditForm(request.POST, creating=creating, asks_title=creating and topic is None)
@@ -284,6 +290,13 @@ def revision_detail(request, slug, number):
             "is_moderator": is_moderator_for_reading(request),
         },
     )
+
+
+def _old_revision(page, number):
+    """Revision `number` of `page` when it is not the current one, else None."""
+    if page is None or number is None or number == page.current_revision.number:
+        return None
+    return Revision.objects.filter(page=page, number=number).select_related("author").first()
 
 
 def _int_param(request, name):

@@ -48,5 +48,15 @@ def error_summary(form, first_field: str = ""):
         target = form[first_field].auto_id
     errors = [(f"#{target}" if target else "", error) for error in form.non_field_errors()]
     for field in visible:
-        errors.extend((f"#{field.auto_id}", error) for error in field.errors)
+        errors.extend((f"#{field.auto_id}", _naming(field.label, error)) for error in field.errors)
     return {"errors": errors}
+
+
+def _naming(label: str, error: str) -> str:
+    """ "Username: this field is required." — the summary sits away from the field, so each
+    line says which field it is about (an error starting with an acronym keeps its capitals)."""
+    if not label:
+        return error
+    if error[:2].istitle() or error[:1].islower():
+        error = error[:1].lower() + error[1:]
+    return f"{label}: {error}"

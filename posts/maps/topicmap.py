@@ -207,13 +207,23 @@ def _place_labels(graph: _Graph, xs, ys, radii, width: int, height: int):
             if best is None or score < best[0]:
                 best = (score, box, ax, anchor)
         _, box, ax, anchor = best
+        # Slid inside the drawing where it still reaches past an edge: a name is never cut off
+        # (on a phone the map's edges are the screen's once it is slid sideways).
+        dx = max(0.0, -box[0]) - max(0.0, box[2] - width)
+        dy = max(0.0, -box[1]) - max(0.0, box[3] - height)
+        box = (box[0] + dx, box[1] + dy, box[2] + dx, box[3] + dy)
+        ax += dx
         if _clashes(box, placed):
             continue
         placed.append(box)
         # Baseline about 0.8 em below the box top puts the glyphs inside the box.
-        result[i] = (ax, box[1] + FONT_SIZE * 0.8, anchor)
+        result[i] = (ax, box[1] + FONT_SIZE * 0.8, anchor, box)
     return result
 
+
+# The box under a label reaches this far past the text's estimated box; the page's colour.
+LABEL_BOX_PAD = 1.5
+LABEL_BOX_FILL = "#fbf9f4"
 
 # Labels may touch by this much (glyph boxes are estimates; ascenders leave room at the top).
 CLASH_TOLERANCE = 2.0
@@ -308,6 +318,17 @@ def render_map_svg(
         )
     out.append("</g>")
     labels = _place_labels(graph, xs, ys, radii, width, height)
+    # A box of the page's colour under each label, above the links: no line runs through a
+    # name (a halo round the glyphs alone let lines show between and across the letters).
+    out.append('<g class="label-boxes" aria-hidden="true">')
+    for *_, (left, top, right, bottom) in labels.values():
+        out.append(
+            f'<rect x="{svg.num(left - LABEL_BOX_PAD)}" y="{svg.num(top - LABEL_BOX_PAD)}"'
+            f' width="{svg.num(right - left + 2 * LABEL_BOX_PAD)}"'
+            f' height="{svg.num(bottom - top + 2 * LABEL_BOX_PAD)}"'
+            f' rx="2" fill="{LABEL_BOX_FILL}"/>'
+        )
+    out.append("</g>")
     out.append(f'<g class="nodes" font-size="{FONT_SIZE}">')
     # Large circles first, so small ones stay visible where they touch.
     for i in sorted(range(n), key=lambda i: (-graph.nodes[i].weight, keys[i])):
@@ -315,7 +336,7 @@ def render_map_svg(
         cls = "node highlight" if node.key == highlight else "node"
         label = ""
         if i in labels:
-            lx, ly, anchor = labels[i]
+            lx, ly, anchor, _box = labels[i]
             label = (
                 f'<text class="label" x="{svg.num(lx)}" y="{svg.num(ly)}"'
                 f' text-anchor="{anchor}">{svg.text(_label(node))}</text>'

@@ -31,6 +31,17 @@ def horizontal_scroll(page) -> list[str]:
     return []
 
 
+def dangling_references(page) -> list[str]:
+    """aria-describedby, aria-labelledby and label[for] that name an id the page does not have."""
+    missing = page.evaluate(
+        """() => [...document.querySelectorAll("[aria-describedby], [aria-labelledby], label[for]")]
+        .flatMap(el => ["aria-describedby", "aria-labelledby", "for"]
+          .flatMap(name => (el.getAttribute(name) || "").split(/\\s+/).filter(Boolean)
+            .filter(id => !document.getElementById(id)).map(id => `${name}="${id}"`)))"""
+    )
+    return [f"points at a missing id: {ref}" for ref in missing]
+
+
 def title_and_heading(page) -> list[str]:
     problems = []
     if not page.title().strip():

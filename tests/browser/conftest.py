@@ -40,6 +40,7 @@ CHROMIUM_ARGS = [
 ]
 VIEWPORTS = {
     "desktop": {"width": 1280, "height": 800},
+    "wide": {"width": 1440, "height": 900},
     "phone-390": {"width": 390, "height": 844},
     "phone-360": {"width": 360, "height": 740},
 }

@@ -78,6 +78,8 @@ def test_a_watcher_sees_an_edit_and_a_reply_and_finds_the_email(
     link = re.search(r"/unsubscribe/[^/\s]+/", mails)[0]
     anonymous = new_page()
     anonymous.goto(link)
+    expect(anonymous.get_by_role("heading", level=1)).to_have_text("Stop watchlist e-mails?")
+    anonymous.get_by_role("button", name="Unsubscribe anna").click()
     expect(anonymous.get_by_role("heading", level=1)).to_have_text("You are unsubscribed")
 
 
@@ -140,6 +142,8 @@ def test_each_community_page_is_sound_at_desktop_and_phone_sizes(
             checks.horizontal_scroll(page)
             + checks.title_and_heading(page)
             + checks.unlabelled_fields(page)
+            + checks.dangling_references(page)
+            + checks.accessibility(page)
         )
         problems += [f"{viewport}: {problem}" for problem in found]
     assert problems == []

@@ -154,6 +154,7 @@ def test_every_kind_of_page_is_sound_and_accessible(
             checks.horizontal_scroll(page)
             + checks.title_and_heading(page)
             + checks.unlabelled_fields(page)
+            + checks.dangling_references(page)
             + checks.accessibility(page)
             + checks.skip_link(page)
         )

@@ -39,6 +39,7 @@ def all_problems(page):
         checks.horizontal_scroll(page)
         + checks.title_and_heading(page)
         + checks.unlabelled_fields(page)
+        + checks.dangling_references(page)
         + checks.skip_link(page)
     )
 
@@ -63,6 +64,9 @@ def test_checks_report_every_fault_of_a_broken_page(static_page):
         "has 2 <h1> elements, not one",
     ]
     assert len(checks.unlabelled_fields(static_page)) == 3
+    assert checks.dangling_references(static_page) == [
+        'points at a missing id: aria-labelledby="missing"'
+    ]
     assert checks.skip_link(static_page) == ["has no skip link to #main as its first Tab stop"]
 
 

@@ -133,9 +133,20 @@ def test_a_worker_that_crashes_mid_batch_loses_nothing(watched, volunteer, monke
     assert not Notification.objects.pending().exists()
 
 
-def test_the_unsubscribe_link_works_logged_out(client, volunteer):
+def test_opening_the_unsubscribe_link_only_asks_with_one_button(client, volunteer):
     url = f"/unsubscribe/{unsubscribe_token(volunteer)}/"
     response = client.get(url)
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "Stop watchlist e-mails?" in html
+    assert html.count("<button") == 2  # the header's search button and this one
+    assert 'form method="post"' in html
+    assert not Preference.objects.exists()  # a mail scanner following the link changes nothing
+
+
+def test_the_unsubscribe_button_works_logged_out(client, volunteer):
+    url = f"/unsubscribe/{unsubscribe_token(volunteer)}/"
+    response = client.post(url)
     assert response.status_code == 200
     assert "You are unsubscribed" in response.content.decode()
     assert Preference.objects.get(user=volunteer).email_mode == EmailMode.NEVER

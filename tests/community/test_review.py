@@ -54,6 +54,19 @@ def test_a_moderator_sees_the_diff_and_marks_it_reviewed(alice, mona, volunteer)
     assert "Nothing waits for review" in mona.get("/review/").content.decode()
 
 
+def test_the_queue_shows_only_the_changed_lines_not_the_whole_document(alice, mona):
+    lines = [f"Line {n} stays as it was." for n in range(1, 41)]
+    page = make_page(text="\n".join(lines))
+    changed = lines.copy()
+    changed[19] = "Line 20 was rewritten."
+    edit_through_the_site(alice, page.slug, "\n".join(changed), base=1)
+    html = mona.get("/review/").content.decode()
+    assert "Change 1 of 1" in html and "at line" in html
+    assert "rewritten" in html
+    assert "Line 18 stays" in html  # context around the change
+    assert "Line 1 stays" not in html and "Line 40 stays" not in html
+
+
 def test_a_moderator_reverts_an_edit_in_one_step_with_a_reason(alice, mona):
     page = make_page(text="Good text.")
     edit_through_the_site(alice, page.slug, "Vandalised.", base=1)

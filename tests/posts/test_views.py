@@ -314,8 +314,9 @@ def test_post_page_shows_title_body_date_topics_and_archive(
     assert "<p>First paragraph.</p><p>Second paragraph.</p>" in html
     assert '<time datetime="2011-03-15">15 March 2011</time>' in html
     assert f'href="{topic.get_absolute_url()}"' in html
-    assert "big-society-network.txt" in html
-    assert "Search Results for: &quot;big society network&quot;" in html
+    assert "big-society-network.txt" not in html  # an internal file name means nothing to readers
+    heading = "Search Results for: &quot;big society network&quot;"
+    assert f'Kept from <q><bdi dir="auto">{heading}</bdi></q>' in html
     assert "the archive holds only the opening" not in html
 
 
@@ -380,11 +381,16 @@ def test_an_undated_post_has_no_neighbours_by_date(client, make_post):
     assert 'class="post-pager"' not in html
 
 
-def test_post_page_names_its_source_files_and_sets_open_graph_tags(client, make_post, make_archive):
-    post = make_post("Sourced", archives=[make_archive("blog-2011.txt", header="Tag Archives")])
+def test_post_page_names_its_source_as_the_blog_did_and_sets_open_graph_tags(
+    client, make_post, make_archive
+):
+    export = make_archive("export.xml", title="Big Society Network", link="http://bsn.example/")
+    post = make_post("Sourced", archives=[make_archive("blog-2011.txt"), export])
     html = client.get(post.get_absolute_url()).content.decode()
     assert 'id="source-title"' in html
-    assert "blog-2011.txt" in html
+    assert "blog-2011.txt" not in html and "export.xml" not in html
+    assert 'Kept from <q><bdi dir="auto">Big Society Network</bdi></q>' in html
+    assert 'Kept from <q><bdi dir="auto">an imported copy of the blog</bdi></q>' in html
     assert '<meta property="og:type" content="article">' in html
     assert '<meta property="og:title" content="Sourced">' in html
     description = "A post from the Big Society blog archive: Sourced."
@@ -677,3 +683,18 @@ def test_pages_run_the_same_queries_for_twenty_posts_as_for_two_hundred(client):
     )
     large = _queries_per_page(client)
     assert small == large
+
+
+def test_all_posts_without_any_date_says_why_there_is_no_calendar(client, make_post):
+    make_post("Undated one")
+    make_post("Undated two")
+    html = client.get("/posts/").content.decode()
+    assert "None of the archive’s 2 posts has a date" in html
+    assert 'href="/topics/">Browse them by topic</a>' in html
+
+
+def test_authors_without_any_byline_says_why_and_where_to_go_instead(client, make_post):
+    make_post("Anonymous post")
+    html = client.get("/authors/").content.decode()
+    assert "did not say who wrote each post" in html
+    assert 'href="/topics/">by topic</a>' in html and 'href="/posts/">by date</a>' in html

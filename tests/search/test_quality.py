@@ -150,3 +150,57 @@ def test_an_accented_word_in_a_title_counts_as_the_querys_own_word(make_post, un
     make_post("Naïve questions", body="Asked.")
     make_post("Questions", body="Some naive ones. Naive, naive.")
     assert titles("naive") == ["Naïve questions", "Questions"]
+
+
+@pytest.mark.parametrize(
+    "typed, meant",
+    [("socety", "Big Society"), ("camron", "David Cameron"), ("Nat Wie", "Nat Wei")],
+)
+def test_a_misspelled_query_that_matches_nothing_suggests_the_nearest_topic(
+    make_post, make_topic, trigram, typed, meant
+):
+    for name in ("Big Society", "David Cameron", "Nat Wei", "Social action", "Networking"):
+        make_topic(name)
+    make_post("Weekend report", body="Nothing about it.")
+    results = search(SearchParams(q=typed, page="1"))
+    assert results.total == 0
+    assert results.suggestions and results.suggestions[0].title == meant
+
+
+def test_did_you_mean_never_appears_for_a_query_that_was_spelled_right_and_matched(
+    client, make_post, make_topic, trigram
+):
+    make_topic("Chain Reaction")
+    make_post("An amazing day with Chain Reaction", body="A march.")
+    results = search(SearchParams(q="chain reaction", page="1"))
+    assert results.total == 1 and results.suggestions == []
+    assert "Did you mean" not in client.get(SEARCH, {"q": "chain reaction"}).content.decode()
+
+
+# --- Matched only by stemming --------------------------------------------------------------------
+
+
+def test_a_query_matched_only_by_stemming_says_so_and_names_the_forms_found(client, make_post):
+    make_post("Volunteering in Leeds", body="Volunteers met on Tuesday.")
+    results = search(SearchParams(q="volunteered", page="1"))
+    assert results.total == 1
+    assert results.other_forms == ["Volunteering", "Volunteers"]
+    html = client.get(SEARCH, {"q": "volunteered"}).content.decode()
+    assert "Nothing here has “volunteered” spelled as you typed it" in html
+    assert "such as “Volunteering” and “Volunteers”" in html
+
+
+def test_a_query_found_as_typed_says_nothing_about_stemming(client, make_post):
+    make_post("Volunteering in Leeds", body="Volunteers met on Tuesday.")
+    make_post("Who volunteered", body="Many people.")
+    assert search(SearchParams(q="volunteered", page="1")).other_forms == []
+    assert "spelled as you typed" not in client.get(SEARCH, {"q": "volunteered"}).content.decode()
+
+
+def test_an_accent_typed_or_left_out_is_not_taken_for_stemming(make_post, unaccent):
+    make_post("La Société Générale", body="Une banque.")
+    make_post("Societe news", body="Unaccented.")
+    for query in ("societe", "société"):
+        results = search(SearchParams(q=query, page="1"))
+        assert sorted(hit.title for hit in results.hits) == ["La Société Générale", "Societe news"]
+        assert results.other_forms == [], query

@@ -126,7 +126,8 @@ def test_snippet_marks_the_matched_word_and_escapes_the_rest(client, make_post):
         body='Before <script>alert("x")</script> we were volunteering & "more" <b>bold</b>.',
     )
     html = get(client, q="volunteering")
-    hit = html[html.index('class="hit-list"') : html.index("</ol>")]
+    start = html.index('class="hit-list"')
+    hit = html[start : html.index("</ol>", start)]
     assert "<mark>volunteering</mark>" in hit
     # ts_headline drops what its parser takes for tags; everything left is escaped.
     assert "alert(&quot;x&quot;)" in hit and "&amp; &quot;more&quot;" in hit
@@ -395,6 +396,14 @@ def test_every_page_has_a_labelled_search_box_in_the_header(client, make_post):
         assert 'role="search"' in header and f'action="{SEARCH}"' in header
         assert re.search(r'<label[^>]+for="site-search-q"', header)
         assert re.search(r'<input id="site-search-q" type="search" name="q"', header)
+
+
+def test_the_results_page_has_one_search_box(client, make_post):
+    make_post("Volunteering in Leeds")
+    html = get(client, q="volunteering")
+    assert html.count('role="search"') == 1
+    assert html.count('type="search"') == 1
+    assert "site-search-q" not in html
 
 
 def test_search_box_keeps_the_query_on_the_results_page(client, make_post):

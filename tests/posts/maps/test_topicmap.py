@@ -14,7 +14,7 @@ from posts.maps.topicmap import Edge, Node, layout, neighbourhood, render_map_sv
 NS = {"svg": "http://www.w3.org/2000/svg"}
 SVG = "{http://www.w3.org/2000/svg}"
 ALLOWED_TAGS = {
-    f"{SVG}{tag}" for tag in ("svg", "title", "desc", "g", "line", "a", "circle", "text")
+    f"{SVG}{tag}" for tag in ("svg", "title", "desc", "g", "line", "a", "circle", "text", "rect")
 }
 
 
@@ -94,11 +94,25 @@ def test_every_valid_edge_is_one_line_between_its_two_nodes():
     assert drawn == {frozenset((url[e.a], url[e.b])) for e in edges}
 
 
-def test_edges_are_drawn_under_the_nodes():
+def test_edges_are_drawn_under_the_label_boxes_and_the_nodes():
     nodes, edges = make_graph(n=6, m=8)
     root = parse(render_map_svg(nodes, edges))
     groups = [g.get("class") for g in root.findall("svg:g", NS)]
-    assert groups == ["edges", "nodes"]
+    assert groups == ["edges", "label-boxes", "nodes"]
+
+
+def test_every_label_sits_on_a_box_that_covers_it_so_no_line_crosses_a_name():
+    nodes, edges = make_graph(n=30, m=120)
+    root = parse(render_map_svg(nodes, edges))
+    boxes = [
+        tuple(float(r.get(k)) for k in ("x", "y", "width", "height"))
+        for r in root.find("svg:g[@class='label-boxes']", NS)
+    ]
+    labels = root.findall(".//svg:text[@class='label']", NS)
+    assert labels and len(boxes) == len(labels)
+    for text in labels:
+        x, y = float(text.get("x")), float(text.get("y"))
+        assert any(bx <= x <= bx + bw and by <= y <= by + bh for bx, by, bw, bh in boxes)
 
 
 def test_links_to_unknown_topics_self_links_and_repeats_are_dropped():
@@ -373,3 +387,18 @@ def test_a_map_without_area_is_refused_with_a_clear_message(width, height):
         render_map_svg(*make_graph(n=3, m=2), width=width, height=height)
     with pytest.raises(ValueError, match="positive width and height"):
         layout(*make_graph(n=3, m=2), width=width, height=height)
+
+
+@pytest.mark.parametrize("seed", [1, 7, 23])
+def test_no_label_reaches_past_the_edge_of_the_drawing(seed):
+    # Long names on many topics push labels to the edges, where a phone's screen ends.
+    nodes, edges = make_graph(n=40, m=160, seed=seed)
+    nodes = [Node(n.key, f"{n.label} with a long name", n.weight, n.url) for n in nodes]
+    root = parse(render_map_svg(nodes, edges))
+    _x, _y, width, height = (float(v) for v in root.get("viewBox").split())
+    for rect in root.find("svg:g[@class='label-boxes']", NS):
+        x, y = float(rect.get("x")), float(rect.get("y"))
+        w, h = float(rect.get("width")), float(rect.get("height"))
+        pad = 1.5  # the box reaches this far past the label's own extent
+        assert -pad <= x and x + w <= width + pad, rect.attrib
+        assert -pad <= y and y + h <= height + pad, rect.attrib
