@@ -63,7 +63,7 @@ from importer.write.listing import (
     update_row,
 )
 from importer.write.mentions import incoming_mention_pairs, link_mentions
-from importer.write.writer import Writer, copy_job, link_archive_job
+from importer.write.writer import Writer, archive_links_job, copy_job
 from posts.models import Archive, Post, TaggedPost, Topic
 
 # Files this big are parsed in a process of their own beside the rest of the first pass (see
@@ -386,16 +386,10 @@ def _write(
             created_keys.append(key)
             created.append(pk)
 
-    ArchiveLink = Post.archives.through
-    archive_id = planned.archive_id
     writer.put(copy_job(Post, ["id", *POST_COPY_FIELDS], new_rows))
     if changed_rows:
         writer.put(update_posts_job(changed_rows, changed_ids))
-    writer.put(
-        copy_job(ArchiveLink, ["post_id", "archive_id"], [(pk, archive_id) for pk in created])
-    )
-    if linked_existing:
-        writer.put(link_archive_job(archive_id, linked_existing))
+    writer.put(archive_links_job(planned.archive_id, created, linked_existing))
 
     found = {}
     quiet, news, topic_ids = plan_.quiet, planned.news, planned.topic_ids

@@ -64,6 +64,7 @@ from importer.write.records import (
 )
 from importer.write.writer import (
     Writer,
+    archive_links_job,
     copy_job,
     link_archive_job,
 )
@@ -81,8 +82,8 @@ class Counts:
 # Exports this big are prepared in a process of their own (importer.prepare.records); below it,
 # starting a process costs more than it saves.
 PREPARE_APART_BYTES = 4 << 20
-# Jobs the writer may hold (a batch is four or five): two batches, so a slow COPY does not stall
-# the matching, nor a slow batch the COPY.
+# Jobs the writer may hold (a batch is three or four): two batches or more, so a slow COPY does
+# not stall the matching, nor a slow batch the COPY.
 WRITER_DEPTH = 10
 
 
@@ -125,9 +126,7 @@ def load(
             _write(batch, scan_, plan_, scratch, archive_id, counts, mentions, writer)
     sources, targets = mentions
     with connection.cursor() as cursor:
-        for start in range(0, len(sources), 5000):
-            end = start + 5000
-            insert_mentions(cursor, sources[start:end].tolist(), targets[start:end].tolist())
+        insert_mentions(cursor, sources, targets)
     counts.mentions = len(sources)
     return counts
 
@@ -220,10 +219,7 @@ def _write(
         writer.put(relink_job(relinked))
     writer.put(copy_job(TaggedPost, ["content_object", "tag"], tags))
     writer.put(copy_job(Comment, COMMENT_COLUMNS, comments))
-    Link = Post.archives.through
-    writer.put(copy_job(Link, ["post", "archive"], [(pk, archive_id) for pk in created]))
-    if linked:
-        writer.put(link_archive_job(archive_id, linked))
+    writer.put(archive_links_job(archive_id, created, linked))
 
 
 def _pages(batch, scratch: Scratch) -> dict[tuple[str, str], tuple[int, str]]:
