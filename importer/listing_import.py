@@ -1,6 +1,6 @@
 """A text listing's import in three stages, as an export's (importer.record_import): `scan`, then
-`plan`, then `load`, each a function handing the next one immutable record (`Scanned`,
-`Planned`, `Loaded`); importer.pipeline shows the whole.
+`plan`, then `load`, each a function handing the next one an immutable record (`Scanned`,
+`Planned`, then `importer.errors.Loaded` for the summary); importer.pipeline shows the whole.
 
 1. `scan`: parse every post (in a process of its own for a big file), note which copy of each
    title wins (the typographic one), count recurring named phrases, and index titles for
@@ -22,7 +22,7 @@ from pathlib import Path
 from django.db import transaction
 from django.utils import timezone
 
-from importer.errors import ArchiveError, FileResult, Progress
+from importer.errors import ArchiveError, FileResult, Loaded, Progress, file_result
 from importer.plan import Plan
 from importer.plan.listing import (
     Winner,
@@ -103,15 +103,12 @@ def _import_listing(path, encoding, vocabulary, batch_size, progress, digest) ->
         scanned = scan(path, encoding, spooled, bulk, vocabulary, batch_size, progress)
         planned = plan(path, scanned, vocabulary, digest)
         loaded = load(spooled, scanned, planned, batch_size, progress)
-    return FileResult(
-        name=path.name,
+    return file_result(
+        path,
         header=scanned.header.text if scanned.header else "",
         posts=len(scanned.winners),
         duplicates=scanned.duplicates,
-        created=loaded.created,
-        updated=loaded.updated,
-        unchanged=loaded.unchanged,
-        mentions=loaded.mentions,
+        loaded=loaded,
         topics_created=planned.topics_created,
     )
 
@@ -301,14 +298,6 @@ def plan(path: Path, scanned: Scanned, vocabulary, digest: str) -> Planned:
 
 
 # --- 3. load ---------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Loaded:
-    created: int
-    updated: int
-    unchanged: int
-    mentions: int
 
 
 def load(spooled, scanned: Scanned, planned: Planned, batch_size: int, progress) -> Loaded:

@@ -34,7 +34,7 @@ from pathlib import Path
 from django.db import connection
 from django.utils import timezone
 
-from importer.errors import ArchiveError, FileResult, Progress
+from importer.errors import ArchiveError, FileResult, Loaded, Progress, file_result
 from importer.plan.records import Plan, Scan, finish_plan, plan, scan
 from importer.plan.scratch import Scratch, signed
 from importer.prepare.records import (
@@ -72,11 +72,10 @@ from posts.models import Archive, Comment, Post, TaggedPost
 
 
 @dataclass
-class Counts:
+class Counts:  # the load's tally, as it goes
     created: int = 0
     updated: int = 0
     unchanged: int = 0
-    mentions: int = 0
 
 
 # Exports this big are prepared in a process of their own (importer.prepare.records); below it,
@@ -97,7 +96,7 @@ def load(
     batch_size: int,
     progress: Progress,
     again: Iterable[list[PreparedPost]] | None = None,
-) -> Counts:
+) -> Loaded:
     """Phase 3: write new and changed posts, a batch at a time, as they come back prepared
     (importer.prepare.records); the writes run in the writer's thread beside the Python work.
     Unchanged posts are not read again: they are only linked to this archive. After a first
@@ -127,8 +126,7 @@ def load(
     sources, targets = mentions
     with connection.cursor() as cursor:
         insert_mentions(cursor, sources, targets)
-    counts.mentions = len(sources)
-    return counts
+    return Loaded(counts.created, counts.updated, counts.unchanged, mentions=len(sources))
 
 
 def _prepared(
@@ -272,7 +270,6 @@ def import_records(
 
 
 def _import_records(path, kind, vocabulary, batch_size, progress, checksum) -> FileResult:
-    result = FileResult(name=path.name)
     size = path.stat().st_size
     book = TopicBook()
     # A first import (no post in the database yet) writes each post as its scan meets it
@@ -288,7 +285,7 @@ def _import_records(path, kind, vocabulary, batch_size, progress, checksum) -> F
                 )
                 planned = finish_plan(scanned, book, vocabulary, scratch, matcher)
                 archive = _archive(path, kind, scanned, checksum)
-                counts = load(
+                loaded = load(
                     path, kind, scanned, planned, scratch, archive.pk, batch_size, progress,
                     again=preparing.replay(),
                 )  # fmt: skip
@@ -296,13 +293,15 @@ def _import_records(path, kind, vocabulary, batch_size, progress, checksum) -> F
             scanned = scan(path, kind, vocabulary, progress, scratch)
             planned = plan(scanned, book, vocabulary, scratch)
             archive = _archive(path, kind, scanned, checksum)
-            counts = load(path, kind, scanned, planned, scratch, archive.pk, batch_size, progress)
-    result.posts = scanned.posts
-    result.duplicates = scanned.duplicates
-    result.created, result.updated = counts.created, counts.updated
-    result.unchanged, result.mentions = counts.unchanged, counts.mentions
-    result.topics_created += book.created
-    result.header = scanned.source.title
+            loaded = load(path, kind, scanned, planned, scratch, archive.pk, batch_size, progress)
+    result = file_result(
+        path,
+        header=scanned.source.title,
+        posts=scanned.posts,
+        duplicates=scanned.duplicates,
+        loaded=loaded,
+        topics_created=book.created,
+    )
     if scanned.shortened:
         titles = "title" if scanned.shortened == 1 else "titles"
         result.notes.append(

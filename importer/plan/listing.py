@@ -11,7 +11,7 @@ from django.db import connection
 from django.utils import timezone
 
 from importer.plan import Plan
-from importer.plan.slugs import claim_slug, post_slug_base, slug_with_hash
+from importer.plan.slugs import claim_slug, post_slug_base, slug_candidates
 from importer.readers.listing_parser import ArchiveHeader
 from importer.topic_book import TopicBook, preferred_name
 from importer.topics import PhraseMatcher, VocabularyTopic, title_tokens, topic_key
@@ -148,11 +148,7 @@ def make_plan(
 def post_slugs(keys: list[str]) -> list[str]:
     """Slugs from the folded title; a clash with another title gets a hash of its key."""
     bases = {key: post_slug_base(key) for key in keys}
-    wanted = list(
-        set(bases.values())
-        | {slug_with_hash(b, k) for k, b in bases.items()}
-        | {slug_with_hash(b, k, 16) for k, b in bases.items()}
-    )
+    wanted = list({slug for k, b in bases.items() for slug in slug_candidates(b, k)})
     taken: set[str] = set()
     for start in range(0, len(wanted), PLAN_CHUNK):
         taken.update(
