@@ -1,6 +1,7 @@
 """A text listing's import in three stages, as an export's (importer.record_import): `scan`, then
-`plan`, then `load`, each a function handing the next one an immutable record (`Scanned`,
-`Planned`, then `importer.errors.Loaded` for the summary); importer.pipeline shows the whole.
+`plan` (both in importer.plan.listing), then `load` (here), each a function handing the next one
+an immutable record (`Scanned`, `Planned`, then `importer.errors.Loaded` for the summary);
+importer.pipeline shows the whole.
 
 1. `scan`: parse every post (in a process of its own for a big file), note which copy of each
    title wins (the typographic one), count recurring named phrases, and index titles for
@@ -14,49 +15,19 @@
 from __future__ import annotations
 
 import tempfile
-from collections.abc import Callable
-from contextlib import contextmanager, nullcontext
-from dataclasses import dataclass
 from pathlib import Path
 
 from django.db import transaction
 from django.utils import timezone
 
 from importer.errors import ArchiveError, FileResult, Loaded, Progress, file_result
-from importer.plan import Plan
-from importer.plan.listing import (
-    Winner,
-    add_topic_phrases,
-    archive_header,
-    archive_row,
-    header_topic,
-    make_plan,
-    read_posts,
-)
-from importer.plan.slugs import claim_slug, post_slug_base
+from importer.plan.listing import Planned, Scanned, plan, scan
 from importer.prepare import spool
-from importer.prepare.listing import ParsingFailed, ParsingProcess, PostFacts, post_facts
-from importer.readers.listing_parser import (
-    ArchiveHeader,
-    ArchiveParser,
-    LineReader,
-    NotUTF8,
-    ParsedPost,
-    ParseError,
-    legacy_encoding,
-)
-from importer.topic_book import TopicBook
-from importer.topics import (
-    PhraseMatcher,
-    PhraseMiner,
-    title_tokens,
-    tokens,
-    vocabulary_matcher,
-)
+from importer.readers.listing_parser import ParsedPost, ParseError, legacy_encoding
+from importer.topics import tokens
 from importer.write.first_import import first_import_mode
 from importer.write.listing import (
     POST_COPY_FIELDS,
-    first_row,
     new_row,
     retag_job,
     update_posts_job,
@@ -64,11 +35,7 @@ from importer.write.listing import (
 )
 from importer.write.mentions import incoming_mention_pairs, link_mentions
 from importer.write.writer import Writer, archive_links_job, copy_job
-from posts.models import Archive, Post, TaggedPost, Topic
-
-# Files this big are parsed in a process of their own beside the rest of the first pass (see
-# importer.prepare.listing); below it, starting a process costs more than it saves.
-PARSE_APART_BYTES = 4 << 20
+from posts.models import Post, TaggedPost
 
 
 def import_listing(
@@ -113,191 +80,7 @@ def _import_listing(path, encoding, vocabulary, batch_size, progress, digest) ->
     )
 
 
-# --- 1. scan ---------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Scanned:
-    """What the scan learned of the file; its parsed posts wait in the spool."""
-
-    header: ArchiveHeader | None
-    checksum: str  # of the file's bytes, as read
-    winners: dict[str, Winner]  # the copy of each folded title that wins
-    matcher: PhraseMatcher  # the file's titles (the plan adds topics and older titles)
-    phrases: list[str]  # recurring named phrases, for phrase topics
-    duplicates: int
-    # A first import's scan wrote each post as it first met it: `bulk`. A later, typographic
-    # twin then rewrites its post in the load (`rewrite`, by key).
-    bulk: bool
-    rewrite: set[str]
-
-
-def scan(path, encoding, spooled, bulk, vocabulary, batch_size, progress) -> Scanned:
-    """Parse the file once, keeping small per-title facts in memory and the parsed posts in
-    the spool, so the load neither parses again nor holds the archive in memory."""
-    miner = PhraseMiner(exclude=vocabulary_matcher(vocabulary))
-    winners: dict[str, Winner] = {}
-    matcher = PhraseMatcher()
-    rewrite: set[str] = set()
-    duplicates = 0
-    rows: list[tuple] = []  # a first import's posts not yet handed to the writer
-    slugs_taken: set[str] = set()  # by them (slugs: `plan.listing.post_slugs`)
-
-    with Writer() if bulk else nullcontext() as writer:
-
-        def write_rows() -> None:
-            nonlocal rows
-            if rows:
-                writer.put(copy_job(Post, [*POST_COPY_FIELDS], rows))
-                rows = []
-
-        def note(ordinal: int, post: PostFacts) -> None:
-            nonlocal duplicates
-            key, score = post.key, post.score
-            winner = winners.get(key)
-            if winner is None:
-                winners[key] = Winner(ordinal, score, post.checksum, post.categories)
-                miner.feed(post.body)
-                if toks := title_tokens(post.title):
-                    matcher.add(toks, key)
-                if bulk:
-                    slug = claim_slug(post_slug_base(key), key, slugs_taken)
-                    rows.append(first_row(post, slug, timezone.now()))
-            else:
-                duplicates += 1
-                if score > winner.score:  # of two twins, the typographic title wins
-                    winner.ordinal, winner.score = ordinal, score
-                    winner.checksum, winner.categories = post.checksum, post.categories
-                    if bulk:
-                        rewrite.add(key)
-            if (ordinal + 1) % batch_size == 0:
-                write_rows()
-                progress("scan", ordinal + 1, None)
-
-        try:
-            size = path.stat().st_size
-        except OSError:
-            size = 0  # opening it says what is wrong
-        parse = _parse_apart if size >= PARSE_APART_BYTES else _parse_here
-        header, checksum = parse(path, encoding, spooled, bulk, note)
-        write_rows()
-    return Scanned(header, checksum, winners, matcher, miner.phrases(), duplicates, bulk, rewrite)
-
-
-def _parse_here(
-    path, encoding, spooled, bulk, note: Callable[[int, PostFacts], None]
-) -> tuple[ArchiveHeader | None, str]:
-    """Parse in this process: each post to the spool and its facts to `note`."""
-    with _open(path) as stream:
-        reader = LineReader(stream, encoding)
-        parser = ArchiveParser(reader)
-        try:
-            for ordinal, post in enumerate(parser):
-                spool.write(spooled, post)
-                note(ordinal, post_facts(post, bulk))
-        except ParseError as exc:
-            raise ArchiveError(
-                path, exc.message, exc.line, not_utf8=isinstance(exc, NotUTF8)
-            ) from None
-        except OSError as exc:
-            raise ArchiveError(path, f"cannot read: {exc.strerror or exc}") from None
-    return parser.header, reader.checksum
-
-
-def _parse_apart(
-    path, encoding, spooled, bulk, note: Callable[[int, PostFacts], None]
-) -> tuple[ArchiveHeader | None, str]:
-    """As `_parse_here`, with the parsing in a process of its own (see
-    `importer.prepare.listing`): its records go to the spool as they come."""
-    ordinal = 0
-    try:
-        with ParsingProcess(path, render=bulk, encoding=encoding) as parsing:
-            for records, facts in parsing.chunks():
-                spooled.write(records)
-                for post in facts:
-                    note(ordinal, post)
-                    ordinal += 1
-    except ParsingFailed as exc:
-        if exc.kind in ("parse", "encoding"):
-            raise ArchiveError(
-                path, exc.message, exc.line, not_utf8=exc.kind == "encoding"
-            ) from None
-        verb = "cannot open" if exc.kind == "open" else "cannot read"
-        raise ArchiveError(path, f"{verb}: {exc.message}") from None
-    return parsing.header, parsing.checksum
-
-
-@contextmanager
-def _open(path: Path):
-    try:
-        stream = open(path, "rb")  # noqa: SIM115 (closed below, errors reported)
-    except OSError as exc:
-        raise ArchiveError(path, f"cannot open: {exc.strerror or exc}") from None
-    try:
-        yield stream
-    finally:
-        stream.close()
-
-
-# --- 2. plan ---------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Planned:
-    """What the load needs besides the scan: the plan and the topics of the file."""
-
-    plan: Plan
-    archive_id: int
-    header_topic: int | None  # the topic the archive's header names
-    topic_ids: set[int]  # the topics among the matcher's targets
-    # Phrases and titles that are new since this file's last import. When the rules and the
-    # header are as then, a post it already held with the same text has all its tags and
-    # mentions but these, so it is matched against this small index only (None: match all).
-    news: PhraseMatcher | None
-    skip: set[str]  # quiet posts with nothing to do (no news): not read again
-    topics_created: int
-
-
-def plan(path: Path, scanned: Scanned, vocabulary, digest: str) -> Planned:
-    """Topics, the posts already held and the plan, read from the database."""
-    book = TopicBook()
-    header_topic_id = header_topic(book, scanned.header, scanned.winners)
-    # A mined phrase joins the index as a topic of its own, or as an older topic of any kind
-    # that shares its name; only the phrase topics that are not new were there.
-    phrase_topics = set(
-        Topic.objects.filter(source=Topic.Source.PHRASE).values_list("pk", flat=True)
-    )
-    phrase_ids = book.ensure(scanned.phrases, Topic.Source.PHRASE)
-    topic_ids = add_topic_phrases(scanned.matcher, book, vocabulary, phrase_ids)
-    new_keys, existing = read_posts(scanned.winners, scanned.matcher)
-    written: dict[str, int] = {}
-    if scanned.bulk:  # every post in the database is one the scan wrote
-        written = {key: pk for key, (pk, _) in existing.items()}
-        existing = {}
-    news = None
-    prior = Archive.objects.filter(name=path.name).first()
-    if (
-        prior is not None
-        and prior.rules_digest == digest
-        and prior.header == archive_header(scanned.header)
-    ):
-        news = PhraseMatcher()
-        for name, pk in phrase_ids.items():
-            if pk not in phrase_topics:
-                news.add(name, pk)
-        for key in new_keys:
-            news.add(title_tokens(key), key)
-    archive = archive_row(path, scanned.header, scanned.checksum)
-    plan_ = make_plan(
-        scanned.winners, existing, written, archive=archive, news=news, book=book,
-        matcher=scanned.matcher,
-    )  # fmt: skip
-    # A quiet post has nothing to do when no phrase or title is new: it is not read.
-    skip = plan_.quiet if news is None or not news.size else set()
-    return Planned(plan_, archive.pk, header_topic_id, topic_ids, news, skip, book.created)
-
-
-# --- 3. load ---------------------------------------------------------------------------------
+# --- the load stage -------------------------------------------------------------------------
 
 
 def load(spooled, scanned: Scanned, planned: Planned, batch_size: int, progress) -> Loaded:
