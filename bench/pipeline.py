@@ -4,7 +4,7 @@
 
 Runs what `importer.pipeline` does per post, minus the SQL: parse every post, note its title
 (key, typographic score, winner), mine phrases from the first copy of each title, build the
-matcher as `ListingImport._note_title` and `plan.listing.add_topic_phrases` do (titles,
+matcher as `plan.listing.scan` and `plan.listing.add_topic_phrases` do (titles,
 vocabulary phrases, mined phrases),
 then for every winning post: checksum, body, HTML and the phrases and titles it names. Records
 wait on disk between the two passes, as in listing.py, so that memory and garbage collection are

@@ -44,3 +44,32 @@ class FileResult:
     mentions: int = 0
     skipped: bool = False  # unchanged since its last import: not read, nothing written
     notes: list[str] = field(default_factory=list)  # e.g. "decoded as Windows-1252"
+
+
+@dataclass(frozen=True)
+class Loaded:
+    """What a file's load stage wrote: a listing's (importer.listing_import) or an export's
+    (importer.record_import)."""
+
+    created: int
+    updated: int
+    unchanged: int
+    mentions: int
+    notes: tuple[str, ...] = ()  # what the reader should know of single posts (kept as text …)
+
+
+def file_result(
+    path: Path, *, header: str, posts: int, duplicates: int, loaded: Loaded, topics_created: int
+) -> FileResult:
+    """The summary of a file's import, from what its stages found, the same for every format."""
+    return FileResult(
+        name=path.name,
+        header=header,
+        posts=posts,
+        duplicates=duplicates,
+        created=loaded.created,
+        updated=loaded.updated,
+        unchanged=loaded.unchanged,
+        mentions=loaded.mentions,
+        topics_created=topics_created,
+    )

@@ -1,18 +1,20 @@
 """Load parsed archives into the database: idempotent, batched, one transaction per file.
 
 `import_archive(path, ...)` is the entry point for every format: exports and feeds go to
-importer.record_import, text listings to importer.listing_import, which reads a file
-twice, streaming both times, so memory holds keys and titles but never the whole file:
+importer.record_import, text listings to importer.listing_import; both go through the same
+three stages, scan, plan and load, streaming, so memory holds keys and titles but never the
+whole file. For a listing:
 
 1. scan: parse every post, note which copy of each title wins (the typographic one), count
    recurring named phrases, and index titles for mentions. A file that does not parse fails
    here, before anything is written.
-2. load: parse again and upsert the winning copies in batches keyed by `Post.key` (the folded
-   title). Unchanged posts (same checksum) are not written, so `updated_at` keeps its value;
-   changed posts are updated in place, and their slug never changes. When the file was imported
-   before under the same rules and header, a post it held with the same text is not tokenised
-   or matched again (it keeps its tags and mentions); it is matched only against phrases and
-   titles new since then, and only when there are any.
+2. plan: topics, the posts already held, ids and slugs for the new ones.
+3. load: read the parsed posts back from a spool file and upsert the winning copies in batches
+   keyed by `Post.key` (the folded title). Unchanged posts (same checksum) are not written, so
+   `updated_at` keeps its value; changed posts are updated in place, and their slug never
+   changes. When the file was imported before under the same rules and header, a post it held
+   with the same text is not tokenised or matched again (it keeps its tags and mentions); it is
+   matched only against phrases and titles new since then, and only when there are any.
 
 Everything for one file runs inside one `transaction.atomic()`: a failure anywhere (even an
 interrupt half-way through) leaves the database as it was.

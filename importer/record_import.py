@@ -34,7 +34,7 @@ from pathlib import Path
 from django.db import connection
 from django.utils import timezone
 
-from importer.errors import ArchiveError, FileResult, Progress
+from importer.errors import ArchiveError, FileResult, Loaded, Progress, file_result
 from importer.plan.records import Plan, Scan, finish_plan, plan, scan
 from importer.plan.scratch import Scratch, signed
 from importer.prepare.records import (
@@ -65,6 +65,7 @@ from importer.write.records import (
 )
 from importer.write.writer import (
     Writer,
+    archive_links_job,
     copy_job,
     link_archive_job,
 )
@@ -72,19 +73,18 @@ from posts.models import Archive, Comment, Post, TaggedPost
 
 
 @dataclass
-class Counts:
+class Counts:  # the load's tally, as it goes
     created: int = 0
     updated: int = 0
     unchanged: int = 0
-    mentions: int = 0
     notes: list[str] = field(default_factory=list)  # posts kept as plain text (preparing)
 
 
 # Exports this big are prepared in a process of their own (importer.prepare.records); below it,
 # starting a process costs more than it saves.
 PREPARE_APART_BYTES = 4 << 20
-# Jobs the writer may hold (a batch is four or five): two batches, so a slow COPY does not stall
-# the matching, nor a slow batch the COPY.
+# Jobs the writer may hold (a batch is three or four): two batches or more, so a slow COPY does
+# not stall the matching, nor a slow batch the COPY.
 WRITER_DEPTH = 10
 
 
@@ -98,7 +98,7 @@ def load(
     batch_size: int,
     progress: Progress,
     again: Iterable[list[PreparedPost]] | None = None,
-) -> Counts:
+) -> Loaded:
     """Phase 3: write new and changed posts, a batch at a time, as they come back prepared
     (importer.prepare.records); the writes run in the writer's thread beside the Python work.
     Unchanged posts are not read again: they are only linked to this archive. After a first
@@ -127,11 +127,11 @@ def load(
             _write(batch, scan_, plan_, scratch, archive_id, counts, mentions, writer)
     sources, targets = mentions
     with connection.cursor() as cursor:
-        for start in range(0, len(sources), 5000):
-            end = start + 5000
-            insert_mentions(cursor, sources[start:end].tolist(), targets[start:end].tolist())
-    counts.mentions = len(sources)
-    return counts
+        insert_mentions(cursor, sources, targets)
+    return Loaded(
+        counts.created, counts.updated, counts.unchanged, mentions=len(sources),
+        notes=tuple(counts.notes),
+    )  # fmt: skip
 
 
 def _prepared(
@@ -225,10 +225,7 @@ def _write(
         writer.put(relink_job(relinked))
     writer.put(copy_job(TaggedPost, ["content_object", "tag"], tags))
     writer.put(copy_job(Comment, COMMENT_COLUMNS, comments))
-    Link = Post.archives.through
-    writer.put(copy_job(Link, ["post", "archive"], [(pk, archive_id) for pk in created]))
-    if linked:
-        writer.put(link_archive_job(archive_id, linked))
+    writer.put(archive_links_job(archive_id, created, linked))
 
 
 def _pages(batch, scratch: Scratch) -> dict[tuple[str, str], tuple[int, str]]:
@@ -281,12 +278,12 @@ def import_records(
 
 
 def _import_records(path, kind, vocabulary, batch_size, progress, checksum) -> FileResult:
-    result = FileResult(name=path.name)
     size = path.stat().st_size
     book = TopicBook()
     # A first import (no post in the database yet) writes each post as its scan meets it
     # (importer.write.first_records), and builds its indexes and checks its keys once, at the end
     # (importer.write.first_import).
+    prepared_notes: list[str] = []  # a first import's: its load reads the spool again
     with Scratch() as scratch, first_import_mode() as bulk:
         if bulk:
             apart = size >= PREPARE_APART_BYTES
@@ -297,23 +294,26 @@ def _import_records(path, kind, vocabulary, batch_size, progress, checksum) -> F
                 )
                 planned = finish_plan(scanned, book, vocabulary, scratch, matcher)
                 archive = _archive(path, kind, scanned, checksum)
-                counts = load(
+                loaded = load(
                     path, kind, scanned, planned, scratch, archive.pk, batch_size, progress,
                     again=preparing.replay(),
                 )  # fmt: skip
-                counts.notes.extend(preparing.reading.notes)
+                prepared_notes = list(preparing.reading.notes)
         else:
             scanned = scan(path, kind, vocabulary, progress, scratch)
             planned = plan(scanned, book, vocabulary, scratch)
             archive = _archive(path, kind, scanned, checksum)
-            counts = load(path, kind, scanned, planned, scratch, archive.pk, batch_size, progress)
-    result.posts = scanned.posts
-    result.duplicates = scanned.duplicates
-    result.created, result.updated = counts.created, counts.updated
-    result.unchanged, result.mentions = counts.unchanged, counts.mentions
-    result.notes.extend(counts.notes)
-    result.topics_created += book.created
-    result.header = scanned.source.title
+            loaded = load(path, kind, scanned, planned, scratch, archive.pk, batch_size, progress)
+    result = file_result(
+        path,
+        header=scanned.source.title,
+        posts=scanned.posts,
+        duplicates=scanned.duplicates,
+        loaded=loaded,
+        topics_created=book.created,
+    )
+    result.notes.extend(loaded.notes)
+    result.notes.extend(prepared_notes)
     if scanned.shortened:
         titles = "title" if scanned.shortened == 1 else "titles"
         result.notes.append(

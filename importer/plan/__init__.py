@@ -24,7 +24,7 @@ class Plan:
     matcher: PhraseMatcher = field(default_factory=PhraseMatcher)
     # A listing's posts, by folded title (an export's plan rows wait in scratch tables instead):
     existing: dict[str, tuple[int, str]] = field(default_factory=dict)  # key -> (pk, checksum)
-    quiet: set[str] = field(default_factory=set)  # matched only against news (listing_import)
+    quiet: set[str] = field(default_factory=set)  # matched only against news (plan.listing)
     # (key, reserved pk, slug) of each post to create, in load order: the load takes them one
     # by one, so they are not held in a second dict keyed by title.
     new_posts: Iterator[tuple[str, int, str]] = field(default_factory=lambda: iter(()))

@@ -1,22 +1,47 @@
-"""A listing's import between its two passes: the topics, the posts already in the database, and
-the plan the load pass follows. Functions of values: the scan's winners and title index in,
-what the load pass needs out (see importer.listing_import)."""
+"""A listing's first two stages (importer.listing_import runs the third, the load): `scan` the
+file once (parsing it, in a process of its own when it is big), then `plan`: the topics, the
+posts already in the database, and the plan the load follows. Each hands the next an immutable
+record (`Scanned`, `Planned`); the helpers are functions of values.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass
 from pathlib import Path
 
 from django.db import connection
 from django.utils import timezone
 
+from importer.errors import ArchiveError
 from importer.plan import Plan
-from importer.plan.slugs import claim_slug, post_slug_base, slug_with_hash
-from importer.readers.listing_parser import ArchiveHeader
+from importer.plan.slugs import claim_slug, post_slug_base, slug_candidates
+from importer.prepare import spool
+from importer.prepare.listing import ParsingFailed, ParsingProcess, PostFacts, post_facts
+from importer.readers.listing_parser import (
+    ArchiveHeader,
+    ArchiveParser,
+    LineReader,
+    NotUTF8,
+    ParseError,
+)
 from importer.topic_book import TopicBook, preferred_name
-from importer.topics import PhraseMatcher, VocabularyTopic, title_tokens, topic_key
-from importer.write.writer import reserve_post_ids, table
+from importer.topics import (
+    PhraseMatcher,
+    PhraseMiner,
+    VocabularyTopic,
+    title_tokens,
+    topic_key,
+    vocabulary_matcher,
+)
+from importer.write.listing import POST_COPY_FIELDS, first_row
+from importer.write.writer import Writer, copy_job, reserve_post_ids, table
 from posts.models import Archive, Post, Topic
+
+# Files this big are parsed in a process of their own beside the rest of the first pass (see
+# importer.prepare.listing); below it, starting a process costs more than it saves.
+PARSE_APART_BYTES = 4 << 20
 
 HEADER_TOPIC_KINDS = {"search", "tag", "category"}
 # Slugs per query when the import checks which of its new posts' slugs are taken.
@@ -148,11 +173,7 @@ def make_plan(
 def post_slugs(keys: list[str]) -> list[str]:
     """Slugs from the folded title; a clash with another title gets a hash of its key."""
     bases = {key: post_slug_base(key) for key in keys}
-    wanted = list(
-        set(bases.values())
-        | {slug_with_hash(b, k) for k, b in bases.items()}
-        | {slug_with_hash(b, k, 16) for k, b in bases.items()}
-    )
+    wanted = list({slug for k, b in bases.items() for slug in slug_candidates(b, k)})
     taken: set[str] = set()
     for start in range(0, len(wanted), PLAN_CHUNK):
         taken.update(
@@ -161,3 +182,187 @@ def post_slugs(keys: list[str]) -> list[str]:
             )
         )
     return [claim_slug(bases[key], key, taken) for key in keys]
+
+
+# --- the scan stage -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Scanned:
+    """What the scan learned of the file; its parsed posts wait in the spool."""
+
+    header: ArchiveHeader | None
+    checksum: str  # of the file's bytes, as read
+    winners: dict[str, Winner]  # the copy of each folded title that wins
+    matcher: PhraseMatcher  # the file's titles (the plan adds topics and older titles)
+    phrases: list[str]  # recurring named phrases, for phrase topics
+    duplicates: int
+    # A first import's scan wrote each post as it first met it: `bulk`. A later, typographic
+    # twin then rewrites its post in the load (`rewrite`, by key).
+    bulk: bool
+    rewrite: set[str]
+
+
+def scan(path, encoding, spooled, bulk, vocabulary, batch_size, progress) -> Scanned:
+    """Parse the file once, keeping small per-title facts in memory and the parsed posts in
+    the spool, so the load neither parses again nor holds the archive in memory."""
+    miner = PhraseMiner(exclude=vocabulary_matcher(vocabulary))
+    winners: dict[str, Winner] = {}
+    matcher = PhraseMatcher()
+    rewrite: set[str] = set()
+    duplicates = 0
+    rows: list[tuple] = []  # a first import's posts not yet handed to the writer
+    slugs_taken: set[str] = set()  # by them (slugs: `plan.listing.post_slugs`)
+
+    with Writer() if bulk else nullcontext() as writer:
+
+        def write_rows() -> None:
+            nonlocal rows
+            if rows:
+                writer.put(copy_job(Post, [*POST_COPY_FIELDS], rows))
+                rows = []
+
+        def note(ordinal: int, post: PostFacts) -> None:
+            nonlocal duplicates
+            key, score = post.key, post.score
+            winner = winners.get(key)
+            if winner is None:
+                winners[key] = Winner(ordinal, score, post.checksum, post.categories)
+                miner.feed(post.body)
+                if toks := title_tokens(post.title):
+                    matcher.add(toks, key)
+                if bulk:
+                    slug = claim_slug(post_slug_base(key), key, slugs_taken)
+                    rows.append(first_row(post, slug, timezone.now()))
+            else:
+                duplicates += 1
+                if score > winner.score:  # of two twins, the typographic title wins
+                    winner.ordinal, winner.score = ordinal, score
+                    winner.checksum, winner.categories = post.checksum, post.categories
+                    if bulk:
+                        rewrite.add(key)
+            if (ordinal + 1) % batch_size == 0:
+                write_rows()
+                progress("scan", ordinal + 1, None)
+
+        try:
+            size = path.stat().st_size
+        except OSError:
+            size = 0  # opening it says what is wrong
+        parse = _parse_apart if size >= PARSE_APART_BYTES else _parse_here
+        header, checksum = parse(path, encoding, spooled, bulk, note)
+        write_rows()
+    return Scanned(header, checksum, winners, matcher, miner.phrases(), duplicates, bulk, rewrite)
+
+
+def _parse_here(
+    path, encoding, spooled, bulk, note: Callable[[int, PostFacts], None]
+) -> tuple[ArchiveHeader | None, str]:
+    """Parse in this process: each post to the spool and its facts to `note`."""
+    with _open(path) as stream:
+        reader = LineReader(stream, encoding)
+        parser = ArchiveParser(reader)
+        try:
+            for ordinal, post in enumerate(parser):
+                spool.write(spooled, post)
+                note(ordinal, post_facts(post, bulk))
+        except ParseError as exc:
+            raise ArchiveError(
+                path, exc.message, exc.line, not_utf8=isinstance(exc, NotUTF8)
+            ) from None
+        except OSError as exc:
+            raise ArchiveError(path, f"cannot read: {exc.strerror or exc}") from None
+    return parser.header, reader.checksum
+
+
+def _parse_apart(
+    path, encoding, spooled, bulk, note: Callable[[int, PostFacts], None]
+) -> tuple[ArchiveHeader | None, str]:
+    """As `_parse_here`, with the parsing in a process of its own (see
+    `importer.prepare.listing`): its records go to the spool as they come."""
+    ordinal = 0
+    try:
+        with ParsingProcess(path, render=bulk, encoding=encoding) as parsing:
+            for records, facts in parsing.chunks():
+                spooled.write(records)
+                for post in facts:
+                    note(ordinal, post)
+                    ordinal += 1
+    except ParsingFailed as exc:
+        if exc.kind in ("parse", "encoding"):
+            raise ArchiveError(
+                path, exc.message, exc.line, not_utf8=exc.kind == "encoding"
+            ) from None
+        verb = "cannot open" if exc.kind == "open" else "cannot read"
+        raise ArchiveError(path, f"{verb}: {exc.message}") from None
+    return parsing.header, parsing.checksum
+
+
+@contextmanager
+def _open(path: Path):
+    try:
+        stream = open(path, "rb")  # noqa: SIM115 (closed below, errors reported)
+    except OSError as exc:
+        raise ArchiveError(path, f"cannot open: {exc.strerror or exc}") from None
+    try:
+        yield stream
+    finally:
+        stream.close()
+
+
+# --- the plan stage -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Planned:
+    """What the load needs besides the scan: the plan and the topics of the file."""
+
+    plan: Plan
+    archive_id: int
+    header_topic: int | None  # the topic the archive's header names
+    topic_ids: set[int]  # the topics among the matcher's targets
+    # Phrases and titles that are new since this file's last import. When the rules and the
+    # header are as then, a post it already held with the same text has all its tags and
+    # mentions but these, so it is matched against this small index only (None: match all).
+    news: PhraseMatcher | None
+    skip: set[str]  # quiet posts with nothing to do (no news): not read again
+    topics_created: int
+
+
+def plan(path: Path, scanned: Scanned, vocabulary, digest: str) -> Planned:
+    """Topics, the posts already held and the plan, read from the database."""
+    book = TopicBook()
+    header_topic_id = header_topic(book, scanned.header, scanned.winners)
+    # A mined phrase joins the index as a topic of its own, or as an older topic of any kind
+    # that shares its name; only the phrase topics that are not new were there.
+    phrase_topics = set(
+        Topic.objects.filter(source=Topic.Source.PHRASE).values_list("pk", flat=True)
+    )
+    phrase_ids = book.ensure(scanned.phrases, Topic.Source.PHRASE)
+    topic_ids = add_topic_phrases(scanned.matcher, book, vocabulary, phrase_ids)
+    new_keys, existing = read_posts(scanned.winners, scanned.matcher)
+    written: dict[str, int] = {}
+    if scanned.bulk:  # every post in the database is one the scan wrote
+        written = {key: pk for key, (pk, _) in existing.items()}
+        existing = {}
+    news = None
+    prior = Archive.objects.filter(name=path.name).first()
+    if (
+        prior is not None
+        and prior.rules_digest == digest
+        and prior.header == archive_header(scanned.header)
+    ):
+        news = PhraseMatcher()
+        for name, pk in phrase_ids.items():
+            if pk not in phrase_topics:
+                news.add(name, pk)
+        for key in new_keys:
+            news.add(title_tokens(key), key)
+    archive = archive_row(path, scanned.header, scanned.checksum)
+    plan_ = make_plan(
+        scanned.winners, existing, written, archive=archive, news=news, book=book,
+        matcher=scanned.matcher,
+    )  # fmt: skip
+    # A quiet post has nothing to do when no phrase or title is new: it is not read.
+    skip = plan_.quiet if news is None or not news.size else set()
+    return Planned(plan_, archive.pk, header_topic_id, topic_ids, news, skip, book.created)

@@ -25,7 +25,7 @@ from core.text import fold
 from importer.errors import Progress
 from importer.plan import Plan
 from importer.plan.scratch import Scratch, signed, unsigned
-from importer.plan.slugs import claim_slug, own_slug_base, post_slug_base, slug_with_hash
+from importer.plan.slugs import claim_slug, own_slug_base, post_slug_base, slug_candidates
 from importer.prepare.records import (
     TITLE_MAX,
     fingerprint,
@@ -290,8 +290,7 @@ def claim(
     wanted = [
         slug
         for (_, identity, *_), base in zip(chunk, bases, strict=True)
-        for text in [str(unsigned(identity))]
-        for slug in (base, slug_with_hash(base, text), slug_with_hash(base, text, 16))
+        for slug in slug_candidates(base, str(unsigned(identity)))
     ]
     keys = [key for _, _, _, key, *_ in chunk]
     slugs_taken: set[str] = set()

@@ -23,6 +23,12 @@ def slug_with_hash(base: str, key: str, length: int = 8) -> str:
     return f"{base}-{hashlib.sha1(key.encode()).hexdigest()[:length]}"
 
 
+def slug_candidates(base: str, key: str) -> tuple[str, str, str]:
+    """Every slug `claim_slug(base, key, ...)` may give, in its order: the plan asks the
+    database which are taken before it claims any."""
+    return base, slug_with_hash(base, key), slug_with_hash(base, key, 16)
+
+
 def claim_slug(base: str, key: str, taken: set[str]) -> str:
     """A slug from `base` that is not in `taken` (a hash of `key` when `base` is), added to it."""
     slug = base

@@ -5,7 +5,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 
 from django.db import connection
 
@@ -13,17 +13,22 @@ from importer.topics import PhraseMatcher, title_tokens, tokens
 from importer.write.writer import columns, table
 from posts.models import Post
 
+# Mentions per INSERT: each statement's two arrays stay small, whatever the file's count.
+MENTION_CHUNK = 5000
 
-def insert_mentions(cursor, sources: list[int], targets: list[int]) -> None:
+
+def insert_mentions(cursor, sources: Sequence[int], targets: Sequence[int]) -> None:
     """Each post of `sources` mentions the post at the same place in `targets` (a mention
-    already there is kept)."""
+    already there is kept). Lists or flat arrays (`array("Q")`), written in chunks."""
     Through = Post.mentions.through
     # Plain SQL with two arrays: model instances for bulk_create cost more than the rows.
-    cursor.execute(
+    sql = (
         f"INSERT INTO {table(Through)} ({columns(Through, ['from_post', 'to_post'])}) "
-        "SELECT * FROM unnest(%s::bigint[], %s::bigint[]) ON CONFLICT DO NOTHING",
-        [sources, targets],
+        "SELECT * FROM unnest(%s::bigint[], %s::bigint[]) ON CONFLICT DO NOTHING"
     )
+    for start in range(0, len(sources), MENTION_CHUNK):
+        end = start + MENTION_CHUNK
+        cursor.execute(sql, [list(sources[start:end]), list(targets[start:end])])
 
 
 def link_mentions(pairs: list[tuple[int, str]]) -> int:
@@ -31,8 +36,8 @@ def link_mentions(pairs: list[tuple[int, str]]) -> int:
     Returns how many links it made."""
     linked = 0
     with connection.cursor() as cursor:
-        for start in range(0, len(pairs), 5000):
-            chunk = pairs[start : start + 5000]
+        for start in range(0, len(pairs), MENTION_CHUNK):
+            chunk = pairs[start : start + MENTION_CHUNK]
             cursor.execute(
                 f"SELECT key, id FROM {table(Post)} WHERE key = ANY(%s)",
                 [list({k for _, k in chunk})],
@@ -41,7 +46,7 @@ def link_mentions(pairs: list[tuple[int, str]]) -> int:
             rows = [(src, key_ids[k]) for src, k in chunk if k in key_ids]
             if rows:
                 sources, targets = zip(*rows, strict=True)
-                insert_mentions(cursor, list(sources), list(targets))
+                insert_mentions(cursor, sources, targets)
             linked += len(rows)
     return linked
 

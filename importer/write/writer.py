@@ -2,8 +2,8 @@
 
 `Writer` runs a file's writes, in order, in a thread of its own on the same connection (so in
 the same transaction), while the importer prepares the next batch. Jobs are callables given a
-psycopg cursor: `copy_job` (COPY rows in), `link_archive_job`. Used by importer.listing_import
-(listings) and importer.record_import (exports and feeds).
+psycopg cursor: `copy_job` (COPY rows in), `link_archive_job`, `archive_links_job`. Used by
+importer.listing_import (listings) and importer.record_import (exports and feeds).
 """
 
 from __future__ import annotations
@@ -122,5 +122,20 @@ def link_archive_job(archive_id: int, pks: list[int]) -> Callable:
 
     def job(cursor) -> None:
         cursor.execute(sql, [pks, archive_id])
+
+    return job
+
+
+def archive_links_job(archive_id: int, new: list[int], held: list[int]) -> Callable:
+    """A writer job: link a batch's posts to the archive: `new` ones (created by this import,
+    so not linked yet: COPY) and `held` ones (already in the database: perhaps linked)."""
+    Link = Post.archives.through
+    copy_new = copy_job(Link, ["post", "archive"], [(pk, archive_id) for pk in new])
+    link_held = link_archive_job(archive_id, held)
+
+    def job(cursor) -> None:
+        copy_new(cursor)
+        if held:
+            link_held(cursor)
 
     return job

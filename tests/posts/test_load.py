@@ -8,6 +8,7 @@ from django.db import DataError, connection
 from importer import listing_import as listing_module
 from importer import pipeline as load_module
 from importer.pipeline import ArchiveError, import_archive
+from importer.plan import listing as listing_plan
 from importer.plan.slugs import post_slug_base
 from importer.topic_book import sync_vocabulary
 from importer.topics import VocabularyTopic, load_vocabulary
@@ -448,7 +449,7 @@ def test_post_slug_base_is_djangos_slugify_cut_to_length(key):
 @pytest.fixture
 def parse_apart(monkeypatch):
     # Every file counts as big, so the importer parses it in a child process.
-    monkeypatch.setattr(listing_module, "PARSE_APART_BYTES", 0)
+    monkeypatch.setattr(listing_plan, "PARSE_APART_BYTES", 0)
     monkeypatch.setattr("importer.prepare.listing.CHUNK_POSTS", 2)  # several chunks even here
 
 
@@ -472,7 +473,7 @@ def test_a_file_parsed_apart_imports_exactly_as_one_parsed_here(vocabulary, monk
     here = _imported()
     Post.objects.all().delete()
     Archive.objects.all().delete()
-    monkeypatch.setattr(listing_module, "PARSE_APART_BYTES", 0)
+    monkeypatch.setattr(listing_plan, "PARSE_APART_BYTES", 0)
     result_apart = load(SEED, vocabulary)
     assert _imported() == here
     assert (result_apart.posts, result_apart.duplicates) == (
