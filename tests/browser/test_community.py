@@ -11,6 +11,7 @@ from django.contrib.auth.models import Group
 from django.core.management import call_command
 from playwright.sync_api import expect
 
+from accounts.models import VerifiedEmail
 from community.models import Block, LogEntry, Review, TalkComment
 from tests.browser import checks
 from tests.browser.conftest import VIEWPORTS
@@ -21,6 +22,8 @@ pytestmark = pytest.mark.browser
 
 def person(username, *, moderator=False):
     user = get_user_model().objects.create_user(username, f"{username}@example.org", "pw-9!xq")
+    # As if they had opened the link mailed on sign-up: their watchlist mail is sent.
+    VerifiedEmail.objects.create(user=user, email=user.email)
     if moderator:
         group, _ = Group.objects.get_or_create(name=MODERATORS_GROUP)
         user.groups.add(group)
