@@ -9,10 +9,11 @@
   never be read behind).
 - `ReplicaMiddleware` chooses: only GET and HEAD requests read from a replica. After a request
   that wrote (any POST, or a GET whose view wrote), the primary's WAL position
-  (`pg_current_wal_lsn()`, read once the request's transactions have committed) goes back in the
-  `bigsoc_lsn` cookie; while it is held, that person's reads go to a replica only once the
-  replica has replayed that position (`pg_last_wal_replay_lsn()`), otherwise to the primary.
-  This is MediaWiki's ChronologyProtector: a volunteer sees their edit at once, with the
+  (`pg_current_wal_insert_lsn()`, read once the request's transactions have committed: the
+  insert position, as the write position lags a commit under `synchronous_commit = off`) goes
+  back in the `bigsoc_lsn` cookie; while it is held, that person's reads go to a replica only
+  once the replica has replayed that position (`pg_last_wal_replay_lsn()`), otherwise to the
+  primary. This is MediaWiki's ChronologyProtector: a volunteer sees their edit at once, with the
   replica seconds behind, and anonymous readers (no cookie) read from the replica throughout.
 - Each process looks at its replicas at most once every `CHECK_SECONDS`: the primary's WAL
   position, each replica's replayed position, and so how far behind it is in seconds (the age of
@@ -134,7 +135,7 @@ def _check() -> None:
             return
         _replicas.checked_at = now
     try:
-        primary = parse_lsn(_scalar(PRIMARY, "SELECT pg_current_wal_lsn()::text"))
+        primary = parse_lsn(_scalar(PRIMARY, "SELECT pg_current_wal_insert_lsn()::text"))
     except DatabaseError:
         primary = None  # the primary's own outage is the views' to report
     if primary is not None:
@@ -181,7 +182,7 @@ def enabled() -> bool:
 def record_write() -> None:
     """After a visible write's commit (core.cache): the primary's position, for `current()`."""
     try:
-        position = parse_lsn(_scalar(PRIMARY, "SELECT pg_current_wal_lsn()::text"))
+        position = parse_lsn(_scalar(PRIMARY, "SELECT pg_current_wal_insert_lsn()::text"))
     except DatabaseError as error:  # the write has committed: never fail it now
         log.warning("Could not read the primary's position after a write: %s", error)
         return
@@ -242,7 +243,7 @@ class ReplicaMiddleware:
             _request.reset(token)
         if state.wrote or request.method not in SAFE_METHODS:
             try:
-                lsn = _scalar(PRIMARY, "SELECT pg_current_wal_lsn()::text")
+                lsn = _scalar(PRIMARY, "SELECT pg_current_wal_insert_lsn()::text")
             except DatabaseError:
                 return response
             response.set_cookie(

@@ -67,11 +67,6 @@ class Reader(threading.Thread):
             time.sleep(0.02)
 
 
-# Intermittent since the branches were merged (issue 22 stays open for it): in three runs of five
-# the volunteer's session was not found on the request after log-in, so the edit was refused
-# with a redirect to log in. The log-in's bigsoc_lsn cookie read 0/3000058 both times, as if
-# pg_current_wal_lsn() had not moved; the cause is still unknown.
-@pytest.mark.xfail(reason="read-your-writes after log-in lost in a merge (issue 22)", strict=False)
 def test_reads_reach_the_replica_a_volunteer_sees_their_edit_and_a_stopped_replica_loses_nothing(
     primary_and_replica, start_server, report
 ):
