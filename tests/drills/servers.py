@@ -19,7 +19,9 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
+from collections import Counter
 from dataclasses import dataclass
 from http.cookies import SimpleCookie
 from pathlib import Path
@@ -254,3 +256,24 @@ class Visitor:
                     self.cookies.pop(name, None)
                 else:
                     self.cookies[name] = morsel.value
+
+
+class Reader(threading.Thread):
+    """Loads `path` again and again, every `pause` seconds, counting the answers' statuses and
+    the connection failures, until `done` is set: a reader who keeps coming through a drill."""
+
+    def __init__(self, server: AppServer, path: str = "/", *, pause: float = 0.05):
+        super().__init__(daemon=True)
+        self.visitor = Visitor(server, timeout=10)
+        self.path, self.pause = path, pause
+        self.statuses: Counter[int] = Counter()
+        self.failures: list[str] = []
+        self.done = threading.Event()
+
+    def run(self):
+        while not self.done.is_set():
+            try:
+                self.statuses[self.visitor.get(self.path).status] += 1
+            except OSError as error:
+                self.failures.append(repr(error))
+            time.sleep(self.pause)

@@ -8,14 +8,12 @@ again. A visitor keeps loading pages throughout: every answer is a 200 or a 503.
 """
 
 import re
-import threading
 import time
-from collections import Counter
 
 import pytest
 
 from tests.drills.postgres import ThrowawayPostgres
-from tests.drills.servers import Visitor, drill_env, manage
+from tests.drills.servers import Reader, Visitor, drill_env, manage
 
 pytestmark = pytest.mark.drill
 
@@ -36,25 +34,6 @@ def throwaway_postgres():
         yield server
     finally:
         server.remove()
-
-
-class Reader(threading.Thread):
-    """Loads the home page again and again, counting the answers, until told to stop."""
-
-    def __init__(self, server):
-        super().__init__(daemon=True)
-        self.visitor = Visitor(server, timeout=10)
-        self.statuses = Counter()
-        self.failures = []
-        self.done = threading.Event()
-
-    def run(self):
-        while not self.done.is_set():
-            try:
-                self.statuses[self.visitor.get("/").status] += 1
-            except OSError as error:
-                self.failures.append(repr(error))
-            time.sleep(0.05)
 
 
 def assert_friendly_503(response, path):

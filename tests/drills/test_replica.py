@@ -7,15 +7,13 @@ edit at once (read from the primary until the replica has replayed their WAL pos
 reads from the replica again; a replica stopped while a reader loads pages loses no request.
 """
 
-import threading
 import time
-from collections import Counter
 
 import pytest
 
 from tests.drills.postgres import ThrowawayPostgres
 from tests.drills.replica import StreamingReplica
-from tests.drills.servers import Visitor, drill_env, manage
+from tests.drills.servers import Reader, Visitor, drill_env, manage
 
 pytestmark = pytest.mark.drill
 
@@ -48,23 +46,6 @@ def primary_and_replica():
         if replica is not None and (replica.data / "postmaster.pid").exists():
             primary._run("pg_ctl", "-D", str(replica.data), "-m", "immediate", "stop", check=False)
         primary.remove()
-
-
-class Reader(threading.Thread):
-    def __init__(self, server):
-        super().__init__(daemon=True)
-        self.visitor = Visitor(server, timeout=10)
-        self.statuses = Counter()
-        self.failures = []
-        self.done = threading.Event()
-
-    def run(self):
-        while not self.done.is_set():
-            try:
-                self.statuses[self.visitor.get(PAGE).status] += 1
-            except OSError as error:
-                self.failures.append(repr(error))
-            time.sleep(0.02)
 
 
 def test_reads_reach_the_replica_a_volunteer_sees_their_edit_and_a_stopped_replica_loses_nothing(
@@ -115,7 +96,7 @@ def test_reads_reach_the_replica_a_volunteer_sees_their_edit_and_a_stopped_repli
     assert replica.reads_of(PAGE_TABLE) > before
 
     # The replica stops while a reader keeps loading the page: every answer is a 200.
-    loading = Reader(server)
+    loading = Reader(server, PAGE, pause=0.02)
     loading.start()
     time.sleep(1)
     replica.stop()
