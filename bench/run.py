@@ -1,6 +1,7 @@
 """The benchmark: import N generated posts, then load every reading page with wrk; one table.
 
     make bench POSTS=100000                      # or: python -m bench.run --posts 100000
+    python -m bench.run --only activity,api --posts 2000 --workers 3    # some rows, quickly
 
 Steps, each in processes of their own so the figures are the real commands':
 1. generate the archive (bench/generate.py) and a copy with 1% of posts edited;
@@ -11,15 +12,21 @@ Steps, each in processes of their own so the figures are the real commands':
 4. start gunicorn with production settings (DEBUG off) and, beside it, the ceiling: a bare Django
    project (bench/ceiling: one 6 KB view, SecurityMiddleware and WhiteNoise, no database) on a
    gunicorn of its own with the same worker count; pick the worker count from a short sweep,
-   and load each page with wrk (16 connections, BENCH_SECONDS each), anonymous and logged in:
-   twice with Redis (BENCH_REDIS_URL, when it answers) and twice with the database cache (the
-   default without REDIS_URL), each row showing the spread between its two runs;
+   and load each page with wrk (16 connections, BENCH_SECONDS each), anonymous and logged in
+   (the JSON API's rows anonymous and with a read token): twice with Redis (BENCH_REDIS_URL,
+   when it answers) and twice with the database cache (the default without REDIS_URL), each
+   row showing the spread between its two runs;
 5. create BENCH_WIKI_PAGES (2,000) wiki pages of ~600 words through wiki.services (pages/s);
-   load them anonymously with no writes, while 1 edit/s and while 2 watch toggles/s are saved
-   (bench/activity.py); create the same 500 generated pages in django-wiki 0.13
-   (bench/djangowiki.py, a throwaway virtualenv and a database of its own) and in bigsoc, and
-   print both rates and their ratio;
-   time the renderer's worst known inputs when bench/render.py exists (`render_rows()`).
+   load them all anonymously (bench/activity.py) with no writes, while a volunteer's process
+   saves 1 edit/s and while it toggles 2 watches/s, with each cache; create the same 500
+   generated pages in django-wiki 0.13 (bench/djangowiki.py, a throwaway virtualenv and a
+   database of its own) and in bigsoc, and print both rates and their ratio; time the
+   renderer's worst known inputs (bench/render.py);
+6. `export_archive` and `export_wiki` of everything, with each process's peak memory.
+
+`--only` (BENCH_ONLY) runs some of these: imports, pages, api, activity, django-wiki, render,
+export. The posts are imported either way (untimed without `imports`); the ceiling is measured
+with pages and with api.
 
 The server is always stopped and the generated files removed, even on failure or Ctrl-C; the
 database is dropped unless --keep-db. Environment: POSTS, BENCH_SECONDS, BENCH_CONNECTIONS,
@@ -28,7 +35,8 @@ BENCH_WIKI_PAGES, BENCH_DJANGO_WIKI_PAGES (500), BENCH_WXR_MB (size of the expor
 peak-memory row; 0 leaves the WXR rows out). The header names the CPU model and the load
 average before and after.
 
-The table is printed and kept in bench/out/results-N.md; a full run at 100,000 posts is what
+The table is printed and kept in bench/out/results-N.md (results-N-activity-api.md with
+`--only activity,api`); a full run at 100,000 posts is what
 the "Figures at 100,000 posts" section of docs/performance.md shows.
 
 After the plain-text rows, the WordPress export rows (issue 10) run on a database of their own
@@ -73,6 +81,12 @@ WIKI_PAGES_RATE = 70  # issue 15: pages of ~600 words a second through the servi
 RUNS = 2  # each page row is loaded this many times; the table shows the spread between them
 # Issue 10: a WordPress export of the same posts within this factor of the plain-text import.
 WXR_RATIO = 1.3
+# Issue 23: the exports stream, so their peak stays where it is at 2,000 posts (docs/dumps.md).
+EXPORT_PEAK_MB = 150
+# What --only can choose: the plain-text and WXR imports, the reading pages (and search), the
+# JSON API, the activity rows (issue 22, with the wiki pages they read), the django-wiki
+# comparison, the render budget and the exports' peak memory.
+GROUPS = ("imports", "pages", "api", "activity", "django-wiki", "render", "export")
 
 
 def say(message: str) -> None:
@@ -146,12 +160,12 @@ def manage(env: dict[str, str], *args: str, capture: bool = True) -> str:
     return result.stdout
 
 
-def timed_import(env: dict[str, str], archive: Path, log: Path) -> tuple[float, int, str]:
-    """(wall seconds, peak RSS in MB, summary line) of one `import_seeds` process."""
+def timed_manage(env: dict[str, str], args: list[str], log: Path) -> tuple[float, int, str]:
+    """(wall seconds, peak RSS in MB, output) of one `manage.py` process; exits on failure."""
     start = time.perf_counter()
     with open(log, "w") as out:
         process = subprocess.Popen(
-            [sys.executable, "manage.py", "import_seeds", str(archive)],
+            [sys.executable, "manage.py", *args],
             cwd=ROOT,
             env=env,
             stdout=out,
@@ -160,12 +174,17 @@ def timed_import(env: dict[str, str], archive: Path, log: Path) -> tuple[float, 
         # wait4 gives this one child's resource use, peak memory included.
         _, status, usage = os.wait4(process.pid, 0)
     wall = time.perf_counter() - start
-    process.returncode = os.waitstatus_to_exitcode(status)
     output = log.read_text()
-    if process.returncode:
-        sys.exit(f"bench: import failed:\n{output}")
+    if os.waitstatus_to_exitcode(status):
+        sys.exit(f"bench: manage.py {args[0]} failed:\n{output}")
+    return wall, usage.ru_maxrss // 1024, output
+
+
+def timed_import(env: dict[str, str], archive: Path, log: Path) -> tuple[float, int, str]:
+    """(wall seconds, peak RSS in MB, summary line) of one `import_seeds` process."""
+    wall, peak, output = timed_manage(env, ["import_seeds", str(archive)], log)
     summary = output.strip().splitlines()[-1] if output.strip() else ""
-    return wall, usage.ru_maxrss // 1024, summary
+    return wall, peak, summary
 
 
 def reset_database(url: str) -> None:
@@ -233,10 +252,12 @@ class Server:
         self.stop()
         sys.exit("bench: gunicorn did not answer /healthz within 60 s")
 
-    def warm(self, paths: list[str], cookie: str = "") -> None:
+    def warm(self, paths: list[str], cookie: str = "", times: int = 0) -> None:
+        """Load each path `times` times (default: twice a worker, so every worker has imported
+        its templates and code)."""
         for path in paths:
             request = urllib.request.Request(self.url + path, headers={"Cookie": cookie})
-            for _ in range(self.workers * 2):  # every worker imports its templates and code
+            for _ in range(times or self.workers * 2):
                 with urllib.request.urlopen(request, timeout=30) as response:
                     response.read()
 
@@ -273,17 +294,28 @@ def load_ceiling(env, workers, threads, wrk, seconds, connections, runs: int) ->
 # --- Steps -------------------------------------------------------------------------------------
 
 
+def generate(path: Path, *args: str) -> None:
+    """bench/generate.py with `args` (e.g. "--posts", "2000") into `path`."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    say(f"generating {path.name} ({' '.join(args)}) …")
+    subprocess.run(
+        [sys.executable, "-m", "bench.generate", *args, "--out", str(path)], cwd=ROOT, check=True
+    )
+
+
+def load_archive(env: dict[str, str], posts: int, work: Path) -> None:
+    """The posts the page rows read, imported without a row (--only without imports)."""
+    path = work / "plain" / "bench-archive.txt"
+    generate(path, "--posts", str(posts))
+    say(f"importing {posts:,} posts (not timed) …")
+    manage(env, "import_seeds", str(path))
+
+
 def import_rows(env: dict[str, str], posts: int, work: Path, report: Report) -> float:
     """The three plain-text import rows; returns the first import's wall time."""
     plain, edited = work / "plain" / "bench-archive.txt", work / "edited" / "bench-archive.txt"
     for path, percent in ((plain, 0), (edited, 1)):
-        path.parent.mkdir(parents=True, exist_ok=True)
-        say(f"generating {posts:,} posts ({percent}% edited) …")
-        subprocess.run(
-            [sys.executable, "-m", "bench.generate", "--posts", str(posts),
-             "--edit-percent", str(percent), "--out", str(path)],
-            cwd=ROOT, check=True,
-        )  # fmt: skip
+        generate(path, "--posts", str(posts), "--edit-percent", str(percent))
     scale = posts / TARGET_POSTS
     steps = [
         ("import, empty database", plain, None),
@@ -326,13 +358,7 @@ def wxr_rows(
     try:
         for name, generate_args in cases:
             path = work / "wxr" / "bench-export.xml"
-            path.parent.mkdir(parents=True, exist_ok=True)
-            say(f"generating the export for {name!r} …")
-            subprocess.run(
-                [sys.executable, "-m", "bench.generate", "--format", "wxr", *generate_args,
-                 "--out", str(path)],
-                cwd=ROOT, check=True,
-            )  # fmt: skip
+            generate(path, "--format", "wxr", *generate_args)
             reset_database(url)
             manage(env, "migrate", "--noinput")
             say(f"{name} …")
@@ -409,22 +435,24 @@ def combine(loads: list[Load]) -> tuple[Load, str]:
     return mean, f"{low:,.0f}–{high:,.0f} (±{half:.0%})"
 
 
-def page_rows(env, plan, sql, wrk, seconds, connections, workers, threads, report, cache) -> None:
-    """Every page row RUNS times on one server, with `cache` ("Redis" or "database cache"); the
-    bare ceiling (bench/ceiling) before, between and after, on its own gunicorn of the same
-    shape, which runs only while it is measured."""
+def page_rows(
+    env, plan, rows, sql, wrk, seconds, connections, workers, threads, report, cache
+) -> None:
+    """Each of `rows` (the plan's, or those --only asks for) RUNS times on one server, with
+    `cache` ("Redis" or "database cache"); the bare ceiling (bench/ceiling) before, between and
+    after, on its own gunicorn of the same shape, which runs only while it is measured."""
     server = Server(env, workers, threads)
     cookie = f"sessionid={plan['session']}"
     ceilings: list[Load] = []
     runs: dict[tuple[str, str], list[Load]] = {}
     try:
-        for _, urls in plan["rows"]:
+        for _, urls in rows:
             server.warm(urls)
             server.warm(urls, cookie)
         for run in range(1, RUNS + 1):
             say(f"{cache}, run {run} of {RUNS}: ceiling (bare Django) …")
             ceilings += load_ceiling(env, workers, threads, wrk, seconds, connections, runs=1)
-            for name, urls in plan["rows"]:
+            for name, urls in rows:
                 second = ("token", "") if api_row(name) else ("logged in", cookie)
                 for mode, c in (("anonymous", ""), second):
                     say(f"{cache}, run {run}: {name}, {mode} …")
@@ -440,7 +468,7 @@ def page_rows(env, plan, sql, wrk, seconds, connections, workers, threads, repor
     # Search keeps results for the current generation in the shared cache, so a volunteer who
     # repeats or pages a search is not ranked again; the mix above is all repeats. This row is
     # every query ranked afresh: caches off, as on a server with PAGE_CACHE_SECONDS=0.
-    search = [urls for name, urls in plan["rows"] if name.startswith("search")]
+    search = [urls for name, urls in rows if name.startswith("search")]
     if search:
         server = Server({**env, "PAGE_CACHE_SECONDS": "0"}, workers, threads)
         try:
@@ -506,21 +534,47 @@ def wiki_pages_row(env: dict[str, str], pages: int, report: Report) -> None:
     )  # fmt: skip
 
 
-def activity_row(env, pages, plan, wrk, args, workers, threads, report: Report) -> None:
+def activity_row(env, pages, plan, wrk, args, workers, threads, report, cache) -> None:
     """Issue 22 (bench/activity.py): anonymous readers over the wiki pages just created, with no
     writes, while a volunteer saves 1 edit/s and while someone toggles watches 2/s."""
     from bench.activity import activity_rows, page_paths
 
-    say(f"anonymous readers over {pages:,} wiki pages, with and without writes …")
     server = Server(env, workers, threads)
     try:
-        server.warm(page_paths(pages)[: workers * 4])
+        say(f"{cache}: storing {pages:,} wiki pages in the page cache …")
+        server.warm(page_paths(pages), times=1)
         report.rows.extend(
-            activity_rows(server.url, plan["session"], pages, wrk, run_wrk, args.seconds,
-                          args.connections, Row)
+            activity_rows(env, server.url, plan["session"], pages, wrk, args.seconds,
+                          args.connections, cache)
         )  # fmt: skip
     finally:
         server.stop()
+
+
+def export_rows(env: dict[str, str], posts: int, work: Path, report: Report) -> None:
+    """Issue 23: `export_archive` and `export_wiki` stream, so their peak memory stays flat at
+    any size: each process's peak (os.wait4) against EXPORT_PEAK_MB."""
+    counts = json.loads(
+        manage(env, "shell", "-c", (
+            "import json; from wiki.models import Page, Revision; print(json.dumps("
+            "[Page.objects.count(), Revision.objects.count()]))"
+        )).strip().splitlines()[-1]
+    )  # fmt: skip
+    cases = [
+        (f"export_archive, {posts:,} posts", "export_archive"),
+        (f"export_wiki, {counts[0]:,} pages, {counts[1]:,} revisions", "export_wiki"),
+    ]
+    for name, command in cases:
+        say(f"{name} …")
+        out = work / "export.xml"
+        wall, peak, _ = timed_manage(env, [command, str(out)], work / "export.log")
+        size = out.stat().st_size / 2**20
+        out.unlink()
+        ok = peak <= EXPORT_PEAK_MB
+        report.rows.append(
+            Row(name, "", cost=f"{wall:.1f} s · {peak} MB, file {size:,.0f} MB",
+                meets=f"{'✓' if ok else '✗'} ≤ {EXPORT_PEAK_MB} MB")
+        )  # fmt: skip
 
 
 def django_wiki_row(env: dict[str, str], pages: int, report: Report) -> None:
@@ -615,6 +669,79 @@ def parse_candidates(text: str) -> list[tuple[int, int]]:
     return found
 
 
+def parse_only(text: str) -> set[str]:
+    """ "activity,api" → {"activity", "api"}; "" → every group; an unknown name ends the run."""
+    chosen = {name.strip() for name in text.split(",") if name.strip()} or set(GROUPS)
+    unknown = chosen - set(GROUPS)
+    if unknown:
+        sys.exit(f"bench: --only knows {', '.join(GROUPS)}; not {', '.join(sorted(unknown))}")
+    return chosen
+
+
+def served_rows(args, only, env, database_url, redis_url, wrk, work, report) -> tuple[int, int]:
+    """The rows that need gunicorn: pages, API, search, activity (and the wiki pages it reads),
+    django-wiki and render; returns the (workers, threads) chosen."""
+    say("wiki page with 300 revisions, a volunteer, SQL counts …")
+    plan_path = work / "plan.json"
+    subprocess.run(
+        [sys.executable, "-m", "bench.site", "prepare", str(plan_path)],
+        cwd=ROOT, env=env, check=True,
+    )  # fmt: skip
+    plan = json.loads(plan_path.read_text())
+    if not plan["search"]:
+        report.notes.append("search: not on this branch yet; its row appears once it is")
+    manage(env, "collectstatic", "--noinput")
+    sql = json.loads(
+        subprocess.run(
+            [sys.executable, "-m", "bench.site", "queries", str(plan_path)],
+            cwd=ROOT, env={**env, "PAGE_CACHE_SECONDS": "0"}, check=True,
+            capture_output=True, text=True,
+        ).stdout
+    )  # fmt: skip
+    if redis_url:  # the query pass and the page set-up filled nothing that matters
+        usable_redis(redis_url)
+    say("choosing the worker count …")
+    workers, threads = sweep_workers(
+        env, parse_candidates(args.workers), plan, wrk, args.connections, report
+    )
+    # Each cache a deployment may have: Redis, and the database cache that a server without
+    # REDIS_URL uses; emptied before its rows, so each starts as the other did.
+    caches = [("Redis", env)] if redis_url else []
+    caches.append(("database cache", django_env(database_url, None)))
+
+    def empty(cache_env) -> None:
+        if cache_env is env and redis_url:
+            usable_redis(redis_url)
+        else:  # `migrate` ran with Redis, when createcachetable has nothing to make
+            manage(cache_env, "createcachetable")
+            manage(cache_env, "shell", "-c", "from django.core.cache import cache; cache.clear()")
+
+    rows = [
+        (name, urls) for name, urls in plan["rows"] if ("api" if api_row(name) else "pages") in only
+    ]
+    for cache, cache_env in caches if rows else []:
+        empty(cache_env)
+        page_rows(
+            cache_env, plan, rows, sql, wrk, args.seconds, args.connections, workers,
+            threads, report, cache,
+        )  # fmt: skip
+    if plan["search"] and "pages" in only:
+        search_row(env, report)
+    if args.wiki_pages and only & {"activity", "export"}:
+        wiki_pages_row(env, args.wiki_pages, report)
+    if args.wiki_pages and "activity" in only:
+        for cache, cache_env in caches:
+            empty(cache_env)
+            activity_row(
+                cache_env, args.wiki_pages, plan, wrk, args, workers, threads, report, cache
+            )
+    if args.django_wiki_pages and "django-wiki" in only:
+        django_wiki_row(env, args.django_wiki_pages, report)
+    if "render" in only:
+        render_rows(env, report)
+    return workers, threads
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--posts", type=int, default=int(os.environ.get("POSTS", 20_000)))
@@ -635,10 +762,10 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--keep-db", action="store_true", help="leave the database afterwards")
     parser.add_argument("--skip-import", action="store_true", help="reuse a kept database")
     parser.add_argument(
-        "--imports-only",
-        action="store_true",
-        default=bool(os.environ.get("BENCH_IMPORTS_ONLY")),
-        help="only the import rows (plain text and WXR): a change to the importer, ~12 min",
+        "--only",
+        default=os.environ.get("BENCH_ONLY", ""),
+        help=f"some of the rows, comma-separated: {', '.join(GROUPS)} (default: all). The "
+        "posts are imported either way; the ceiling comes with pages and api",
     )
     parser.add_argument(
         "--wxr-mb",
@@ -647,6 +774,7 @@ def main(argv: list[str] | None = None) -> None:
         help="size of the generated export for the WXR peak-memory row (0: no WXR rows)",
     )
     args = parser.parse_args(argv)
+    only = parse_only(args.only)
 
     database_url = os.environ.get("BENCH_DATABASE_URL", DEFAULT_DATABASE_URL)
     redis_url = os.environ.get("BENCH_REDIS_URL", DEFAULT_REDIS_URL)
@@ -656,6 +784,7 @@ def main(argv: list[str] | None = None) -> None:
     started = time.monotonic()
     work = OUT / f"run-{os.getpid()}"
     work.mkdir(parents=True, exist_ok=True)
+    server_shape = None
     try:
         if not usable_redis(redis_url):
             say(f"Redis does not answer at {redis_url}: using the database cache")
@@ -666,61 +795,20 @@ def main(argv: list[str] | None = None) -> None:
             reset_database(database_url)
         manage(env, "migrate", "--noinput")
         manage(env, "createcachetable")
-        if not args.skip_import:
+        if args.skip_import:
+            say("--skip-import: reading the kept database")
+        elif "imports" in only:
             plain_wall = import_rows(env, args.posts, work, report)
             if args.wxr_mb:
                 wxr_rows(database_url, redis_url, args.posts, plain_wall, args.wxr_mb, work, report)
-        if args.imports_only:
-            return report_results(args, report, load_before, started, None, redis_url)
-        say("wiki page with 300 revisions, a volunteer, SQL counts …")
-        plan_path = work / "plan.json"
-        subprocess.run(
-            [sys.executable, "-m", "bench.site", "prepare", str(plan_path)],
-            cwd=ROOT, env=env, check=True,
-        )  # fmt: skip
-        plan = json.loads(plan_path.read_text())
-        if not plan["search"]:
-            report.notes.append("search: not on this branch yet; its row appears once it is")
-        manage(env, "collectstatic", "--noinput")
-        sql = json.loads(
-            subprocess.run(
-                [sys.executable, "-m", "bench.site", "queries", str(plan_path)],
-                cwd=ROOT, env={**env, "PAGE_CACHE_SECONDS": "0"}, check=True,
-                capture_output=True, text=True,
-            ).stdout
-        )  # fmt: skip
-        if redis_url:  # the query pass and the page set-up filled nothing that matters
-            usable_redis(redis_url)
-        say("choosing the worker count …")
-        workers, threads = sweep_workers(
-            env, parse_candidates(args.workers), plan, wrk, args.connections, report
-        )
-        # The page rows with each cache a deployment may have: Redis, and the database cache
-        # that a server without REDIS_URL uses (emptied first, as Redis is).
-        caches = [("Redis", env)] if redis_url else []
-        database_env = django_env(database_url, None)
-        caches.append(("database cache", database_env))
-        for cache, cache_env in caches:
-            if cache_env is database_env:
-                # `migrate` ran with Redis, when createcachetable has nothing to make.
-                manage(cache_env, "createcachetable")
-                manage(
-                    cache_env, "shell", "-c", "from django.core.cache import cache; cache.clear()"
-                )
-            elif redis_url:
-                usable_redis(redis_url)
-            page_rows(
-                cache_env, plan, sql, wrk, args.seconds, args.connections, workers, threads,
-                report, cache,
-            )  # fmt: skip
-        if plan["search"]:
-            search_row(env, report)
-        if args.wiki_pages:
+        else:
+            load_archive(env, args.posts, work)
+        if only - {"imports", "export"}:
+            server_shape = served_rows(args, only, env, database_url, redis_url, wrk, work, report)
+        elif "export" in only and args.wiki_pages:
             wiki_pages_row(env, args.wiki_pages, report)
-            activity_row(env, args.wiki_pages, plan, wrk, args, workers, threads, report)
-        if args.django_wiki_pages:
-            django_wiki_row(env, args.django_wiki_pages, report)
-        render_rows(env, report)
+        if "export" in only:
+            export_rows(env, args.posts, work, report)
     finally:
         shutil.rmtree(work, ignore_errors=True)
         if redis_url:
@@ -731,18 +819,18 @@ def main(argv: list[str] | None = None) -> None:
             except Exception as exc:  # noqa: BLE001 (clean-up must not hide the real error)
                 say(f"could not drop the bench database: {exc}")
 
-    report_results(args, report, load_before, started, (workers, threads), redis_url)
+    report_results(args, only, report, load_before, started, server_shape, redis_url)
 
 
-def report_results(args, report: Report, load_before, started, server_shape, redis_url) -> None:
-    """Print the table and its notes, and keep them in bench/out (server_shape None: import
-    rows only)."""
+def report_results(args, only, report, load_before, started, server_shape, redis_url) -> None:
+    """Print the table and its notes, and keep them in bench/out (server_shape None: no row
+    needed a server)."""
     load_after = os.getloadavg()
     commit = subprocess.run(
         ["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True
     ).stdout.strip()
     if server_shape is None:
-        server = "import rows only"
+        server = "no server rows"
     else:
         workers, threads = server_shape
         server = f"{workers} gunicorn workers" + (
@@ -756,7 +844,8 @@ def report_results(args, report: Report, load_before, started, server_shape, red
         else ""
     )
     header = [
-        f"## bigsoc benchmark: {args.posts:,} posts",
+        f"## bigsoc benchmark: {args.posts:,} posts"
+        + ("" if only == set(GROUPS) else f", only {', '.join(g for g in GROUPS if g in only)}"),
         "",
         f"{cpu_model()}, {os.cpu_count()} CPUs, Python {platform.python_version()}, "
         f"commit {commit or '?'}; {server}; {pages}"
@@ -777,7 +866,7 @@ def report_results(args, report: Report, load_before, started, server_shape, red
     )
     print(text)
     OUT.mkdir(exist_ok=True)
-    suffix = "-imports" if server_shape is None else ""
+    suffix = "" if only == set(GROUPS) else "-" + "-".join(g for g in GROUPS if g in only)
     kept = OUT / f"results-{args.posts}{suffix}.md"
     kept.write_text(text + "\n")
     say(f"table kept in {kept.relative_to(ROOT)}, for docs/performance.md")

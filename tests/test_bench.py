@@ -3,7 +3,9 @@
 import importlib
 import json
 import random
+import threading
 
+import pytest
 from django.urls import clear_url_caches
 
 from bench import run, wikipages
@@ -131,3 +133,49 @@ def test_django_wiki_and_bigsoc_create_the_same_generated_pages():
     assert [text for _, _, text in pages] == [page_text(n, 5, rng, PREFIX) for n in range(5)]
     assert [title for _, title, _ in pages] == [f"{PREFIX} {n}" for n in range(5)]
     assert len({slug for slug, _, _ in pages}) == 5
+
+
+def test_only_takes_some_groups_of_rows_and_refuses_an_unknown_one():
+    assert run.parse_only("activity, api") == {"activity", "api"}
+    assert run.parse_only("") == set(run.GROUPS)
+    with pytest.raises(SystemExit, match="not apis"):
+        run.parse_only("activity,apis")
+
+
+def test_the_activity_writer_saves_edits_and_toggles_watches_over_http(live_server, client):
+    from django.contrib.auth import get_user_model
+
+    from bench.activity import Volunteer, page_paths, write_until_stopped
+    from community.models import Watch
+    from wiki.models import Page
+    from wiki.services import create_page
+
+    text = "# Bench wiki page 0\n\nA 'quoted' <b>"
+    create_page(title="Bench wiki page 0", text=text, author=None)
+    user = get_user_model().objects.create_user("bench-writer", password="unused-password")
+    client.force_login(user)
+    session = client.cookies["sessionid"].value
+    paths = page_paths(1)
+
+    Volunteer(live_server.url, session, paths, "edit").write()
+    page = Page.objects.get()
+    assert page.current_revision.number == 2
+    assert page.current_revision.text.startswith(text)  # the form's text, unescaped
+    watching = Watch.objects.filter(user=user, page=page).exists()  # an edit may watch the page
+    Volunteer(live_server.url, session, paths, "watch").write()
+    assert Watch.objects.filter(user=user, page=page).exists() is not watching
+
+    stop = threading.Event()
+    threading.Timer(0.2, stop.set).start()  # during the first write: one write, then stop
+    result = write_until_stopped(Volunteer(live_server.url, session, paths, "watch"), 50, stop)
+    assert (result["writes"], result["failures"]) == (1, 0)
+
+
+def test_a_write_that_does_not_land_is_a_failure(live_server, db):
+    from bench.activity import Volunteer, WriteFailed, page_paths
+    from wiki.services import create_page
+
+    create_page(title="Bench wiki page 0", text="Text.", author=None)
+    stranger = Volunteer(live_server.url, "no-such-session", page_paths(1), "edit")
+    with pytest.raises(WriteFailed, match="answered 302"):  # sent to the log-in page
+        stranger.write()
