@@ -117,6 +117,22 @@ def test_the_dump_validates_against_mediawikis_export_0_11_schema(wiki, tmp_path
     assert talk.findtext(f"{MW}title") == "Talk:Village hall"
 
 
+def test_a_history_longer_than_a_read_is_written_whole_and_in_order(wiki, tmp_path, monkeypatch):
+    # Revisions are read a chunk at a time across pages: a page's history spans chunks.
+    monkeypatch.setattr("dumps.mediawiki.CHUNK", 2)
+    target = tmp_path / "wiki.xml"
+    export(target)
+    document = etree.parse(str(target))
+    assert mediawiki_schema().validate(document)
+    pages = {
+        p.findtext(f"{MW}title"): [r.findtext(f"{MW}text") for r in p.findall(f"{MW}revision")]
+        for p in document.getroot().iter(f"{MW}page")
+    }
+    assert pages["Village hall"] == ["One.", "One. Two.", "One. Two. [[Localism]]"]
+    assert pages["Localism"] == ["The topic's *entry*."]
+    assert len(pages["New name"]) == 2  # created, then moved
+
+
 def test_a_broken_dump_would_fail_the_schema(wiki, tmp_path):
     target = tmp_path / "wiki.xml"
     export(target)
