@@ -41,6 +41,33 @@ def test_every_player_becomes_a_visible_card_linking_to_the_original_and_no_fram
     assert "A link to https://youtube.com/watch?v=inline stays text." in html
 
 
+def test_jetpack_and_core_players_and_oembed_addresses_become_cards_too():
+    html = prepared("More players").html
+    assert "<iframe" not in html
+    cards = [
+        ("https://vimeo.com/76979872", "Video on Vimeo"),
+        ("http://bodies.example.org/wp-content/uploads/clip.mp4", "Video from bodies.example.org"),
+        ("https://videopress.com/embed/AbCd1234", "Video on VideoPress"),
+        ("https://wordpress.tv/2019/01/01/a-talk/", "Video on WordPress.tv"),
+        ("https://www.youtube.com/watch?v=Zz98765wxyz", "Video on YouTube"),
+    ]
+    for url, label in cards:
+        assert (
+            f'<div class="media-card"><a href="{url}" rel="nofollow ugc noopener">{label}</a></div>'
+            in html
+        ), label
+    assert html.count('class="media-card"') == len(cards)
+
+
+def test_source_and_brush_shortcodes_become_code_with_blank_lines_kept():
+    html = prepared("More code").html
+    assert (
+        '<pre><code class="language-cpp">if (a &lt; b &amp;&amp; c)\n    return;</code></pre>'
+    ) in html
+    assert '<pre><code class="language-cpp">int main() {\n\n  return 0;\n}</code></pre>' in html
+    assert "<br>" not in html
+
+
 def test_code_shortcodes_become_pre_code_with_their_language_and_lines_kept():
     html = prepared("Code").html
     assert (
@@ -142,3 +169,11 @@ def test_reading_ahead_for_a_gallery_s_images_leaves_the_reading_where_it_was():
     assert titles == ["In bloom", "Later", "After", "Gone"]
     assert reader.skipped == 8  # the attachments, each counted once
     assert reader.bytes_read == len(data)
+
+
+def test_an_excerpt_reads_in_its_own_direction_like_a_whole_body():
+    data = (FIXTURES / "atom-src.atom.xml").read_bytes()
+    reader = open_records(io.BytesIO(data), detect(data))
+    post = next(p for p in reader if p.is_excerpt)
+    html = prepare(0, post, reader.source.link).html
+    assert html.startswith("<p dir=") and "<p>" not in html
