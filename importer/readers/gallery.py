@@ -24,6 +24,7 @@ from importer.readers.shortcodes import attributes
 # Images kept for galleries: enough for any blog, bounded for a huge export.
 IMAGES_KEPT = 50_000
 CAPTION_MAX = 300
+ALT_MAX = 200
 IMAGE_FILE = re.compile(r"\.(?:jpe?g|png|gif|webp|bmp|svg)(?:\?|$)", re.I)
 GALLERY = re.compile(r"\[gallery\b([^\]]*)\]", re.I)
 
@@ -33,6 +34,7 @@ class Image(NamedTuple):
     caption: str
     order: int  # wp:menu_order
     number: int  # its attachment ID as a number, for WordPress's "menu_order ID"
+    alt: str = ""  # its alternative text, else its title: the words of its link
 
 
 class Images:
@@ -43,13 +45,15 @@ class Images:
         self.attached: dict[str, list[str]] = {}
         self.complete = False  # every image of the file is here
 
-    def add(self, post_id: str, parent: str, url: str, caption: str, order: str) -> None:
+    def add(
+        self, post_id: str, parent: str, url: str, caption: str, order: str, alt: str = ""
+    ) -> None:
         if post_id in self.by_id or not IMAGE_FILE.search(url):
             return
         if len(self.by_id) >= IMAGES_KEPT:
             return
         self.by_id[post_id] = Image(
-            url, caption.strip()[:CAPTION_MAX], _number(order), _number(post_id)
+            url, caption.strip()[:CAPTION_MAX], _number(order), _number(post_id), alt[:ALT_MAX]
         )
         if parent and parent != "0":
             self.attached.setdefault(parent, []).append(post_id)
@@ -97,7 +101,7 @@ def galleries(body: str, post_id: str, permalink: str, images: Images) -> str:
             return f'\n\n<div class="media-card">{link}</div>\n\n'
         figures = "".join(
             f'<figure><a href="{html.escape(image.url)}"><img src="{html.escape(image.url)}"'
-            ' alt=""></a>'
+            f' alt="{html.escape(image.alt)}"></a>'
             + (f"<figcaption>{image.caption}</figcaption>" if image.caption else "")
             + "</figure>"
             for image in chosen

@@ -154,14 +154,25 @@ class WXRReader(CountedReader):
         if not started:
             self.source = source("wxr", title, link, version, notes, language)
 
-    def _attachment(self, fields: dict[str, str], ns: str) -> None:
+    def _attachment(self, item, fields: dict[str, str], ns: str) -> None:
         excerpt = next((v for k, v in fields.items() if k.endswith("/excerpt/}encoded")), "")
+        # The image's words: its alternative text (a postmeta, as gallery_shortcode's <img>
+        # has it), else its title.
+        alt = next(
+            (
+                text(meta.find(f"{ns}meta_value"))
+                for meta in item.iterfind(f"{ns}postmeta")
+                if text(meta.find(f"{ns}meta_key")).strip() == "_wp_attachment_image_alt"
+            ),
+            "",
+        )
         self.images.add(
             fields.get(f"{ns}post_id", "").strip(),
             fields.get(f"{ns}post_parent", "").strip(),
             web_address(fields.get(f"{ns}attachment_url", "") or fields.get("guid", "")),
             excerpt,
             fields.get(f"{ns}menu_order", ""),
+            alt.strip() or fields.get("title", "").strip(),
         )
 
     def _all_images(self, ns: str) -> None:
@@ -174,7 +185,7 @@ class WXRReader(CountedReader):
             post_type = f"{ns}post_type"
             for item in iterparse(stream, ("item",)):
                 if text(item.find(post_type)).strip() == "attachment":
-                    self._attachment({child.tag: child.text or "" for child in item}, ns)
+                    self._attachment(item, {child.tag: child.text or "" for child in item}, ns)
                 release(item)
         self.images.complete = True
 
@@ -198,7 +209,7 @@ class WXRReader(CountedReader):
                 fields[tag] = child.text or ""
         post_type = fields.get(f"{ns}post_type", "post")
         if post_type == "attachment" and not self.images.complete:
-            self._attachment(fields, ns)
+            self._attachment(item, fields, ns)
         if post_type != "post":
             return None
         if fields.get(f"{ns}status", "publish") != "publish":

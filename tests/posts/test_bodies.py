@@ -152,6 +152,9 @@ def test_a_post_s_own_gallery_is_in_wordpress_order_menu_order_then_id():
     assert uploads(grids[2]) == ["rose", "tulip"]  # id="10": another post's images
     # The caption is the attachment's excerpt, HTML as WordPress stores it: decoded once.
     assert '<figcaption dir="auto">Oak &amp; ivy</figcaption>' in grids[0]
+    # Each image's link says what it shows: its alternative text, else its title.
+    assert 'rel="nofollow ugc noopener">Image: An old oak</a>' in grids[0]
+    assert 'rel="nofollow ugc noopener">Image: elm</a>' in grids[0]
 
 
 def test_a_gallery_whose_images_the_export_does_not_hold_links_to_the_original_post():
