@@ -20,6 +20,8 @@ import html
 import re
 from collections.abc import Callable
 
+from importer.readers.shortcodes import attributes
+
 Resolve = Callable[[str], str | None]
 
 _BLOCK = (
@@ -32,7 +34,6 @@ _CODE = re.compile(r"<(script|style)\b[^>]*>.*?</\1\s*>", re.S | re.I)
 _CAPTION = re.compile(
     r"\[(?:caption|wp_caption)\b([^\]]*)\](.*?)\[/(?:caption|wp_caption)\]", re.S | re.I
 )
-_ATTR = re.compile(r"""([\w-]+)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'>\]]+))""")
 # Windows Live Writer wraps its thumbnails in a span: <a href=full><span><img src=thumb></span></a>.
 _LINKED_IMG = re.compile(
     r"<a\b([^>]*)>\s*(?:<span\b[^>]*>\s*)*(<img\b[^>]*>)\s*(?:</span>\s*)*</a>", re.I | re.S
@@ -58,14 +59,6 @@ _A_TAG = re.compile(r"<a\b[^>]*>", re.I)
 _HREF_ATTR = re.compile(r"""\bhref\s*=\s*(["'])(.*?)\1""", re.I | re.S)
 _REL_ATTR = re.compile(r"""\s+rel\s*=\s*(["'])[^"']*\1""", re.I)
 _URL = re.compile(r"https?://[^\s\"'<>\]]+", re.I)
-
-
-def attributes(text: str) -> dict[str, str]:
-    """Attributes of a tag or shortcode, names lower-cased, values HTML-unescaped."""
-    return {
-        m.group(1).lower(): html.unescape(m.group(2) or m.group(3) or m.group(4) or "")
-        for m in _ATTR.finditer(text)
-    }
 
 
 def _link(url: str, label: str) -> str:

@@ -16,7 +16,8 @@ category (`#post`, `#comment`, `#page`, `#settings`, `#template`); drafts carry
 `app:control/app:draft` yes. Google Takeout's export says the same with `blogger:type` (POST,
 PAGE, COMMENT), `blogger:status` (LIVE, DRAFT, ...) and `blogger:filename` (the post's path).
 Only live posts are read; comments (which may come after their post) are attached to their
-post, so a Blogger file's posts are yielded once it is read to the end. Blogger writes titles
+post, so a Blogger file's posts are yielded once it is read to the end, kept on disk until
+then (`awaiting`: memory stays flat however big the file). Blogger writes titles
 HTML-escaped once more than Atom asks; they are decoded exactly once.
 """
 
@@ -25,10 +26,10 @@ from __future__ import annotations
 import html
 import re
 from collections.abc import Iterator
-from dataclasses import replace
 from datetime import UTC, datetime
 from urllib.parse import unquote, urljoin
 
+from importer.readers.awaiting import AwaitingComments
 from importer.readers.records import (
     ArchiveComment,
     ArchivePost,
@@ -210,10 +211,18 @@ class AtomReader(CountedReader):
         self.skipped = 0
 
     def __iter__(self) -> Iterator[ArchivePost]:
+        awaiting = AwaitingComments()  # a Blogger export's posts, until its comments are read
+        try:
+            yield from self._entries(awaiting)
+            yield from awaiting.posts()
+        finally:
+            awaiting.close()
+
+    def _entries(self, awaiting: AwaitingComments) -> Iterator[ArchivePost]:
+        """A feed's posts as they are read; a Blogger export's (and its comments) kept in
+        `awaiting`."""
         title = link = blog = ""
         started = False
-        blogger: list[ArchivePost] = []  # a Blogger export's posts, until its comments are read
-        comments: dict[str, list[ArchiveComment]] = {}
         for element in iterparse(self._stream, (f"{ATOM}entry", f"{ATOM}title", f"{ATOM}link")):
             if element.tag != f"{ATOM}entry":
                 parent = element.getparent()
@@ -237,7 +246,7 @@ class AtomReader(CountedReader):
             kind = _blogger_kind(element)
             if kind == "comment":
                 if (found := _blogger_comment(element)) is not None:
-                    comments.setdefault(found[0], []).append(found[1])
+                    awaiting.keep_comment(*found)
                 release(element)
                 continue
             post = self._entry(element, kind, link, blog)
@@ -245,14 +254,11 @@ class AtomReader(CountedReader):
             if post is None:
                 self.skipped += 1
             elif kind:
-                blogger.append(post)
+                awaiting.keep_post(post)
             else:
                 yield post
         if not started:
             self.source = source("atom", plain_title(title), link, notes=self._stream.notes)
-        for post in blogger:
-            found = comments.get(post.guid)
-            yield post if not found else _with_comments(post, found)
 
     @staticmethod
     def _entry(entry, kind: str, link: str, blog: str) -> ArchivePost | None:
@@ -350,10 +356,3 @@ def _blogger_comment(entry) -> tuple[str, ArchiveComment] | None:
         published=_atom_date(text(entry.find(f"{ATOM}published"))),
         html=_atom_text(entry.find(f"{ATOM}content")),
     )
-
-
-def _with_comments(post: ArchivePost, comments: list[ArchiveComment]) -> ArchivePost:
-    ids = {c.id for c in comments}
-    found = sorted(comments, key=lambda c: c.published.timestamp() if c.published else 0.0)
-    kept = [c if c.parent in ids else replace(c, parent="") for c in found]
-    return replace(post, comments=tuple(kept))

@@ -15,7 +15,8 @@ from core.text import clean_name
 # 2: <script>/<style> dropped with their code; a figure's caption a paragraph of its own.
 # 3: the local date and time, the source ID and slug stored; feeds' relative links resolved.
 # 4: players as cards, code shortcodes as code, one figure per image, dir="auto" per block.
-PREPARE_RULES = "4"
+# 5: galleries from attachments anywhere in the export; a feed's WordPress guid as source ID.
+PREPARE_RULES = "5"
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,8 +73,11 @@ class ArchivePost:
 
     @property
     def source_id(self) -> int | None:
-        """The WordPress post ID, for the old `?p=N` address."""
-        return int(self.wp_id) if self.wp_id.isdigit() and len(self.wp_id) < 19 else None
+        """The WordPress post ID, for the old `?p=N` address: the export's, else the one in a
+        feed item's guid when it has WordPress's form (`http://blog/?p=N`, the guid WordPress
+        gives every post) on the post's own host. Not part of a feed post's identity."""
+        wp_id = self.wp_id or _guid_post_id(self.guid, self.permalink)
+        return int(wp_id) if wp_id.isdigit() and len(wp_id) < 19 else None
 
     @property
     def identity(self) -> str:
@@ -112,6 +116,17 @@ class ArchivePost:
             ),
         ]
         return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()
+
+
+_WORDPRESS_GUID = re.compile(r"https?://([^/?#]+)/?[^?#]*\?p=(\d+)", re.I)
+
+
+def _guid_post_id(guid: str, permalink: str) -> str:
+    m = _WORDPRESS_GUID.fullmatch(guid.strip())
+    if m is None:
+        return ""
+    host = urlsplit(permalink).hostname if permalink else None
+    return m.group(2) if host is None or host == m.group(1).lower() else ""
 
 
 @dataclass(frozen=True, slots=True)

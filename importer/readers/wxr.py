@@ -20,7 +20,7 @@ from datetime import UTC, datetime, timedelta, timezone
 from email.utils import parsedate_to_datetime
 from urllib.parse import unquote
 
-from importer.prepare.wpbody import attributes
+from importer.readers.gallery import Images, galleries
 from importer.readers.records import (
     ArchiveComment,
     ArchivePost,
@@ -103,9 +103,7 @@ class WXRReader(CountedReader):
         self._stream = stream
         self.source = ArchiveSource(kind="wxr")
         self.skipped = 0  # items that are not published posts
-        # Images met so far, for [gallery]: id -> (address, caption); a post's, by parent id.
-        self.images: dict[str, tuple[str, str]] = {}
-        self.attached: dict[str, list[str]] = {}
+        self.images = Images()  # for [gallery]: the attachments met so far, or all of them
 
     def __iter__(self) -> Iterator[ArchivePost]:
         uri, version, note = wp_namespace(self._stream.peek())
@@ -156,17 +154,40 @@ class WXRReader(CountedReader):
         if not started:
             self.source = source("wxr", title, link, version, notes, language)
 
-    def _attachment(self, fields: dict[str, str], ns: str) -> None:
-        url = web_address(fields.get(f"{ns}attachment_url", "") or fields.get("guid", ""))
-        if not url or not _IMAGE_FILE.search(url) or len(self.images) >= IMAGES_KEPT:
-            return
-        post_id = fields.get(f"{ns}post_id", "").strip()
+    def _attachment(self, item, fields: dict[str, str], ns: str) -> None:
         excerpt = next((v for k, v in fields.items() if k.endswith("/excerpt/}encoded")), "")
-        caption = excerpt.strip()[:300]
-        self.images[post_id] = (url, caption)
-        parent = fields.get(f"{ns}post_parent", "").strip()
-        if parent and parent != "0":
-            self.attached.setdefault(parent, []).append(post_id)
+        # The image's words: its alternative text (a postmeta, as gallery_shortcode's <img>
+        # has it), else its title.
+        alt = next(
+            (
+                text(meta.find(f"{ns}meta_value"))
+                for meta in item.iterfind(f"{ns}postmeta")
+                if text(meta.find(f"{ns}meta_key")).strip() == "_wp_attachment_image_alt"
+            ),
+            "",
+        )
+        self.images.add(
+            fields.get(f"{ns}post_id", "").strip(),
+            fields.get(f"{ns}post_parent", "").strip(),
+            web_address(fields.get(f"{ns}attachment_url", "") or fields.get("guid", "")),
+            excerpt,
+            fields.get(f"{ns}menu_order", ""),
+            alt.strip() or fields.get("title", "").strip(),
+        )
+
+    def _all_images(self, ns: str) -> None:
+        """Every image attachment of the file, read in a light pass of its own: a gallery's
+        images often come after their post. Only attachment items are looked into, and only
+        their few fields kept; the reading this pass interrupts goes on where it was."""
+        with self._stream.again() as stream:
+            if stream is None:
+                return
+            post_type = f"{ns}post_type"
+            for item in iterparse(stream, ("item",)):
+                if text(item.find(post_type)).strip() == "attachment":
+                    self._attachment(item, {child.tag: child.text or "" for child in item}, ns)
+                release(item)
+        self.images.complete = True
 
     def _item(self, item, ns, authors, categories, names, blog) -> ArchivePost | None:
         fields: dict[str, str] = {}
@@ -187,8 +208,8 @@ class WXRReader(CountedReader):
             else:
                 fields[tag] = child.text or ""
         post_type = fields.get(f"{ns}post_type", "post")
-        if post_type == "attachment":
-            self._attachment(fields, ns)
+        if post_type == "attachment" and not self.images.complete:
+            self._attachment(item, fields, ns)
         if post_type != "post":
             return None
         if fields.get(f"{ns}status", "publish") != "publish":
@@ -200,17 +221,14 @@ class WXRReader(CountedReader):
         login = fields.get(DC_CREATOR, "").strip()
         topics, tags = _topics(item_categories, categories, names)
         body = "" if protected else fields.get(CONTENT, "")
+        post_id = fields.get(f"{ns}post_id", "").strip()
         if "[gallery" in body:
-            body = galleries(
-                body,
-                fields.get(f"{ns}post_id", "").strip(),
-                web_address(fields.get("link", "")),
-                self,
-            )
+            if self.images.needs_more(body):
+                self._all_images(ns)
+            body = galleries(body, post_id, web_address(fields.get("link", "")), self.images)
         slug = fields.get(f"{ns}post_name", "").strip()
         if "%" in slug:
             slug = unquote(slug)  # WordPress stores a non-Latin slug percent-encoded
-        post_id = fields.get(f"{ns}post_id", "").strip()
         return ArchivePost(
             title=fields.get("title", "").strip() or untitled(published and published.date()),
             slug=slug,
@@ -227,38 +245,6 @@ class WXRReader(CountedReader):
             line=item.sourceline or 0,
             blog=blog,
         )
-
-
-# Attachments kept for galleries: enough for any blog's images, bounded for a huge export.
-IMAGES_KEPT = 50_000
-_IMAGE_FILE = re.compile(r"\.(?:jpe?g|png|gif|webp|bmp|svg)(?:\?|$)", re.I)
-_GALLERY = re.compile(r"\[gallery\b([^\]]*)\]", re.I)
-
-
-def galleries(body: str, post_id: str, permalink: str, reader: WXRReader) -> str:
-    """`[gallery]` as a grid of its images (those named by `ids=`, else the post's attached
-    images), each a linked figure with its caption; a gallery whose images the export gives
-    only later (or not at all) becomes a card linking to the original post."""
-
-    def replace(m: re.Match) -> str:
-        attrs = attributes(m.group(1))
-        ids = [i.strip() for i in attrs.get("ids", "").split(",") if i.strip()]
-        ids = ids or reader.attached.get(attrs.get("id", "") or post_id, [])
-        images = [reader.images[i] for i in ids if i in reader.images]
-        if not images:
-            if not permalink:
-                return ""
-            link = f'<a href="{html.escape(permalink)}">Image gallery on the original post</a>'
-            return f'\n\n<div class="media-card">{link}</div>\n\n'
-        figures = "".join(
-            f'<figure><a href="{html.escape(url)}"><img src="{html.escape(url)}" alt=""></a>'
-            + (f"<figcaption>{html.escape(caption)}</figcaption>" if caption else "")
-            + "</figure>"
-            for url, caption in images
-        )
-        return f'\n\n<div class="gallery">{figures}</div>\n\n'
-
-    return _GALLERY.sub(replace, body)
 
 
 def wp_namespace(head: bytes) -> tuple[str, str, str]:

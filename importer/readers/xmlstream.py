@@ -15,6 +15,7 @@ memory flat. (`huge_tree` stays off: it lifts libxml2's limits on depth and text
 
 from __future__ import annotations
 
+import contextlib
 import re
 from collections.abc import Iterator
 from typing import BinaryIO
@@ -188,6 +189,21 @@ class CountingStream:
         data = self._stream.readline(size)
         self.bytes_read += len(data)
         return data
+
+    @contextlib.contextmanager
+    def again(self) -> Iterator[CountingStream | None]:
+        """A second reading of the same file from its start, read as this one is (None when
+        the stream cannot go back); this reading's place is kept for it, and its byte count."""
+        try:
+            place = self._stream.tell()
+            self._stream.seek(0)
+        except (AttributeError, OSError, ValueError):
+            yield None
+            return
+        try:
+            yield CountingStream(self._stream, self._xml)
+        finally:
+            self._stream.seek(place)
 
     def line(self, number: int) -> bytes:
         """Line `number` (1-based) of the file as read, b"" when the stream cannot go back."""

@@ -2,6 +2,7 @@
 images as one linked figure. No database."""
 
 import io
+import re
 from pathlib import Path
 
 from core.sanitise import sanitise_html
@@ -38,6 +39,33 @@ def test_every_player_becomes_a_visible_card_linking_to_the_original_and_no_fram
         ), label
     assert html.count('class="media-card"') == len(cards)
     assert "A link to https://youtube.com/watch?v=inline stays text." in html
+
+
+def test_jetpack_and_core_players_and_oembed_addresses_become_cards_too():
+    html = prepared("More players").html
+    assert "<iframe" not in html
+    cards = [
+        ("https://vimeo.com/76979872", "Video on Vimeo"),
+        ("http://bodies.example.org/wp-content/uploads/clip.mp4", "Video from bodies.example.org"),
+        ("https://videopress.com/embed/AbCd1234", "Video on VideoPress"),
+        ("https://wordpress.tv/2019/01/01/a-talk/", "Video on WordPress.tv"),
+        ("https://www.youtube.com/watch?v=Zz98765wxyz", "Video on YouTube"),
+    ]
+    for url, label in cards:
+        assert (
+            f'<div class="media-card"><a href="{url}" rel="nofollow ugc noopener">{label}</a></div>'
+            in html
+        ), label
+    assert html.count('class="media-card"') == len(cards)
+
+
+def test_source_and_brush_shortcodes_become_code_with_blank_lines_kept():
+    html = prepared("More code").html
+    assert (
+        '<pre><code class="language-cpp">if (a &lt; b &amp;&amp; c)\n    return;</code></pre>'
+    ) in html
+    assert '<pre><code class="language-cpp">int main() {\n\n  return 0;\n}</code></pre>' in html
+    assert "<br>" not in html
 
 
 def test_code_shortcodes_become_pre_code_with_their_language_and_lines_kept():
@@ -106,9 +134,49 @@ def test_a_gallery_is_a_grid_of_linked_figures_with_their_captions():
     assert grids[1].count("<figure>") == 1 and "tulip.png" in grids[1]
 
 
-def test_a_gallery_whose_images_are_not_known_yet_links_to_the_original_post():
-    html = gallery_post("Later")
+def uploads(html: str) -> list[str]:
+    """The image files a body's figures link to, in order."""
+    return re.findall(r'href="http://garden\.example\.org/wp-content/uploads/(\w+)\.\w+"', html)
+
+
+def test_a_gallery_shows_images_the_export_gives_only_after_its_post_in_the_ids_order():
+    assert uploads(gallery_post("Later")) == ["path", "pond"]
+    assert '<figcaption dir="auto">The pond</figcaption>' in gallery_post("Later")
+
+
+def test_a_post_s_own_gallery_is_in_wordpress_order_menu_order_then_id():
+    grids = gallery_post("After").split('<div class="gallery">')[1:]
+    assert len(grids) == 3
+    assert uploads(grids[0]) == ["elm", "ash", "oak"]
+    assert uploads(grids[1]) == ["oak", "elm"]  # order="DESC", exclude="33"
+    assert uploads(grids[2]) == ["rose", "tulip"]  # id="10": another post's images
+    # The caption is the attachment's excerpt, HTML as WordPress stores it: decoded once.
+    assert '<figcaption dir="auto">Oak &amp; ivy</figcaption>' in grids[0]
+    # Each image's link says what it shows: its alternative text, else its title.
+    assert 'rel="nofollow ugc noopener">Image: An old oak</a>' in grids[0]
+    assert 'rel="nofollow ugc noopener">Image: elm</a>' in grids[0]
+
+
+def test_a_gallery_whose_images_the_export_does_not_hold_links_to_the_original_post():
+    html = gallery_post("Gone")
     assert (
-        '<div class="media-card"><a href="http://garden.example.org/2014/06/later/" '
+        '<div class="media-card"><a href="http://garden.example.org/2014/08/gone/" '
         'rel="nofollow ugc noopener">Image gallery on the original post</a></div>'
     ) in html
+
+
+def test_reading_ahead_for_a_gallery_s_images_leaves_the_reading_where_it_was():
+    data = (FIXTURES / "gallery.wxr.xml").read_bytes()
+    reader = open_records(io.BytesIO(data), detect(data))
+    titles = [post.title for post in reader]
+    assert titles == ["In bloom", "Later", "After", "Gone"]
+    assert reader.skipped == 8  # the attachments, each counted once
+    assert reader.bytes_read == len(data)
+
+
+def test_an_excerpt_reads_in_its_own_direction_like_a_whole_body():
+    data = (FIXTURES / "atom-src.atom.xml").read_bytes()
+    reader = open_records(io.BytesIO(data), detect(data))
+    post = next(p for p in reader if p.is_excerpt)
+    html = prepare(0, post, reader.source.link).html
+    assert html.startswith("<p dir=") and "<p>" not in html

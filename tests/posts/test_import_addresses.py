@@ -55,6 +55,13 @@ def test_the_feed_dates_each_post_by_its_instant(client):
         ("/یادداشت/", 6),
         ("/2013/04/dagger-†-notes/", 7),
         ("/2013/04/dagger-%E2%80%A0-notes/", 7),
+        ("/2013/05/回家/", 8),
+        ("/2013/05/%e5%9b%9e%e5%ae%b6/", 8),
+        ("/2013/05/%E5%9B%9E%E5%AE%B6/", 8),
+        ("/回家/", 8),
+        ("/2013/06/it’s-home/", 9),
+        ("/2013/06/it%E2%80%99s-home/", 9),
+        ("/?p=9", 9),
     ],
 )
 def test_every_old_address_answers_301_to_the_post(client, address, source_id):
@@ -105,3 +112,22 @@ def test_a_post_page_carries_its_blogs_language_and_each_block_its_direction(cli
     assert '<div class="prose" lang="fa-IR">' in page
     assert '<p dir="auto">این یک متن فارسی است.</p>' in page
     assert '<div class="comment__text" dir="auto">' in page
+
+
+@pytest.mark.parametrize(
+    ("fixture", "address", "title"),
+    [
+        # FeedBurner's proxy <link> is not the blog's: its feedburner:origLink is the address.
+        ("feedburner.rss.xml", "/2011/06/12/beans-at-last/", "Beans at last"),
+        ("feedburner.rss.xml", "/?p=88", "Beans at last"),
+        # An RSS 1.0 item's own <link>, which is also its rdf:about.
+        ("rss1.rdf.xml", "/archives/000123.html", "Fête & fair"),
+    ],
+)
+def test_a_feed_items_own_address_answers_301_to_the_post(client, fixture, address, title):
+    run(FIXTURES / fixture)
+    post = Post.objects.get(title=title)
+    response = client.get(address)
+    assert response.status_code == 301, address
+    assert response["Location"] == post.get_absolute_url()
+    assert client.get("/~r/AllotmentLog/~3/AbCdEf/").status_code == 404

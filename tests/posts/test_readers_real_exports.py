@@ -4,6 +4,7 @@ Each fixture under fixtures/ is our own file, shaped like a real export; its ope
 names the exporter or importer source the shape comes from."""
 
 import io
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -57,6 +58,22 @@ def test_the_wp_namespace_is_known_by_its_binding_http_or_https(binding):
     reader, posts = read(data)
     assert [p.title for p in posts] == ["Kept"] and reader.skipped == 1
     assert posts[0].wp_id == "5" and reader.source.notes == ()
+
+
+def test_an_export_using_wp_undeclared_is_still_a_wordpress_export():
+    data = (
+        b'<?xml version="1.0"?>\n<rss version="2.0"><channel><title>B</title>'
+        b"<link>http://blog.example.net</link>"
+        + POST.format(title="Kept", id=5).encode()
+        + PAGE.encode()
+        + b"</channel></rss>"
+    )
+    assert detect(data) == "wxr"
+    reader, posts = read(data)
+    assert [p.title for p in posts] == ["Kept"] and reader.skipped == 1
+    assert reader.source.notes == (
+        "undeclared prefixes read as their usual namespaces: content, wp",
+    )
 
 
 def test_an_unknown_wxr_version_is_read_as_the_nearest_known_with_a_note():
@@ -190,6 +207,15 @@ def test_feedburner_origlink_is_the_permalink_and_relative_links_resolve():
     assert 'href="https://allotment.example.org/2011/05/seeds/"' in post.html
     assert 'src="https://allotment.example.org/wp-content/beans.jpg"' in post.html
     assert post.published.utcoffset().total_seconds() == 3600  # the offset it gave
+
+
+def test_a_feed_items_wordpress_guid_gives_its_post_id_but_not_its_identity():
+    _, posts = read((FIXTURES / "feedburner.rss.xml").read_bytes())
+    assert posts[0].source_id == 88  # its guid, https://allotment.example.org/?p=88
+    assert posts[0].identity.startswith("https://allotment.example.org/?p=88#blog=")
+    assert "wp=" not in posts[0].identity  # a feed's identity stays its guid on its blog
+    elsewhere = replace(posts[0], guid="https://other.example.org/?p=88")
+    assert elsewhere.source_id is None  # another host's post ID is not this blog's
 
 
 def test_rss_1_0_feed_is_read_like_rss_2_0():
