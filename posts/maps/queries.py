@@ -32,7 +32,7 @@ MAP_HEIGHT = 680
 # content, so labels stay 12 px) and taller, rather than the wide one shrunk or slid sideways:
 # every label shows whole. topicmap.css shows one of the two.
 NARROW_MAP_WIDTH = 360
-NARROW_MAP_HEIGHT = 720
+NARROW_MAP_HEIGHT = 840
 # The sidebar of a topic page is 18rem (288 px) wide: drawn at that size, labels stay 12 px.
 NEIGHBOURHOOD_WIDTH = 288
 # Up to this tall for a full neighbourhood; a topic with few neighbours gets a shorter picture

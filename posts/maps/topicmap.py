@@ -170,9 +170,10 @@ def _stroke_width(weight: int, top: int) -> float:
 
 def _candidates(x: float, y: float, r: float, w: float):
     """Spots for a label of width `w` beside a circle, in order of preference: below, above,
-    right, left, then the four corners; then the same a little farther out. Each is (box left,
+    right, left, then the four corners; then the same half a line farther out (a spot any
+    farther leaves a name between circles, and no telling whose it is). Each is (box left,
     top, right, bottom), anchor x and text-anchor."""
-    return _spots(x, y, r, w, LABEL_GAP) + _spots(x, y, r, w, LABEL_GAP + FONT_SIZE)
+    return _spots(x, y, r, w, LABEL_GAP) + _spots(x, y, r, w, LABEL_GAP + FONT_SIZE / 2)
 
 
 def _spots(x: float, y: float, r: float, w: float, g: float):
@@ -246,14 +247,14 @@ def _place_labels(graph: _Graph, xs, ys, radii, width: int, height: int):
     order = sorted(range(n), key=lambda i: (-graph.nodes[i].weight, graph.nodes[i].key))
     for i in order:
         w = svg.text_width(_label(graph.nodes[i]), FONT_SIZE)
-        others = circles[:i] + circles[i + 1 :]
         best = None
         for rank, (box, ax, anchor) in enumerate(_candidates(xs[i], ys[i], radii[i], w)):
             # Slid inside the drawing where it reaches past an edge: a name is never cut off.
             dx = max(0.0, -box[0]) - max(0.0, box[2] - width)
             dy = max(0.0, -box[1]) - max(0.0, box[3] - height)
             box = (box[0] + dx, box[1] + dy, box[2] + dx, box[3] + dy)
-            if _clashes(box, placed) or _clashes(box, others):
+            # Every circle, its own too: a label slid off the drawing's edge may reach it.
+            if _clashes(box, placed) or _clashes(box, circles):
                 continue
             crossed = [k for k in _crossed(box, segments) if k not in cut]
             score = rank * 0.5 + CROSSING_COST * sum(weights[k] for k in crossed)

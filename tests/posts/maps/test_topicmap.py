@@ -130,7 +130,7 @@ def segment_meets_box(x1, y1, x2, y2, box) -> bool:
     return lo <= hi
 
 
-@pytest.mark.parametrize(("width", "height"), [(960, 680), (360, 720), (288, 360)])
+@pytest.mark.parametrize(("width", "height"), [(960, 680), (360, 840), (288, 360)])
 def test_no_line_crosses_a_label(width, height):
     nodes, edges = make_graph(n=35, m=300, seed=5)
     root = parse(render_map_svg(nodes, edges, width=width, height=height, links_per_topic=3))
@@ -454,3 +454,24 @@ def test_no_label_reaches_past_the_edge_of_the_drawing(seed):
         pad = 1.5  # the box reaches this far past the label's own extent
         assert -pad <= x and x + w <= width + pad, rect.attrib
         assert -pad <= y and y + h <= height + pad, rect.attrib
+
+
+@pytest.mark.parametrize(("width", "height"), [(960, 680), (360, 840)])
+def test_no_label_covers_a_circle_even_its_own_when_slid_off_an_edge(width, height):
+    # Long names near a narrow drawing's edges are slid inside, which could bring them onto a
+    # circle, their own included.
+    nodes, edges = make_graph(n=35, m=120, seed=11)
+    nodes = [Node(n.key, f"{n.label} with a long name", n.weight, n.url) for n in nodes]
+    root = parse(render_map_svg(nodes, edges, width=width, height=height))
+    circles = [[float(c.get(k)) for k in ("cx", "cy", "r")] for c in root.iter(f"{SVG}circle")]
+    covered = []
+    for text in root.iter(f"{SVG}text"):
+        left, top, right, bottom = label_box(text)
+        for x, y, r in circles:
+            # Overlap of the label's box and the circle's, with the renderer's 2-unit tolerance.
+            if (
+                min(right, x + r) - max(left, x - r) > 2
+                and min(bottom, y + r) - max(top, y - r) > 2
+            ):
+                covered.append((text.text, (x, y)))
+    assert covered == []
