@@ -28,6 +28,11 @@ from posts.models import TaggedPost, Topic, TopicPair, TopicSize
 MAP_TOPICS = 50
 MAP_WIDTH = 960
 MAP_HEIGHT = 680
+# Phones get a map of their own, laid out for a narrow screen (a 390 px phone shows 358 px of
+# content, so labels stay 12 px) and taller, rather than the wide one shrunk or slid sideways:
+# every label shows whole. topicmap.css shows one of the two.
+NARROW_MAP_WIDTH = 360
+NARROW_MAP_HEIGHT = 840
 # The sidebar of a topic page is 18rem (288 px) wide: drawn at that size, labels stay 12 px.
 NEIGHBOURHOOD_WIDTH = 288
 # Up to this tall for a full neighbourhood; a topic with few neighbours gets a shorter picture
@@ -131,6 +136,7 @@ def cached_map_svg(nodes: list[Node], edges: list[Edge], **options) -> SafeStrin
 @dataclass(frozen=True)
 class TopicMap:
     svg: SafeString  # "" when no topic has posts
+    narrow_svg: SafeString  # the same topics laid out for a phone
     topics: list[Topic]  # the topics drawn, most posts first, each with `post_count`
     topics_with_posts: int  # how many topics have posts at all; more than drawn when capped
 
@@ -146,17 +152,26 @@ def topic_map(limit: int = MAP_TOPICS) -> TopicMap:
     if total == limit:
         total = Topic.objects.with_post_counts().filter(post_count__gt=0).count()
     if not topics:
-        return TopicMap(svg=mark_safe(""), topics=[], topics_with_posts=0)
+        return TopicMap(svg=mark_safe(""), narrow_svg=mark_safe(""), topics=[], topics_with_posts=0)
     nodes = [_node(topic, topic.post_count) for topic in topics]
-    drawn = cached_map_svg(
-        nodes,
-        _edges(topics),
-        width=MAP_WIDTH,
-        height=MAP_HEIGHT,
-        title="Topic map",
-        links_per_topic=topicmap.LINKS_PER_TOPIC,
+    edges = _edges(topics)
+    drawn = {
+        size: cached_map_svg(
+            nodes,
+            edges,
+            width=width,
+            height=height,
+            title="Topic map",
+            links_per_topic=topicmap.LINKS_PER_TOPIC,
+        )
+        for size, (width, height) in {
+            "wide": (MAP_WIDTH, MAP_HEIGHT),
+            "narrow": (NARROW_MAP_WIDTH, NARROW_MAP_HEIGHT),
+        }.items()
+    }
+    return TopicMap(
+        svg=drawn["wide"], narrow_svg=drawn["narrow"], topics=topics, topics_with_posts=total
     )
-    return TopicMap(svg=drawn, topics=topics, topics_with_posts=total)
 
 
 def neighbourhood_svg(topic: Topic, post_total: int, related: list[Topic]) -> SafeString:

@@ -5,6 +5,7 @@ Shared by the topic map and the timeline. No Django, no database: strings in, st
 
 import hashlib
 import re
+import unicodedata
 from html import escape
 
 # XML 1.0 forbids most C0 control characters even when escaped; one stray byte from an archive
@@ -16,9 +17,14 @@ SAFE_URL_SCHEMES = frozenset({"http", "https", "mailto"})
 _C0_AND_SPACE = "".join(map(chr, range(0x21)))
 _SCHEME = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*):")
 
-# Rough advance width of one character of a sans-serif face, as a fraction of the font size.
-# Used to estimate label boxes; measuring real glyphs would need font files on the server.
-CHAR_WIDTH_EM = 0.6
+# Advance widths as fractions of the font size, rounded up from DejaVu Sans (the sans-serif a
+# Debian browser falls back to, and wider than most): label boxes are estimated from them, so a
+# label's real box fits inside its estimate. Measuring real glyphs would need font files here.
+CHAR_WIDTH_EM = 0.64
+_NARROW = dict.fromkeys("iljI.,:;'!|", 0.3) | dict.fromkeys("ftrJ()- ", 0.42)
+_WIDE = dict.fromkeys("mwMW", 1.0) | dict.fromkeys("ABCDGHKNOQRUVXZ&", 0.8)
+CHAR_WIDTHS = _NARROW | _WIDE
+FULL_WIDTH_EM = 1.0
 
 ELLIPSIS = "…"
 
@@ -57,7 +63,13 @@ def truncate(label: str, max_chars: int) -> str:
 
 def text_width(label: str, font_size: float) -> float:
     """Estimated rendered width of `label` in user units."""
-    return len(label) * font_size * CHAR_WIDTH_EM
+    return font_size * sum(_char_width(ch) for ch in label)
+
+
+def _char_width(ch: str) -> float:
+    if unicodedata.east_asian_width(ch) in "WF":
+        return FULL_WIDTH_EM
+    return CHAR_WIDTHS.get(ch, CHAR_WIDTH_EM)
 
 
 def id_prefix(kind: str, *parts: object) -> str:

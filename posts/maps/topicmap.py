@@ -168,57 +168,106 @@ def _stroke_width(weight: int, top: int) -> float:
     return STROKE_MIN + (STROKE_MAX - STROKE_MIN) * math.sqrt(weight / top)
 
 
+def _candidates(x: float, y: float, r: float, w: float):
+    """Spots for a label of width `w` beside a circle, in order of preference: below, above,
+    right, left, then the four corners; then the same half a line farther out (a spot any
+    farther leaves a name between circles, and no telling whose it is). Each is (box left,
+    top, right, bottom), anchor x and text-anchor."""
+    return _spots(x, y, r, w, LABEL_GAP) + _spots(x, y, r, w, LABEL_GAP + FONT_SIZE / 2)
+
+
+def _spots(x: float, y: float, r: float, w: float, g: float):
+    f = FONT_SIZE
+    # A corner spot touches the circle at 45 degrees.
+    d = (r + g) * math.sqrt(0.5)
+    return [
+        ((x - w / 2, y + r + g, x + w / 2, y + r + g + f), x, "middle"),
+        ((x - w / 2, y - r - g - f, x + w / 2, y - r - g), x, "middle"),
+        ((x + r + g, y - f / 2, x + r + g + w, y + f / 2), x + r + g, "start"),
+        ((x - r - g - w, y - f / 2, x - r - g, y + f / 2), x - r - g, "end"),
+        ((x + d, y + d, x + d + w, y + d + f), x + d, "start"),
+        ((x - d - w, y + d, x - d, y + d + f), x - d, "end"),
+        ((x + d, y - d - f, x + d + w, y - d), x + d, "start"),
+        ((x - d - w, y - d - f, x - d, y - d), x - d, "end"),
+    ]
+
+
+def _crossed(box, segments) -> list[int]:
+    """Indexes of the `segments` (x1, y1, x2, y2) that pass through `box`, grown by the pad of
+    the box drawn under a label."""
+    p = LABEL_BOX_PAD
+    grown = (box[0] - p, box[1] - p, box[2] + p, box[3] + p)
+    return [k for k, seg in enumerate(segments) if _segment_meets_box(seg, grown)]
+
+
+def _segment_meets_box(seg, box) -> bool:
+    """Whether the segment touches the box (Liang-Barsky clipping)."""
+    x1, y1, x2, y2 = seg
+    left, top, right, bottom = box
+    dx, dy = x2 - x1, y2 - y1
+    lo, hi = 0.0, 1.0
+    for p, q in ((-dx, x1 - left), (dx, right - x1), (-dy, y1 - top), (dy, bottom - y1)):
+        if p == 0:
+            if q < 0:
+                return False
+            continue
+        u = q / p
+        if p < 0:
+            lo = max(lo, u)
+        else:
+            hi = min(hi, u)
+        if lo > hi:
+            return False
+    return True
+
+
+# A label spot that a link runs through costs this much per shared post of the link, against
+# 0.5 per step down the order of preference: a spot no link crosses always wins.
+CROSSING_COST = 100.0
+
+
 def _place_labels(graph: _Graph, xs, ys, radii, width: int, height: int):
-    """Choose for each label a spot below, above, right or left of its circle, whichever
-    overlaps the fewest labels already placed and circles; heaviest topics choose first. A label
-    that would still overlap one already placed is left out (its topic keeps its circle, its
-    tooltip and its place in the list under the map): labels never overlap."""
+    """Choose for each label a spot beside its circle (below, above, right, left or a corner)
+    that overlaps no label already placed and no circle, crossed by the fewest links; heaviest
+    topics choose first. A label without such a spot is left out (its topic keeps its circle,
+    its tooltip and its place in the list under the map): labels never overlap.
+
+    Returns the labels by node index and the indexes into `graph.edges` of the links that run
+    through a label: the caller leaves those out, so no line crosses a name. A hub's links
+    leave in every direction; a few weak ones give way to its name."""
     n = len(graph.nodes)
     circles = [
         (xs[i] - radii[i], ys[i] - radii[i], xs[i] + radii[i], ys[i] + radii[i]) for i in range(n)
     ]
+    segments = [(xs[i], ys[i], xs[j], ys[j]) for i, j, _ in graph.edges]
+    weights = [w for _, _, w in graph.edges]
     placed: list[tuple[float, float, float, float]] = []
+    cut: set[int] = set()
     result: dict[int, tuple[float, float, str]] = {}
     order = sorted(range(n), key=lambda i: (-graph.nodes[i].weight, graph.nodes[i].key))
     for i in order:
-        x, y, r = xs[i], ys[i], radii[i]
         w = svg.text_width(_label(graph.nodes[i]), FONT_SIZE)
-        candidates = [
-            # (box left, top, right, bottom), anchor x, baseline y, text-anchor
-            ((x - w / 2, y + r + LABEL_GAP, x + w / 2, y + r + LABEL_GAP + FONT_SIZE), x, "middle"),
-            ((x - w / 2, y - r - LABEL_GAP - FONT_SIZE, x + w / 2, y - r - LABEL_GAP), x, "middle"),
-            (
-                (x + r + LABEL_GAP, y - FONT_SIZE / 2, x + r + LABEL_GAP + w, y + FONT_SIZE / 2),
-                x + r + LABEL_GAP,
-                "start",
-            ),
-            (
-                (x - r - LABEL_GAP - w, y - FONT_SIZE / 2, x - r - LABEL_GAP, y + FONT_SIZE / 2),
-                x - r - LABEL_GAP,
-                "end",
-            ),
-        ]
-        others = circles[:i] + circles[i + 1 :]
         best = None
-        for rank, (box, ax, anchor) in enumerate(candidates):
-            area = (box[2] - box[0]) * (box[3] - box[1])
-            outside = area - _overlap(box, [(0, 0, width, height)])
-            score = rank * 0.5 + 10 * outside + 3 * _overlap(box, placed) + _overlap(box, others)
+        for rank, (box, ax, anchor) in enumerate(_candidates(xs[i], ys[i], radii[i], w)):
+            # Slid inside the drawing where it reaches past an edge: a name is never cut off.
+            dx = max(0.0, -box[0]) - max(0.0, box[2] - width)
+            dy = max(0.0, -box[1]) - max(0.0, box[3] - height)
+            box = (box[0] + dx, box[1] + dy, box[2] + dx, box[3] + dy)
+            # Every circle, its own too: a label slid off the drawing's edge may reach it.
+            if _clashes(box, placed) or _clashes(box, circles):
+                continue
+            crossed = [k for k in _crossed(box, segments) if k not in cut]
+            score = rank * 0.5 + CROSSING_COST * sum(weights[k] for k in crossed)
             if best is None or score < best[0]:
-                best = (score, box, ax, anchor)
-        _, box, ax, anchor = best
-        # Slid inside the drawing where it still reaches past an edge: a name is never cut off
-        # (on a phone the map's edges are the screen's once it is slid sideways).
-        dx = max(0.0, -box[0]) - max(0.0, box[2] - width)
-        dy = max(0.0, -box[1]) - max(0.0, box[3] - height)
-        box = (box[0] + dx, box[1] + dy, box[2] + dx, box[3] + dy)
-        ax += dx
-        if _clashes(box, placed):
+                best = (score, box, ax + dx, anchor, crossed)
+        if best is None:
             continue
+        _, box, ax, anchor, crossed = best
         placed.append(box)
+        cut.update(crossed)
         # Baseline about 0.8 em below the box top puts the glyphs inside the box.
         result[i] = (ax, box[1] + FONT_SIZE * 0.8, anchor, box)
-    return result
+    return result, cut
 
 
 # The box under a label reaches this far past the text's estimated box; the page's colour.
@@ -278,8 +327,16 @@ def render_map_svg(
     keys = [node.key for node in graph.nodes]
     heaviest = sorted(graph.nodes, key=lambda node: (-node.weight, node.key))[:3]
     centre = graph.nodes[keys.index(highlight)] if highlight in keys else None
+    if n:
+        pinned = highlight if highlight in keys else heaviest[0].key
+        xs, ys = _layout(graph, width, height, pinned)
+        radii = _radii(graph.nodes, width, height)
+        labels, cut = _place_labels(graph, xs, ys, radii, width, height)
+        drawn = [edge for k, edge in enumerate(graph.edges) if k not in cut]
+    else:
+        drawn = []
     desc = (
-        f"A network of {_plural(n, 'topic')} and {_plural(len(graph.edges), 'link')}. "
+        f"A network of {_plural(n, 'topic')} and {_plural(len(drawn), 'link')}. "
         "Each circle is a topic, larger for more posts, and links to its page; a line joins "
         "two topics that share posts, thicker for more."
     )
@@ -299,13 +356,10 @@ def render_map_svg(
     if n == 0:
         out.append("</svg>")
         return "\n".join(out)
-    pinned = highlight if highlight in keys else heaviest[0].key
-    xs, ys = _layout(graph, width, height, pinned)
-    radii = _radii(graph.nodes, width, height)
     top = max((w for _, _, w in graph.edges), default=1)
     out.append('<g class="edges">')
     # Strong links last, so they are drawn over the weak ones they cross.
-    for i, j, w in sorted(graph.edges, key=lambda e: (e[2], keys[e[0]], keys[e[1]])):
+    for i, j, w in sorted(drawn, key=lambda e: (e[2], keys[e[0]], keys[e[1]])):
         a, b = graph.nodes[i], graph.nodes[j]
         cls = "edge highlight" if highlight in (a.key, b.key) else "edge"
         out.append(
@@ -317,7 +371,6 @@ def render_map_svg(
             f"{_plural(w, 'shared post')}</title></line>"
         )
     out.append("</g>")
-    labels = _place_labels(graph, xs, ys, radii, width, height)
     # A box of the page's colour under each label, above the links: no line runs through a
     # name (a halo round the glyphs alone let lines show between and across the letters).
     out.append('<g class="label-boxes" aria-hidden="true">')

@@ -1,6 +1,8 @@
 """A reader in a real browser: following links from home to a post and on, and hostile archive
 text shown as text (no dialog, no script, no request to another site)."""
 
+import random
+
 import pytest
 from playwright.sync_api import expect
 
@@ -77,21 +79,115 @@ HOSTILE_LINES = [
 ]
 
 
-def test_topic_map_opens_on_its_middle_on_a_phone_with_the_biggest_topic_in_view(
-    new_page, reading_archive
-):
-    page = new_page("phone-390")
+MAP_TOPICS = [
+    "Big Society Network",
+    "Big Society",
+    "Localism Bill",
+    "Community empowerment",
+    "Department for Communities",
+    "Neighbourhood Challenge",
+    "Volunteering",
+    "Social action",
+    "Knowledge gardening",
+    "Government policy",
+    "Voluntary sector",
+    "Community organisers",
+    "Spending cuts",
+    "Innovation Hub",
+    "Prime Minister",
+    "Social enterprise",
+    "Open data",
+    "Chain Reaction",
+    "Local government",
+    "David Cameron",
+    "Networking",
+    "NESTA",
+    "Wiki",
+    "RSA",
+]
+
+
+@pytest.fixture
+def busy_map(make_topic, make_post):
+    """24 topics, short and long names, sharing posts the way the seeds do: two hubs that share
+    posts with nearly every topic, and pairs of smaller topics."""
+    topics = [make_topic(name) for name in MAP_TOPICS]
+    rng = random.Random(24)
+    for n in range(40):
+        tagged = {topics[n % 2], *rng.sample(topics[2:], 2)}
+        make_post(f"Busy map post {n}", topics=sorted(tagged, key=lambda t: t.pk))
+    return topics
+
+
+# Per shown map: the labels' boxes and the links' ends in page pixels, and the box in which the
+# map can be seen (the drawing, cut by any ancestor that clips, and by the screen's width).
+MAP_GEOMETRY = """() => {
+  const svg = [...document.querySelectorAll("svg.topicmap")].find(s => s.getClientRects().length);
+  let [left, top, right, bottom] = [0, -Infinity, document.documentElement.clientWidth, Infinity];
+  for (let e = svg; e; e = e.parentElement) {
+    if (e !== svg && getComputedStyle(e).overflowX === "visible") continue;
+    const r = e.getBoundingClientRect();
+    [left, top, right, bottom] = [Math.max(left, r.left), Math.max(top, r.top),
+                                  Math.min(right, r.right), Math.min(bottom, r.bottom)];
+  }
+  const m = svg.getScreenCTM();
+  const at = (x, y) => new DOMPoint(x, y).matrixTransform(m);
+  return {
+    visible: [left, top, right, bottom],
+    labels: [...svg.querySelectorAll("text.label")].map(t => {
+      const r = t.getBoundingClientRect();
+      return [t.textContent, r.left, r.top, r.right, r.bottom];
+    }),
+    edges: [...svg.querySelectorAll("line.edge")].map(l => {
+      const [a, b] = [at(l.x1.baseVal.value, l.y1.baseVal.value),
+                      at(l.x2.baseVal.value, l.y2.baseVal.value)];
+      return [a.x, a.y, b.x, b.y];
+    }),
+  };
+}"""
+
+
+def segment_meets_box(x1, y1, x2, y2, box) -> bool:
+    """Whether the segment passes through the box (left, top, right, bottom): clipped against
+    each side in turn (Liang-Barsky)."""
+    left, top, right, bottom = box
+    lo, hi = 0.0, 1.0
+    for p, q in (
+        (x1 - x2, x1 - left),
+        (x2 - x1, right - x1),
+        (y1 - y2, y1 - top),
+        (y2 - y1, bottom - y1),
+    ):
+        if p == 0:
+            if q < 0:
+                return False
+        elif p < 0:
+            lo = max(lo, q / p)
+        else:
+            hi = min(hi, q / p)
+    return lo <= hi
+
+
+@pytest.mark.parametrize("viewport", ["phone-390", "desktop", "wide"])
+def test_every_topic_map_label_shows_whole_and_no_link_crosses_one(new_page, busy_map, viewport):
+    page = new_page(viewport)
     page.goto("/topics/map/")
-    scroller = page.locator(".topicmap-scroll")
-    left, width, shown = scroller.evaluate("e => [e.scrollLeft, e.scrollWidth, e.clientWidth]")
-    assert width > shown  # the map is wider than the phone
-    assert abs(left + shown / 2 - width / 2) < 2  # and opens on its middle
-    biggest = page.locator("svg.topicmap a", has_text="Localism Bill").locator("circle")
-    box, frame = biggest.bounding_box(), scroller.bounding_box()
-    assert frame["x"] <= box["x"] and box["x"] + box["width"] <= frame["x"] + frame["width"]
-    # The reader can still slide to either edge.
-    scroller.evaluate("e => e.scrollTo({left: 0, behavior: 'instant'})")
-    assert scroller.evaluate("e => e.scrollLeft") == 0
+    found = page.evaluate(MAP_GEOMETRY)
+    labels, edges = found["labels"], found["edges"]
+    assert len(labels) >= 20 and len(edges) >= 20  # a busy map, nearly every topic named
+    left, top, right, bottom = found["visible"]
+    for name, *box in labels:
+        assert left <= box[0] and box[2] <= right and top <= box[1] and box[3] <= bottom, name
+    # Glyph boxes reach a little past the ink; half a pixel of that may touch a line.
+    crossings = [
+        (name, edge)
+        for name, lf, t, r, b in labels
+        for edge in edges
+        if segment_meets_box(*edge, (lf + 0.5, t + 0.5, r - 0.5, b - 0.5))
+    ]
+    assert crossings == []
+    # At 12 px or more on every screen: readable, not a wide map shrunk onto a phone.
+    assert min(b - t for _, _, t, _, b in labels) >= 12
 
 
 def test_script_bearing_archive_text_is_shown_as_text(page, make_topic, make_post):

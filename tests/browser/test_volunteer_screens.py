@@ -30,7 +30,13 @@ def _centre_y(box):
 def test_each_preference_control_sits_beside_its_label(new_page, alice):
     page = new_page("phone-390", user=alice)
     page.goto("/accounts/preferences/")
-    for control in page.locator(".preferences-form input[type=radio], #id_watch_edits").all():
+    # The e-mail choices, the watch box, and the new API token's scope further down.
+    controls = (
+        ".preferences-form input[type=radio], #id_watch_edits, .api-token-form input[type=radio]"
+    )
+    found = page.locator(controls).all()
+    assert len(found) == 6
+    for control in found:
         label = page.locator(f"label[for={control.get_attribute('id')}]")
         control_box, label_box = control.bounding_box(), label.bounding_box()
         assert label_box["x"] > control_box["x"] + control_box["width"] - 1

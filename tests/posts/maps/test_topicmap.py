@@ -9,7 +9,16 @@ from itertools import combinations
 
 import pytest
 
-from posts.maps.topicmap import Edge, Node, layout, neighbourhood, render_map_svg
+from posts.maps import svg
+from posts.maps.topicmap import (
+    Edge,
+    Node,
+    _graph,
+    layout,
+    neighbourhood,
+    render_map_svg,
+    strongest_links,
+)
 
 NS = {"svg": "http://www.w3.org/2000/svg"}
 SVG = "{http://www.w3.org/2000/svg}"
@@ -77,13 +86,14 @@ def test_every_node_is_one_link_with_its_circle_and_label():
         assert a.find("svg:title", NS).text == f"{node.label}: {node.weight} posts"
 
 
-def test_every_valid_edge_is_one_line_between_its_two_nodes():
+def test_every_line_joins_two_topics_that_share_posts():
+    # A hairball: a line that would cross a label is left out, so fewer lines than links.
     nodes, edges = make_graph()
     root = parse(render_map_svg(nodes, edges))
     url = {node.key: node.url for node in nodes}
     at = centres(root)
     lines = root.findall(".//svg:line", NS)
-    assert len(lines) == len(edges)
+    assert 0 < len(lines) <= len(edges)
     drawn = set()
     for line in lines:
         ends = (
@@ -91,7 +101,45 @@ def test_every_valid_edge_is_one_line_between_its_two_nodes():
             at[float(line.get("x2")), float(line.get("y2"))],
         )
         drawn.add(frozenset(ends))
-    assert drawn == {frozenset((url[e.a], url[e.b])) for e in edges}
+    assert drawn <= {frozenset((url[e.a], url[e.b])) for e in edges}
+
+
+def test_every_link_of_a_sparse_map_is_drawn_as_one_line():
+    nodes, edges = make_graph(n=5, m=4, seed=3)
+    root = parse(render_map_svg(nodes, edges))
+    url = {node.key: node.url for node in nodes}
+    assert edges_of(root) == {frozenset((url[e.a], url[e.b])) for e in edges}
+
+
+def segment_meets_box(x1, y1, x2, y2, box) -> bool:
+    left, top, right, bottom = box
+    lo, hi = 0.0, 1.0
+    for p, q in (
+        (x1 - x2, x1 - left),
+        (x2 - x1, right - x1),
+        (y1 - y2, y1 - top),
+        (y2 - y1, bottom - y1),
+    ):
+        if p == 0:
+            if q < 0:
+                return False
+        elif p < 0:
+            lo = max(lo, q / p)
+        else:
+            hi = min(hi, q / p)
+    return lo <= hi
+
+
+@pytest.mark.parametrize(("width", "height"), [(960, 680), (360, 840), (288, 360)])
+def test_no_line_crosses_a_label(width, height):
+    nodes, edges = make_graph(n=35, m=300, seed=5)
+    root = parse(render_map_svg(nodes, edges, width=width, height=height, links_per_topic=3))
+    labels = [label_box(t) for t in root.iter(f"{SVG}text")]
+    lines = [
+        [float(line.get(k)) for k in ("x1", "y1", "x2", "y2")] for line in root.iter(f"{SVG}line")
+    ]
+    assert len(labels) >= 20 and len(lines) >= 20
+    assert [(b, s) for b in labels for s in lines if segment_meets_box(*s, b)] == []
 
 
 def test_edges_are_drawn_under_the_label_boxes_and_the_nodes():
@@ -193,7 +241,7 @@ def test_node_circles_of_a_50_topic_map_do_not_overlap():
 def label_box(text, font_size=12):
     """Estimated box of a label from its anchor, as the renderer estimates it."""
     x, y = float(text.get("x")), float(text.get("y"))
-    width = len(text.text) * font_size * 0.6
+    width = svg.text_width(text.text, font_size)
     left = {"start": x, "middle": x - width / 2, "end": x - width}[text.get("text-anchor")]
     return left, y - 0.8 * font_size, left + width, y + 0.2 * font_size
 
@@ -211,8 +259,10 @@ def test_labels_of_a_50_topic_map_stay_clear_of_each_other():
         if min(a[2], b[2]) - max(a[0], b[0]) > 2 and min(a[3], b[3]) - max(a[1], b[1]) > 2
     ]
     assert clashes == []
+    eps = 0.05  # anchors are written with one decimal
     for left, top, right, bottom in boxes:
-        assert x0 <= left and right <= x0 + w and y0 <= top and bottom <= y0 + h
+        assert x0 - eps <= left and right <= x0 + w + eps
+        assert y0 - eps <= top and bottom <= y0 + h + eps
 
 
 def edges_of(root) -> set[frozenset]:
@@ -231,13 +281,15 @@ def edges_of(root) -> set[frozenset]:
 
 def test_whole_map_keeps_only_each_topics_strongest_links():
     nodes, edges = make_graph()
-    full = edges_of(parse(render_map_svg(nodes, edges)))
-    root = parse(render_map_svg(nodes, edges, links_per_topic=2))
-    kept = edges_of(root)
-    assert kept and kept < full
-    degree = Counter(url for pair in kept for url in pair)
-    linked = {url for pair in full for url in pair}
-    assert set(degree) == linked  # every topic with a link keeps one
+    url = {node.key: node.url for node in nodes}
+    graph = strongest_links(_graph(nodes, edges), 2)
+    strongest = {frozenset((graph.nodes[i].url, graph.nodes[j].url)) for i, j, _ in graph.edges}
+    kept = edges_of(parse(render_map_svg(nodes, edges, links_per_topic=2)))
+    assert kept and kept <= strongest < {frozenset((url[e.a], url[e.b])) for e in edges}
+    # Each topic keeps a strongest link or two, unless they would cross labels.
+    degree = Counter(u for pair in strongest for u in pair)
+    assert set(degree) == set(url.values())
+    assert len(kept) >= len(strongest) // 2
 
 
 def test_layout_of_50_topics_and_400_links_is_quick():
@@ -402,3 +454,24 @@ def test_no_label_reaches_past_the_edge_of_the_drawing(seed):
         pad = 1.5  # the box reaches this far past the label's own extent
         assert -pad <= x and x + w <= width + pad, rect.attrib
         assert -pad <= y and y + h <= height + pad, rect.attrib
+
+
+@pytest.mark.parametrize(("width", "height"), [(960, 680), (360, 840)])
+def test_no_label_covers_a_circle_even_its_own_when_slid_off_an_edge(width, height):
+    # Long names near a narrow drawing's edges are slid inside, which could bring them onto a
+    # circle, their own included.
+    nodes, edges = make_graph(n=35, m=120, seed=11)
+    nodes = [Node(n.key, f"{n.label} with a long name", n.weight, n.url) for n in nodes]
+    root = parse(render_map_svg(nodes, edges, width=width, height=height))
+    circles = [[float(c.get(k)) for k in ("cx", "cy", "r")] for c in root.iter(f"{SVG}circle")]
+    covered = []
+    for text in root.iter(f"{SVG}text"):
+        left, top, right, bottom = label_box(text)
+        for x, y, r in circles:
+            # Overlap of the label's box and the circle's, with the renderer's 2-unit tolerance.
+            if (
+                min(right, x + r) - max(left, x - r) > 2
+                and min(bottom, y + r) - max(top, y - r) > 2
+            ):
+                covered.append((text.text, (x, y)))
+    assert covered == []
