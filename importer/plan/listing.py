@@ -19,13 +19,8 @@ from importer.plan import Plan
 from importer.plan.slugs import claim_slug, post_slug_base, slug_candidates
 from importer.prepare import spool
 from importer.prepare.listing import ParsingFailed, ParsingProcess, PostFacts, post_facts
-from importer.readers.listing_parser import (
-    ArchiveHeader,
-    ArchiveParser,
-    LineReader,
-    NotUTF8,
-    ParseError,
-)
+from importer.readers.listing import ListingReader
+from importer.readers.listing_parser import ArchiveHeader, NotUTF8, ParseError
 from importer.topic_book import TopicBook, preferred_name
 from importer.topics import (
     PhraseMatcher,
@@ -260,10 +255,9 @@ def _parse_here(
 ) -> tuple[ArchiveHeader | None, str]:
     """Parse in this process: each post to the spool and its facts to `note`."""
     with _open(path) as stream:
-        reader = LineReader(stream, encoding)
-        parser = ArchiveParser(reader)
+        reader = ListingReader(stream, encoding)
         try:
-            for ordinal, post in enumerate(parser):
+            for ordinal, post in enumerate(reader.records()):
                 spool.write(spooled, post)
                 note(ordinal, post_facts(post, bulk))
         except ParseError as exc:
@@ -272,7 +266,7 @@ def _parse_here(
             ) from None
         except OSError as exc:
             raise ArchiveError(path, f"cannot read: {exc.strerror or exc}") from None
-    return parser.header, reader.checksum
+    return reader.header, reader.checksum
 
 
 def _parse_apart(

@@ -8,8 +8,7 @@ from collections.abc import Callable
 from datetime import date
 
 from importer.prepare.listing import PostFacts
-from importer.prepare.render import render_blocks
-from importer.readers.listing_parser import ParsedPost
+from importer.readers.records import ArchivePost
 from importer.write.writer import columns, copy_job, table
 from posts.models import Post, TaggedPost
 
@@ -45,31 +44,31 @@ def first_row(post: PostFacts, slug: str, now) -> tuple:
     )
 
 
-def new_row(parsed: ParsedPost, pk: int, slug: str, checksum: str, now) -> tuple:
-    """A row for a new post's COPY: its id, then POST_COPY_FIELDS."""
+def new_row(post: ArchivePost, key: str, pk: int, slug: str, checksum: str, now) -> tuple:
+    """A row for a new post's COPY: its id, then POST_COPY_FIELDS (`key`: its folded title)."""
     return (
         pk,
-        parsed.title,
+        post.title,
         slug,
-        parsed.key,
-        parsed.body,
-        render_blocks(parsed.blocks),
-        parsed.published,
-        parsed.is_excerpt,
+        key,
+        post.text,
+        post.html,
+        post.published,
+        post.is_excerpt,
         checksum,
         now,
         now,
     )
 
 
-def update_row(parsed: ParsedPost, checksum: str, now, pk: int) -> tuple:
+def update_row(post: ArchivePost, checksum: str, now, pk: int) -> tuple:
     """A row for `update_posts_job`: the post's new text, in the job's column order."""
     return (
-        parsed.title,
-        parsed.body,
-        render_blocks(parsed.blocks),
-        parsed.published,
-        parsed.is_excerpt,
+        post.title,
+        post.text,
+        post.html,
+        post.published,
+        post.is_excerpt,
         checksum,
         now,
         pk,
