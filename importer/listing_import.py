@@ -24,18 +24,14 @@ from core.text import fold
 from importer.errors import ArchiveError, FileResult, Loaded, Progress, file_result
 from importer.plan.listing import Planned, Scanned, plan, scan
 from importer.prepare import spool
+from importer.prepare.listing import prepared
 from importer.readers.listing_parser import ParseError, legacy_encoding
 from importer.readers.records import ArchivePost
 from importer.topics import tokens
 from importer.write.first_import import first_import_mode
-from importer.write.listing import (
-    POST_COPY_FIELDS,
-    new_row,
-    retag_job,
-    update_posts_job,
-    update_row,
-)
+from importer.write.listing import retag_job
 from importer.write.mentions import incoming_mention_pairs, link_mentions
+from importer.write.records import POST_COLUMNS, post_values, update_job
 from importer.write.writer import Writer, archive_links_job, copy_job
 from posts.models import Post, TaggedPost
 
@@ -145,24 +141,24 @@ def _write(
                 unchanged += 1
                 continue
             changed_ids.append(pk)
-            changed_rows.append(update_row(post, checksum, now, pk))
+            changed_rows.append((*_values(post, winners[key], now), pk))
         elif key in plan_.written:
             pk = ids[key] = plan_.written[key]
             created.append(pk)
             created_keys.append(key)
             if key in rewrite:  # a twin that came later won: its text, not the first's
-                changed_rows.append(update_row(post, checksum, now, pk))
+                changed_rows.append((*_values(post, winners[key], now), pk))
         else:
             planned_key, pk, slug = next(plan_.new_posts)
             assert planned_key == key, "posts to create come in load order"
             ids[key] = pk
-            new_rows.append(new_row(post, key, pk, slug, checksum, now))
+            new_rows.append((pk, slug, key, now, *_values(post, winners[key], now)))
             created_keys.append(key)
             created.append(pk)
 
-    writer.put(copy_job(Post, ["id", *POST_COPY_FIELDS], new_rows))
+    writer.put(copy_job(Post, ["id", "slug", "key", "created_at", *POST_COLUMNS], new_rows))
     if changed_rows:
-        writer.put(update_posts_job(changed_rows, changed_ids))
+        writer.put(update_job(changed_rows, changed_ids))
     writer.put(archive_links_job(planned.archive_id, created, linked_existing))
 
     found = {}
@@ -175,7 +171,7 @@ def _write(
     # Topics (int ids) apart from titles (str keys) with set operations, in C: a post finds
     # about twenty topics and a title or two.
     topics = {key: targets & topic_ids for key, targets in found.items()}
-    _tag(batch, keys, ids, planned, set(changed_ids), topics, writer)
+    _tag(batch, keys, ids, planned, topics, writer)
     for key, targets in found.items():
         targets -= topics[key]
         targets.discard(key)
@@ -183,12 +179,20 @@ def _write(
     return len(created), len(changed_ids), unchanged
 
 
+def _values(post: ArchivePost, winner, now) -> tuple:
+    """The POST_COLUMNS values of a listing's post, as every route writes them."""
+    row = prepared(
+        winner.ordinal, title=post.title, text=post.text, html=post.html, day=post.day,
+        is_excerpt=post.is_excerpt, checksum=winner.checksum, categories=post.categories,
+    )  # fmt: skip
+    return post_values(row, row.html, now)
+
+
 def _tag(
     batch: list[ArchivePost],
     keys: list[str],
     ids: dict[str, int],
     planned: Planned,
-    changed_ids: set[int],
     topics: dict[str, set[int]],
     writer: Writer,
 ) -> None:
@@ -218,4 +222,4 @@ def _tag(
     # the ~10 tags of every post.
     writer.put(copy_job(TaggedPost, ["content_object_id", "tag_id"], new_pairs))
     if touched:
-        writer.put(retag_job(touched, wanted, changed_ids))
+        writer.put(retag_job(touched, wanted))

@@ -23,6 +23,7 @@ from typing import NamedTuple
 from core.text import fold
 from importer.prepare import spool
 from importer.prepare.process import ChildProcess, answering
+from importer.prepare.records import PreparedPost
 from importer.readers.listing import ListingReader, listing_checksum
 from importer.readers.listing_parser import ArchiveHeader, NotUTF8, ParseError, typographic_score
 from importer.readers.records import ArchivePost
@@ -56,6 +57,19 @@ def post_facts(post: ArchivePost, render: bool) -> PostFacts:
         post.is_excerpt,
         post.html if render else "",
     )
+
+
+def prepared(
+    ordinal: int, *, title: str, text: str, html: str, day, is_excerpt: bool, checksum: str,
+    categories: tuple[str, ...],
+) -> PreparedPost:  # fmt: skip
+    """A listing's post as every route's rows take it (importer.write.records): its HTML as the
+    reader rendered it, safe as it is (every character escaped, only the renderer's tags), its
+    text as the listing holds it; a listing knows no author, address, guid or comment."""
+    return PreparedPost(
+        ordinal, 0, title, "", day, "", "", False, checksum, html, text, (), categories, (),
+        is_excerpt,
+    )  # fmt: skip
 
 
 class ParsingFailed(Exception):
