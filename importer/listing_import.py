@@ -5,8 +5,8 @@ importer.pipeline shows the whole.
 
 1. `scan`: parse every post (in a process of its own for a big file), note which copy of each
    title wins (the typographic one), count recurring named phrases, and index titles for
-   mentions; the parsed posts wait in a spool file. A first import into an empty database
-   writes each post as the scan meets it.
+   mentions; the posts (`ArchivePost` records of importer.readers.listing) wait in a spool
+   file. A first import into an empty database writes each post as the scan meets it.
 2. `plan` (importer.plan.listing): topics, the posts already held, the plan.
 3. `load`: read the spool and upsert the winning copies in batches through the `Writer`; tag
    them; then link mentions (importer.write.mentions).
@@ -20,20 +20,18 @@ from pathlib import Path
 from django.db import transaction
 from django.utils import timezone
 
+from core.text import fold
 from importer.errors import ArchiveError, FileResult, Loaded, Progress, file_result
 from importer.plan.listing import Planned, Scanned, plan, scan
 from importer.prepare import spool
-from importer.readers.listing_parser import ParsedPost, ParseError, legacy_encoding
+from importer.prepare.listing import prepared
+from importer.readers.listing_parser import ParseError, legacy_encoding
+from importer.readers.records import ArchivePost
 from importer.topics import tokens
 from importer.write.first_import import first_import_mode
-from importer.write.listing import (
-    POST_COPY_FIELDS,
-    new_row,
-    retag_job,
-    update_posts_job,
-    update_row,
-)
+from importer.write.listing import retag_job
 from importer.write.mentions import incoming_mention_pairs, link_mentions
+from importer.write.records import POST_COLUMNS, post_values, update_job
 from importer.write.writer import Writer, archive_links_job, copy_job
 from posts.models import Post, TaggedPost
 
@@ -94,7 +92,7 @@ def load(spooled, scanned: Scanned, planned: Planned, batch_size: int, progress)
     mention_pairs: list[tuple[int, str]] = []
     wanted = {w.ordinal for key, w in winners.items() if key not in skip}
     spooled.seek(0)
-    batch: list[ParsedPost] = []
+    batch: list[ArchivePost] = []
     with Writer() as writer:
         writer.mark(len(skip))
         for post in spool.read(spooled, wanted):
@@ -121,7 +119,7 @@ def _add(a: tuple[int, int, int], b: tuple[int, int, int]) -> tuple[int, int, in
 
 
 def _write(
-    batch: list[ParsedPost], scanned: Scanned, planned: Planned, created_keys: list[str],
+    batch: list[ArchivePost], scanned: Scanned, planned: Planned, created_keys: list[str],
     mention_pairs: list[tuple[int, str]], writer: Writer,
 ) -> tuple[int, int, int]:  # fmt: skip
     """Rows for a batch, built here; their writing handed to the writer. Returns how many
@@ -131,8 +129,8 @@ def _write(
     new_rows, changed_rows, ids, changed_ids, linked_existing = [], [], {}, [], []
     created: list[int] = []
     unchanged = 0
-    for parsed in batch:
-        key = parsed.key
+    keys = [fold(post.title) for post in batch]
+    for post, key in zip(batch, keys, strict=True):
         checksum = winners[key].checksum
         if key in plan_.existing:
             pk, old_checksum = plan_.existing[key]
@@ -143,37 +141,37 @@ def _write(
                 unchanged += 1
                 continue
             changed_ids.append(pk)
-            changed_rows.append(update_row(parsed, checksum, now, pk))
+            changed_rows.append((*_values(post, winners[key], now), pk))
         elif key in plan_.written:
             pk = ids[key] = plan_.written[key]
             created.append(pk)
             created_keys.append(key)
             if key in rewrite:  # a twin that came later won: its text, not the first's
-                changed_rows.append(update_row(parsed, checksum, now, pk))
+                changed_rows.append((*_values(post, winners[key], now), pk))
         else:
             planned_key, pk, slug = next(plan_.new_posts)
             assert planned_key == key, "posts to create come in load order"
             ids[key] = pk
-            new_rows.append(new_row(parsed, pk, slug, checksum, now))
+            new_rows.append((pk, slug, key, now, *_values(post, winners[key], now)))
             created_keys.append(key)
             created.append(pk)
 
-    writer.put(copy_job(Post, ["id", *POST_COPY_FIELDS], new_rows))
+    writer.put(copy_job(Post, ["id", "slug", "key", "created_at", *POST_COLUMNS], new_rows))
     if changed_rows:
-        writer.put(update_posts_job(changed_rows, changed_ids))
+        writer.put(update_job(changed_rows, changed_ids))
     writer.put(archive_links_job(planned.archive_id, created, linked_existing))
 
     found = {}
     quiet, news, topic_ids = plan_.quiet, planned.news, planned.topic_ids
-    for p in batch:
-        if p.key not in quiet:
-            found[p.key] = plan_.matcher.find(tokens(p.title + "\n" + p.body))
+    for p, key in zip(batch, keys, strict=True):
+        if key not in quiet:
+            found[key] = plan_.matcher.find(tokens(p.title + "\n" + p.text))
         elif news.size:  # tokenising is most of the cost: only when there is news
-            found[p.key] = news.find(tokens(p.title + "\n" + p.body))
+            found[key] = news.find(tokens(p.title + "\n" + p.text))
     # Topics (int ids) apart from titles (str keys) with set operations, in C: a post finds
     # about twenty topics and a title or two.
     topics = {key: targets & topic_ids for key, targets in found.items()}
-    _tag(batch, ids, planned, set(changed_ids), topics, writer)
+    _tag(batch, keys, ids, planned, topics, writer)
     for key, targets in found.items():
         targets -= topics[key]
         targets.discard(key)
@@ -181,11 +179,20 @@ def _write(
     return len(created), len(changed_ids), unchanged
 
 
+def _values(post: ArchivePost, winner, now) -> tuple:
+    """The POST_COLUMNS values of a listing's post, as every route writes them."""
+    row = prepared(
+        winner.ordinal, title=post.title, text=post.text, html=post.html, day=post.day,
+        is_excerpt=post.is_excerpt, checksum=winner.checksum, categories=post.categories,
+    )  # fmt: skip
+    return post_values(row, row.html, now)
+
+
 def _tag(
-    batch: list[ParsedPost],
+    batch: list[ArchivePost],
+    keys: list[str],
     ids: dict[str, int],
     planned: Planned,
-    changed_ids: set[int],
     topics: dict[str, set[int]],
     writer: Writer,
 ) -> None:
@@ -195,15 +202,14 @@ def _tag(
     new_pairs: list[tuple[int, int]] = []
     wanted: set[tuple[int, int]] = set()
     touched: list[int] = []
-    for parsed in batch:
-        key = parsed.key
+    for post, key in zip(batch, keys, strict=True):
         pk = ids[key]
         topic_ids = topics.get(key, set())
         if key in plan_.quiet:
             if not topic_ids:
                 continue
         else:
-            topic_ids.update(plan_.topic_ids[c] for c in parsed.categories if c in plan_.topic_ids)
+            topic_ids.update(plan_.topic_ids[c] for c in post.categories if c in plan_.topic_ids)
             if header_topic_id:
                 topic_ids.add(header_topic_id)
         if key in plan_.existing:
@@ -216,4 +222,4 @@ def _tag(
     # the ~10 tags of every post.
     writer.put(copy_job(TaggedPost, ["content_object_id", "tag_id"], new_pairs))
     if touched:
-        writer.put(retag_job(touched, wanted, changed_ids))
+        writer.put(retag_job(touched, wanted))

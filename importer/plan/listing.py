@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 
 from django.db import connection
@@ -18,14 +19,15 @@ from importer.errors import ArchiveError
 from importer.plan import Plan
 from importer.plan.slugs import claim_slug, post_slug_base, slug_candidates
 from importer.prepare import spool
-from importer.prepare.listing import ParsingFailed, ParsingProcess, PostFacts, post_facts
-from importer.readers.listing_parser import (
-    ArchiveHeader,
-    ArchiveParser,
-    LineReader,
-    NotUTF8,
-    ParseError,
+from importer.prepare.listing import (
+    ParsingFailed,
+    ParsingProcess,
+    PostFacts,
+    post_facts,
+    prepared,
 )
+from importer.readers.listing import ListingReader
+from importer.readers.listing_parser import ArchiveHeader, NotUTF8, ParseError
 from importer.topic_book import TopicBook, preferred_name
 from importer.topics import (
     PhraseMatcher,
@@ -35,7 +37,7 @@ from importer.topics import (
     topic_key,
     vocabulary_matcher,
 )
-from importer.write.listing import POST_COPY_FIELDS, first_row
+from importer.write.records import POST_COLUMNS, post_values
 from importer.write.writer import Writer, copy_job, reserve_post_ids, table
 from posts.models import Archive, Post, Topic
 
@@ -187,6 +189,17 @@ def post_slugs(keys: list[str]) -> list[str]:
 # --- the scan stage -------------------------------------------------------------------------------
 
 
+def first_row(ordinal: int, post: PostFacts, slug: str, now) -> tuple:
+    """The row of a first import's post (slug, key, created_at, then POST_COLUMNS, as every
+    route writes them), written as the scan first meets it (importer.write.first_import)."""
+    row = prepared(
+        ordinal, title=post.title, text=post.body, html=post.html,
+        day=date.fromordinal(post.published) if post.published else None,
+        is_excerpt=post.is_excerpt, checksum=post.checksum, categories=post.categories,
+    )  # fmt: skip
+    return (slug, post.key, now, *post_values(row, row.html, now))
+
+
 @dataclass(frozen=True)
 class Scanned:
     """What the scan learned of the file; its parsed posts wait in the spool."""
@@ -219,7 +232,7 @@ def scan(path, encoding, spooled, bulk, vocabulary, batch_size, progress) -> Sca
         def write_rows() -> None:
             nonlocal rows
             if rows:
-                writer.put(copy_job(Post, [*POST_COPY_FIELDS], rows))
+                writer.put(copy_job(Post, ["slug", "key", "created_at", *POST_COLUMNS], rows))
                 rows = []
 
         def note(ordinal: int, post: PostFacts) -> None:
@@ -233,7 +246,7 @@ def scan(path, encoding, spooled, bulk, vocabulary, batch_size, progress) -> Sca
                     matcher.add(toks, key)
                 if bulk:
                     slug = claim_slug(post_slug_base(key), key, slugs_taken)
-                    rows.append(first_row(post, slug, timezone.now()))
+                    rows.append(first_row(ordinal, post, slug, timezone.now()))
             else:
                 duplicates += 1
                 if score > winner.score:  # of two twins, the typographic title wins
@@ -260,10 +273,9 @@ def _parse_here(
 ) -> tuple[ArchiveHeader | None, str]:
     """Parse in this process: each post to the spool and its facts to `note`."""
     with _open(path) as stream:
-        reader = LineReader(stream, encoding)
-        parser = ArchiveParser(reader)
+        reader = ListingReader(stream, encoding)
         try:
-            for ordinal, post in enumerate(parser):
+            for ordinal, post in enumerate(reader.records()):
                 spool.write(spooled, post)
                 note(ordinal, post_facts(post, bulk))
         except ParseError as exc:
@@ -272,7 +284,7 @@ def _parse_here(
             ) from None
         except OSError as exc:
             raise ArchiveError(path, f"cannot read: {exc.strerror or exc}") from None
-    return parser.header, reader.checksum
+    return reader.header, reader.checksum
 
 
 def _parse_apart(

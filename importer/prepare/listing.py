@@ -2,10 +2,10 @@
 
 Parsing is about half of an import's first pass and does not depend on the rest (phrase mining,
 the title index), so on a machine with two cores the two halves can run side by side. The child
-reads and parses the file and sends its posts in chunks: spool records (see
-`importer.prepare.spool`), which the importer writes to its spool as they are, and each post's
-`PostFacts`, all the first pass needs, so the importer decodes no post itself. Pure: the child
-never touches Django or the database.
+reads the file (`importer.readers.listing.ListingReader`: `ArchivePost` records) and sends its
+posts in chunks: spool records (see `importer.prepare.spool`), which the importer writes to its
+spool as they are, and each post's `PostFacts`, all the first pass needs, so the importer decodes
+no post itself. Pure: the child never touches Django or the database.
 
 Messages are bytes: b"R" + marshalled (records, facts), then one b"E" + pickled (header,
 checksum) at the end, or b"X" + pickled (kind, message, line) when the file cannot be opened,
@@ -20,18 +20,13 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import NamedTuple
 
+from core.text import fold
 from importer.prepare import spool
 from importer.prepare.process import ChildProcess, answering
-from importer.prepare.render import render_blocks
-from importer.readers.listing_parser import (
-    ArchiveHeader,
-    ArchiveParser,
-    LineReader,
-    NotUTF8,
-    ParsedPost,
-    ParseError,
-    typographic_score,
-)
+from importer.prepare.records import PreparedPost
+from importer.readers.listing import ListingReader, listing_checksum
+from importer.readers.listing_parser import ArchiveHeader, NotUTF8, ParseError, typographic_score
+from importer.readers.records import ArchivePost
 
 CHUNK_POSTS = 500
 
@@ -50,18 +45,31 @@ class PostFacts(NamedTuple):
     html: str  # rendered body, or "" when not asked for
 
 
-def post_facts(post: ParsedPost, render: bool) -> PostFacts:
+def post_facts(post: ArchivePost, render: bool) -> PostFacts:
     return PostFacts(
-        post.key,
+        fold(post.title),
         post.title,
-        post.body,
-        post.checksum(),
+        post.text,
+        listing_checksum(post),
         typographic_score(post.title),
         post.categories,
         post.published.toordinal() if post.published else 0,
         post.is_excerpt,
-        render_blocks(post.blocks) if render else "",
+        post.html if render else "",
     )
+
+
+def prepared(
+    ordinal: int, *, title: str, text: str, html: str, day, is_excerpt: bool, checksum: str,
+    categories: tuple[str, ...],
+) -> PreparedPost:  # fmt: skip
+    """A listing's post as every route's rows take it (importer.write.records): its HTML as the
+    reader rendered it, safe as it is (every character escaped, only the renderer's tags), its
+    text as the listing holds it; a listing knows no author, address, guid or comment."""
+    return PreparedPost(
+        ordinal, 0, title, "", day, "", "", False, checksum, html, text, (), categories, (),
+        is_excerpt,
+    )  # fmt: skip
 
 
 class ParsingFailed(Exception):
@@ -79,11 +87,10 @@ def _parse_into(path: str, render: bool, encoding: str, conn) -> None:
             conn.send_bytes(b"X" + pickle.dumps(("open", exc.strerror or str(exc), None)))
             return
         with stream:
-            reader = LineReader(stream, encoding)
-            parser = ArchiveParser(reader)
+            reader = ListingReader(stream, encoding)
             records, facts = [], []
             try:
-                for post in parser:
+                for post in reader.records():
                     records.append(spool.record(post))
                     facts.append(tuple(post_facts(post, render)))
                     if len(facts) == CHUNK_POSTS:
@@ -98,7 +105,7 @@ def _parse_into(path: str, render: bool, encoding: str, conn) -> None:
                 return
             if facts:
                 conn.send_bytes(b"R" + marshal.dumps((b"".join(records), facts)))
-            conn.send_bytes(b"E" + pickle.dumps((parser.header, reader.checksum)))
+            conn.send_bytes(b"E" + pickle.dumps((reader.header, reader.checksum)))
 
 
 class ParsingProcess(ChildProcess):

@@ -2,9 +2,10 @@
 Django, no database.
 
 `LineReader` turns a binary file into checked text lines (strict UTF-8, no NUL bytes, bounded line
-length, CRLF and BOM handled) and hashes the bytes on the way; `ParsedPost`, `ArchiveHeader` and
+length, CRLF and BOM handled) and hashes the bytes on the way; `ParsedPost` (a post's draft, which
+`readers.listing.record` makes an `ArchivePost`; it never leaves `readers/`), `ArchiveHeader` and
 `Block` are what `listing_parser.ArchiveParser` makes of them. Kept apart from the parser so each
-module reads in one sitting; `listing_parser` re-exports every name, as the importer uses them.
+module reads in one sitting; `listing_parser` re-exports every name.
 """
 
 from __future__ import annotations
@@ -135,19 +136,6 @@ class ParsedPost:
             else:
                 parts.append("\n".join(f"- {t}" for t in b.items))
         return "\n\n".join(parts)
-
-    def checksum(self) -> str:
-        """Hash of everything the archive says about this post, to spot changed posts."""
-        # Each part followed by \x1f, hashed in one call (as one update per part would hash it).
-        parts = (
-            self.title,
-            self.body,
-            str(self.published or ""),
-            str(self.is_excerpt),
-            "\x1e".join(self.categories),
-            "",
-        )
-        return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()
 
 
 # --- Reading bytes into checked lines --------------------------------------------------------

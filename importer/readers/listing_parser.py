@@ -9,7 +9,7 @@ picture captions are kept apart as `captions`.
 
 `LineReader` (in `listing_lines`, with the records) turns a binary file into checked text lines
 and hashes the bytes on the way; `ArchiveParser` streams those lines into `ParsedPost`
-records, holding one post at a time.
+drafts, holding one post at a time; `readers.listing` makes each an `ArchivePost`.
 """
 
 from __future__ import annotations

@@ -47,6 +47,9 @@ class ArchivePost:
     guid: str = ""
     wp_id: str = ""
     html: str = ""
+    # The body as plain text, when the archive holds it so (a listing; `Post.body`); readers of
+    # HTML leave it "" and the body's text is taken from `html` when it is prepared.
+    text: str = ""
     excerpt: str = ""
     categories: tuple[str, ...] = ()  # with their parents, outermost first
     tags: tuple[str, ...] = ()

@@ -4,15 +4,19 @@ import tempfile
 from datetime import date
 
 from importer.prepare import spool
+from importer.readers.listing import record
 from importer.readers.listing_parser import Block, ParsedPost
+from importer.readers.records import ArchivePost
 
 
-def post(n: int, **kw) -> ParsedPost:
-    return ParsedPost(
-        title=f"Post {n} — “quoted”",
-        blocks=(Block("p", (f"Body {n}.",), 1), Block("ol", ("one", "two"), 3)),
-        line=10 * n,
-        **kw,
+def post(n: int, **kw) -> ArchivePost:
+    return record(
+        ParsedPost(
+            title=f"Post {n} — “quoted”",
+            blocks=(Block("p", (f"Body {n}.",), 1), Block("ol", ("one", "two"), 3)),
+            line=10 * n,
+            **kw,
+        )
     )
 
 
