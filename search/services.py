@@ -6,13 +6,14 @@ of hits is shown, and how titles are matched exactly or loosely.
 
 How a search runs, in a fixed number of SQL queries whatever the archive's size:
 1. an exact (folded) title match jumps straight to that page: one query for every kind;
-2. one query (`search.ranking`) ranks the candidates of every kind in tiers (own title words,
-   stemmed title words, phrase, `ts_rank`) over the stored, GIN-indexed vectors; pages are cut
-   from that list in Python, so its length is the total;
-3. one query per kind on the current page reads titles and texts; the query's words are marked
-   and the snippet picked in Python (`search.snippets`);
-4. on a first page without filters, one query finds the topics the query names;
-5. when full-text search finds nothing for a short query and the server has pg_trgm, one
+2. one prepared statement (`search.ranking`) ranks the candidates of every kind in tiers (own
+   title words, stemmed title words, phrase, `ts_rank`) over the stored, GIN-indexed vectors,
+   and reads the titles and texts of those on the page asked for; pages are cut from that list
+   in Python, so its length is the total; the query's words are marked and the snippet picked
+   in Python (`search.snippets`). A page past the end shows the last page (core.pagination),
+   whose hits the statement did not read: it runs again for them;
+3. on a first page without filters, one query finds the topics the query names;
+4. when full-text search finds nothing for a short query and the server has pg_trgm, one
    query finds topics like the query and, without a close one, one more finds titles like it,
    for typos ("Did you mean …?"); a query that found something is never second-guessed.
 """
@@ -30,12 +31,13 @@ from django.core.paginator import Page
 from django.db import connection, connections
 
 from core.cache import for_generation
-from core.pagination import paginate
+from core.pagination import page_asked, paginate
 from core.text import SEARCH_CONFIG, fold
 from posts.addresses import topic_url
 from posts.models import Topic
 from search import ranking
 from search.kinds import KINDS, Hit, Kind
+from search.snippets import Marker
 
 # Longer queries are cut to this many characters (and the page says so): nobody types more,
 # and it bounds the work a single request can ask of the database.
@@ -374,6 +376,23 @@ def search(params: SearchParams) -> Results:
     return for_generation(key, lambda: _search(params))
 
 
+def _hits(rows: list[tuple]) -> list[Hit]:
+    """The Hits of a page of ranked rows (search.ranking.ranked: kind, pk, rank, the kind's
+    shown columns, the lexemes to mark), in their order; each kind makes its own."""
+    if not rows:
+        return []
+    marker = Marker(rows[0][-1] or [])
+    places: dict[str, list[int]] = {}
+    for place, row in enumerate(rows):
+        places.setdefault(row[0], []).append(place)
+    hits: list[Hit] = [None] * len(rows)
+    for kind, at in places.items():
+        made = KINDS[kind].hits([rows[place][3:-1] for place in at], marker)
+        for place, hit in zip(at, made, strict=True):
+            hits[place] = hit
+    return hits
+
+
 def _search(params: SearchParams) -> Results:
     results = Results(params=params)
     kinds = [KINDS[params.kind]] if params.kind else list(KINDS.values())
@@ -393,32 +412,33 @@ def _search(params: SearchParams) -> Results:
             return results
 
     topic_pk = results.topic.pk if results.topic else None
-    ranked = ranking.ranked(
-        [(k.name, k.rows) for k in kinds],
-        params.q,
-        topic_pk,
-        CANDIDATES,
-        title_limit=TITLE_CANDIDATES,
-        phrase=params.phrase,
-        excluding=params.excludes_words,
-    )
-    results.total = len(ranked)
-    results.more = any(
-        sum(1 for row in ranked if row[0] == kind.name) >= CANDIDATES for kind in kinds
-    )
 
-    page = paginate(ranked, params.page, RESULTS_PER_PAGE)
+    def ranked(number: int) -> list[tuple]:
+        first = (number - 1) * RESULTS_PER_PAGE
+        return ranking.ranked(
+            [(k.name, k.rows) for k in kinds],
+            params.q,
+            topic_pk,
+            CANDIDATES,
+            shown=range(first, first + RESULTS_PER_PAGE),
+            words=params.wanted_words,
+            title_limit=TITLE_CANDIDATES,
+            phrase=params.phrase,
+            excluding=params.excludes_words,
+        )
+
+    asked = page_asked(params.page)
+    candidates = ranked(asked)
+    page = paginate(candidates, params.page, RESULTS_PER_PAGE)
+    if page.number != asked:  # past the end: the last page, whose hits were not read
+        candidates = ranked(page.number)
+        page = paginate(candidates, page.number, RESULTS_PER_PAGE)
     results.page = page
-    on_page: dict[str, list[int]] = {}
-    for kind_name, pk, _rank in page.object_list:
-        on_page.setdefault(kind_name, []).append(pk)
-    found = {
-        (kind_name, pk): hit
-        for kind_name, pks in on_page.items()
-        for pk, hit in KINDS[kind_name].hits(pks, params.wanted_words).items()
-    }
-    # A row deleted between the two queries is simply left out.
-    results.hits = [found[k, pk] for k, pk, _rank in page.object_list if (k, pk) in found]
+    results.total = len(candidates)
+    results.more = any(
+        sum(1 for row in candidates if row[0] == kind.name) >= CANDIDATES for kind in kinds
+    )
+    results.hits = _hits(page.object_list)
 
     if page.number == 1 and not (params.kind or params.topic):
         results.topics = _matching_topics(params.q)
