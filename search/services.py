@@ -32,6 +32,7 @@ from django.db import connection, connections
 
 from core.cache import for_generation
 from core.pagination import page_asked, paginate
+from core.prepared import prepared_cursor
 from core.text import SEARCH_CONFIG, fold
 from posts.addresses import topic_url
 from posts.models import Topic
@@ -312,18 +313,20 @@ def _suggestions(kinds: list[Kind], text: str, exclude: set[str]) -> list[Sugges
 
 _TOPICS = (
     f"SELECT slug, name, description FROM {Topic._meta.db_table}"
-    " WHERE to_tsvector(%(config)s::regconfig, name || ' ' || array_to_string(aliases, ' '))"
-    " @@ websearch_to_tsquery(%(config)s::regconfig, %(q)s)"
-    " ORDER BY lower(name) = lower(%(q)s) DESC, length(name), lower(name) LIMIT %(limit)s"
+    f" WHERE to_tsvector('{SEARCH_CONFIG}', name || ' ' || array_to_string(aliases, ' '))"
+    f" @@ (SELECT websearch_to_tsquery('{SEARCH_CONFIG}', %(q)s::text))"
+    " ORDER BY lower(name) = lower(%(q)s::text) DESC, length(name), lower(name)"
+    " LIMIT %(limit)s"
 )
 
 
 def _matching_topics(q: str) -> list[TopicHit]:
     """Topics named by the query (stemmed, as posts are searched), the one named exactly so
     first, then the shortest names: "Volunteering" before "Volunteering in Leeds". One query
-    over the topic table (hundreds of rows, no index needed)."""
-    with connection.cursor() as cursor:
-        cursor.execute(_TOPICS, {"config": SEARCH_CONFIG, "q": q, "limit": TOPICS_SHOWN})
+    over the topic table (hundreds of rows, no index needed), prepared (core.prepared): the
+    query's tsquery is a scalar subquery, computed once a run."""
+    with prepared_cursor() as cursor:
+        cursor.execute(_TOPICS, {"q": q, "limit": TOPICS_SHOWN})
         rows = cursor.fetchall()
     return [
         TopicHit(name=name, url=topic_url(slug), description=description)
@@ -339,8 +342,8 @@ def _exact_title_sql(kind_names: tuple[str, ...]) -> str:
 
 def _exact_title(kinds: list[Kind], q: str) -> str | None:
     """The URL of the thing titled exactly `q` (after folding), of the first kind that has
-    one, or None. One query for every kind."""
-    with connection.cursor() as cursor:
+    one, or None. One prepared statement for every kind."""
+    with prepared_cursor() as cursor:
         cursor.execute(_exact_title_sql(tuple(k.name for k in kinds)), {"key": fold(q)})
         found = cursor.fetchone()
     part, kind = next(((p, k) for p, k in zip(found, kinds, strict=True) if p), (None, None))
@@ -354,8 +357,9 @@ _TOPIC_CHOICES = (
 
 def topic_choices() -> list[tuple[str, str]]:
     """(slug, name) of every topic A–Z, for the topic filter. Plain SQL: the page asks on every
-    search, and the ORM took longer to build the query than PostgreSQL to answer it."""
-    with connection.cursor() as cursor:
+    search, and the ORM took longer to build the query than PostgreSQL to answer it; prepared
+    (core.prepared), so it is not planned again either."""
+    with prepared_cursor() as cursor:
         cursor.execute(_TOPIC_CHOICES)
         return cursor.fetchall()
 
