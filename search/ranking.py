@@ -11,9 +11,11 @@ lexemes to mark) are computed once a run, in `asked`, and read through scalar su
 text-search configuration is a literal, as the title index's expression has it.
 
 **What the page shows.** Every candidate comes back with its place in the ranking (the total
-and the pages are cut from that list in Python); those at the places asked for (`shown`, a
-page of results) also bring the columns their kind shows (`Rows.shown`: a title, what the URL
-is made from, a date, the text a snippet is cut from), so a page of results is one statement.
+and the pages are cut from that list in Python); those on the page asked for also bring the
+columns their kind shows (`Rows.shown`: a title, what the URL is made from, a date, the text a
+snippet is cut from), so a page of results is one statement. A page past the end is the last
+page (core.pagination's policy, which `paginate` applies to the list; the statement follows it
+so as to read the right page's columns).
 
 **Which rows are ranked.** Ranking reads each row's vector, so a common word must not rank
 every row it matches (85,000 of 100,000 posts mention "people"). Each kind ranks at most
@@ -154,8 +156,8 @@ def _shown_sql(kind: str, rows: Rows) -> str:
     return f"""
 SELECT {rows.shown.replace("{row}", "s")}, (SELECT lexemes FROM asked)
 FROM {rows.table} s
-WHERE placed.kind = '{kind}' AND placed.place > %(first_shown)s
-    AND placed.place <= %(last_shown)s AND s.id = placed.pk"""
+WHERE placed.kind = '{kind}' AND placed.place > placed.first_shown
+    AND placed.place <= placed.first_shown + %(per_page)s AND s.id = placed.pk"""
 
 
 @cache
@@ -165,7 +167,10 @@ def _sql(kinds: tuple[tuple[str, Rows], ...], topic: bool) -> str:
     return f"""WITH {_ASKED},
 candidates AS ({candidates}),
 placed AS (
-    SELECT kind, pk, rank, row_number() OVER (ORDER BY rank DESC, kind, pk) AS place
+    SELECT kind, pk, rank, row_number() OVER (ORDER BY rank DESC, kind, pk) AS place,
+        -- the places before the page shown: the page asked for, or the last one
+        LEAST((%(page)s - 1) * %(per_page)s,
+              (count(*) OVER () - 1) / %(per_page)s * %(per_page)s) AS first_shown
     FROM candidates)
 SELECT placed.kind, placed.pk, placed.rank, shown.*
 FROM placed LEFT JOIN LATERAL ({shown}) shown ON TRUE
@@ -178,19 +183,19 @@ def ranked(
     topic_pk: int | None,
     limit: int,
     *,
-    shown: range,
+    page: int,
+    per_page: int,
     words: str,
     title_limit: int | None = None,
     phrase: str | None = None,
     excluding: bool = False,
 ) -> list[tuple]:
     """Every kind's candidates, best first: (kind, pk, rank, then `Rows.shown`'s four columns
-    and the lexemes of `words`) for those whose index in the list is in `shown` (a page), NULLs
-    for the rest. `q` is websearch syntax; `words`, the words a hit shows marked; `phrase`,
-    when given, is the query's words whose appearing side by side earns a row the phrase tier;
-    `excluding`, that the query leaves words out (a longer head)."""
-    if shown.step != 1:
-        raise ValueError(f"shown must be a plain range of places, not {shown!r}")
+    and the lexemes of `words`) for those on page `page` (from 1) of pages of `per_page`, or on
+    the last page when the list ends before it; NULLs for the rest. `q` is websearch syntax;
+    `words`, the words a hit shows marked; `phrase`, when given, is the query's words whose
+    appearing side by side earns a row the phrase tier; `excluding`, that the query leaves
+    words out (a longer head)."""
     params = {
         "q": q,
         "limit": limit,
@@ -200,9 +205,9 @@ def ranked(
         "topic": topic_pk,
         "phrase": phrase,
         "words": words,
-        # row_number() counts from 1: index i is place i + 1.
-        "first_shown": shown.start,
-        "last_shown": shown.stop,
+        # Every page past the end is the last: a number too large for bigint means the same.
+        "page": min(page, 1_000_000),
+        "per_page": per_page,
     }
     with prepared_cursor() as cursor:
         cursor.execute(_sql(tuple(kinds), topic_pk is not None), params)

@@ -11,7 +11,7 @@ How a search runs, in a fixed number of SQL queries whatever the archive's size:
    and reads the titles and texts of those on the page asked for; pages are cut from that list
    in Python, so its length is the total; the query's words are marked and the snippet picked
    in Python (`search.snippets`). A page past the end shows the last page (core.pagination),
-   whose hits the statement did not read: it runs again for them;
+   and the statement reads that one;
 3. on a first page without filters, one query finds the topics the query names;
 4. when full-text search finds nothing for a short query and the server has pg_trgm, one
    query finds topics like the query and, without a close one, one more finds titles like it,
@@ -313,8 +313,7 @@ def _suggestions(kinds: list[Kind], text: str, exclude: set[str]) -> list[Sugges
 
 _TOPICS = (
     f"SELECT slug, name, description FROM {Topic._meta.db_table}"
-    f" WHERE to_tsvector('{SEARCH_CONFIG}', name || ' ' || array_to_string(aliases, ' '))"
-    f" @@ (SELECT websearch_to_tsquery('{SEARCH_CONFIG}', %(q)s::text))"
+    f" WHERE search_vector @@ (SELECT websearch_to_tsquery('{SEARCH_CONFIG}', %(q)s::text))"
     " ORDER BY lower(name) = lower(%(q)s::text) DESC, length(name), lower(name)"
     " LIMIT %(limit)s"
 )
@@ -323,8 +322,8 @@ _TOPICS = (
 def _matching_topics(q: str) -> list[TopicHit]:
     """Topics named by the query (stemmed, as posts are searched), the one named exactly so
     first, then the shortest names: "Volunteering" before "Volunteering in Leeds". One query
-    over the topic table (hundreds of rows, no index needed), prepared (core.prepared): the
-    query's tsquery is a scalar subquery, computed once a run."""
+    over the topics' stored vectors (hundreds of rows, no index needed), prepared
+    (core.prepared): the query's tsquery is a scalar subquery, computed once a run."""
     with prepared_cursor() as cursor:
         cursor.execute(_TOPICS, {"q": q, "limit": TOPICS_SHOWN})
         rows = cursor.fetchall()
@@ -381,8 +380,9 @@ def search(params: SearchParams) -> Results:
 
 
 def _hits(rows: list[tuple]) -> list[Hit]:
-    """The Hits of a page of ranked rows (search.ranking.ranked: kind, pk, rank, the kind's
-    shown columns, the lexemes to mark), in their order; each kind makes its own."""
+    """The Hits of the page of ranked rows the ranking statement read (search.ranking.ranked:
+    kind, pk, rank, the kind's shown columns, the lexemes to mark), in their order; each kind
+    makes its own."""
     if not rows:
         return []
     marker = Marker(rows[0][-1] or [])
@@ -417,26 +417,19 @@ def _search(params: SearchParams) -> Results:
 
     topic_pk = results.topic.pk if results.topic else None
 
-    def ranked(number: int) -> list[tuple]:
-        first = (number - 1) * RESULTS_PER_PAGE
-        return ranking.ranked(
-            [(k.name, k.rows) for k in kinds],
-            params.q,
-            topic_pk,
-            CANDIDATES,
-            shown=range(first, first + RESULTS_PER_PAGE),
-            words=params.wanted_words,
-            title_limit=TITLE_CANDIDATES,
-            phrase=params.phrase,
-            excluding=params.excludes_words,
-        )
-
-    asked = page_asked(params.page)
-    candidates = ranked(asked)
+    candidates = ranking.ranked(
+        [(k.name, k.rows) for k in kinds],
+        params.q,
+        topic_pk,
+        CANDIDATES,
+        page=page_asked(params.page),
+        per_page=RESULTS_PER_PAGE,
+        words=params.wanted_words,
+        title_limit=TITLE_CANDIDATES,
+        phrase=params.phrase,
+        excluding=params.excludes_words,
+    )
     page = paginate(candidates, params.page, RESULTS_PER_PAGE)
-    if page.number != asked:  # past the end: the last page, whose hits were not read
-        candidates = ranked(page.number)
-        page = paginate(candidates, page.number, RESULTS_PER_PAGE)
     results.page = page
     results.total = len(candidates)
     results.more = any(
