@@ -12,7 +12,8 @@ How a search runs, in a fixed number of SQL queries whatever the archive's size:
    in Python, so its length is the total; the query's words are marked and the snippet picked
    in Python (`search.snippets`). A page past the end shows the last page (core.pagination),
    and the statement reads that one;
-3. on a first page without filters, one query finds the topics the query names;
+3. on a first page without filters, one query finds the topics the query names: the exact
+   title's when that ran (a bare query), its own otherwise (`?page=1`);
 4. when full-text search finds nothing for a short query and the server has pg_trgm, one
    query finds topics like the query and, without a close one, one more finds titles like it,
    for typos ("Did you mean …?"); a query that found something is never second-guessed.
@@ -311,12 +312,24 @@ def _suggestions(kinds: list[Kind], text: str, exclude: set[str]) -> list[Sugges
     return found or _similar_titles(kinds, text, exclude)
 
 
+_TOPIC_ORDER = "lower(name) = lower(%(q)s::text) DESC, length(name), lower(name)"
 _TOPICS = (
     f"SELECT slug, name, description FROM {Topic._meta.db_table}"
     f" WHERE search_vector @@ (SELECT websearch_to_tsquery('{SEARCH_CONFIG}', %(q)s::text))"
-    " ORDER BY lower(name) = lower(%(q)s::text) DESC, length(name), lower(name)"
-    " LIMIT %(limit)s"
+    f" ORDER BY {_TOPIC_ORDER} LIMIT %(limit)s"
 )
+# The same as one value, [[slug, name, description], …], to ask beside the exact title.
+_TOPICS_JSON = (
+    f"SELECT json_agg(json_build_array(slug, name, description) ORDER BY {_TOPIC_ORDER})"
+    f" FROM ({_TOPICS}) named"
+)
+
+
+def _topic_hits(rows) -> list[TopicHit]:
+    return [
+        TopicHit(name=name, url=topic_url(slug), description=description)
+        for slug, name, description in rows
+    ]
 
 
 def _matching_topics(q: str) -> list[TopicHit]:
@@ -326,27 +339,30 @@ def _matching_topics(q: str) -> list[TopicHit]:
     (core.prepared): the query's tsquery is a scalar subquery, computed once a run."""
     with prepared_cursor() as cursor:
         cursor.execute(_TOPICS, {"q": q, "limit": TOPICS_SHOWN})
-        rows = cursor.fetchall()
-    return [
-        TopicHit(name=name, url=topic_url(slug), description=description)
-        for slug, name, description in rows
-    ]
+        return _topic_hits(cursor.fetchall())
 
 
 @cache
-def _exact_title_sql(kind_names: tuple[str, ...]) -> str:
-    # One row of one value per kind (NULL where none has the title), in the order asked.
-    return "SELECT " + ", ".join(f"({KINDS[name].exact_title_sql})" for name in kind_names)
+def _exact_title_sql(kind_names: tuple[str, ...], with_topics: bool) -> str:
+    # One row of one value per kind (NULL where none has the title), in the order asked, then
+    # the matching topics.
+    values = [f"({KINDS[name].exact_title_sql})" for name in kind_names]
+    return "SELECT " + ", ".join(values + ([f"({_TOPICS_JSON})"] if with_topics else []))
 
 
-def _exact_title(kinds: list[Kind], q: str) -> str | None:
+def _exact_title(
+    kinds: list[Kind], q: str, *, with_topics: bool
+) -> tuple[str | None, list[TopicHit] | None]:
     """The URL of the thing titled exactly `q` (after folding), of the first kind that has
-    one, or None. One prepared statement for every kind."""
+    one, or None; and, `with_topics`, the topics `q` names (as `_matching_topics`), which a
+    first page of every kind shows, or None. One prepared statement."""
+    params = {"key": fold(q), "q": q, "limit": TOPICS_SHOWN}
     with prepared_cursor() as cursor:
-        cursor.execute(_exact_title_sql(tuple(k.name for k in kinds)), {"key": fold(q)})
+        cursor.execute(_exact_title_sql(tuple(k.name for k in kinds), with_topics), params)
         found = cursor.fetchone()
-    part, kind = next(((p, k) for p, k in zip(found, kinds, strict=True) if p), (None, None))
-    return kind.url(part) if kind else None
+    part, kind = next(((p, k) for p, k in zip(found, kinds, strict=False) if p), (None, None))
+    topics = _topic_hits(found[-1] or []) if with_topics else None
+    return (kind.url(part) if kind else None), topics
 
 
 _TOPIC_CHOICES = (
@@ -410,8 +426,9 @@ def _search(params: SearchParams) -> Results:
 
     # A bare query that is exactly a title goes to that page; a filtered or paged search is
     # someone reading results, so it stays on them.
+    named = None  # the topics the query names, when asked with the exact title
     if not (params.topic or params.page):
-        results.redirect = _exact_title(kinds, params.q)
+        results.redirect, named = _exact_title(kinds, params.q, with_topics=not params.kind)
         if results.redirect:
             return results
 
@@ -438,7 +455,7 @@ def _search(params: SearchParams) -> Results:
     results.hits = _hits(page.object_list)
 
     if page.number == 1 and not (params.kind or params.topic):
-        results.topics = _matching_topics(params.q)
+        results.topics = named if named is not None else _matching_topics(params.q)
     results.other_forms = _other_forms(results.hits, params.wanted_words)
 
     words = _WORD.findall(params.q)
