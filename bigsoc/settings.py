@@ -121,6 +121,10 @@ DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 # on for any plan whose estimated cost passes 100,000, e.g. a count over a large topic).
 _options = DATABASES["default"].setdefault("OPTIONS", {})
 _options["options"] = f"{_options.get('options', '')} -c jit=off".strip()
+# Lets core.prepared prepare its statements (search's ranking): psycopg prepares nothing while
+# this is None, Django's default. The ORM is unaffected: its cursors bind on the client and are
+# never prepared.
+_options.setdefault("prepare_threshold", 5)
 if not DATABASES["default"]["ENGINE"].endswith("postgresql"):
     raise ImproperlyConfigured("bigsoc runs on PostgreSQL only: DATABASE_URL must be postgres://")
 # Read replicas (docs/scaling.md): `replica1`, `replica2` … beside the primary, chosen per request
@@ -132,7 +136,7 @@ for _number, _url in enumerate(env_list("DATABASE_REPLICA_URLS", []), start=1):
     _replica["CONN_HEALTH_CHECKS"] = True
     # A replica that does not answer is skipped after 2 s, not waited for.
     _replica["OPTIONS"] = {**_replica.get("OPTIONS", {}), "options": "-c jit=off",
-                           "connect_timeout": 2}  # fmt: skip
+                           "connect_timeout": 2, "prepare_threshold": 5}  # fmt: skip
     _replica["TEST"] = {"MIRROR": "default"}
     DATABASES[f"replica{_number}"] = _replica
 REPLICA_MAX_LAG_SECONDS = env_int("REPLICA_MAX_LAG_SECONDS", 10)

@@ -21,8 +21,14 @@ def paginate(
     paginator = Paginator(items, per_page)
     if count is not None:
         paginator.count = count  # a cached_property: set, it is never computed
+    return paginator.page(min(page_asked(page_number), paginator.num_pages))
+
+
+def page_asked(page_number: str | int | None) -> int:
+    """The page `?page=` asks for by the policy above, before the list's end is known: a page
+    past the end is still asked for (`paginate` then shows the last)."""
     try:
         number = int(page_number or 1)
     except (TypeError, ValueError):  # not a number, or too many digits for Python to read
         number = 1
-    return paginator.page(min(max(number, 1), paginator.num_pages))
+    return max(number, 1)

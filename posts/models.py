@@ -153,6 +153,17 @@ class Topic(TagBase):
     description = models.TextField(blank=True)
     aliases = ArrayField(models.CharField(max_length=100), default=list, blank=True)
     source = models.CharField(max_length=20, choices=Source.choices, default=Source.VOCABULARY)
+    # The name and aliases as searched (search.services: the topics a query names), kept by
+    # PostgreSQL on every write, so a search does not compute every topic's vector.
+    # `bigsoc_topic_words` (migration posts.0014) is to_tsvector over the name and aliases,
+    # declared immutable as a generated column needs (array_to_string is only stable).
+    search_vector = models.GeneratedField(
+        expression=models.Func(
+            "name", "aliases", function="bigsoc_topic_words", output_field=SearchVectorField()
+        ),
+        output_field=SearchVectorField(),
+        db_persist=True,
+    )
 
     objects = TopicQuerySet.as_manager()
 

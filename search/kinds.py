@@ -1,10 +1,10 @@
 """The kinds of thing search finds (posts, wiki pages) and how each is matched and shown.
 
-A `Kind` is where its rows are (`Rows`, for the ranking query every kind shares), the SQL that
-finds a title exactly or loosely (search asks every kind in one statement), and two small
-functions: a page of hits (one query) and a URL. Adding a kind is writing those and listing it
-in `KINDS`;
-`search.services` does the rest (ranking across kinds, pages, typos).
+A `Kind` is where its rows are and what a hit shows of them (`Rows`, for the ranking query every
+kind shares, which also reads the page's hits), the SQL that finds a title exactly or loosely
+(search asks every kind in one statement), and two small functions: a page of hits from the
+columns the ranking query read (no query) and a URL. Adding a kind is writing those and listing
+it in `KINDS`; `search.services` does the rest (ranking across kinds, pages, typos).
 """
 
 from __future__ import annotations
@@ -15,7 +15,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 
-from django.db import connection
 from django.utils.safestring import SafeString, mark_safe
 
 from core.text import SEARCH_CONFIG
@@ -30,21 +29,11 @@ from wiki.models import Page
 _MARKED = re.compile(f"{START_SEL}([^{START_SEL}{STOP_SEL}]*){STOP_SEL}")
 # Snippets are looked for in this much of a text.
 SNIPPET_SOURCE_CHARS = 20_000
-# The lexemes of the words a query asks for (one value for every row: PostgreSQL computes it
-# once), which search.snippets.Marker marks.
-_LEXEMES = "(SELECT array_agg(lexeme) FROM unnest(to_tsvector(%(config)s::regconfig, %(words)s)))"
 # Where a block of HTML ends (so no sentence runs across a heading), and any tag.
 _BLOCK_END = re.compile(
     r"</(?:h[1-6]|p|li|blockquote|pre|dd|dt|td|th|tr|div|table|ul|ol)>|<br\s*/?>", re.I
 )
 _TAG = re.compile(r"<[^>]*>|<[^>]*$")
-
-
-def _rows(sql: str, pks: list[int], words: str) -> list[tuple]:
-    params = {"config": SEARCH_CONFIG, "words": words, "pks": pks}
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        return cursor.fetchall()
 
 
 def html_text(html_source: str) -> str:
@@ -87,10 +76,10 @@ class Kind:
     name: str  # the `?kind=` value
     label: str  # shown beside each hit: "Post"
     plural: str  # the kind filter's choice: "Posts"
-    # where its rows are, for the one ranking query (search.ranking)
+    # where its rows are and what a hit shows, for the one ranking query (search.ranking)
     rows: Rows
-    # (pks, the words the query asks for) -> Hits by pk
-    hits: Callable[[list[int], str], dict[int, Hit]]
+    # (the `Rows.shown` columns of a page of hits, a Marker of the query's words) -> their Hits
+    hits: Callable[[list[tuple], Marker], list[Hit]]
     # SQL of one value, the "url part" of the thing whose key is %(key)s (the folded query):
     # search asks every kind in one statement (search.services)
     exact_title_sql: str
@@ -107,17 +96,16 @@ class Kind:
 _POST_ROWS = Rows(
     table=Post._meta.db_table,
     # The expression of the `post_title_search` index (posts.models.title_search_vector).
-    title_vector="to_tsvector(%(config)s::regconfig, COALESCE({row}.title, ''))",
+    title_vector=f"to_tsvector('{SEARCH_CONFIG}', COALESCE({{row}}.title, ''))",
+    shown=(
+        "{row}.title, {row}.slug, {row}.published,"
+        f" left({{row}}.body, {SNIPPET_SOURCE_CHARS})"
+    ),
     in_topic=(
         f"EXISTS (SELECT 1 FROM {TaggedPost._meta.db_table} tagged"
         " WHERE tagged.content_object_id = {row}.id AND tagged.tag_id = %(topic)s)"
     ),
 )
-
-
-_POST_HITS = f"""
-SELECT id, slug, title, published, left(body, {SNIPPET_SOURCE_CHARS}), {_LEXEMES}
-FROM {Post._meta.db_table} WHERE id = ANY(%(pks)s)"""
 
 
 _PLAIN_SLUG = re.compile(r"^[-a-zA-Z0-9_]+$")
@@ -133,12 +121,10 @@ def _post_urls():
     )
 
 
-def _post_hits(pks: list[int], words: str) -> dict[int, Hit]:
-    rows = _rows(_POST_HITS, pks, words)
-    marker = Marker(rows[0][-1] or []) if rows else None
+def _post_hits(rows: list[tuple], marker: Marker) -> list[Hit]:
     url = _post_urls()
-    return {
-        pk: Hit(
+    return [
+        Hit(
             kind=POSTS.name,
             kind_label=POSTS.label,
             url=url(slug),
@@ -147,8 +133,8 @@ def _post_hits(pks: list[int], words: str) -> dict[int, Hit]:
             snippet_html=marked_html(marked_snippet(body, marker)),
             date=published,
         )
-        for pk, slug, title, published, body, _lexemes in rows
-    }
+        for title, slug, published, body in rows
+    ]
 
 
 # `Post.key` is the folded title, unique and indexed.
@@ -186,34 +172,33 @@ def _page_url(slug_and_topic: str) -> str:
 _PAGE_ROWS = Rows(
     table=Page._meta.db_table,
     # The expression of the `page_title_search` index (wiki.models.page_title_search_vector).
-    title_vector="to_tsvector(%(config)s::regconfig, COALESCE({row}.title, ''))",
+    title_vector=f"to_tsvector('{SEARCH_CONFIG}', COALESCE({{row}}.title, ''))",
+    # The page's own copy of its current HTML (no join to the revision), made text in Python;
+    # a topic's entry as "topic:slug" (_page_url), its date in UTC as Django reads it.
+    shown=(
+        "{row}.title, CASE WHEN {row}.topic_id IS NULL THEN {row}.slug"
+        " ELSE 'topic:' || {row}.slug END, ({row}.updated_at AT TIME ZONE 'UTC')::date,"
+        f" left({{row}}.html, {SNIPPET_SOURCE_CHARS})"
+    ),
     live="NOT {row}.is_deleted",  # Page.objects.live()
     in_topic="{row}.topic_id = %(topic)s",
 )
 
 
-# The page's own copy of its current HTML (no join to the revision), made text in Python.
-_PAGE_HITS = f"""
-SELECT id, slug, topic_id, title, updated_at, left(html, {SNIPPET_SOURCE_CHARS}), {_LEXEMES}
-FROM {Page._meta.db_table} WHERE id = ANY(%(pks)s)"""
-
-
-def _page_hits(pks: list[int], words: str) -> dict[int, Hit]:
-    rows = _rows(_PAGE_HITS, pks, words)
-    marker = Marker(rows[0][-1] or []) if rows else None
-    return {
-        pk: Hit(
+def _page_hits(rows: list[tuple], marker: Marker) -> list[Hit]:
+    return [
+        Hit(
             kind=WIKI.name,
-            kind_label="Topic summary" if topic_id else WIKI.label,
-            url=topic_url(slug) if topic_id else _page_url(slug),
+            kind_label="Topic summary" if part.startswith("topic:") else WIKI.label,
+            url=_page_url(part),
             title=title,
             title_html=marked_html(marker.mark(title)),
             snippet_html=marked_html(marked_snippet(html_text(page_html), marker)),
-            date=updated_at.date(),
+            date=updated_on,
             date_label="edited",
         )
-        for pk, slug, topic_id, title, updated_at, page_html, _lexemes in rows
-    }
+        for title, part, updated_on, page_html in rows
+    ]
 
 
 # `Page.key` is fold(title), indexed; not unique, so the oldest live page wins.

@@ -1,10 +1,21 @@
-"""The ranking query: which rows of every kind match, best first, in one hand-written statement.
+"""The ranking query: which rows of every kind match, best first, and what the page shows of
+those on the page asked for, in one hand-written, prepared statement.
 
 It is written by hand for two reasons. Its shape needs LIMITed subqueries the ORM cannot
 select from (below), and it is the hottest query of the search page: built through the ORM,
 the union of both kinds costs more Python to assemble and compile than to run. The SQL
 depends only on the kinds and on whether a topic filters them, so it is built once per shape;
-every value arrives as a parameter.
+every value arrives as a parameter, and the statement is prepared (core.prepared): each
+connection plans it once, not once a search. So the query's values (its tsqueries, the
+lexemes to mark) are computed once a run, in `asked`, and read through scalar subqueries; the
+text-search configuration is a literal, as the title index's expression has it.
+
+**What the page shows.** Every candidate comes back with its place in the ranking (the total
+and the pages are cut from that list in Python); those on the page asked for also bring the
+columns their kind shows (`Rows.shown`: a title, what the URL is made from, a date, the text a
+snippet is cut from), so a page of results is one statement. A page past the end is the last
+page (core.pagination's policy, which `paginate` applies to the list; the statement follows it
+so as to read the right page's columns).
 
 **Which rows are ranked.** Ranking reads each row's vector, so a common word must not rank
 every row it matches (85,000 of 100,000 posts mention "people"). Each kind ranks at most
@@ -38,8 +49,7 @@ import re
 from dataclasses import dataclass
 from functools import cache
 
-from django.db import connection
-
+from core.prepared import prepared_cursor
 from core.text import SEARCH_CONFIG, SEARCH_CONFIG_UNSTEMMED
 
 # How many rows the head holds, as a multiple of the candidate limit: a word in half the rows
@@ -54,24 +64,34 @@ HEAD_ROWS_PER_CANDIDATE_EXCLUDING = 8
 RANK_NORMALISATION = 1 | 32
 
 _NAME = re.compile(r"^[a-z_]+$")
-_TSQUERY = "websearch_to_tsquery(%(config)s::regconfig, %(q)s)"
-# The query with every lexeme restricted to weight A: matched against the full vector, it
-# finds the words in the title. tsquery's text form quotes each lexeme ('it''s'); a weight
-# follows the closing quote. Immutable, so PostgreSQL folds it to a constant once per query.
-_TITLE_TSQUERY = (
-    f"regexp_replace(({_TSQUERY})::text, '''((?:[^'']|'''')*)''', '''\\1'':A', 'g')::tsquery"
-)
-# The query's own words as typed: an unstemmed configuration (`simple`, accents folded like
-# SEARCH_CONFIG's) neither stems nor drops words.
-_OWN_WORDS = f"websearch_to_tsquery('{SEARCH_CONFIG_UNSTEMMED}', %(q)s)"
+if not (_NAME.match(SEARCH_CONFIG) and _NAME.match(SEARCH_CONFIG_UNSTEMMED)):
+    raise ValueError("the text-search configurations are written into SQL: plain names only")
+
+# What the query asks, computed once a run and read through scalar subqueries:
+# - `words`: the query as a tsquery;
+# - `title_words`: the same with every lexeme restricted to weight A: matched against the full
+#   vector, it finds the words in the title. tsquery's text form quotes each lexeme
+#   ('it''s'); a weight follows the closing quote;
+# - `own_words`: the query's own words as typed: an unstemmed configuration (`simple`, accents
+#   folded like SEARCH_CONFIG's) neither stems nor drops words;
+# - `phrase`: the words side by side, NULL without `%(phrase)s` (the function is strict);
+# - `lexemes`: the lexemes of the words a hit shows marked (search.snippets.Marker).
+_ASKED = f"""asked AS MATERIALIZED (SELECT
+    websearch_to_tsquery('{SEARCH_CONFIG}', %(q)s) AS words,
+    regexp_replace(websearch_to_tsquery('{SEARCH_CONFIG}', %(q)s)::text,
+        '''((?:[^'']|'''')*)''', '''\\1'':A', 'g')::tsquery AS title_words,
+    websearch_to_tsquery('{SEARCH_CONFIG_UNSTEMMED}', %(q)s) AS own_words,
+    phraseto_tsquery('{SEARCH_CONFIG}', %(phrase)s::text) AS phrase,
+    (SELECT array_agg(lexeme)
+     FROM unnest(to_tsvector('{SEARCH_CONFIG}', %(words)s::text))) AS lexemes)"""
+_WORDS = "(SELECT words FROM asked)"
 _TITLE_AS_TYPED = f"to_tsvector('{SEARCH_CONFIG_UNSTEMMED}', COALESCE(r.title, ''))"
-_PHRASE = "phraseto_tsquery(%(config)s::regconfig, %(phrase)s)"
 
 SCORE = f"""(
-    CASE WHEN {_TITLE_AS_TYPED} @@ {_OWN_WORDS} THEN 4 ELSE 0 END
-    + CASE WHEN r.search_vector @@ {_TITLE_TSQUERY} THEN 2 ELSE 0 END
-    + CASE WHEN %(phrase)s::text IS NOT NULL AND r.search_vector @@ {_PHRASE} THEN 1 ELSE 0 END
-    + ts_rank(r.search_vector, {_TSQUERY}, {RANK_NORMALISATION})
+    CASE WHEN {_TITLE_AS_TYPED} @@ (SELECT own_words FROM asked) THEN 4 ELSE 0 END
+    + CASE WHEN r.search_vector @@ (SELECT title_words FROM asked) THEN 2 ELSE 0 END
+    + CASE WHEN r.search_vector @@ (SELECT phrase FROM asked) THEN 1 ELSE 0 END
+    + ts_rank(r.search_vector, {_WORDS}, {RANK_NORMALISATION})
 )"""
 
 
@@ -81,11 +101,13 @@ class Rows:
 
     The table has `id`, `title` and the stored, GIN-indexed `search_vector` (title at weight
     A); `title_vector` must be the title-only index's expression exactly, or PostgreSQL will
-    not use that index.
+    not use that index. `shown` is what a hit shows, four columns: its title, what its URL is
+    made from, a date, and the text its snippet is cut from (text, text, date, text).
     """
 
     table: str
     title_vector: str
+    shown: str
     live: str = "TRUE"  # which rows may be found at all
     in_topic: str = "FALSE"  # the topic filter, with `%(topic)s` for the topic's pk
 
@@ -108,7 +130,7 @@ SELECT '{kind}' AS kind, r.id AS pk, {SCORE} AS rank
 FROM {rows.table} r
 WHERE r.id IN (
     (SELECT t.id FROM {rows.table} t
-     WHERE {title_vector} @@ {_TSQUERY} AND ts_match_vq(t.search_vector, {_TSQUERY})
+     WHERE {title_vector} @@ {_WORDS} AND ts_match_vq(t.search_vector, {_WORDS})
         AND {searchable("t")}
      LIMIT %(title_limit)s)
     UNION ALL
@@ -116,11 +138,11 @@ WHERE r.id IN (
         (SELECT id FROM (
             SELECT h.id, h.search_vector FROM {rows.table} h
             WHERE {searchable("h")} ORDER BY h.id LIMIT %(head)s
-        ) head WHERE search_vector @@ {_TSQUERY})
+        ) head WHERE search_vector @@ {_WORDS})
         UNION ALL
         (SELECT id FROM (
             SELECT b.id FROM {rows.table} b
-            WHERE b.search_vector @@ {_TSQUERY} AND {searchable("b")} OFFSET 0
+            WHERE b.search_vector @@ {_WORDS} AND {searchable("b")} OFFSET 0
         ) tail WHERE id > (
             SELECT e.id FROM {rows.table} e WHERE {searchable("e")}
             ORDER BY e.id OFFSET %(head)s - 1 LIMIT 1))
@@ -128,10 +150,31 @@ WHERE r.id IN (
 )"""
 
 
+def _shown_sql(kind: str, rows: Rows) -> str:
+    # Conditions on the outer row alone: PostgreSQL tests them before reading a row, so only
+    # the rows on the page are read (their texts are what costs).
+    return f"""
+SELECT {rows.shown.replace("{row}", "s")}, (SELECT lexemes FROM asked)
+FROM {rows.table} s
+WHERE placed.kind = '{kind}' AND placed.place > placed.first_shown
+    AND placed.place <= placed.first_shown + %(per_page)s AND s.id = placed.pk"""
+
+
 @cache
 def _sql(kinds: tuple[tuple[str, Rows], ...], topic: bool) -> str:
-    arms = [f"({_kind_sql(kind, rows, topic)})" for kind, rows in kinds]
-    return " UNION ALL ".join(arms) + "\nORDER BY rank DESC, kind, pk"
+    candidates = " UNION ALL ".join(f"({_kind_sql(kind, rows, topic)})" for kind, rows in kinds)
+    shown = " UNION ALL ".join(f"({_shown_sql(kind, rows)})" for kind, rows in kinds)
+    return f"""WITH {_ASKED},
+candidates AS ({candidates}),
+placed AS (
+    SELECT kind, pk, rank, row_number() OVER (ORDER BY rank DESC, kind, pk) AS place,
+        -- the places before the page shown: the page asked for, or the last one
+        LEAST((%(page)s - 1) * %(per_page)s,
+              (count(*) OVER () - 1) / %(per_page)s * %(per_page)s) AS first_shown
+    FROM candidates)
+SELECT placed.kind, placed.pk, placed.rank, shown.*
+FROM placed LEFT JOIN LATERAL ({shown}) shown ON TRUE
+ORDER BY placed.place"""
 
 
 def ranked(
@@ -140,15 +183,20 @@ def ranked(
     topic_pk: int | None,
     limit: int,
     *,
+    page: int,
+    per_page: int,
+    words: str,
     title_limit: int | None = None,
     phrase: str | None = None,
     excluding: bool = False,
-) -> list[tuple[str, int, float]]:
-    """(kind, pk, rank) of the candidates of every kind, best first. `q` is websearch syntax;
-    `phrase`, when given, is the query's words whose appearing side by side earns a row the
-    phrase tier; `excluding`, that the query leaves words out (a longer head)."""
+) -> list[tuple]:
+    """Every kind's candidates, best first: (kind, pk, rank, then `Rows.shown`'s four columns
+    and the lexemes of `words`) for those on page `page` (from 1) of pages of `per_page`, or on
+    the last page when the list ends before it; NULLs for the rest. `q` is websearch syntax;
+    `words`, the words a hit shows marked; `phrase`, when given, is the query's words whose
+    appearing side by side earns a row the phrase tier; `excluding`, that the query leaves
+    words out (a longer head)."""
     params = {
-        "config": SEARCH_CONFIG,
         "q": q,
         "limit": limit,
         "title_limit": limit if title_limit is None else title_limit,
@@ -156,7 +204,11 @@ def ranked(
         * limit,
         "topic": topic_pk,
         "phrase": phrase,
+        "words": words,
+        # Every page past the end is the last: a number too large for bigint means the same.
+        "page": min(page, 1_000_000),
+        "per_page": per_page,
     }
-    with connection.cursor() as cursor:
+    with prepared_cursor() as cursor:
         cursor.execute(_sql(tuple(kinds), topic_pk is not None), params)
         return cursor.fetchall()

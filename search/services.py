@@ -6,13 +6,15 @@ of hits is shown, and how titles are matched exactly or loosely.
 
 How a search runs, in a fixed number of SQL queries whatever the archive's size:
 1. an exact (folded) title match jumps straight to that page: one query for every kind;
-2. one query (`search.ranking`) ranks the candidates of every kind in tiers (own title words,
-   stemmed title words, phrase, `ts_rank`) over the stored, GIN-indexed vectors; pages are cut
-   from that list in Python, so its length is the total;
-3. one query per kind on the current page reads titles and texts; the query's words are marked
-   and the snippet picked in Python (`search.snippets`);
-4. on a first page without filters, one query finds the topics the query names;
-5. when full-text search finds nothing for a short query and the server has pg_trgm, one
+2. one prepared statement (`search.ranking`) ranks the candidates of every kind in tiers (own
+   title words, stemmed title words, phrase, `ts_rank`) over the stored, GIN-indexed vectors,
+   and reads the titles and texts of those on the page asked for; pages are cut from that list
+   in Python, so its length is the total; the query's words are marked and the snippet picked
+   in Python (`search.snippets`). A page past the end shows the last page (core.pagination),
+   and the statement reads that one;
+3. on a first page without filters, one query finds the topics the query names: the exact
+   title's when that ran (a bare query), its own otherwise (`?page=1`);
+4. when full-text search finds nothing for a short query and the server has pg_trgm, one
    query finds topics like the query and, without a close one, one more finds titles like it,
    for typos ("Did you mean …?"); a query that found something is never second-guessed.
 """
@@ -30,12 +32,14 @@ from django.core.paginator import Page
 from django.db import connection, connections
 
 from core.cache import for_generation
-from core.pagination import paginate
+from core.pagination import page_asked, paginate
+from core.prepared import prepared_cursor
 from core.text import SEARCH_CONFIG, fold
 from posts.addresses import topic_url
 from posts.models import Topic
 from search import ranking
 from search.kinds import KINDS, Hit, Kind
+from search.snippets import Marker
 
 # Longer queries are cut to this many characters (and the page says so): nobody types more,
 # and it bounds the work a single request can ask of the database.
@@ -308,41 +312,57 @@ def _suggestions(kinds: list[Kind], text: str, exclude: set[str]) -> list[Sugges
     return found or _similar_titles(kinds, text, exclude)
 
 
+_TOPIC_ORDER = "lower(name) = lower(%(q)s::text) DESC, length(name), lower(name)"
 _TOPICS = (
     f"SELECT slug, name, description FROM {Topic._meta.db_table}"
-    " WHERE to_tsvector(%(config)s::regconfig, name || ' ' || array_to_string(aliases, ' '))"
-    " @@ websearch_to_tsquery(%(config)s::regconfig, %(q)s)"
-    " ORDER BY lower(name) = lower(%(q)s) DESC, length(name), lower(name) LIMIT %(limit)s"
+    f" WHERE search_vector @@ (SELECT websearch_to_tsquery('{SEARCH_CONFIG}', %(q)s::text))"
+    f" ORDER BY {_TOPIC_ORDER} LIMIT %(limit)s"
+)
+# The same as one value, [[slug, name, description], …], to ask beside the exact title.
+_TOPICS_JSON = (
+    f"SELECT json_agg(json_build_array(slug, name, description) ORDER BY {_TOPIC_ORDER})"
+    f" FROM ({_TOPICS}) named"
 )
 
 
-def _matching_topics(q: str) -> list[TopicHit]:
-    """Topics named by the query (stemmed, as posts are searched), the one named exactly so
-    first, then the shortest names: "Volunteering" before "Volunteering in Leeds". One query
-    over the topic table (hundreds of rows, no index needed)."""
-    with connection.cursor() as cursor:
-        cursor.execute(_TOPICS, {"config": SEARCH_CONFIG, "q": q, "limit": TOPICS_SHOWN})
-        rows = cursor.fetchall()
+def _topic_hits(rows) -> list[TopicHit]:
     return [
         TopicHit(name=name, url=topic_url(slug), description=description)
         for slug, name, description in rows
     ]
 
 
+def _matching_topics(q: str) -> list[TopicHit]:
+    """Topics named by the query (stemmed, as posts are searched), the one named exactly so
+    first, then the shortest names: "Volunteering" before "Volunteering in Leeds". One query
+    over the topics' stored vectors (hundreds of rows, no index needed), prepared
+    (core.prepared): the query's tsquery is a scalar subquery, computed once a run."""
+    with prepared_cursor() as cursor:
+        cursor.execute(_TOPICS, {"q": q, "limit": TOPICS_SHOWN})
+        return _topic_hits(cursor.fetchall())
+
+
 @cache
-def _exact_title_sql(kind_names: tuple[str, ...]) -> str:
-    # One row of one value per kind (NULL where none has the title), in the order asked.
-    return "SELECT " + ", ".join(f"({KINDS[name].exact_title_sql})" for name in kind_names)
+def _exact_title_sql(kind_names: tuple[str, ...], with_topics: bool) -> str:
+    # One row of one value per kind (NULL where none has the title), in the order asked, then
+    # the matching topics.
+    values = [f"({KINDS[name].exact_title_sql})" for name in kind_names]
+    return "SELECT " + ", ".join(values + ([f"({_TOPICS_JSON})"] if with_topics else []))
 
 
-def _exact_title(kinds: list[Kind], q: str) -> str | None:
+def _exact_title(
+    kinds: list[Kind], q: str, *, with_topics: bool
+) -> tuple[str | None, list[TopicHit] | None]:
     """The URL of the thing titled exactly `q` (after folding), of the first kind that has
-    one, or None. One query for every kind."""
-    with connection.cursor() as cursor:
-        cursor.execute(_exact_title_sql(tuple(k.name for k in kinds)), {"key": fold(q)})
+    one, or None; and, `with_topics`, the topics `q` names (as `_matching_topics`), which a
+    first page of every kind shows, or None. One prepared statement."""
+    params = {"key": fold(q), "q": q, "limit": TOPICS_SHOWN}
+    with prepared_cursor() as cursor:
+        cursor.execute(_exact_title_sql(tuple(k.name for k in kinds), with_topics), params)
         found = cursor.fetchone()
-    part, kind = next(((p, k) for p, k in zip(found, kinds, strict=True) if p), (None, None))
-    return kind.url(part) if kind else None
+    part, kind = next(((p, k) for p, k in zip(found, kinds, strict=False) if p), (None, None))
+    topics = _topic_hits(found[-1] or []) if with_topics else None
+    return (kind.url(part) if kind else None), topics
 
 
 _TOPIC_CHOICES = (
@@ -352,8 +372,9 @@ _TOPIC_CHOICES = (
 
 def topic_choices() -> list[tuple[str, str]]:
     """(slug, name) of every topic A–Z, for the topic filter. Plain SQL: the page asks on every
-    search, and the ORM took longer to build the query than PostgreSQL to answer it."""
-    with connection.cursor() as cursor:
+    search, and the ORM took longer to build the query than PostgreSQL to answer it; prepared
+    (core.prepared), so it is not planned again either."""
+    with prepared_cursor() as cursor:
         cursor.execute(_TOPIC_CHOICES)
         return cursor.fetchall()
 
@@ -374,6 +395,24 @@ def search(params: SearchParams) -> Results:
     return for_generation(key, lambda: _search(params))
 
 
+def _hits(rows: list[tuple]) -> list[Hit]:
+    """The Hits of the page of ranked rows the ranking statement read (search.ranking.ranked:
+    kind, pk, rank, the kind's shown columns, the lexemes to mark), in their order; each kind
+    makes its own."""
+    if not rows:
+        return []
+    marker = Marker(rows[0][-1] or [])
+    places: dict[str, list[int]] = {}
+    for place, row in enumerate(rows):
+        places.setdefault(row[0], []).append(place)
+    hits: list[Hit] = [None] * len(rows)
+    for kind, at in places.items():
+        made = KINDS[kind].hits([rows[place][3:-1] for place in at], marker)
+        for place, hit in zip(at, made, strict=True):
+            hits[place] = hit
+    return hits
+
+
 def _search(params: SearchParams) -> Results:
     results = Results(params=params)
     kinds = [KINDS[params.kind]] if params.kind else list(KINDS.values())
@@ -387,41 +426,36 @@ def _search(params: SearchParams) -> Results:
 
     # A bare query that is exactly a title goes to that page; a filtered or paged search is
     # someone reading results, so it stays on them.
+    named = None  # the topics the query names, when asked with the exact title
     if not (params.topic or params.page):
-        results.redirect = _exact_title(kinds, params.q)
+        results.redirect, named = _exact_title(kinds, params.q, with_topics=not params.kind)
         if results.redirect:
             return results
 
     topic_pk = results.topic.pk if results.topic else None
-    ranked = ranking.ranked(
+
+    candidates = ranking.ranked(
         [(k.name, k.rows) for k in kinds],
         params.q,
         topic_pk,
         CANDIDATES,
+        page=page_asked(params.page),
+        per_page=RESULTS_PER_PAGE,
+        words=params.wanted_words,
         title_limit=TITLE_CANDIDATES,
         phrase=params.phrase,
         excluding=params.excludes_words,
     )
-    results.total = len(ranked)
-    results.more = any(
-        sum(1 for row in ranked if row[0] == kind.name) >= CANDIDATES for kind in kinds
-    )
-
-    page = paginate(ranked, params.page, RESULTS_PER_PAGE)
+    page = paginate(candidates, params.page, RESULTS_PER_PAGE)
     results.page = page
-    on_page: dict[str, list[int]] = {}
-    for kind_name, pk, _rank in page.object_list:
-        on_page.setdefault(kind_name, []).append(pk)
-    found = {
-        (kind_name, pk): hit
-        for kind_name, pks in on_page.items()
-        for pk, hit in KINDS[kind_name].hits(pks, params.wanted_words).items()
-    }
-    # A row deleted between the two queries is simply left out.
-    results.hits = [found[k, pk] for k, pk, _rank in page.object_list if (k, pk) in found]
+    results.total = len(candidates)
+    results.more = any(
+        sum(1 for row in candidates if row[0] == kind.name) >= CANDIDATES for kind in kinds
+    )
+    results.hits = _hits(page.object_list)
 
     if page.number == 1 and not (params.kind or params.topic):
-        results.topics = _matching_topics(params.q)
+        results.topics = named if named is not None else _matching_topics(params.q)
     results.other_forms = _other_forms(results.hits, params.wanted_words)
 
     words = _WORD.findall(params.q)

@@ -61,21 +61,45 @@ class Marker:
 
     def __init__(self, lexemes: list[str]):
         alternatives = []
+        stems_ascii = []  # (stem, whether it matches whole words only)
         for lexeme in sorted({fold_accents(x) for x in lexemes if x}, key=len, reverse=True):
             stems = {lexeme, lexeme[:-1] + "y"} if lexeme.endswith("i") else {lexeme}
             for stem in sorted(stems):
-                ending = r"\w*" if len(stem) >= MIN_PREFIX else r"\b"
-                alternatives.append(re.escape(stem) + ending)
+                whole = len(stem) < MIN_PREFIX
+                alternatives.append(re.escape(stem) + (r"\b" if whole else r"\w*"))
+                stems_ascii.append((stem.lower(), whole))
         self._words = (
             re.compile(r"\b(" + "|".join(alternatives) + ")", re.IGNORECASE)
             if alternatives
             else None
         )
+        # For `first` in ASCII text, where ignoring case is lower() and a word character is
+        # [A-Za-z0-9_]: str.find beats the regular expression, which tries every alternative
+        # at every position up to the first match.
+        self._stems = stems_ascii if all(stem.isascii() for stem, _ in stems_ascii) else None
 
     def first(self, text: str) -> int:
         """Where the first matching word of `text` starts, or -1."""
-        found = self._words.search(fold_accents(text)) if self._words is not None else None
+        if self._words is None:
+            return -1
+        if self._stems is not None and text.isascii():
+            return self._first_ascii(text)
+        found = self._words.search(fold_accents(text))
         return found.start() if found else -1
+
+    def _first_ascii(self, text: str) -> int:
+        """`first` for ASCII text: the earliest place where a stem starts at a word boundary
+        (and, for a short stem, ends at one), as the regular expression finds it."""
+        lowered, first = text.lower(), -1
+        for stem, whole in self._stems:
+            at = lowered.find(stem)
+            while at != -1 and (first == -1 or at < first):
+                end = at + len(stem)
+                if _boundary(lowered, at) and (not whole or _boundary(lowered, end)):
+                    first = at
+                    break
+                at = lowered.find(stem, at + 1)
+        return first
 
     def mark(self, text: str) -> str:
         """`text` with every matching word between START_SEL and STOP_SEL."""
@@ -93,6 +117,19 @@ class Marker:
             end = stop
         parts.append(text[end:])
         return "".join(parts)
+
+
+def _is_word(text: str, at: int) -> bool:
+    """Whether text[at] is a word character (\\w) of ASCII text; outside the text it is not."""
+    if 0 <= at < len(text):
+        char = text[at]
+        return char.isalnum() or char == "_"
+    return False
+
+
+def _boundary(text: str, at: int) -> bool:
+    """Whether \\b holds at `at` in ASCII text."""
+    return _is_word(text, at - 1) != _is_word(text, at)
 
 
 _BLOCKS = re.compile(f"{BLOCK}|\\n\\s*\\n")
