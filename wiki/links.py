@@ -80,7 +80,7 @@ class LinkResolver:
                 if kind == "redirect":
                     self.redirects[old_slug] = page
                 else:
-                    self.pages_by_slug[slug] = page
+                    self.pages_by_slug.setdefault(slug, page)
                     self.pages_by_key.setdefault(key, page)
         if post_slugs:
             cited = Post.objects.filter(slug__in=post_slugs).only("slug", "title")
@@ -111,10 +111,14 @@ class LinkResolver:
         return ResolvedLink(url=missing_page_url(link.target), exists=False)
 
 
-def render_text(text: str) -> tuple[Rendered, LinkResolver]:
+def render_text(text: str, *, new_page: Page | None = None) -> tuple[Rendered, LinkResolver]:
     """Page text rendered in one pass, its links resolved in one batch. The resolver comes back
-    too: it holds what the links reached, for `rebuild_link_tables`."""
+    too: it holds what the links reached, for `rebuild_link_tables`. `new_page`: a page about to
+    be written with this text as its first, not in the database yet; links to it exist."""
     resolver = LinkResolver()
+    if new_page is not None:
+        resolver.pages_by_slug[new_page.slug] = new_page
+        resolver.pages_by_key[new_page.key] = new_page
     return render_markdown(text, resolve=resolver), resolver
 
 

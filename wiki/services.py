@@ -33,6 +33,7 @@ caller's to check: they belong to the person asking, not to the change.
 
 from __future__ import annotations
 
+import functools
 from contextlib import contextmanager
 
 from django.contrib.auth import get_user_model
@@ -174,13 +175,47 @@ WHERE id = %s RETURNING current_revision_id
 """
 
 
-def _sql_of(expression) -> tuple[str, list]:
-    """SQL and parameters of an ORM expression on pages (the search vector, defined once in
-    wiki.models), for a hand-written statement."""
+# A new page and its first revision in one statement: the page row is written once, complete
+# (an INSERT then an UPDATE would write it twice, each time into every index on it), pointing at
+# the revision id taken from its sequence; the revision follows it. Nothing when another page
+# holds the slug (or the topic) by now: someone created it a moment ago. No savepoint needed.
+_NEW_PAGE_SQL = f"""
+WITH ids AS (SELECT nextval(pg_get_serial_sequence('{Revision._meta.db_table}', 'id')) AS rev),
+page AS (
+  INSERT INTO {Page._meta.db_table}
+    (title, slug, key, skeleton, topic_id, current_revision_id, html, toc_html, protected,
+     is_deleted, created_at, updated_at, search_vector)
+  SELECT %s, %s, %s, %s, %s::bigint, ids.rev, %s, %s, false, false, %s, %s, {{search_vector}}
+    FROM ids
+  ON CONFLICT DO NOTHING RETURNING id, current_revision_id),
+new AS (
+  INSERT INTO {Revision._meta.db_table}
+    (id, page_id, number, text, html, toc_html, author_id, summary, minor, created_at,
+     parent_id, size)
+  SELECT page.current_revision_id, page.id, %s, %s, %s, %s, %s::bigint, %s, %s, %s, NULL, %s
+    FROM page RETURNING page_id, id)
+SELECT page_id, id FROM new
+"""
+
+
+# Stand-ins for the title and the HTML while the search vector's SQL is compiled, once a process.
+_TITLE, _HTML = "\x00title", "\x00html"
+
+
+@functools.cache
+def _search_vector_sql() -> tuple[str, tuple]:
     query = Query(Page)
     compiler = query.get_compiler(connection=connection)
-    sql, params = compiler.compile(expression.resolve_expression(query))
-    return sql, list(params)
+    expression = page_search_vector(_TITLE, _HTML).resolve_expression(query)
+    sql, params = compiler.compile(expression)
+    return sql, tuple(params)
+
+
+def _search_vector(title: str, html: str) -> tuple[str, list]:
+    """SQL and parameters of `models.page_search_vector` (the vector is defined once, there),
+    for the hand-written statements below; compiling it each time cost more than running it."""
+    sql, params = _search_vector_sql()
+    return sql, [title if p == _TITLE else html if p == _HTML else p for p in params]
 
 
 def _append_revision(
@@ -188,8 +223,10 @@ def _append_revision(
 ) -> tuple[Revision, set[str]]:
     """Render `text`, add it as the page's next revision and rebuild its link tables. Returns
     the revision and the dependency keys it touched, for the caller's one `site_changed` (each
-    call costs its own cache round trips after the commit)."""
-    rendered, resolver = render_text(text)
+    call costs its own cache round trips after the commit). A page from `_new_page` (not in the
+    database yet) is written here, with this revision as its first."""
+    new_page = page.pk is None
+    rendered, resolver = render_text(text, new_page=page if new_page else None)
     was = invalidation.before(page, new=parent is None)
     now = timezone.now()
     revision = Revision(
@@ -205,23 +242,52 @@ def _append_revision(
         created_at=now,
     )
     revision.size = Revision.size_of(text)
-    page.current_revision = revision
     page.updated_at = now
     page.html, page.toc_html = revision.html, revision.toc_html
-    vector_sql, vector_params = _sql_of(page_search_vector(page.title, rendered.html))
+    vector = _search_vector(page.title, rendered.html)
+    if new_page:
+        _insert_new_page(page, revision, vector)
+    else:
+        _update_page(page, revision, vector)
+    revision._state.adding = False
+    page.current_revision = revision  # now that it has its id
+    targets, cited = rebuild_link_tables(page, rendered.links, resolver, new=parent is None)
+    now = invalidation.Before(targets, cited)
+    return revision, invalidation.revision_keys(page, was, now, resolver.pages_by_key)
+
+
+def _insert_new_page(page: Page, revision: Revision, vector: tuple[str, list]) -> None:
+    """Write `page` (from `_new_page`) with `revision` as its first; `TitleTaken` when its slug
+    or topic was taken a moment ago."""
+    vector_sql, vector_params = vector
+    with connection.cursor() as cursor:
+        cursor.execute(
+            _NEW_PAGE_SQL.format(search_vector=vector_sql),
+            [page.title, page.slug, page.key, page.skeleton, page.topic_id, page.html,
+             page.toc_html, page.created_at, page.updated_at, *vector_params,
+             revision.number, revision.text, revision.html, revision.toc_html, revision.author_id,
+             revision.summary, revision.minor, revision.created_at, revision.size],
+        )  # fmt: skip
+        written = cursor.fetchone()
+    if written is None:
+        raise TitleTaken(Page.objects.get(slug=page.slug))
+    page.pk, revision.pk = written
+    page._state.adding = False
+    revision.page = page  # again, now with its id (setting page_id alone forgets the page)
+
+
+def _update_page(page: Page, revision: Revision, vector: tuple[str, list]) -> None:
+    """Add `revision` to the existing `page` and make it current."""
+    vector_sql, vector_params = vector
     with connection.cursor() as cursor:
         cursor.execute(
             _APPEND_REVISION_SQL.format(search_vector=vector_sql),
             [revision.page_id, revision.number, revision.text, revision.html, revision.toc_html,
-             revision.author_id, revision.summary, revision.minor, now, revision.parent_id,
-             revision.size, now, page.title, page.slug, page.key, page.skeleton, page.html,
-             page.toc_html, *vector_params, page.pk],
+             revision.author_id, revision.summary, revision.minor, revision.created_at,
+             revision.parent_id, revision.size, page.updated_at, page.title, page.slug, page.key,
+             page.skeleton, page.html, page.toc_html, *vector_params, page.pk],
         )  # fmt: skip
         revision.pk = cursor.fetchone()[0]
-    revision._state.adding = False
-    targets, cited = rebuild_link_tables(page, rendered.links, resolver, new=parent is None)
-    now = invalidation.Before(targets, cited)
-    return revision, invalidation.revision_keys(page, was, now, resolver.pages_by_key)
 
 
 @contextmanager
@@ -268,15 +334,6 @@ SELECT 'topic', id, name, NULL, NULL, NULL, NULL FROM {Topic._meta.db_table} WHE
 UNION ALL
 SELECT 'page', id, title, slug, key, topic_id, is_deleted FROM taken
 """
-# The new page's row; nothing when another page holds its slug (or its topic) by now: someone
-# created it a moment ago. Without a savepoint, which a failed INSERT would need.
-_INSERT_PAGE_SQL = f"""
-INSERT INTO {Page._meta.db_table}
-  (title, slug, key, skeleton, topic_id, current_revision_id, html, toc_html, protected,
-   is_deleted, created_at, updated_at, search_vector)
-VALUES (%s, %s, %s, %s, %s, NULL, '', '', false, false, %s, %s, NULL)
-ON CONFLICT DO NOTHING RETURNING id
-"""
 
 
 def _taken(title: str, slug: str, *, other_than: Page | None = None) -> Page | None:
@@ -289,7 +346,8 @@ def _taken(title: str, slug: str, *, other_than: Page | None = None) -> Page | N
 def _new_page(title: str) -> Page:
     """A new page for `title`, or the entry of the topic whose slug the title takes.
     `TitleTaken` when a page has the title's slug or key: a new page never writes into another.
-    Only inside `create_page`'s transaction (see `_NEW_TITLE_SQL`)."""
+    Only inside `create_page`'s transaction (see `_NEW_TITLE_SQL`). Not written yet:
+    `_append_revision` writes it with its first revision."""
     slug = validate_new_slug(title)
     params = {"slug": slug, "key": fold(title), "skeleton": skeleton(title)}
     with connection.cursor() as cursor:
@@ -310,19 +368,8 @@ def _new_page(title: str) -> Page:
     if existing is not None:
         raise TitleTaken(existing, title)
     now = timezone.now()
-    page = Page(title=title, slug=slug, key=fold(title), skeleton=skeleton(title),
+    return Page(title=title, slug=slug, key=fold(title), skeleton=skeleton(title),
                 topic_id=topic_id, created_at=now, updated_at=now)  # fmt: skip
-    with connection.cursor() as cursor:
-        cursor.execute(
-            _INSERT_PAGE_SQL,
-            [page.title, page.slug, page.key, page.skeleton, topic_id, now, now],
-        )
-        inserted = cursor.fetchone()
-    if inserted is None:
-        raise TitleTaken(Page.objects.get(slug=slug))
-    page.pk = inserted[0]
-    page._state.adding = False
-    return page
 
 
 def create_page(
