@@ -314,11 +314,18 @@ def _lock(page: Page) -> Page:
 
 
 # Hand-written, as the link look-ups of wiki.links are: every creation and move asks, and the
-# ORM form cost more Python to build than PostgreSQL takes to answer. Ids start at 1, so
-# `id <> 0` excludes nothing.
+# ORM form cost more Python to build than PostgreSQL takes to answer. Each of the three look-ups
+# by its own index: written as one OR with ORDER BY id LIMIT 1, PostgreSQL walked the primary key
+# through every page when none matched (the usual case). Ids start at 1, so `id <> 0` excludes
+# nothing.
+_TAKEN_ID = f"""(SELECT min(id) FROM (
+  SELECT id FROM {Page._meta.db_table} WHERE slug = %(slug)s UNION ALL
+  SELECT id FROM {Page._meta.db_table} WHERE key = %(key)s UNION ALL
+  SELECT id FROM {Page._meta.db_table} WHERE skeleton = %(skeleton)s) AS found
+ WHERE id <> %(other)s)"""
 _TAKEN_SQL = (
     f"SELECT id, title, slug, key, topic_id, is_deleted FROM {Page._meta.db_table}"
-    " WHERE (slug = %s OR key = %s OR skeleton = %s) AND id <> %s ORDER BY id LIMIT 1 FOR UPDATE"
+    f" WHERE id = {_TAKEN_ID} FOR UPDATE"
 )
 # A new title's look-ups in one round trip: the topic whose slug it takes, the page already
 # holding it (locked, as `_TAKEN_SQL`), and an old slug of a moved page, whose redirect gives
@@ -326,10 +333,7 @@ _TAKEN_SQL = (
 # back with everything else.
 _NEW_TITLE_SQL = f"""
 WITH gone AS (DELETE FROM {PageRedirect._meta.db_table} WHERE old_slug = %(slug)s),
-taken AS (
-  SELECT id, title, slug, key, topic_id, is_deleted FROM {Page._meta.db_table}
-   WHERE slug = %(slug)s OR key = %(key)s OR skeleton = %(skeleton)s
-   ORDER BY id LIMIT 1 FOR UPDATE)
+taken AS ({_TAKEN_SQL})
 SELECT 'topic', id, name, NULL, NULL, NULL, NULL FROM {Topic._meta.db_table} WHERE slug = %(slug)s
 UNION ALL
 SELECT 'page', id, title, slug, key, topic_id, is_deleted FROM taken
@@ -339,7 +343,12 @@ SELECT 'page', id, title, slug, key, topic_id, is_deleted FROM taken
 def _taken(title: str, slug: str, *, other_than: Page | None = None) -> Page | None:
     """The page that already has this title's slug or key, or a title that looks the same
     (its confusable skeleton), locked, if any."""
-    params = [slug, fold(title), skeleton(title), other_than.pk if other_than is not None else 0]
+    params = {
+        "slug": slug,
+        "key": fold(title),
+        "skeleton": skeleton(title),
+        "other": other_than.pk if other_than is not None else 0,
+    }
     return next(iter(Page.objects.raw(_TAKEN_SQL, params)), None)
 
 
@@ -349,7 +358,7 @@ def _new_page(title: str) -> Page:
     Only inside `create_page`'s transaction (see `_NEW_TITLE_SQL`). Not written yet:
     `_append_revision` writes it with its first revision."""
     slug = validate_new_slug(title)
-    params = {"slug": slug, "key": fold(title), "skeleton": skeleton(title)}
+    params = {"slug": slug, "key": fold(title), "skeleton": skeleton(title), "other": 0}
     with connection.cursor() as cursor:
         cursor.execute(_NEW_TITLE_SQL, params)
         rows = cursor.fetchall()
