@@ -68,8 +68,11 @@ def django_wiki_rate(database_url: str, pages: list, folder: Path, python: Path 
     url = _database(database_url, "_djangowiki")
     reset_database(url)
     try:
+        # -I (isolated): the bench's PYTHONPATH names bigsoc's root, whose `wiki` app would
+        # shadow django-wiki's package of the same name in the worker.
         done = subprocess.run(
-            [str(python), str(ROOT / "bench" / "djangowiki_worker.py"), url, str(pages_file)],
+            [str(python), "-I", str(ROOT / "bench" / "djangowiki_worker.py"), url,
+             str(pages_file)],
             capture_output=True, text=True, cwd=folder,
         )  # fmt: skip
         if done.returncode:

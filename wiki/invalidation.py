@@ -53,12 +53,20 @@ def shown_elsewhere_keys(page: Page) -> set[str]:
     return {post_key_name(pk) for pk in cited} | {page_key_name(pk) for pk in linked}
 
 
-def revision_keys(page: Page, was: Before) -> set[str]:
+def revision_keys(
+    page: Page, was: Before, now: Before | None = None, found: dict[str, Page] | None = None
+) -> set[str]:
     """After a new revision's link tables were rebuilt: `page_keys`, the posts cited before or
-    now, and the pages whose incoming links changed."""
-    now = before(page)
+    now, and the pages whose incoming links changed. `now`: what the rebuild wrote, when the
+    caller has it (else it is read back). `found`: the pages the new text's links were looked up
+    by key (wiki.links.LinkResolver.pages_by_key), every page holding such a key; when the
+    changed keys are all among those, no query is needed (a new page's, for one)."""
+    now = now or before(page)
     keys = page_keys(page) | {post_key_name(pk) for pk in was.cited | now.cited}
     changed = was.targets ^ now.targets
+    # A key cut to its column's 255 characters was not looked up as it is stored.
+    if found is not None and changed <= now.targets and all(len(k) < 255 for k in changed):
+        return keys | {page_key_name(found[k].pk) for k in changed if k in found}
     if changed:
         targets = Page.objects.filter(key__in=changed).values_list("pk", flat=True)
         keys |= {page_key_name(pk) for pk in targets}

@@ -80,7 +80,7 @@ class LinkResolver:
                 if kind == "redirect":
                     self.redirects[old_slug] = page
                 else:
-                    self.pages_by_slug[slug] = page
+                    self.pages_by_slug.setdefault(slug, page)
                     self.pages_by_key.setdefault(key, page)
         if post_slugs:
             cited = Post.objects.filter(slug__in=post_slugs).only("slug", "title")
@@ -111,10 +111,14 @@ class LinkResolver:
         return ResolvedLink(url=missing_page_url(link.target), exists=False)
 
 
-def render_text(text: str) -> tuple[Rendered, LinkResolver]:
+def render_text(text: str, *, new_page: Page | None = None) -> tuple[Rendered, LinkResolver]:
     """Page text rendered in one pass, its links resolved in one batch. The resolver comes back
-    too: it holds what the links reached, for `rebuild_link_tables`."""
+    too: it holds what the links reached, for `rebuild_link_tables`. `new_page`: a page about to
+    be written with this text as its first, not in the database yet; links to it exist."""
     resolver = LinkResolver()
+    if new_page is not None:
+        resolver.pages_by_slug[new_page.slug] = new_page
+        resolver.pages_by_key[new_page.key] = new_page
     return render_markdown(text, resolve=resolver), resolver
 
 
@@ -127,9 +131,11 @@ def missing_page_url(title: str) -> str:
 
 def rebuild_link_tables(
     page: Page, links: list[WikiLink], resolver: LinkResolver, *, new: bool = False
-) -> None:
+) -> tuple[frozenset[str], frozenset[int]]:
     """The page's PageLink and Citation rows, as its current text has them (`resolver` holds
-    the posts it cites). `new`: the page had no text before, so it has no rows to delete."""
+    the posts it cites). `new`: the page had no text before, so it has no rows to delete.
+    Returns what was written, the target keys and the cited posts' ids, so the caller need not
+    read the rows back (wiki.invalidation)."""
     if not new:
         PageLink.objects.filter(from_page=page).delete()
         Citation.objects.filter(page=page).delete()
@@ -152,6 +158,7 @@ def rebuild_link_tables(
             )
     PageLink.objects.bulk_create(page_links.values())
     Citation.objects.bulk_create(Citation(page=page, post_id=pk) for pk in cited)
+    return frozenset(link.target_key for link in page_links.values()), frozenset(cited)
 
 
 def refresh_pages_linking_to(page: Page, *, also_keys: tuple[str, ...] = ()) -> int:
@@ -205,18 +212,20 @@ def _store_html(pages: list[tuple[int, str]]) -> None:
 
 
 # Hand-written, as _TARGETS_SQL is: it runs on every creation, and its ORM form (a join and an OR)
-# cost more Python to build than PostgreSQL takes to answer it.
+# cost more Python to build than PostgreSQL takes to answer it. Deleted pages come too (without
+# their HTML): they are no one's to patch, but their cached views name the new page's link.
 _LINKING_SQL = f"""
-SELECT l.from_page_id, l.target_title, p.html FROM {PageLink._meta.db_table} l
- JOIN {Page._meta.db_table} p ON p.id = l.from_page_id
+SELECT l.from_page_id, l.target_title, CASE WHEN p.is_deleted THEN NULL ELSE p.html END
+  FROM {PageLink._meta.db_table} l JOIN {Page._meta.db_table} p ON p.id = l.from_page_id
  WHERE (l.target_slug = %(slug)s OR l.target_key = %(key)s) AND l.from_page_id <> %(page)s
-   AND NOT p.is_deleted
 """
 
 
-def show_links_to_new_page(page: Page) -> int:
+def show_links_to_new_page(page: Page) -> set[int]:
     """`page` was just created: the pages whose links to its title were shown as missing link to
-    it now. Returns how many pages changed.
+    it now. Returns the ids of every page linking to it, deleted ones too: the pages whose
+    views change (as `wiki.invalidation.linking_keys` would find them for a new page, which
+    has no old slugs yet).
 
     Only the links' opening tags change (href, class, tooltip), so each linking page's stored
     HTML is patched in place instead of rendered again (rendering is most of what creating a
@@ -231,8 +240,10 @@ def show_links_to_new_page(page: Page) -> int:
     linking: dict[int, tuple[str, set[str]]] = {}
     for from_page, title, html in rows:
         linking.setdefault(from_page, (html, set()))[1].add(title)
+    linked_from = set(linking)
+    linking = {pk: found for pk, found in linking.items() if found[0] is not None}
     if not linking:
-        return 0
+        return linked_from
     found = ResolvedLink(url=page.get_absolute_url(), exists=True, title=page.title)
     new_tag = link_opening_tag(found)
     still_missing = 'href="' + escape(reverse("wiki:edit", args=[page.slug])) + "?"
@@ -252,4 +263,4 @@ def show_links_to_new_page(page: Page) -> int:
     _store_html(patched)
     for other in Page.objects.filter(pk__in=whole).select_related("current_revision"):
         _render_again(other)
-    return len(patched) + len(whole)
+    return linked_from

@@ -33,13 +33,15 @@ caller's to check: they belong to the person asking, not to the change.
 
 from __future__ import annotations
 
+import functools
 from contextlib import contextmanager
 
 from django.contrib.auth import get_user_model
-from django.db import IntegrityError, connection, transaction
+from django.db import connection, transaction
+from django.db.models.sql import Query
 from django.utils import timezone
 
-from core.cache import site_changed
+from core.cache import page_key_name, site_changed
 from core.confusables import skeleton
 from core.text import fold, title_slug
 from posts.models import Post, Topic
@@ -157,14 +159,77 @@ def validate_new_slug(title: str) -> str:
     return slug
 
 
+# A revision and the page's new state in one statement: the row, then the page pointing at it,
+# with what readers see, a move's new title and the search words (page.current_revision is a
+# deferred constraint, checked at the commit). Hand-written, as the look-ups below are: through
+# the ORM it is two round trips, each costing more Python to build than PostgreSQL to run.
+_APPEND_REVISION_SQL = f"""
+WITH new AS (
+  INSERT INTO {Revision._meta.db_table}
+    (page_id, number, text, html, toc_html, author_id, summary, minor, created_at, parent_id, size)
+  VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s) RETURNING id)
+UPDATE {Page._meta.db_table} SET current_revision_id = (SELECT id FROM new), updated_at = %s,
+  title = %s, slug = %s, key = %s, skeleton = %s, html = %s, toc_html = %s,
+  search_vector = {{search_vector}}
+WHERE id = %s RETURNING current_revision_id
+"""
+
+
+# A new page and its first revision in one statement: the page row is written once, complete
+# (an INSERT then an UPDATE would write it twice, each time into every index on it), pointing at
+# the revision id taken from its sequence; the revision follows it. Nothing when another page
+# holds the slug (or the topic) by now: someone created it a moment ago. No savepoint needed.
+_NEW_PAGE_SQL = f"""
+WITH ids AS (SELECT nextval(pg_get_serial_sequence('{Revision._meta.db_table}', 'id')) AS rev),
+page AS (
+  INSERT INTO {Page._meta.db_table}
+    (title, slug, key, skeleton, topic_id, current_revision_id, html, toc_html, protected,
+     is_deleted, created_at, updated_at, search_vector)
+  SELECT %s, %s, %s, %s, %s::bigint, ids.rev, %s, %s, false, false, %s, %s, {{search_vector}}
+    FROM ids
+  ON CONFLICT DO NOTHING RETURNING id, current_revision_id),
+new AS (
+  INSERT INTO {Revision._meta.db_table}
+    (id, page_id, number, text, html, toc_html, author_id, summary, minor, created_at,
+     parent_id, size)
+  SELECT page.current_revision_id, page.id, %s, %s, %s, %s, %s::bigint, %s, %s, %s, NULL, %s
+    FROM page RETURNING page_id, id)
+SELECT page_id, id FROM new
+"""
+
+
+# Stand-ins for the title and the HTML while the search vector's SQL is compiled, once a process.
+_TITLE, _HTML = "\x00title", "\x00html"
+
+
+@functools.cache
+def _search_vector_sql() -> tuple[str, tuple]:
+    query = Query(Page)
+    compiler = query.get_compiler(connection=connection)
+    expression = page_search_vector(_TITLE, _HTML).resolve_expression(query)
+    sql, params = compiler.compile(expression)
+    return sql, tuple(params)
+
+
+def _search_vector(title: str, html: str) -> tuple[str, list]:
+    """SQL and parameters of `models.page_search_vector` (the vector is defined once, there),
+    for the hand-written statements below; compiling it each time cost more than running it."""
+    sql, params = _search_vector_sql()
+    return sql, [title if p == _TITLE else html if p == _HTML else p for p in params]
+
+
 def _append_revision(
     page: Page, *, text: str, author, summary: str, minor: bool, parent: Revision | None
-) -> Revision:
-    """Render `text`, add it as the page's next revision and rebuild its link tables."""
-    rendered, resolver = render_text(text)
+) -> tuple[Revision, set[str]]:
+    """Render `text`, add it as the page's next revision and rebuild its link tables. Returns
+    the revision and the dependency keys it touched, for the caller's one `site_changed` (each
+    call costs its own cache round trips after the commit). A page from `_new_page` (not in the
+    database yet) is written here, with this revision as its first."""
+    new_page = page.pk is None
+    rendered, resolver = render_text(text, new_page=page if new_page else None)
     was = invalidation.before(page, new=parent is None)
     now = timezone.now()
-    revision = Revision.objects.create(
+    revision = Revision(
         page=page,
         number=(parent.number + 1) if parent else 1,
         text=text,
@@ -176,24 +241,53 @@ def _append_revision(
         parent=parent,
         created_at=now,
     )
-    page.current_revision = revision
+    revision.size = Revision.size_of(text)
     page.updated_at = now
     page.html, page.toc_html = revision.html, revision.toc_html
-    # One UPDATE: the revision, what readers see, a move's new title and the search words.
-    Page.objects.filter(pk=page.pk).update(
-        current_revision=revision,
-        updated_at=now,
-        title=page.title,
-        slug=page.slug,
-        key=page.key,
-        skeleton=page.skeleton,
-        html=page.html,
-        toc_html=page.toc_html,
-        search_vector=page_search_vector(page.title, rendered.html),
-    )
-    rebuild_link_tables(page, rendered.links, resolver, new=parent is None)
-    site_changed(invalidation.revision_keys(page, was))
-    return revision
+    vector = _search_vector(page.title, rendered.html)
+    if new_page:
+        _insert_new_page(page, revision, vector)
+    else:
+        _update_page(page, revision, vector)
+    revision._state.adding = False
+    page.current_revision = revision  # now that it has its id
+    targets, cited = rebuild_link_tables(page, rendered.links, resolver, new=parent is None)
+    now = invalidation.Before(targets, cited)
+    return revision, invalidation.revision_keys(page, was, now, resolver.pages_by_key)
+
+
+def _insert_new_page(page: Page, revision: Revision, vector: tuple[str, list]) -> None:
+    """Write `page` (from `_new_page`) with `revision` as its first; `TitleTaken` when its slug
+    or topic was taken a moment ago."""
+    vector_sql, vector_params = vector
+    with connection.cursor() as cursor:
+        cursor.execute(
+            _NEW_PAGE_SQL.format(search_vector=vector_sql),
+            [page.title, page.slug, page.key, page.skeleton, page.topic_id, page.html,
+             page.toc_html, page.created_at, page.updated_at, *vector_params,
+             revision.number, revision.text, revision.html, revision.toc_html, revision.author_id,
+             revision.summary, revision.minor, revision.created_at, revision.size],
+        )  # fmt: skip
+        written = cursor.fetchone()
+    if written is None:
+        raise TitleTaken(Page.objects.get(slug=page.slug))
+    page.pk, revision.pk = written
+    page._state.adding = False
+    revision.page = page  # again, now with its id (setting page_id alone forgets the page)
+
+
+def _update_page(page: Page, revision: Revision, vector: tuple[str, list]) -> None:
+    """Add `revision` to the existing `page` and make it current."""
+    vector_sql, vector_params = vector
+    with connection.cursor() as cursor:
+        cursor.execute(
+            _APPEND_REVISION_SQL.format(search_vector=vector_sql),
+            [revision.page_id, revision.number, revision.text, revision.html, revision.toc_html,
+             revision.author_id, revision.summary, revision.minor, revision.created_at,
+             revision.parent_id, revision.size, page.updated_at, page.title, page.slug, page.key,
+             page.skeleton, page.html, page.toc_html, *vector_params, page.pk],
+        )  # fmt: skip
+        revision.pk = cursor.fetchone()[0]
 
 
 @contextmanager
@@ -220,48 +314,71 @@ def _lock(page: Page) -> Page:
 
 
 # Hand-written, as the link look-ups of wiki.links are: every creation and move asks, and the
-# ORM form cost more Python to build than PostgreSQL takes to answer. Ids start at 1, so
-# `id <> 0` excludes nothing.
+# ORM form cost more Python to build than PostgreSQL takes to answer. Each of the three look-ups
+# by its own index: written as one OR with ORDER BY id LIMIT 1, PostgreSQL walked the primary key
+# through every page when none matched (the usual case). Ids start at 1, so `id <> 0` excludes
+# nothing.
+_TAKEN_ID = f"""(SELECT min(id) FROM (
+  SELECT id FROM {Page._meta.db_table} WHERE slug = %(slug)s UNION ALL
+  SELECT id FROM {Page._meta.db_table} WHERE key = %(key)s UNION ALL
+  SELECT id FROM {Page._meta.db_table} WHERE skeleton = %(skeleton)s) AS found
+ WHERE id <> %(other)s)"""
 _TAKEN_SQL = (
     f"SELECT id, title, slug, key, topic_id, is_deleted FROM {Page._meta.db_table}"
-    " WHERE (slug = %s OR key = %s OR skeleton = %s) AND id <> %s ORDER BY id LIMIT 1 FOR UPDATE"
+    f" WHERE id = {_TAKEN_ID} FOR UPDATE"
 )
-_TOPIC_BY_SLUG_SQL = f"SELECT id, name FROM {Topic._meta.db_table} WHERE slug = %s"
+# A new title's look-ups in one round trip: the topic whose slug it takes, the page already
+# holding it (locked, as `_TAKEN_SQL`), and an old slug of a moved page, whose redirect gives
+# way to the new page. Should the title be taken, `create_page`'s transaction rolls the delete
+# back with everything else.
+_NEW_TITLE_SQL = f"""
+WITH gone AS (DELETE FROM {PageRedirect._meta.db_table} WHERE old_slug = %(slug)s),
+taken AS ({_TAKEN_SQL})
+SELECT 'topic', id, name, NULL, NULL, NULL, NULL FROM {Topic._meta.db_table} WHERE slug = %(slug)s
+UNION ALL
+SELECT 'page', id, title, slug, key, topic_id, is_deleted FROM taken
+"""
 
 
 def _taken(title: str, slug: str, *, other_than: Page | None = None) -> Page | None:
     """The page that already has this title's slug or key, or a title that looks the same
     (its confusable skeleton), locked, if any."""
-    params = [slug, fold(title), skeleton(title), other_than.pk if other_than is not None else 0]
+    params = {
+        "slug": slug,
+        "key": fold(title),
+        "skeleton": skeleton(title),
+        "other": other_than.pk if other_than is not None else 0,
+    }
     return next(iter(Page.objects.raw(_TAKEN_SQL, params)), None)
 
 
 def _new_page(title: str) -> Page:
     """A new page for `title`, or the entry of the topic whose slug the title takes.
-    `TitleTaken` when a page has the title's slug or key: a new page never writes into another."""
+    `TitleTaken` when a page has the title's slug or key: a new page never writes into another.
+    Only inside `create_page`'s transaction (see `_NEW_TITLE_SQL`). Not written yet:
+    `_append_revision` writes it with its first revision."""
     slug = validate_new_slug(title)
+    params = {"slug": slug, "key": fold(title), "skeleton": skeleton(title), "other": 0}
     with connection.cursor() as cursor:
-        cursor.execute(_TOPIC_BY_SLUG_SQL, [slug])
-        topic_id, topic_name = cursor.fetchone() or (None, None)
-    if topic_id is not None:
-        title = topic_name
-    existing = _taken(title, slug)
+        cursor.execute(_NEW_TITLE_SQL, params)
+        rows = cursor.fetchall()
+    found = {row[0]: row[1:] for row in rows}
+    topic_id = None
+    if "topic" in found:
+        # The entry of a topic takes the topic's name: look again under that name.
+        topic_id, title = found["topic"][:2]
+        existing = _taken(title, slug)
+    elif "page" in found:
+        pk, title_, slug_, key, topic, is_deleted = found["page"]
+        existing = Page(pk=pk, title=title_, slug=slug_, key=key, topic_id=topic,
+                        is_deleted=is_deleted)  # fmt: skip
+    else:
+        existing = None
     if existing is not None:
         raise TitleTaken(existing, title)
-    # A new page takes over an old slug of a moved page: the redirect gives way.
-    PageRedirect.objects.filter(old_slug=slug).delete()
-    try:
-        with transaction.atomic():
-            return Page.objects.create(
-                title=title,
-                slug=slug,
-                key=fold(title),
-                skeleton=skeleton(title),
-                topic_id=topic_id,
-            )
-    except IntegrityError:
-        # Someone created a page with this slug a moment ago.
-        raise TitleTaken(Page.objects.get(slug=slug)) from None
+    now = timezone.now()
+    return Page(title=title, slug=slug, key=fold(title), skeleton=skeleton(title),
+                topic_id=topic_id, created_at=now, updated_at=now)  # fmt: skip
 
 
 def create_page(
@@ -279,11 +396,11 @@ def create_page(
     title, text = normalise_title(title), normalise_text(text)
     with transaction.atomic():
         page = _new_page(title)
-        revision = _append_revision(
+        revision, keys = _append_revision(
             page, text=text, author=author, summary=summary, minor=minor, parent=None
         )
-        show_links_to_new_page(page)
-        site_changed(invalidation.linking_keys(page))
+        linking = show_links_to_new_page(page)
+        site_changed(keys | {page_key_name(pk) for pk in linking})
         if announce:
             seams.revision_saved(revision, author)
     return revision
@@ -314,13 +431,14 @@ def save_revision(
             raise EditConflict(current)
         if current is not None and current.text == text:
             return current  # nothing changed: no empty revision in the history
-        revision = _append_revision(
+        revision, keys = _append_revision(
             page, text=text, author=author, summary=summary, minor=minor, parent=current
         )
         if current is None:
             # Links to this title were shown as missing until now.
             refresh_pages_linking_to(page)
-            site_changed(invalidation.linking_keys(page))
+            keys |= invalidation.linking_keys(page)
+        site_changed(keys)
         if announce:
             seams.revision_saved(revision, author)
     return revision
@@ -342,7 +460,7 @@ def revert_to(*, revision: Revision, author, reason: str, detail: str | None = N
         current = page.current_revision
         if current is not None and current.pk == revision.pk:
             return current
-        new = _append_revision(
+        new, keys = _append_revision(
             page,
             text=revision.text,
             author=author,
@@ -350,6 +468,7 @@ def revert_to(*, revision: Revision, author, reason: str, detail: str | None = N
             minor=False,
             parent=current,
         )
+        site_changed(keys)
         if detail is None:
             detail = f"to revision {revision.number}"
         seams.moderated(kind="revert", actor=author, page=page, reason=reason, detail=detail)
@@ -381,7 +500,7 @@ def move_page(*, page: Page, new_title: str, author, reason: str) -> Page:
         page.title, page.slug, page.key = new_title, new_slug, fold(new_title)
         page.skeleton = skeleton(new_title)
         current = page.current_revision
-        revision = _append_revision(
+        revision, keys = _append_revision(
             page,
             text=current.text if current else "",
             author=author,
@@ -391,7 +510,8 @@ def move_page(*, page: Page, new_title: str, author, reason: str) -> Page:
         )
         refresh_pages_linking_to(page, also_keys=(old_key,))
         site_changed(
-            invalidation.linking_keys(page, also_keys=(old_key,))
+            keys
+            | invalidation.linking_keys(page, also_keys=(old_key,))
             | invalidation.shown_elsewhere_keys(page)
         )
         seams.moderated(
@@ -431,7 +551,7 @@ def seed_topic_entries(*, author) -> int:
                 skeleton=skeleton(topic.name),
                 topic=topic,
             )
-            _append_revision(
+            _, keys = _append_revision(
                 page,
                 text=topic.description,
                 author=author,
@@ -439,6 +559,7 @@ def seed_topic_entries(*, author) -> int:
                 minor=False,
                 parent=None,
             )
+            site_changed(keys)
         created += 1
     return created
 
