@@ -3,7 +3,7 @@
     with CoreWatch(database="bigsoc_bench", root_pid=process.pid) as watch:
         ...                                   # the import runs
     watch.busy()     # [97.0, 95.5]: per core, % of the time not idle (/proc/stat deltas)
-    watch.seconds()  # {"importer": 21.9, "parser": 4.5, "PostgreSQL": [16.9, 8.4, 8.3]}
+    watch.seconds()  # {"importer": 21.9, "preparing": 4.5, "PostgreSQL": [16.9, 8.4, 8.3]}
 
 Linux only (/proc). Core figures are machine-wide: on a shared machine they include the
 neighbours' work, so the load average printed in the table's header says how far to trust them.
@@ -86,7 +86,7 @@ class CoreWatch:
 
     def _sample(self) -> None:
         pids = [(self._root, "importer")]
-        pids += [(pid, "parser") for pid in self._tree(self._root)]
+        pids += [(pid, "preparing") for pid in self._tree(self._root)]
         backends = self._monitor.execute(
             "SELECT pid FROM pg_stat_activity WHERE datname = %s AND pid <> pg_backend_pid()",
             [self._database],
@@ -119,7 +119,7 @@ class CoreWatch:
         return {kind: sorted(values, reverse=True) for kind, values in kinds.items()}
 
     def describe(self) -> str:
-        """One line: 'CPU s: importer 21.9, parser 4.5, PostgreSQL 33.6 (16.9 + 8.4 + 8.3)'."""
+        """One line: 'CPU s: importer 21.9, preparing 4.5, PostgreSQL 33.6 (16.9 + 8.4 + 8.3)'."""
         parts = []
         for kind, values in self.seconds().items():
             each = f" ({' + '.join(f'{v:.1f}' for v in values)})" if len(values) > 1 else ""
