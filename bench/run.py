@@ -7,7 +7,8 @@ Steps, each in processes of their own so the figures are the real commands':
 1. generate the archive (bench/generate.py) and a copy with 1% of posts edited;
 2. on an empty database (BENCH_DATABASE_URL, default the local server's `bigsoc_bench`), time
    `import_seeds` three times — empty database, unchanged archive, 1% edited — with each
-   process's peak memory (os.wait4);
+   process's peak memory (os.wait4), how busy each core was and the CPU seconds of the import's
+   processes and PostgreSQL backends (bench/cores.py);
 3. add a wiki page with 300 revisions and a logged-in volunteer (bench/site.py), count SQL per page;
 4. start gunicorn with production settings (DEBUG off) and, beside it, the ceiling: a bare Django
    project (bench/ceiling: one 6 KB view, SecurityMiddleware and WhiteNoise, no database) on a
@@ -64,6 +65,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
+from bench.cores import CoreWatch
 from bench.site import api_row
 from bench.wrk import Load, ensure_wrk, run_wrk
 
@@ -162,8 +164,28 @@ def manage(env: dict[str, str], *args: str, capture: bool = True) -> str:
     return result.stdout
 
 
-def timed_manage(env: dict[str, str], args: list[str], log: Path) -> tuple[float, int, str]:
-    """(wall seconds, peak RSS in MB, output) of one `manage.py` process; exits on failure."""
+@dataclass
+class Timed:
+    """One `manage.py` run: wall seconds, peak RSS in MB, its output, how busy each core was
+    and the CPU seconds of its processes (bench.cores)."""
+
+    wall: float
+    peak: int
+    output: str
+    busy: list[float]
+    cpu: str
+
+    @property
+    def cores(self) -> str:
+        return "cores " + " · ".join(f"{b:.0f}%" for b in self.busy)
+
+    @property
+    def summary(self) -> str:
+        return self.output.strip().splitlines()[-1] if self.output.strip() else ""
+
+
+def timed_manage(env: dict[str, str], args: list[str], log: Path) -> Timed:
+    """Run one `manage.py` process and measure it (see `Timed`); exits on failure."""
     start = time.perf_counter()
     with open(log, "w") as out:
         process = subprocess.Popen(
@@ -173,20 +195,19 @@ def timed_manage(env: dict[str, str], args: list[str], log: Path) -> tuple[float
             stdout=out,
             stderr=subprocess.STDOUT,
         )
-        # wait4 gives this one child's resource use, peak memory included.
-        _, status, usage = os.wait4(process.pid, 0)
+        with CoreWatch(database_url=env["DATABASE_URL"], root_pid=process.pid) as watch:
+            # wait4 gives this one child's resource use, peak memory included.
+            _, status, usage = os.wait4(process.pid, 0)
     wall = time.perf_counter() - start
     output = log.read_text()
     if os.waitstatus_to_exitcode(status):
         sys.exit(f"bench: manage.py {args[0]} failed:\n{output}")
-    return wall, usage.ru_maxrss // 1024, output
+    return Timed(wall, usage.ru_maxrss // 1024, output, watch.busy(), watch.describe())
 
 
-def timed_import(env: dict[str, str], archive: Path, log: Path) -> tuple[float, int, str]:
-    """(wall seconds, peak RSS in MB, summary line) of one `import_seeds` process."""
-    wall, peak, output = timed_manage(env, ["import_seeds", str(archive)], log)
-    summary = output.strip().splitlines()[-1] if output.strip() else ""
-    return wall, peak, summary
+def timed_import(env: dict[str, str], archive: Path, log: Path) -> Timed:
+    """Run one `import_seeds` process and measure it (see `Timed`)."""
+    return timed_manage(env, ["import_seeds", str(archive)], log)
 
 
 def reset_database(url: str) -> None:
@@ -329,7 +350,8 @@ def import_rows(env: dict[str, str], posts: int, work: Path, report: Report) -> 
     first = 0.0
     for name, path, limit in steps:
         say(f"{name} …")
-        wall, peak, summary = timed_import(env, path, work / "import.log")
+        timed = timed_import(env, path, work / "import.log")
+        wall, peak, summary = timed.wall, timed.peak, timed.summary
         first = first or wall
         rate = posts / wall
         if limit is None:
@@ -338,10 +360,9 @@ def import_rows(env: dict[str, str], posts: int, work: Path, report: Report) -> 
         else:
             ok = wall <= limit and peak <= IMPORT_PEAK_MB
             meets = f"{'✓' if ok else '✗'} ≤ {limit:.1f} s"
-        report.rows.append(
-            Row(name, "", f"{rate:,.0f}", cost=f"{wall:.1f} s · {peak} MB", meets=meets)
-        )
-        report.notes.append(f"{name}: {summary}")
+        cost = f"{wall:.1f} s · {peak} MB · {timed.cores}"
+        report.rows.append(Row(name, "", f"{rate:,.0f}", cost=cost, meets=meets))
+        report.notes.append(f"{name}: {summary} {timed.cpu}.")
     return first
 
 
@@ -366,7 +387,8 @@ def wxr_rows(
             reset_database(url)
             manage(env, "migrate", "--noinput")
             say(f"{name} …")
-            wall, peak, summary = timed_import(env, path, work / "import.log")
+            timed = timed_import(env, path, work / "import.log")
+            wall, peak, summary = timed.wall, timed.peak, timed.summary
             count = int(re.search(r"([\d,]+) posts created", summary).group(1).replace(",", ""))
             if generate_args[0] == "--posts":
                 ratio = wall / plain_wall if plain_wall else 0.0
@@ -375,10 +397,9 @@ def wxr_rows(
             else:
                 ok = peak <= IMPORT_PEAK_MB
                 meets = f"{'✓' if ok else '✗'} ≤ {IMPORT_PEAK_MB} MB"
-            report.rows.append(
-                Row(name, "", f"{count / wall:,.0f}", cost=f"{wall:.1f} s · {peak} MB", meets=meets)
-            )
-            report.notes.append(f"{name}: {summary}")
+            cost = f"{wall:.1f} s · {peak} MB · {timed.cores}"
+            report.rows.append(Row(name, "", f"{count / wall:,.0f}", cost=cost, meets=meets))
+            report.notes.append(f"{name}: {summary} {timed.cpu}.")
             path.unlink()
     finally:
         try:
@@ -571,7 +592,8 @@ def export_rows(env: dict[str, str], posts: int, work: Path, report: Report) -> 
     for name, command in cases:
         say(f"{name} …")
         out = work / "export.xml"
-        wall, peak, _ = timed_manage(env, [command, str(out)], work / "export.log")
+        timed = timed_manage(env, [command, str(out)], work / "export.log")
+        wall, peak = timed.wall, timed.peak
         size = out.stat().st_size / 2**20
         out.unlink()
         ok = peak <= EXPORT_PEAK_MB

@@ -325,8 +325,9 @@ class Post(models.Model):
     """An archive post. `key` is the title folded for matching, so typographic twins merge.
 
     `search_vector` is computed by PostgreSQL from the title (weight A) and the body (weight B)
-    whenever a row is written, however it is written (ORM, bulk_update or the importer's COPY),
-    so search never computes it per query and it cannot go stale.
+    whenever a row's title or body is written, however it is written (ORM, bulk_update, the
+    importer's updates: a trigger), so search never computes it per query and it cannot go
+    stale. A first import's COPY writes it as computed by other backends of the same function.
     """
 
     title = models.CharField(max_length=500)
@@ -365,12 +366,10 @@ class Post(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
-    search_vector = models.GeneratedField(
-        expression=SearchVector("title", weight="A", config=SEARCH_CONFIG)
-        + SearchVector("body", weight="B", config=SEARCH_CONFIG),
-        output_field=SearchVectorField(),
-        db_persist=True,
-    )
+    # Kept by the database (posts migration 0015: triggers calling `post_search_vector`), never
+    # set by Python; a first import's COPY gives it, computed beside the COPY
+    # (importer.write.vectors).
+    search_vector = SearchVectorField(null=True, editable=False)
 
     tags = TaggableManager(through=TaggedPost, blank=True, related_name="posts")
 

@@ -17,6 +17,7 @@ from contextlib import contextmanager
 
 from django.db import connection
 
+from importer.write.vectors import vectors_computed_beside
 from posts.models import Post, TaggedPost
 
 # Memory PostgreSQL may use to sort an index it builds (the session's default is 64 MB): the
@@ -28,9 +29,14 @@ BUILD_MEMORY = "256MB"
 def first_import_mode() -> Iterator[bool]:
     """True when the database holds no post yet (a new site's first import): the file's posts
     are then written as its scan meets them, so PostgreSQL's work on them runs beside the
-    reading, and its indexes and foreign keys are built and checked once, at the end."""
+    reading, their search vectors are computed by backends of their own (importer.write.vectors),
+    and its indexes and foreign keys are built and checked once, at the end."""
     first = not Post.objects.exists()
-    with foreign_keys_checked_at_the_end(first), indexes_built_at_the_end(first):
+    with (
+        foreign_keys_checked_at_the_end(first),
+        indexes_built_at_the_end(first),
+        vectors_computed_beside(first),
+    ):
         yield first
 
 

@@ -14,6 +14,7 @@ from collections.abc import Callable
 
 from django.db import connection
 
+from importer.write import vectors
 from posts.models import Post
 
 
@@ -100,14 +101,24 @@ def columns(model, fields) -> str:
 
 
 def copy_job(model, fields: list[str], rows: list[tuple]) -> Callable:
-    """A writer job: COPY `rows` into `model`'s table."""
+    """A writer job: COPY `rows` into `model`'s table. A first import's posts get their search
+    vectors from helper backends (importer.write.vectors), asked for now, written with the rows
+    when the job runs."""
+    pending = vectors.computing(model, fields, rows)
+    if pending is not None:
+        fields = [*fields, "search_vector"]
     sql = f"COPY {table(model)} ({columns(model, fields)}) FROM STDIN"
 
     def job(cursor) -> None:
-        if rows:
-            with cursor.copy(sql) as copy:
+        if not rows:
+            return
+        with cursor.copy(sql) as copy:
+            if pending is None:
                 for row in rows:
                     copy.write_row(row)
+            else:
+                for row, vector in zip(rows, pending.result(), strict=True):
+                    copy.write_row((*row, vector))
 
     return job
 
