@@ -166,8 +166,15 @@ def test_the_activity_writer_saves_edits_and_toggles_watches_over_http(live_serv
     assert Watch.objects.filter(user=user, page=page).exists() is not watching
 
     stop = threading.Event()
-    threading.Timer(0.2, stop.set).start()  # during the first write: one write, then stop
-    result = write_until_stopped(Volunteer(live_server.url, session, paths, "watch"), 50, stop)
+
+    class StopsAfterOneWrite(Volunteer):
+        def write(self):
+            super().write()
+            stop.set()
+
+    result = write_until_stopped(
+        StopsAfterOneWrite(live_server.url, session, paths, "watch"), 50, stop
+    )
     assert (result["writes"], result["failures"]) == (1, 0)
 
 
