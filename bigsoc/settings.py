@@ -12,6 +12,7 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
 from core.env import env_bool, env_int, env_list, env_str
+from core.release import source_digest
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -170,6 +171,14 @@ else:
     # Django's database sessions, read with a fixed statement instead of a compiled ORM query.
     SESSION_ENGINE = "core.sessions"
 
+# The release running (core/release.py): cached pages and kept fragments are keyed by it, so a
+# deploy never serves HTML the previous code rendered. A deploy sets RELEASE (its commit, say);
+# otherwise it is a digest of the source, read once per process.
+RELEASE = env_str("RELEASE") or source_digest(
+    BASE_DIR, ["bigsoc", "core", "posts", "importer", "wiki", "accounts", "search", "community",
+               "api", "dumps", "templates", "static"],
+)  # fmt: skip
+
 # Anonymous readers' pages live this long in the shared cache at most; every write makes them
 # stale at once anyway (core/cache.py). 0 turns the page cache off.
 PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 3600)
@@ -178,6 +187,9 @@ if not PAGE_CACHE_SECONDS:
     # looks in "template_fragments" first, and storing a fragment that expires at once cost an
     # uncached search four cache round trips and the pickling of its whole content.
     CACHES["template_fragments"] = {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}
+else:
+    # Kept fragments are HTML of one release, as cached pages are (core/release.py).
+    CACHES["template_fragments"] = {**CACHES["default"], "KEY_PREFIX": f"release-{RELEASE}"}
 
 # The CDN in front (docs/caching.md): where each changed dependency key is purged, by the worker
 # (core.purges). Set, anonymous pages say `Cache-Control: public, s-maxage=CDN_SECONDS`; unset,

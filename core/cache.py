@@ -350,8 +350,8 @@ UNCACHED_PATHS = frozenset({"/healthz"})
 
 
 def page_key(request: HttpRequest) -> str:
-    """One key per host and full path (query included), hashed to a fixed length."""
-    url = f"{request.get_host()}{request.get_full_path()}"
+    """One key per release, host and full path (query included), hashed to a fixed length."""
+    url = f"{settings.RELEASE} {request.get_host()}{request.get_full_path()}"
     return PAGE_KEY_PREFIX + hashlib.sha256(url.encode()).hexdigest()
 
 

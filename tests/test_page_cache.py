@@ -63,6 +63,15 @@ def test_page_is_keyed_by_query_string(client, reading_page):
     assert client.get(history + "?page=1")["X-Page-Cache"] == "hit"
 
 
+def test_a_new_release_never_serves_pages_the_old_code_rendered(client, reading_page, settings):
+    # A deploy changes templates and views without touching any dependency key.
+    client.get(reading_page.get_absolute_url())
+    settings.RELEASE = "next-release"
+    response = client.get(reading_page.get_absolute_url())
+    assert response["X-Page-Cache"] == "miss"
+    assert client.get(reading_page.get_absolute_url())["X-Page-Cache"] == "hit"
+
+
 def test_logged_in_volunteer_never_gets_a_cached_page(client, reading_page):
     client.get(reading_page.get_absolute_url())
     alice = client_for(make_user("alice"))

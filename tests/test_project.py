@@ -52,7 +52,23 @@ def test_kept_fragments_are_off_with_the_page_cache():
     assert _setting(fragments, PAGE_CACHE_SECONDS="0") == (
         "'django.core.cache.backends.dummy.DummyCache'"
     )
-    assert _setting(fragments, PAGE_CACHE_SECONDS="600") == "None"
+    kept = "CACHES['template_fragments'].get('KEY_PREFIX')"
+    assert _setting(kept, PAGE_CACHE_SECONDS="600", RELEASE="abc123") == "'release-abc123'"
+
+
+def test_the_release_is_a_digest_of_the_source_unless_a_deploy_names_it(tmp_path):
+    from core.release import source_digest
+
+    (tmp_path / "app" / "templates").mkdir(parents=True)
+    page = tmp_path / "app" / "templates" / "page.html"
+    page.write_text("<p>one</p>")
+    (tmp_path / "app" / "notes.md").write_text("not source")
+    before = source_digest(tmp_path, ["app"])
+    (tmp_path / "app" / "notes.md").write_text("still not source")
+    assert source_digest(tmp_path, ["app"]) == before
+    page.write_text("<p>two</p>")
+    assert source_digest(tmp_path, ["app"]) != before
+    assert _setting("RELEASE", RELEASE="v42") == "'v42'"
 
 
 def test_email_links_follow_the_port_the_development_server_was_given():
