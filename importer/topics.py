@@ -97,9 +97,15 @@ class GuardedPhrase(str):
         words = _WORD.findall(value)
         if any(map(_is_acronym, words)):
             # Acronyms as written, the other words in any case; between words, anything that is
-            # not a word character (as `tokens` splits).
-            parts = (re.escape(w) if _is_acronym(w) else f"(?i:{re.escape(w)})" for w in words)
-            phrase.written = re.compile(r"(?<!\w)" + r"\W+".join(parts) + r"(?!\w)")
+            # not a word character (as `tokens` splits). A pattern that starts with its acronym
+            # has the "no word character before" test after it, so the regex engine can look
+            # for the literal in C instead of trying a lookbehind at every character.
+            parts = [re.escape(w) if _is_acronym(w) else f"(?i:{re.escape(w)})" for w in words]
+            if _is_acronym(words[0]):
+                parts[0] += rf"(?<!\w[\s\S]{{{len(words[0])}}})"
+            else:
+                parts[0] = r"(?<!\w)" + parts[0]
+            phrase.written = re.compile(r"\W+".join(parts) + r"(?!\w)")
         else:
             phrase.written = None
         return phrase
