@@ -137,7 +137,7 @@ class GuardedPhrase(str):
         never names a topic on its own."""
         if self.context or tuple(tokens(name)) != self.words:
             return False
-        return self.written is None or self.written.fullmatch(fold_chars(name).strip()) is not None
+        return self.written is None or self.written.search(fold_chars(name)) is not None
 
 
 def _holds(toks: tuple[str, ...], words: tuple[str, ...]) -> bool:

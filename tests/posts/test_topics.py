@@ -288,7 +288,7 @@ def test_an_authors_category_reaches_a_vocabulary_topic_only_by_an_alias_as_writ
     aliases = AliasIndex(vocabulary)
     assert aliases.topic_of("Tweet") == aliases.topic_of("tweets") == "Twitter"
     assert aliases.topic_of("Blog") == "Blogging"
-    assert aliases.topic_of("NCVO") == "Voluntary sector"
+    assert aliases.topic_of("NCVO") == aliases.topic_of("#NCVO") == "Voluntary sector"
     assert aliases.topic_of("Canary Wharf") == "London"
     assert aliases.topic_of("ncvo") is None and aliases.topic_of("Ncvo") is None
     assert aliases.topic_of("Cuts") is None  # a common word, and no context words around it
