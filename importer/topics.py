@@ -475,13 +475,13 @@ class PhraseMiner:
         # The same runs of names come back post after post ("Big Society Network", "Nat Wei"):
         # each distinct match of `_NAME_RUN` is split, folded, masked and cut into phrases once.
         self._match_keys: dict[str, tuple[tuple[str, ...], ...]] = {}
-        self._people: set[tuple[str, ...]] = set()
+        self._people: set[str] = set()  # as written; folded once, in `phrases`
 
     def feed(self, text: str, people: Iterable[str] = ()) -> None:
         """Count the names in one post's own words; `people` are its author's and
         commenters' names, never kept as phrases."""
         if len(self._people) < PEOPLE_MAX:
-            self._people.update(k for k in map(_person_key, people) if len(k) > 1)
+            self._people.update(people)
         matches = _NAME_RUN.findall(text)
         memo = self._match_keys
         if len(memo) + len(matches) > RUN_MEMO_MAX:
@@ -539,10 +539,11 @@ class PhraseMiner:
                     sub = key[i : i + n]
                     if in_longer.get(sub, 0) < count:
                         in_longer[sub] = count
+        people = set(map(_person_key, self._people))
         result = []
         for key, count in kept.items():
             surface = self._surface[key]
-            if _person_key(surface) in self._people:
+            if _person_key(surface) in people:
                 continue
             if in_longer.get(key, 0) < count and len(surface) <= TOPIC_NAME_MAX:
                 result.append((-count, surface.casefold(), surface))
