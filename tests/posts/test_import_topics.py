@@ -47,8 +47,10 @@ def export(tmp_path, *items: dict) -> str:
     return str(path)
 
 
-def run(path) -> None:
-    call_command("import_seeds", str(path), stdout=io.StringIO(), stderr=io.StringIO())
+def run(path) -> str:
+    out = io.StringIO()
+    call_command("import_seeds", str(path), stdout=out, stderr=io.StringIO())
+    return out.getvalue()
 
 
 def topics_of(title: str) -> set[str]:
@@ -135,3 +137,17 @@ def test_commenters_names_are_never_phrases_however_their_byline_is_punctuated(t
     phrases = set(Topic.objects.filter(source=Topic.Source.PHRASE).values_list("name", flat=True))
     assert "Riverside Food Bank" in phrases
     assert not phrases & {"T Parse", "Mo Farid"}
+
+
+def test_a_change_to_a_topics_context_words_imports_an_unchanged_file_again(
+    tmp_path, vocabulary_seeds
+):
+    path = tmp_path / "ribbon.txt"
+    path.write_text("Ribbon\n\nThe mayor cuts the ribbon. read more »\n", encoding="utf-8")
+    run(path)
+    assert "unchanged since last import" in run(path)
+    vocabulary = vocabulary_seeds / "topics.toml"
+    text = vocabulary.read_text(encoding="utf-8")
+    vocabulary.write_text(text.replace('"spending", ', '"spending", "mayor", '), encoding="utf-8")
+    assert "unchanged since last import" not in run(path)
+    assert "Spending cuts" in topics_of("Ribbon")
