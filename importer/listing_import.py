@@ -209,7 +209,7 @@ def _tag(
             if not topic_ids:
                 continue
         else:
-            topic_ids.update(plan_.topic_ids[c] for c in post.categories if c in plan_.topic_ids)
+            topic_ids.update(t for c in post.categories for t in plan_.topic_ids.get(c, ()))
             if header_topic_id:
                 topic_ids.add(header_topic_id)
         if key in plan_.existing:

@@ -49,7 +49,9 @@ __all__ = ["ArchiveError", "FileResult", "import_archive"]
 BATCH_SIZE = 1000
 # Part of `import_digest`: bump it when a change to parsing, rendering or matching should make
 # the next run re-import files that did not change.
-IMPORT_RULES = "3"  # 3: identities scoped to the blog, local dates, players, code, galleries
+# 3: identities scoped to the blog, local dates, players, code, galleries; 4: acronyms as
+# written, tags reaching their vocabulary topic
+IMPORT_RULES = "4"
 # A file that creates or changes more than ANALYZE_BASE posts plus ANALYZE_SHARE of those the
 # database held refreshes the planner's statistics, as autovacuum's defaults would (50, 10%).
 ANALYZE_BASE, ANALYZE_SHARE = 50, 0.1
@@ -59,7 +61,7 @@ def import_digest(vocabulary: list[VocabularyTopic]) -> str:
     """What besides a file's bytes decides what its import writes: the vocabulary and the rules."""
     h = hashlib.sha256(f"rules {IMPORT_RULES}\n".encode())
     for entry in vocabulary:
-        h.update(repr((entry.name, entry.description, entry.aliases)).encode())
+        h.update(repr((entry.name, entry.description, entry.aliases, entry.context)).encode())
     return h.hexdigest()
 
 

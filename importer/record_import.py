@@ -204,7 +204,7 @@ def _write(
             else:
                 changed.append(pk)
                 linked.append(pk)
-        topic_ids = {plan_.topic_ids[n] for n in scan_.name_sets[names] if n in plan_.topic_ids}
+        topic_ids = {t for n in scan_.name_sets[names] for t in plan_.topic_ids.get(n, ())}
         for found in plan_.matcher.find(tokens(post.title + "\n" + post.text)):
             if isinstance(found, str):
                 topic_ids.add(int(found[1:]))

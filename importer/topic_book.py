@@ -13,7 +13,7 @@ from collections.abc import Iterable
 
 from core.cache import archive_changed
 from importer.plan.slugs import claim_slug, slug_with_hash, topic_slug_base
-from importer.topics import TOPIC_NAME_MAX, VocabularyTopic, topic_key
+from importer.topics import TOPIC_NAME_MAX, AliasIndex, VocabularyTopic, topic_key
 from posts.models import Topic
 
 
@@ -61,8 +61,9 @@ class TopicBook:
     """Topics by `topic_key` of their names and aliases, creating missing ones in bulk.
 
     An author's category or tag is a topic under the name the author wrote: a vocabulary alias
-    never renames it ("Blog" stays "Blog", "Tweet" is not merged into "Twitter"). Aliases find
-    vocabulary topics for everything else (mined phrases, a listing's own words)."""
+    never renames it ("Blog" stays "Blog", "Tweet" is not merged into "Twitter"), it only
+    connects it to the vocabulary topic as well (`categories`). Aliases find vocabulary topics
+    for everything else (mined phrases, a listing's own words)."""
 
     def __init__(self):
         self.ids: dict[str, int] = {}
@@ -95,6 +96,17 @@ class TopicBook:
                 self.ids.setdefault(topic_key(topic.name), topic.pk)
             self.created += len(new)
         return {name: found[topic_key(name)] for name in names if topic_key(name) in found}
+
+    def categories(self, names: list[str], aliases: AliasIndex) -> dict[str, tuple[int, ...]]:
+        """The topics of an author's categories and tags: each its own, under the name the
+        author wrote, then the vocabulary topic it is an alias of as written ("Tweet": Tweet and
+        Twitter; "NCVO": NCVO and Voluntary sector), if any."""
+        topics = {}
+        for name, pk in self.ensure(names, Topic.Source.CATEGORY).items():
+            vocabulary_name = aliases.topic_of(name)
+            also = self.named.get(topic_key(vocabulary_name)) if vocabulary_name else None
+            topics[name] = (pk,) if also is None or also == pk else (pk, also)
+        return topics
 
 
 def preferred_name(phrase: str, names: Iterable[str]) -> str:

@@ -7,6 +7,13 @@ it is case-insensitive, on word boundaries, and treats typographic variants alik
 `PhraseMatcher` finds many phrases in one pass over a text: phrases are indexed by their first
 two tokens, so the cost per word does not grow with the number of phrases (100,000 post titles
 cost about the same as 30 topic names).
+
+Short or ambiguous vocabulary phrases match only as written (`GuardedPhrase`): one holding an
+acronym ("RSA", "NCVO", "TEDx": a word of two or more capitals) only where the text writes the
+acronym in those capitals, and a topic's one-word alias that is also a common word ("cuts") only
+in a text that holds one of the topic's `context` words or phrases. An author's category or tag
+keeps its own name; it reaches a vocabulary topic only where it is one of that topic's aliases
+as written (`AliasIndex`).
 """
 
 from __future__ import annotations
@@ -39,29 +46,111 @@ MENTION_MIN_TOKENS = 3
 _ASCII_NON_WORD = str.maketrans({chr(c): " " for c in range(128) if not _WORD.match(chr(c))})
 
 
-def tokens(text: str) -> list[str]:
+class Tokens(list):
+    """Folded word tokens that remember the text they came from, so a phrase that must match as
+    written (`GuardedPhrase`) can look at the capitals the tokens folded away."""
+
+    __slots__ = ("text",)
+
+
+def tokens(text: str) -> Tokens:
     """Folded word tokens; punctuation and typographic variants drop out."""
+    source = text
     if not text.isascii():
         text = fold_chars(text).casefold()
         if not text.isascii():
-            return _WORD.findall(text)
-    return text.lower().translate(_ASCII_NON_WORD).split()
+            found = Tokens(_WORD.findall(text))
+            found.text = source
+            return found
+    found = Tokens(text.lower().translate(_ASCII_NON_WORD).split())
+    found.text = source
+    return found
 
 
 class VocabularyError(ValueError):
     pass
 
 
+# A word of two or more capitals: an acronym ("RSA", "NCVO", "TEDx"), matched only as written.
+_ACRONYM = re.compile(r"\w*?[A-Z]\w*?[A-Z]\w*")
+
+
+def _is_acronym(word: str) -> bool:
+    return _ACRONYM.fullmatch(word) is not None
+
+
 class GuardedPhrase(str):
-    """A one-word alias that is also a common word ("cuts"): it names the topic only in a text
-    that also holds one of the topic's `context` words (folded)."""
+    """A vocabulary phrase that names its topic only under conditions: `written`, a pattern its
+    acronyms must be found by in the text as the vocabulary writes them ("RSA", never "rsa");
+    `context`, folded word runs of which the text must hold one ("cuts" beside "budget")."""
 
-    context: frozenset[str]
+    written: re.Pattern | None
+    context: tuple[tuple[str, ...], ...]
+    words: tuple[str, ...]  # its folded tokens
 
-    def __new__(cls, value: str, context: Iterable[str]):
+    def __new__(cls, value: str, context: Iterable[tuple[str, ...]] = ()):
         phrase = super().__new__(cls, value)
-        phrase.context = frozenset(context)
+        phrase.words = tuple(tokens(value))
+        phrase.context = tuple(context)
+        phrase._context_words = frozenset(c[0] for c in phrase.context if len(c) == 1)
+        phrase._context_runs = tuple(c for c in phrase.context if len(c) > 1)
+        words = _WORD.findall(value)
+        if any(map(_is_acronym, words)):
+            # Acronyms as written, the other words in any case; between words, anything that is
+            # not a word character (as `tokens` splits). A pattern that starts with its acronym
+            # has the "no word character before" test after it, so the regex engine can look
+            # for the literal in C instead of trying a lookbehind at every character.
+            parts = [re.escape(w) if _is_acronym(w) else f"(?i:{re.escape(w)})" for w in words]
+            if _is_acronym(words[0]):
+                parts[0] += rf"(?<!\w[\s\S]{{{len(words[0])}}})"
+            else:
+                parts[0] = r"(?<!\w)" + parts[0]
+            phrase.written = re.compile(r"\W+".join(parts) + r"(?!\w)")
+        else:
+            phrase.written = None
         return phrase
+
+    def __reduce__(self):
+        return (GuardedPhrase, (str(self), self.context))
+
+    def found_in(self, toks: tuple[str, ...], text: str | None) -> bool:
+        """Whether this phrase names its topic in `toks`, the folded tokens of `text`. Without
+        the text, a phrase that must match as written does not match."""
+        if len(self.words) > 1 and not _holds(toks, self.words):
+            return False
+        if self.written is not None:
+            if text is None:
+                return False
+            if not self.written.search(text) and (
+                text.isascii() or not self.written.search(fold_chars(text))
+            ):
+                return False
+        if self.context:
+            return not self._context_words.isdisjoint(toks) or any(
+                _holds(toks, run) for run in self._context_runs
+            )
+        return True
+
+    def names(self, name: str) -> bool:
+        """Whether an author's category or tag `name` is this phrase as the vocabulary writes
+        it: the same words, acronyms in their capitals. A common word that needs its context
+        never names a topic on its own."""
+        if self.context or tuple(tokens(name)) != self.words:
+            return False
+        return self.written is None or self.written.search(fold_chars(name)) is not None
+
+
+def _holds(toks: tuple[str, ...], words: tuple[str, ...]) -> bool:
+    """Whether `words` occur in `toks` one after another."""
+    first, n = words[0], len(words)
+    i = -1
+    while True:
+        try:
+            i = toks.index(first, i + 1)
+        except ValueError:
+            return False
+        if toks[i : i + n] == words:
+            return True
 
 
 @dataclass(frozen=True)
@@ -69,18 +158,43 @@ class VocabularyTopic:
     name: str
     description: str = ""
     aliases: tuple[str, ...] = ()
-    # Words that must be near a one-word alias for it to count (the vocabulary's `context`).
+    # Words or phrases one of which must be in a post for a one-word alias to count.
     context: tuple[str, ...] = ()
 
     @property
     def phrases(self) -> tuple[str, ...]:
-        if not self.context:
-            return (self.name, *self.aliases)
-        words = [w for c in self.context for w in tokens(c)]
-        return (
-            self.name,
-            *(GuardedPhrase(a, words) if len(tokens(a)) == 1 else a for a in self.aliases),
+        """Its name and aliases, each a `GuardedPhrase` where it matches only as written."""
+        context = tuple(tuple(tokens(c)) for c in self.context)
+        return tuple(
+            _guarded(phrase, context if phrase is not self.name else ())
+            for phrase in (self.name, *self.aliases)
         )
+
+
+def _guarded(phrase: str, context: tuple[tuple[str, ...], ...]) -> str:
+    context = context if len(tokens(phrase)) == 1 else ()
+    if context or any(map(_is_acronym, _WORD.findall(phrase))):
+        return GuardedPhrase(phrase, context)
+    return phrase
+
+
+class AliasIndex:
+    """Which vocabulary topic an author's category or tag is an alias of, as written ("Tweet"
+    of Twitter, "NCVO" of Voluntary sector, not "ncvo"). The category keeps its own topic; this
+    only connects it to the vocabulary's."""
+
+    def __init__(self, vocabulary: Iterable[VocabularyTopic]):
+        self._by_key: dict[str, list[tuple[str, str]]] = {}
+        for topic in vocabulary:
+            for alias in topic.phrases[1:]:
+                self._by_key.setdefault(topic_key(alias), []).append((alias, topic.name))
+
+    def topic_of(self, name: str) -> str | None:
+        """The name of the vocabulary topic `name` is an alias of, or None."""
+        for alias, topic in self._by_key.get(topic_key(name), ()):
+            if not isinstance(alias, GuardedPhrase) or alias.names(name):
+                return topic
+        return None
 
 
 def load_vocabulary(path: Path) -> list[VocabularyTopic]:
@@ -156,7 +270,8 @@ class PhraseMatcher:
 
     def __init__(self):
         self._words: dict[str, list[Hashable]] = {}
-        self._guarded: dict[str, list[tuple[Hashable, frozenset[str]]]] = {}
+        # Phrases that match only under conditions, by their first word (`GuardedPhrase`).
+        self._guarded: dict[str, list[tuple[Hashable, GuardedPhrase]]] = {}
         self._heads: dict[tuple[str, str], dict] = {}
         self.size = 0
 
@@ -166,8 +281,8 @@ class PhraseMatcher:
         if not toks:
             return False
         self.size += 1
-        if len(toks) == 1 and isinstance(phrase, GuardedPhrase):
-            self._guarded.setdefault(toks[0], []).append((target, phrase.context))
+        if isinstance(phrase, GuardedPhrase):
+            self._guarded.setdefault(toks[0], []).append((target, phrase))
             return True
         if len(toks) == 1:
             self._words.setdefault(toks[0], []).append(target)
@@ -199,8 +314,11 @@ class PhraseMatcher:
         return True
 
     def find(self, toks: list[str]) -> set[Hashable]:
+        """The targets of the phrases in `toks`; a phrase that must match as written needs
+        `toks` to be `Tokens`, which know their text."""
         # The hot loop of an import: written out flat (no generator, locals bound) on purpose.
         found: set[Hashable] = set()
+        text = getattr(toks, "text", None)
         toks = tuple(toks)  # slices of a tuple compare with the tuples in the leaves
         n = len(toks)
         words, end_mark = self._words, self._END
@@ -209,10 +327,11 @@ class PhraseMatcher:
             for word in words.keys() & toks:
                 found.update(words[word])
         if self._guarded:
+            # Rare words ("cuts", "RSA"): their conditions are checked only where they occur.
             for word in self._guarded.keys() & toks:
-                found.update(
-                    t for t, context in self._guarded[word] if not context.isdisjoint(toks)
-                )
+                for target, phrase in self._guarded[word]:
+                    if target not in found and phrase.found_in(toks, text):
+                        found.add(target)
         # (position, node) for every pair of words that starts a phrase, picked out in C.
         pairs = zip(toks, toks[1:], strict=False)
         for i, node in filter(itemgetter(1), enumerate(map(self._heads.get, pairs))):
@@ -247,8 +366,10 @@ class PhraseMatcher:
         for i, word in enumerate(toks):
             for target in self._words.get(word, ()):
                 yield i, i + 1, target
-            for target, _ in self._guarded.get(word, ()):
-                yield i, i + 1, target
+            for target, phrase in self._guarded.get(word, ()):
+                end = i + len(phrase.words)
+                if toks[i:end] == phrase.words:
+                    yield i, end, target
             node = self._heads.get(toks[i : i + 2])
             j = i + 2
             while node is not None:
@@ -354,13 +475,13 @@ class PhraseMiner:
         # The same runs of names come back post after post ("Big Society Network", "Nat Wei"):
         # each distinct match of `_NAME_RUN` is split, folded, masked and cut into phrases once.
         self._match_keys: dict[str, tuple[tuple[str, ...], ...]] = {}
-        self._people: set[tuple[str, ...]] = set()
+        self._people: set[str] = set()  # as written; folded once, in `phrases`
 
     def feed(self, text: str, people: Iterable[str] = ()) -> None:
         """Count the names in one post's own words; `people` are its author's and
         commenters' names, never kept as phrases."""
         if len(self._people) < PEOPLE_MAX:
-            self._people.update(_person_key(name) for name in people if " " in name.strip())
+            self._people.update(people)
         matches = _NAME_RUN.findall(text)
         memo = self._match_keys
         if len(memo) + len(matches) > RUN_MEMO_MAX:
@@ -418,10 +539,11 @@ class PhraseMiner:
                     sub = key[i : i + n]
                     if in_longer.get(sub, 0) < count:
                         in_longer[sub] = count
+        people = set(map(_person_key, self._people))
         result = []
         for key, count in kept.items():
             surface = self._surface[key]
-            if key in self._people:
+            if _person_key(surface) in people:
                 continue
             if in_longer.get(key, 0) < count and len(surface) <= TOPIC_NAME_MAX:
                 result.append((-count, surface.casefold(), surface))
@@ -433,7 +555,8 @@ PEOPLE_MAX = 200_000  # names of authors and commenters kept out of phrases (bou
 
 
 def _person_key(name: str) -> tuple[str, ...]:
-    return tuple(w.casefold() if w.isascii() else fold(w) for w in name.split())
+    """A name's folded words, punctuation ignored: a byline's "T. Parse" is the text's "T Parse"."""
+    return tuple(tokens(name))
 
 
 def topic_key(name: str) -> str:

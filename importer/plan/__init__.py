@@ -18,7 +18,8 @@ class Plan:
     """What the load needs from the database, read once before it starts, so that the load
     itself only writes (through the writer) and never waits for the database."""
 
-    topic_ids: dict[str, int]  # a category's or tag's name -> its topic
+    # A category's or tag's name -> its topic, then the vocabulary topic its name is an alias of.
+    topic_ids: dict[str, tuple[int, ...]]
     # Titles (to their posts) and topic phrases (to their topics): one pass over a post's words
     # finds both.
     matcher: PhraseMatcher = field(default_factory=PhraseMatcher)

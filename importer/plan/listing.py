@@ -30,6 +30,7 @@ from importer.readers.listing import ListingReader
 from importer.readers.listing_parser import ArchiveHeader, NotUTF8, ParseError
 from importer.topic_book import TopicBook, preferred_name
 from importer.topics import (
+    AliasIndex,
     PhraseMatcher,
     PhraseMiner,
     VocabularyTopic,
@@ -143,6 +144,7 @@ def make_plan(
     news: PhraseMatcher | None,
     book: TopicBook,
     matcher: PhraseMatcher,
+    aliases: AliasIndex,
 ) -> Plan:
     """What the load pass needs to know, read from the database before it starts."""
     quiet: set[str] = set()
@@ -163,7 +165,7 @@ def make_plan(
     )
     loud_categories = (c for key, w in winners.items() if key not in quiet for c in w.categories)
     return Plan(
-        topic_ids=book.ensure(list(dict.fromkeys(loud_categories)), Topic.Source.CATEGORY),
+        topic_ids=book.categories(list(dict.fromkeys(loud_categories)), aliases),
         matcher=matcher,
         existing=existing,
         quiet=quiet,
@@ -373,7 +375,7 @@ def plan(path: Path, scanned: Scanned, vocabulary, digest: str) -> Planned:
     archive = archive_row(path, scanned.header, scanned.checksum)
     plan_ = make_plan(
         scanned.winners, existing, written, archive=archive, news=news, book=book,
-        matcher=scanned.matcher,
+        matcher=scanned.matcher, aliases=AliasIndex(vocabulary),
     )  # fmt: skip
     # A quiet post has nothing to do when no phrase or title is new: it is not read.
     skip = plan_.quiet if news is None or not news.size else set()

@@ -38,6 +38,7 @@ from importer.readers import ArchiveSource, open_records
 from importer.readers.links import link_key, link_keys
 from importer.topic_book import TopicBook
 from importer.topics import (
+    AliasIndex,
     PhraseMatcher,
     PhraseMiner,
     VocabularyTopic,
@@ -264,7 +265,7 @@ def finish_plan(
     phrases in `matcher` beside the titles."""
     scratch.execute(LINK_MAP)
     names = list(dict.fromkeys(n for names in scan_.name_sets for n in names))
-    topic_ids = book.ensure(names, Topic.Source.CATEGORY)
+    topic_ids = book.categories(names, AliasIndex(vocabulary))
     phrase_ids = book.ensure(scan_.phrases, Topic.Source.PHRASE)
     for entry in vocabulary:
         pk = book.ids.get(topic_key(entry.name))

@@ -11,6 +11,7 @@ from importer.readers.listing_parser import ArchiveParser, LineReader
 from importer.topics import (
     _NAME_RUN,
     PHRASE_MAX_TOPICS,
+    AliasIndex,
     PhraseMatcher,
     PhraseMiner,
     VocabularyError,
@@ -269,3 +270,34 @@ def test_a_common_word_alias_names_its_topic_only_beside_a_context_word(tmp_path
     assert matcher.find(tokens("Public sector cuts again.")) == {"cuts-topic"}
     assert matcher.find(tokens("More austerity cuts.")) == {"cuts-topic"}  # as written in full
     assert matcher.find(tokens("Spending cuts.")) == {"cuts-topic"}
+    assert matcher.find(tokens("She cuts the ribbon in public.")) == set()  # a phrase, whole
+
+
+def test_an_acronym_names_its_topic_only_as_written(vocabulary):
+    matcher = vocabulary_matcher(vocabulary)
+    assert "RSA" in matcher.find(tokens("The RSA hosted it; RSA-style debates"))
+    assert "RSA" not in matcher.find(tokens("an rsa key from www.rsa.com, or Rsa"))
+    assert "Events" in matcher.find(tokens("Athens TEDx tomorrow"))
+    assert "Events" not in matcher.find(tokens("a tedx talk"))
+    assert "Voluntary sector" not in matcher.find(tokens("ncvo"))
+    # Tokens without their text cannot tell capitals apart: the acronym does not match.
+    assert "RSA" not in matcher.find(list(tokens("The RSA")))
+
+
+def test_an_authors_category_reaches_a_vocabulary_topic_only_by_an_alias_as_written(vocabulary):
+    aliases = AliasIndex(vocabulary)
+    assert aliases.topic_of("Tweet") == aliases.topic_of("tweets") == "Twitter"
+    assert aliases.topic_of("Blog") == "Blogging"
+    assert aliases.topic_of("NCVO") == aliases.topic_of("#NCVO") == "Voluntary sector"
+    assert aliases.topic_of("Canary Wharf") == "London"
+    assert aliases.topic_of("ncvo") is None and aliases.topic_of("Ncvo") is None
+    assert aliases.topic_of("Cuts") is None  # a common word, and no context words around it
+    assert aliases.topic_of("Blog posts") is None  # the whole name, not a word of it
+    assert aliases.topic_of("Twitter") is None  # a vocabulary name is found by name
+
+
+def test_a_person_is_never_a_phrase_however_the_byline_punctuates_the_name():
+    miner = PhraseMiner()
+    for _ in range(3):
+        miner.feed("T Parse and Mo Farid met at the Riverside Food Bank.", ["T. Parse", "Mo Farid"])
+    assert miner.phrases() == ["Riverside Food Bank"]
