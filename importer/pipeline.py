@@ -50,8 +50,9 @@ BATCH_SIZE = 1000
 # Part of `import_digest`: bump it when a change to parsing, rendering or matching should make
 # the next run re-import files that did not change.
 # 3: identities scoped to the blog, local dates, players, code, galleries; 4: acronyms as
-# written, tags reaching their vocabulary topic
-IMPORT_RULES = "4"
+# written, tags reaching their vocabulary topic; 5: short aliases exactly as written, no phrases
+# from code or an author archive's byline
+IMPORT_RULES = "5"
 # A file that creates or changes more than ANALYZE_BASE posts plus ANALYZE_SHARE of those the
 # database held refreshes the planner's statistics, as autovacuum's defaults would (50, 10%).
 ANALYZE_BASE, ANALYZE_SHARE = 50, 0.1

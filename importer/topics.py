@@ -10,10 +10,11 @@ cost about the same as 30 topic names).
 
 Short or ambiguous vocabulary phrases match only as written (`GuardedPhrase`): one holding an
 acronym ("RSA", "NCVO", "TEDx": a word of two or more capitals) only where the text writes the
-acronym in those capitals, and a topic's one-word alias that is also a common word ("cuts") only
-in a text that holds one of the topic's `context` words or phrases. An author's category or tag
-keeps its own name; it reaches a vocabulary topic only where it is one of that topic's aliases
-as written (`AliasIndex`).
+acronym in those capitals; an alias holding a figure, or of five letters or fewer written with a
+capital ("No 10"), only exactly as written; and a topic's one-word alias that is also a common
+word ("cuts") only in a text that holds one of the topic's `context` words or phrases. An
+author's category or tag keeps its own name; it reaches a vocabulary topic only where it is one
+of that topic's aliases as written (`AliasIndex`).
 """
 
 from __future__ import annotations
@@ -86,22 +87,28 @@ class GuardedPhrase(str):
 
     written: re.Pattern | None
     context: tuple[tuple[str, ...], ...]
+    exact: bool  # every word as written, not only its acronyms
     words: tuple[str, ...]  # its folded tokens
 
-    def __new__(cls, value: str, context: Iterable[tuple[str, ...]] = ()):
+    def __new__(cls, value: str, context: Iterable[tuple[str, ...]] = (), *, exact: bool = False):
         phrase = super().__new__(cls, value)
         phrase.words = tuple(tokens(value))
         phrase.context = tuple(context)
+        phrase.exact = exact
         phrase._context_words = frozenset(c[0] for c in phrase.context if len(c) == 1)
         phrase._context_runs = tuple(c for c in phrase.context if len(c) > 1)
         words = _WORD.findall(value)
-        if any(map(_is_acronym, words)):
-            # Acronyms as written, the other words in any case; between words, anything that is
-            # not a word character (as `tokens` splits). A pattern that starts with its acronym
-            # has the "no word character before" test after it, so the regex engine can look
-            # for the literal in C instead of trying a lookbehind at every character.
-            parts = [re.escape(w) if _is_acronym(w) else f"(?i:{re.escape(w)})" for w in words]
-            if _is_acronym(words[0]):
+        if exact or any(map(_is_acronym, words)):
+            # Acronyms (every word, when `exact`) as written, the other words in any case;
+            # between words, anything that is not a word character (as `tokens` splits). A
+            # pattern that starts with a literal has the "no word character before" test after
+            # it, so the regex engine can look for the literal in C instead of trying a
+            # lookbehind at every character.
+            def as_written(w: str) -> bool:
+                return exact or _is_acronym(w)
+
+            parts = [re.escape(w) if as_written(w) else f"(?i:{re.escape(w)})" for w in words]
+            if as_written(words[0]):
                 parts[0] += rf"(?<!\w[\s\S]{{{len(words[0])}}})"
             else:
                 parts[0] = r"(?<!\w)" + parts[0]
@@ -111,7 +118,7 @@ class GuardedPhrase(str):
         return phrase
 
     def __reduce__(self):
-        return (GuardedPhrase, (str(self), self.context))
+        return (_guarded_phrase, (str(self), self.context, self.exact))
 
     def found_in(self, toks: tuple[str, ...], text: str | None) -> bool:
         """Whether this phrase names its topic in `toks`, the folded tokens of `text`. Without
@@ -140,6 +147,11 @@ class GuardedPhrase(str):
         return self.written is None or self.written.search(fold_chars(name)) is not None
 
 
+def _guarded_phrase(value: str, context, exact: bool) -> GuardedPhrase:
+    """Unpickling a `GuardedPhrase` (pickle passes no keyword arguments)."""
+    return GuardedPhrase(value, context, exact=exact)
+
+
 def _holds(toks: tuple[str, ...], words: tuple[str, ...]) -> bool:
     """Whether `words` occur in `toks` one after another."""
     first, n = words[0], len(words)
@@ -165,16 +177,29 @@ class VocabularyTopic:
     def phrases(self) -> tuple[str, ...]:
         """Its name and aliases, each a `GuardedPhrase` where it matches only as written."""
         context = tuple(tuple(tokens(c)) for c in self.context)
-        return tuple(
-            _guarded(phrase, context if phrase is not self.name else ())
-            for phrase in (self.name, *self.aliases)
+        return (
+            _guarded(self.name, (), alias=False),
+            *(_guarded(alias, context, alias=True) for alias in self.aliases),
         )
 
 
-def _guarded(phrase: str, context: tuple[tuple[str, ...], ...]) -> str:
+# An alias this short ("No 10", "May") written with a capital, or any alias holding a figure,
+# is a name only as the vocabulary writes it: "no 10 minutes" is not Downing Street.
+SHORT_ALIAS_LETTERS = 5
+
+
+def _is_short_name(alias: str) -> bool:
+    if any(c.isdigit() for c in alias):
+        return True
+    letters = [c for c in alias if c.isalpha()]
+    return len(letters) <= SHORT_ALIAS_LETTERS and any(c.isupper() for c in letters)
+
+
+def _guarded(phrase: str, context: tuple[tuple[str, ...], ...], *, alias: bool) -> str:
     context = context if len(tokens(phrase)) == 1 else ()
-    if context or any(map(_is_acronym, _WORD.findall(phrase))):
-        return GuardedPhrase(phrase, context)
+    exact = alias and _is_short_name(phrase)
+    if context or exact or any(map(_is_acronym, _WORD.findall(phrase))):
+        return GuardedPhrase(phrase, context, exact=exact)
     return phrase
 
 
@@ -464,8 +489,9 @@ class PhraseMiner:
 
     Spans already covered by `exclude` (the vocabulary) are masked first, so "Big Society Big
     Plan" yields "Big Plan" and vocabulary names never come back as phrases. The names of the
-    people who wrote or commented (`feed(..., people=)`) are never phrases: a byline or a
-    commenter's name ("Hua Liang") is not what the posts are about.
+    people who wrote or commented (`feed(..., people=)`, `add_people`) are never phrases: a
+    byline or a commenter's name ("Hua Liang") is not what the posts are about. Nor is code:
+    callers feed a post's own words (importer.prepare.records.mining_text).
     """
 
     def __init__(self, exclude: PhraseMatcher | None = None):
@@ -480,8 +506,7 @@ class PhraseMiner:
     def feed(self, text: str, people: Iterable[str] = ()) -> None:
         """Count the names in one post's own words; `people` are its author's and
         commenters' names, never kept as phrases."""
-        if len(self._people) < PEOPLE_MAX:
-            self._people.update(people)
+        self.add_people(people)
         matches = _NAME_RUN.findall(text)
         memo = self._match_keys
         if len(memo) + len(matches) > RUN_MEMO_MAX:
@@ -496,6 +521,11 @@ class PhraseMiner:
         self._counts.update(set(chain.from_iterable(map(memo.__getitem__, matches))))
         if len(self._counts) > PHRASE_MAX_CANDIDATES:
             self._prune()
+
+    def add_people(self, people: Iterable[str]) -> None:
+        """Names that are never phrases: bylines, commenters, a listing's author archive."""
+        if len(self._people) < PEOPLE_MAX:
+            self._people.update(people)
 
     def _run_phrases(self, words: list[str]) -> tuple[tuple[str, ...], ...]:
         """The candidate phrases (folded) inside one run of names; notes how each is written."""

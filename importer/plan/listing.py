@@ -267,6 +267,8 @@ def scan(path, encoding, spooled, bulk, vocabulary, batch_size, progress) -> Sca
         parse = _parse_apart if size >= PARSE_APART_BYTES else _parse_here
         header, checksum = parse(path, encoding, spooled, bulk, note)
         write_rows()
+    if header is not None and header.kind == "author":  # "Author archives: Hua Liang"
+        miner.add_people([header.phrase])
     return Scanned(header, checksum, winners, matcher, miner.phrases(), duplicates, bulk, rewrite)
 
 

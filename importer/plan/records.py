@@ -30,7 +30,8 @@ from importer.prepare.records import (
     TITLE_MAX,
     fingerprint,
     identity_of,
-    plain_text,
+    mining_text,
+    people_of,
     short_title,
     topic_names,
 )
@@ -116,7 +117,7 @@ def scan(
             for address in link_keys(post, reader.source.link):
                 seq += 1
                 addresses.append((seq, signed(fingerprint(address)), identity))
-            miner.feed(plain_text(post.html), (post.author, *(c.author for c in post.comments)))
+            miner.feed(mining_text(post), people_of(post))
             count = ordinal + 1
             if len(records) == COPY_ROWS:
                 flush()

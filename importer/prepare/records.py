@@ -38,7 +38,7 @@ from core.sanitise import (
     with_direction,
 )
 from importer.prepare.process import ChildProcess, answering
-from importer.prepare.wpbody import prepare_body
+from importer.prepare.wpbody import prepare_body, without_code
 from importer.readers import ArchivePost, ArchiveSource, ReaderError, open_records
 from importer.readers.links import link_keys
 from importer.readers.listing_parser import fold
@@ -69,6 +69,16 @@ def plain_text(html: str) -> str:
     text = _BLOCK_END.sub("\n\n", html)
     text = html_lib.unescape(_TAGS.sub("", text))
     return "\n\n".join(p.strip() for p in re.split(r"\n\s*\n", text) if p.strip())
+
+
+def mining_text(post: ArchivePost) -> str:
+    """The words phrase mining reads of a post: its own, without its code."""
+    return plain_text(without_code(post.html))
+
+
+def people_of(post: ArchivePost) -> tuple[str, ...]:
+    """Its author's and commenters' names: never phrases (`PhraseMiner.feed`)."""
+    return (post.author, *(c.author for c in post.comments))
 
 
 class Ordinals:
@@ -214,7 +224,7 @@ def prepared_posts(
         reader = open_records(stream, kind)
         for ordinal, post in enumerate(reader):
             if miner is not None:
-                miner.feed(plain_text(post.html), (post.author, *(c.author for c in post.comments)))
+                miner.feed(mining_text(post), people_of(post))
             if len(post.title) > TITLE_MAX:
                 reading.shortened += 1
             if wanted is None or ordinal in wanted:

@@ -248,6 +248,16 @@ _CODE_SHORTCODE = re.compile(
     re.S | re.I,
 )
 _CODE_MARK = re.compile(r"<pre>\x01(\d+)\x01</pre>")
+# Code as a post writes it: the code shortcodes, `<pre>` and `<code>` (and script and style).
+_CODE_HTML = re.compile(r"<(pre|code|script|style)\b[^>]*>.*?</\1\s*>", re.S | re.I)
+
+
+def without_code(raw: str) -> str:
+    """A post's raw HTML with its code left out: what the post says in its own words, for
+    phrase mining (a C# `T Parse<T>(…)` names no topic)."""
+    if "[" in raw:
+        raw = _CODE_SHORTCODE.sub("\n\n", raw)
+    return _CODE_HTML.sub("\n\n", raw) if "<" in raw else raw
 
 
 def _code_blocks(text: str, kept: list[str]) -> str:

@@ -151,3 +151,45 @@ def test_a_change_to_a_topics_context_words_imports_an_unchanged_file_again(
     vocabulary.write_text(text.replace('"spending", ', '"spending", "mayor", '), encoding="utf-8")
     assert "unchanged since last import" not in run(path)
     assert "Spending cuts" in topics_of("Ribbon")
+
+
+def phrase_topics() -> set[str]:
+    return set(Topic.objects.filter(source=Topic.Source.PHRASE).values_list("name", flat=True))
+
+
+def test_phrase_mining_never_reads_code(tmp_path):
+    body = (
+        "<p>The Riverside Food Bank asked for a parser.</p>"
+        "[csharp]public static T Parse<T>(string value) => Json Convert.Read(value);[/csharp]"
+        "<pre>Console Write Line(Data Source)</pre><p>Call <code>Task Run</code> once.</p>"
+    )
+    run(export(tmp_path, *({"title": f"Parser {n}", "body": body} for n in (1, 2, 3))))
+    phrases = phrase_topics()
+    assert "Riverside Food Bank" in phrases
+    code = {"T Parse", "Json Convert", "Console Write Line", "Data Source", "Task Run"}
+    assert not phrases & code
+
+
+def test_a_listings_author_archive_header_is_a_byline_never_a_phrase(tmp_path):
+    listing = tmp_path / "author.txt"
+    posts = "".join(
+        f"Visit {n}\n\nHua Liang went to the Riverside Food Bank. read more »\n\n" for n in (1, 2)
+    )
+    listing.write_text("Author Archives: Hua Liang\n\n" + posts, encoding="utf-8")
+    run(listing)
+    phrases = phrase_topics()
+    assert "Riverside Food Bank" in phrases
+    assert "Hua Liang" not in phrases
+
+
+def test_a_short_alias_with_a_number_names_its_topic_only_as_written(tmp_path):
+    run(
+        export(
+            tmp_path,
+            {"title": "Wait", "body": "<p>There were no 10 minutes to spare.</p>"},
+            {"title": "Shout", "body": "<p>NO 10 MINUTES LEFT!</p>"},
+            {"title": "Policy", "body": "<p>No 10 wants a bigger role for charities.</p>"},
+        )
+    )
+    assert "David Cameron" not in topics_of("Wait") | topics_of("Shout")
+    assert "David Cameron" in topics_of("Policy")

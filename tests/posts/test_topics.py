@@ -1,5 +1,6 @@
 """Topic matching and phrase mining, without a database."""
 
+import pickle
 import random
 import re
 from pathlib import Path
@@ -15,6 +16,7 @@ from importer.topics import (
     PhraseMatcher,
     PhraseMiner,
     VocabularyError,
+    VocabularyTopic,
     load_vocabulary,
     tokens,
     vocabulary_matcher,
@@ -301,3 +303,18 @@ def test_a_person_is_never_a_phrase_however_the_byline_punctuates_the_name():
     for _ in range(3):
         miner.feed("T Parse and Mo Farid met at the Riverside Food Bank.", ["T. Parse", "Mo Farid"])
     assert miner.phrases() == ["Riverside Food Bank"]
+
+
+def test_a_short_alias_written_with_a_capital_or_a_figure_matches_only_as_written_after_pickling():
+    topic = VocabularyTopic(name="Downing Street", aliases=("No 10", "May", "blog"))
+    matcher = pickle.loads(pickle.dumps(vocabulary_matcher([topic])))
+    found = {
+        text: bool(matcher.find(tokens(text)))
+        for text in ("No 10 said so.", "no 10 minutes", "NO 10", "It may rain.", "May spoke.")
+    }
+    assert found == {
+        "No 10 said so.": True, "no 10 minutes": False, "NO 10": False,
+        "It may rain.": False, "May spoke.": True,
+    }  # fmt: skip
+    # A lower-case short alias is an ordinary word: any case, a sentence may start with it.
+    assert matcher.find(tokens("Blog posts")) == {"Downing Street"}
