@@ -143,7 +143,7 @@ def import_archive(
         else:
             result = import_records(
                 path, kind, vocabulary=vocabulary, batch_size=batch_size, progress=progress,
-                checksum=file_checksum(path),
+                checksum=file_checksum(path), digest=digest,
             )  # fmt: skip
         result.topics_created += vocabulary_created
         Archive.objects.filter(name=path.name).update(

@@ -182,6 +182,7 @@ def _write(
     pages = _pages(batch, scratch)
     new_rows, changed_rows, changed, created, linked, comments, tags = [], [], [], [], [], [], []
     rewritten: list[int] = []  # written by the scan, and written over here
+    retagged: list[int] = []  # unchanged, matched again under new rules
     relinked: list[tuple[int, str]] = []  # written by the scan; only their links change
     for post in batch:
         if post.ordinal not in facts:
@@ -197,10 +198,16 @@ def _write(
             new_rows.append((pk, slug, key, now, *post_values(post, body_html, now)))
             created.append(pk)
         else:
+            # A post matched again under new rules ('t') is written again like a changed one
+            # (its tags, comments and mentions anew, its stamp telling the page cache), but
+            # counted as unchanged: its text is.
             changed_rows.append((*post_values(post, body_html, now), pk))
             if state == "r":
                 rewritten.append(pk)
                 created.append(pk)
+            elif state == "t":
+                retagged.append(pk)
+                linked.append(pk)
             else:
                 changed.append(pk)
                 linked.append(pk)
@@ -218,9 +225,10 @@ def _write(
             comments.extend(comment_rows(pk, post))
     counts.created += len(created)
     counts.updated += len(changed)
+    counts.unchanged += len(retagged)
     writer.put(copy_job(Post, ["id", "slug", "key", "created_at", *POST_COLUMNS], new_rows))
     if changed_rows:
-        writer.put(update_job(changed_rows, changed + rewritten))
+        writer.put(update_job(changed_rows, changed + rewritten + retagged))
     if relinked:
         writer.put(relink_job(relinked))
     writer.put(copy_job(TaggedPost, ["content_object", "tag"], tags))
@@ -265,19 +273,21 @@ def _resolver(
 
 
 def import_records(
-    path: Path, kind: str, *, vocabulary, batch_size: int, progress: Progress, checksum: str
-) -> FileResult:
+    path: Path, kind: str, *, vocabulary, batch_size: int, progress: Progress, checksum: str,
+    digest: str,
+) -> FileResult:  # fmt: skip
     """Import one export or feed inside the caller's transaction (importer.pipeline). Raises
-    `ArchiveError` when the file cannot be read or parsed."""
+    `ArchiveError` when the file cannot be read or parsed. `digest`: the vocabulary's and
+    rules' (importer.pipeline.import_digest)."""
     try:
-        return _import_records(path, kind, vocabulary, batch_size, progress, checksum)
+        return _import_records(path, kind, vocabulary, batch_size, progress, checksum, digest)
     except ReaderError as exc:
         raise ArchiveError(path, exc.message, exc.line, exc.column) from None
     except OSError as exc:
         raise ArchiveError(path, f"cannot read: {exc.strerror or exc}") from None
 
 
-def _import_records(path, kind, vocabulary, batch_size, progress, checksum) -> FileResult:
+def _import_records(path, kind, vocabulary, batch_size, progress, checksum, digest) -> FileResult:
     size = path.stat().st_size
     book = TopicBook()
     # A first import (no post in the database yet) writes each post as its scan meets it
@@ -301,7 +311,11 @@ def _import_records(path, kind, vocabulary, batch_size, progress, checksum) -> F
                 prepared_notes = list(preparing.reading.notes)
         else:
             scanned = scan(path, kind, vocabulary, progress, scratch)
-            planned = plan(scanned, book, vocabulary, scratch)
+            # An unchanged post keeps its topics only when they were matched under the same
+            # vocabulary and rules: this file's last import's (a listing's plan does as much).
+            prior = Archive.objects.filter(name=path.name).first()
+            same_rules = prior is None or prior.rules_digest == digest
+            planned = plan(scanned, book, vocabulary, scratch, same_rules=same_rules)
             archive = _archive(path, kind, scanned, checksum)
             loaded = load(path, kind, scanned, planned, scratch, archive.pk, batch_size, progress)
     result = file_result(

@@ -244,13 +244,19 @@ WHERE NOT EXISTS (SELECT FROM plan p WHERE p.ordinal = l.ordinal) ORDER BY ordin
 """
 
 
-def plan(scan_: Scan, book: TopicBook, vocabulary: list[VocabularyTopic], scratch: Scratch) -> Plan:
+def plan(
+    scan_: Scan, book: TopicBook, vocabulary: list[VocabularyTopic], scratch: Scratch, *,
+    same_rules: bool,
+) -> Plan:  # fmt: skip
     """Phase 2: which post each record is, new posts' ids, keys and slugs (in the scratch table
     `plan`), the link map (`link_map`), the topics. Reads the database; writes only topics (and
-    reserves ids)."""
+    reserves ids). Unless the file's last import had the `same_rules` (and vocabulary), its
+    unchanged posts are read and matched again: their topics may differ now."""
     matcher = PhraseMatcher()
     _copy_held(scratch, matcher)
     scratch.execute(MATCH)
+    if not same_rules:
+        scratch.execute("UPDATE plan SET state = 't' WHERE state = 'u'")
     scan_.posts = scratch.execute("SELECT count(*) FROM latest")[0][0]
     for chunk in scratch.stream(FRESH, size=PLAN_CHUNK):
         rows = claim(chunk, scratch, matcher, reserve_post_ids)

@@ -43,9 +43,10 @@ CREATE INDEX ON plan (identity);
 CREATE INDEX ON plan (key);
 CREATE INDEX ON plan (slug);
 """
-# state: 'u' unchanged (held, same checksum), 'c' changed (held), 'n' new; on a first import
-# (importer.write.first_records) 'w' written as the scan met it, 'r' written, but a later copy in
-# the file wins and is written over it.
+# state: 'u' unchanged (held, same checksum), 't' unchanged but to be matched again (the file's
+# last import was under other rules or another vocabulary), 'c' changed (held), 'n' new; on a
+# first import (importer.write.first_records) 'w' written as the scan met it, 'r' written, but a
+# later copy in the file wins and is written over it.
 
 
 def signed(fingerprint: int) -> int:

@@ -193,3 +193,21 @@ def test_a_short_alias_with_a_number_names_its_topic_only_as_written(tmp_path):
     )
     assert "David Cameron" not in topics_of("Wait") | topics_of("Shout")
     assert "David Cameron" in topics_of("Policy")
+
+
+def test_a_change_to_the_vocabulary_tags_an_unchanged_exports_posts_again(
+    tmp_path, vocabulary_seeds
+):
+    path = export(
+        tmp_path,
+        {"title": "Ribbon", "body": "<p>The mayor cuts the ribbon.</p>"},
+        {"title": "Other", "body": "<p>Nothing to see.</p>"},
+    )
+    run(path)
+    assert "Spending cuts" not in topics_of("Ribbon")
+    vocabulary = vocabulary_seeds / "topics.toml"
+    text = vocabulary.read_text(encoding="utf-8")
+    vocabulary.write_text(text.replace('"spending", ', '"spending", "mayor", '), encoding="utf-8")
+    # The file is the same, its posts too: only their topics change.
+    assert "0 created, 0 updated, 2 unchanged" in run(path)
+    assert "Spending cuts" in topics_of("Ribbon")
