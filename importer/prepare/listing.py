@@ -15,14 +15,13 @@ read or parsed.
 from __future__ import annotations
 
 import marshal
-import pickle
 from collections.abc import Iterator
 from pathlib import Path
 from typing import NamedTuple
 
 from core.text import fold
 from importer.prepare import spool
-from importer.prepare.process import ChildProcess, answering
+from importer.prepare.process import ChildProcess, answering, send_chunk, send_end, send_failure
 from importer.prepare.records import PreparedPost
 from importer.readers.listing import ListingReader, listing_checksum
 from importer.readers.listing_parser import ArchiveHeader, NotUTF8, ParseError, typographic_score
@@ -84,7 +83,7 @@ def _parse_into(path: str, render: bool, encoding: str, conn) -> None:
         try:
             stream = open(path, "rb")  # noqa: SIM115 (closed below)
         except OSError as exc:
-            conn.send_bytes(b"X" + pickle.dumps(("open", exc.strerror or str(exc), None)))
+            send_failure(conn, "open", exc.strerror or str(exc), None)
             return
         with stream:
             reader = ListingReader(stream, encoding)
@@ -94,18 +93,18 @@ def _parse_into(path: str, render: bool, encoding: str, conn) -> None:
                     records.append(spool.record(post))
                     facts.append(tuple(post_facts(post, render)))
                     if len(facts) == CHUNK_POSTS:
-                        conn.send_bytes(b"R" + marshal.dumps((b"".join(records), facts)))
+                        send_chunk(conn, marshal.dumps((b"".join(records), facts)))
                         records, facts = [], []
             except ParseError as exc:
                 kind = "encoding" if isinstance(exc, NotUTF8) else "parse"
-                conn.send_bytes(b"X" + pickle.dumps((kind, exc.message, exc.line)))
+                send_failure(conn, kind, exc.message, exc.line)
                 return
             except OSError as exc:
-                conn.send_bytes(b"X" + pickle.dumps(("read", exc.strerror or str(exc), None)))
+                send_failure(conn, "read", exc.strerror or str(exc), None)
                 return
             if facts:
-                conn.send_bytes(b"R" + marshal.dumps((b"".join(records), facts)))
-            conn.send_bytes(b"E" + pickle.dumps((reader.header, reader.checksum)))
+                send_chunk(conn, marshal.dumps((b"".join(records), facts)))
+            send_end(conn, (reader.header, reader.checksum))
 
 
 class ParsingProcess(ChildProcess):
@@ -114,22 +113,20 @@ class ParsingProcess(ChildProcess):
     `render`); `header` and `checksum` are set once they are all read. Raises `ParsingFailed`.
     The child is ended on the way out, whatever happened."""
 
+    ENDED_EARLY = ("read", "the parsing process ended early", None)
+
     def __init__(self, path: Path, render: bool, encoding: str = "utf-8"):
         super().__init__(_parse_into, (str(path), render, encoding), "bigsoc-parse")
         self.header: ArchiveHeader | None = None
         self.checksum = ""
 
     def chunks(self) -> Iterator[tuple[bytes, list[PostFacts]]]:
-        while True:
-            try:
-                kind, body = self.receive()
-            except EOFError:
-                raise ParsingFailed("read", "the parsing process ended early", None) from None
-            if kind == b"R":
-                records, facts = marshal.loads(body)
-                yield records, [PostFacts._make(f) for f in facts]
-            elif kind == b"E":
-                self.header, self.checksum = pickle.loads(body)
-                return
-            else:
-                raise ParsingFailed(*pickle.loads(body))
+        for body in self.chunk_bodies():
+            records, facts = marshal.loads(body)
+            yield records, [PostFacts._make(f) for f in facts]
+
+    def failure(self, kind: str, message: str, line: int | None) -> ParsingFailed:
+        return ParsingFailed(kind, message, line)
+
+    def ended(self, value: tuple[ArchiveHeader | None, str]) -> None:
+        self.header, self.checksum = value
