@@ -202,7 +202,6 @@ def prepared_posts(
     path: Path,
     kind: str,
     wanted: Container[int] | None,
-    progress=None,
     reading: Reading | None = None,
     miner: PhraseMiner | None = None,
 ) -> Iterator[PreparedPost]:
@@ -221,8 +220,6 @@ def prepared_posts(
                 yield prepare(ordinal, post, reader.source.link, reading.notes)
             reading.records = ordinal + 1
             reading.bytes_read = reader.bytes_read
-            if progress is not None and ordinal % 500 == 499:
-                progress(reader.bytes_read)
         reading.source, reading.skipped = reader.source, reader.skipped
         reading.bytes_read = reader.bytes_read
     if miner is not None:
@@ -256,7 +253,7 @@ def _prepare_into(
                 chunk.clear()
 
             try:
-                for post in prepared_posts(Path(path), kind, wanted, None, reading, miner):
+                for post in prepared_posts(Path(path), kind, wanted, reading, miner):
                     chunk.append(post)
                     if len(chunk) == CHUNK_POSTS:
                         flush()
@@ -297,7 +294,7 @@ class PreparedHere:
         miner = None
         if self._vocabulary is not None:
             miner = PhraseMiner(exclude=vocabulary_matcher(self._vocabulary))
-        yield from _chunked(prepared_posts(*self._args, None, self.reading, miner))
+        yield from _chunked(prepared_posts(*self._args, self.reading, miner))
 
     def replay(self) -> Iterator[list[PreparedPost]]:
         yield from _chunked(prepared_posts(*self._args))
