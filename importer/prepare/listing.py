@@ -9,13 +9,14 @@ no post itself. Pure: the child never touches Django or the database.
 
 Messages are bytes: b"R" + marshalled (records, facts), then one b"E" + pickled (header,
 checksum) at the end, or b"X" + pickled (kind, message, line) when the file cannot be opened,
-read or parsed.
+read or parsed. A small file is parsed in the importer's own process (`ParsedHere`) by the same
+code, giving the same chunks and the same `ParsingFailed`.
 """
 
 from __future__ import annotations
 
 import marshal
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import NamedTuple
 
@@ -77,34 +78,70 @@ class ParsingFailed(Exception):
         super().__init__(message)
 
 
+def _parsed(
+    path: str, render: bool, encoding: str, done: Callable[[ListingReader], None]
+) -> Iterator[tuple[bytes, list[tuple]]]:
+    """Runs of spool records and their posts' facts (plain tuples: marshal takes no named
+    tuple) of the listing at `path`; `done(reader)` once every post is read. Raises
+    `ParsingFailed`."""
+    try:
+        stream = open(path, "rb")  # noqa: SIM115 (closed below)
+    except OSError as exc:
+        raise ParsingFailed("open", exc.strerror or str(exc), None) from None
+    with stream:
+        reader = ListingReader(stream, encoding)
+        records, facts = [], []
+        try:
+            for post in reader.records():
+                records.append(spool.record(post))
+                facts.append(tuple(post_facts(post, render)))
+                if len(facts) == CHUNK_POSTS:
+                    yield b"".join(records), facts
+                    records, facts = [], []
+        except ParseError as exc:
+            kind = "encoding" if isinstance(exc, NotUTF8) else "parse"
+            raise ParsingFailed(kind, exc.message, exc.line) from None
+        except OSError as exc:
+            raise ParsingFailed("read", exc.strerror or str(exc), None) from None
+        if facts:
+            yield b"".join(records), facts
+        done(reader)
+
+
 def _parse_into(path: str, render: bool, encoding: str, conn) -> None:
     """The child: parse `path` and send what it holds."""
     with answering(conn):
+        read: list[ListingReader] = []
         try:
-            stream = open(path, "rb")  # noqa: SIM115 (closed below)
-        except OSError as exc:
-            send_failure(conn, "open", exc.strerror or str(exc), None)
+            for chunk in _parsed(path, render, encoding, read.append):
+                send_chunk(conn, marshal.dumps(chunk))
+        except ParsingFailed as exc:
+            send_failure(conn, exc.kind, exc.message, exc.line)
             return
-        with stream:
-            reader = ListingReader(stream, encoding)
-            records, facts = [], []
-            try:
-                for post in reader.records():
-                    records.append(spool.record(post))
-                    facts.append(tuple(post_facts(post, render)))
-                    if len(facts) == CHUNK_POSTS:
-                        send_chunk(conn, marshal.dumps((b"".join(records), facts)))
-                        records, facts = [], []
-            except ParseError as exc:
-                kind = "encoding" if isinstance(exc, NotUTF8) else "parse"
-                send_failure(conn, kind, exc.message, exc.line)
-                return
-            except OSError as exc:
-                send_failure(conn, "read", exc.strerror or str(exc), None)
-                return
-            if facts:
-                send_chunk(conn, marshal.dumps((b"".join(records), facts)))
-            send_end(conn, (reader.header, reader.checksum))
+        send_end(conn, (read[0].header, read[0].checksum))
+
+
+class ParsedHere:
+    """What `ParsingProcess` gives, parsed in this process: for a small file, where starting a
+    process costs more than it saves."""
+
+    def __init__(self, path: Path, render: bool, encoding: str = "utf-8"):
+        self._args = (str(path), render, encoding)
+        self.header: ArchiveHeader | None = None
+        self.checksum = ""
+
+    def __enter__(self) -> ParsedHere:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        pass
+
+    def chunks(self) -> Iterator[tuple[bytes, list[PostFacts]]]:
+        for records, facts in _parsed(*self._args, self._read):
+            yield records, [PostFacts._make(f) for f in facts]
+
+    def _read(self, reader: ListingReader) -> None:
+        self.header, self.checksum = reader.header, reader.checksum
 
 
 class ParsingProcess(ChildProcess):
