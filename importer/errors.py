@@ -7,8 +7,20 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 # progress(stage, done, total): stage "scan" (total unknown, None) or "load" in posts; "scan
-# bytes" or "load bytes" in bytes of the file (exports and feeds).
+# bytes" in bytes of the file read, "load bytes" the share of the posts written as bytes of the
+# file (exports and feeds, whose progress is shown in bytes). Every load reports through
+# `load_progress`.
 Progress = Callable[[str, int, int | None], None]
+
+
+def load_progress(progress: Progress, total: int, size: int | None = None) -> Callable[[int], None]:
+    """`report(written)`, how every route's load tells `progress` how many of its `total` posts
+    are written (not only queued: the writer counts them, `Writer.mark`): in posts, or for a
+    file whose progress is shown in bytes (an export or feed, `size` bytes) as the same share
+    of its bytes."""
+    if size is None:
+        return lambda written: progress("load", written, total)
+    return lambda written: progress("load bytes", size * written // max(total, 1), size)
 
 
 class ArchiveError(Exception):

@@ -21,7 +21,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from core.text import fold
-from importer.errors import ArchiveError, FileResult, Loaded, Progress, file_result
+from importer.errors import ArchiveError, FileResult, Loaded, Progress, file_result, load_progress
 from importer.plan.listing import Planned, Scanned, plan, scan
 from importer.prepare import spool
 from importer.prepare.listing import prepared
@@ -85,7 +85,7 @@ def load(spooled, scanned: Scanned, planned: Planned, batch_size: int, progress)
     """Read the spool and write the winning copies a batch at a time (the writes run in the
     writer's thread beside the Python work), then link mentions."""
     winners, skip = scanned.winners, planned.skip
-    total = len(winners)
+    report = load_progress(progress, len(winners))
     created = updated = 0
     unchanged = len(skip)
     created_keys: list[str] = []
@@ -102,13 +102,12 @@ def load(spooled, scanned: Scanned, planned: Planned, batch_size: int, progress)
                 created, updated, unchanged = _add((created, updated, unchanged), counts)
                 writer.mark(len(batch))
                 batch = []
-                # Posts written, not queued: the writer may be a batch or two behind.
-                progress("load", writer.written, total)
+                report(writer.written)  # the writer may be a batch or two behind
         if batch:
             counts = _write(batch, scanned, planned, created_keys, mention_pairs, writer)
             created, updated, unchanged = _add((created, updated, unchanged), counts)
             writer.mark(len(batch))
-    progress("load", writer.written, total)
+    report(writer.written)
     mentions = link_mentions(mention_pairs)
     mentions += link_mentions(incoming_mention_pairs(created_keys, winners))
     return Loaded(created, updated, unchanged, mentions)

@@ -34,7 +34,7 @@ from pathlib import Path
 from django.db import connection
 from django.utils import timezone
 
-from importer.errors import ArchiveError, FileResult, Loaded, Progress, file_result
+from importer.errors import ArchiveError, FileResult, Loaded, Progress, file_result, load_progress
 from importer.plan.records import Plan, Scan, finish_plan, plan, scan
 from importer.plan.scratch import Scratch, signed
 from importer.prepare.records import (
@@ -117,14 +117,20 @@ def load(
             counts.unchanged += len(unchanged)
             if unchanged:
                 writer.put(link_archive_job(archive_id, unchanged))
+        report = load_progress(progress, len(wanted), size)
         batch: list[PreparedPost] = []
-        for post in _prepared(path, kind, wanted, size, progress, again, counts.notes):
+        for post in _prepared(path, kind, wanted, size, again, counts.notes):
             batch.append(post)
             if len(batch) >= batch_size:
                 _write(batch, scan_, plan_, scratch, archive_id, counts, mentions, writer)
+                writer.mark(len(batch))
                 batch = []
+                report(writer.written)  # the writer may be a batch or two behind
         if batch:
             _write(batch, scan_, plan_, scratch, archive_id, counts, mentions, writer)
+            writer.mark(len(batch))
+    if wanted:
+        report(writer.written)
     sources, targets = mentions
     with connection.cursor() as cursor:
         insert_mentions(cursor, sources, targets)
@@ -135,37 +141,28 @@ def load(
 
 
 def _prepared(
-    path: Path, kind: str, wanted: Ordinals, size: int, progress: Progress,
+    path: Path, kind: str, wanted: Ordinals, size: int,
     again: Iterable[list[PreparedPost]] | None, notes: list[str],
 ) -> Iterator[PreparedPost]:  # fmt: skip
     """The wanted posts, prepared: from `again` when the scan had them all prepared, else here
     for a small file, else by a process of their own."""
     if again is not None:
-        yield from _wanted(again, wanted, size, progress)
+        yield from _wanted(again, wanted)
     elif not wanted:
         return
     elif size < PREPARE_APART_BYTES:
         reading = Reading()
-        yield from prepared_posts(
-            path, kind, wanted, lambda done: progress("load bytes", done, size), reading
-        )
+        yield from prepared_posts(path, kind, wanted, reading=reading)
         notes.extend(reading.notes)
     else:
         with PreparingProcess(path, kind, wanted) as preparing:
-            yield from _wanted(preparing.chunks(), wanted, size, progress)
+            yield from _wanted(preparing.chunks(), wanted)
         notes.extend(preparing.reading.notes)
 
 
-def _wanted(
-    chunks: Iterable[list[PreparedPost]], wanted: Ordinals, size: int, progress: Progress
-) -> Iterator[PreparedPost]:
-    done = 0
+def _wanted(chunks: Iterable[list[PreparedPost]], wanted: Ordinals) -> Iterator[PreparedPost]:
     for chunk in chunks:
-        chunk = [post for post in chunk if post.ordinal in wanted]
-        yield from chunk
-        done += len(chunk)
-        # Posts, not bytes, come back: the share of the wanted ones stands in for bytes.
-        progress("load bytes", size * done // max(len(wanted), 1), size)
+        yield from (post for post in chunk if post.ordinal in wanted)
 
 
 PLAN_ROWS = "SELECT ordinal, pk, state, key, slug, names FROM plan WHERE ordinal = ANY(%s)"

@@ -7,7 +7,7 @@ record (`Scanned`, `Planned`); the helpers are functions of values.
 from __future__ import annotations
 
 from collections.abc import Callable
-from contextlib import contextmanager, nullcontext
+from contextlib import nullcontext
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -18,16 +18,14 @@ from django.utils import timezone
 from importer.errors import ArchiveError
 from importer.plan import Plan
 from importer.plan.slugs import claim_slug, post_slug_base, slug_candidates
-from importer.prepare import spool
 from importer.prepare.listing import (
+    ParsedHere,
     ParsingFailed,
     ParsingProcess,
     PostFacts,
-    post_facts,
     prepared,
 )
-from importer.readers.listing import ListingReader
-from importer.readers.listing_parser import ArchiveHeader, NotUTF8, ParseError
+from importer.readers.listing_parser import ArchiveHeader
 from importer.topic_book import TopicBook, preferred_name
 from importer.topics import (
     AliasIndex,
@@ -264,41 +262,23 @@ def scan(path, encoding, spooled, bulk, vocabulary, batch_size, progress) -> Sca
             size = path.stat().st_size
         except OSError:
             size = 0  # opening it says what is wrong
-        parse = _parse_apart if size >= PARSE_APART_BYTES else _parse_here
-        header, checksum = parse(path, encoding, spooled, bulk, note)
+        Parsing = ParsingProcess if size >= PARSE_APART_BYTES else ParsedHere
+        header, checksum = _parse(Parsing, path, encoding, spooled, bulk, note)
         write_rows()
     if header is not None and header.kind == "author":  # "Author archives: Hua Liang"
         miner.add_people([header.phrase])
     return Scanned(header, checksum, winners, matcher, miner.phrases(), duplicates, bulk, rewrite)
 
 
-def _parse_here(
-    path, encoding, spooled, bulk, note: Callable[[int, PostFacts], None]
-) -> tuple[ArchiveHeader | None, str]:
-    """Parse in this process: each post to the spool and its facts to `note`."""
-    with _open(path) as stream:
-        reader = ListingReader(stream, encoding)
-        try:
-            for ordinal, post in enumerate(reader.records()):
-                spool.write(spooled, post)
-                note(ordinal, post_facts(post, bulk))
-        except ParseError as exc:
-            raise ArchiveError(
-                path, exc.message, exc.line, not_utf8=isinstance(exc, NotUTF8)
-            ) from None
-        except OSError as exc:
-            raise ArchiveError(path, f"cannot read: {exc.strerror or exc}") from None
-    return reader.header, reader.checksum
-
-
-def _parse_apart(
-    path, encoding, spooled, bulk, note: Callable[[int, PostFacts], None]
-) -> tuple[ArchiveHeader | None, str]:
-    """As `_parse_here`, with the parsing in a process of its own (see
-    `importer.prepare.listing`): its records go to the spool as they come."""
+def _parse(
+    Parsing: type[ParsedHere | ParsingProcess], path, encoding, spooled, bulk,
+    note: Callable[[int, PostFacts], None],
+) -> tuple[ArchiveHeader | None, str]:  # fmt: skip
+    """Parse the file (in a process of its own for a big file, see `importer.prepare.listing`):
+    each run of its posts' records to the spool as it comes, each post's facts to `note`."""
     ordinal = 0
     try:
-        with ParsingProcess(path, render=bulk, encoding=encoding) as parsing:
+        with Parsing(path, render=bulk, encoding=encoding) as parsing:
             for records, facts in parsing.chunks():
                 spooled.write(records)
                 for post in facts:
@@ -312,18 +292,6 @@ def _parse_apart(
         verb = "cannot open" if exc.kind == "open" else "cannot read"
         raise ArchiveError(path, f"{verb}: {exc.message}") from None
     return parsing.header, parsing.checksum
-
-
-@contextmanager
-def _open(path: Path):
-    try:
-        stream = open(path, "rb")  # noqa: SIM115 (closed below, errors reported)
-    except OSError as exc:
-        raise ArchiveError(path, f"cannot open: {exc.strerror or exc}") from None
-    try:
-        yield stream
-    finally:
-        stream.close()
 
 
 # --- the plan stage -------------------------------------------------------------------------------

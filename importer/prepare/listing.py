@@ -9,20 +9,20 @@ no post itself. Pure: the child never touches Django or the database.
 
 Messages are bytes: b"R" + marshalled (records, facts), then one b"E" + pickled (header,
 checksum) at the end, or b"X" + pickled (kind, message, line) when the file cannot be opened,
-read or parsed.
+read or parsed. A small file is parsed in the importer's own process (`ParsedHere`) by the same
+code, giving the same chunks and the same `ParsingFailed`.
 """
 
 from __future__ import annotations
 
 import marshal
-import pickle
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import NamedTuple
 
 from core.text import fold
 from importer.prepare import spool
-from importer.prepare.process import ChildProcess, answering
+from importer.prepare.process import ChildProcess, answering, send_chunk, send_end, send_failure
 from importer.prepare.records import PreparedPost
 from importer.readers.listing import ListingReader, listing_checksum
 from importer.readers.listing_parser import ArchiveHeader, NotUTF8, ParseError, typographic_score
@@ -78,34 +78,70 @@ class ParsingFailed(Exception):
         super().__init__(message)
 
 
+def _parsed(
+    path: str, render: bool, encoding: str, done: Callable[[ListingReader], None]
+) -> Iterator[tuple[bytes, list[tuple]]]:
+    """Runs of spool records and their posts' facts (plain tuples: marshal takes no named
+    tuple) of the listing at `path`; `done(reader)` once every post is read. Raises
+    `ParsingFailed`."""
+    try:
+        stream = open(path, "rb")  # noqa: SIM115 (closed below)
+    except OSError as exc:
+        raise ParsingFailed("open", exc.strerror or str(exc), None) from None
+    with stream:
+        reader = ListingReader(stream, encoding)
+        records, facts = [], []
+        try:
+            for post in reader.records():
+                records.append(spool.record(post))
+                facts.append(tuple(post_facts(post, render)))
+                if len(facts) == CHUNK_POSTS:
+                    yield b"".join(records), facts
+                    records, facts = [], []
+        except ParseError as exc:
+            kind = "encoding" if isinstance(exc, NotUTF8) else "parse"
+            raise ParsingFailed(kind, exc.message, exc.line) from None
+        except OSError as exc:
+            raise ParsingFailed("read", exc.strerror or str(exc), None) from None
+        if facts:
+            yield b"".join(records), facts
+        done(reader)
+
+
 def _parse_into(path: str, render: bool, encoding: str, conn) -> None:
     """The child: parse `path` and send what it holds."""
     with answering(conn):
+        read: list[ListingReader] = []
         try:
-            stream = open(path, "rb")  # noqa: SIM115 (closed below)
-        except OSError as exc:
-            conn.send_bytes(b"X" + pickle.dumps(("open", exc.strerror or str(exc), None)))
+            for chunk in _parsed(path, render, encoding, read.append):
+                send_chunk(conn, marshal.dumps(chunk))
+        except ParsingFailed as exc:
+            send_failure(conn, exc.kind, exc.message, exc.line)
             return
-        with stream:
-            reader = ListingReader(stream, encoding)
-            records, facts = [], []
-            try:
-                for post in reader.records():
-                    records.append(spool.record(post))
-                    facts.append(tuple(post_facts(post, render)))
-                    if len(facts) == CHUNK_POSTS:
-                        conn.send_bytes(b"R" + marshal.dumps((b"".join(records), facts)))
-                        records, facts = [], []
-            except ParseError as exc:
-                kind = "encoding" if isinstance(exc, NotUTF8) else "parse"
-                conn.send_bytes(b"X" + pickle.dumps((kind, exc.message, exc.line)))
-                return
-            except OSError as exc:
-                conn.send_bytes(b"X" + pickle.dumps(("read", exc.strerror or str(exc), None)))
-                return
-            if facts:
-                conn.send_bytes(b"R" + marshal.dumps((b"".join(records), facts)))
-            conn.send_bytes(b"E" + pickle.dumps((reader.header, reader.checksum)))
+        send_end(conn, (read[0].header, read[0].checksum))
+
+
+class ParsedHere:
+    """What `ParsingProcess` gives, parsed in this process: for a small file, where starting a
+    process costs more than it saves."""
+
+    def __init__(self, path: Path, render: bool, encoding: str = "utf-8"):
+        self._args = (str(path), render, encoding)
+        self.header: ArchiveHeader | None = None
+        self.checksum = ""
+
+    def __enter__(self) -> ParsedHere:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        pass
+
+    def chunks(self) -> Iterator[tuple[bytes, list[PostFacts]]]:
+        for records, facts in _parsed(*self._args, self._read):
+            yield records, [PostFacts._make(f) for f in facts]
+
+    def _read(self, reader: ListingReader) -> None:
+        self.header, self.checksum = reader.header, reader.checksum
 
 
 class ParsingProcess(ChildProcess):
@@ -114,22 +150,20 @@ class ParsingProcess(ChildProcess):
     `render`); `header` and `checksum` are set once they are all read. Raises `ParsingFailed`.
     The child is ended on the way out, whatever happened."""
 
+    ENDED_EARLY = ("read", "the parsing process ended early", None)
+
     def __init__(self, path: Path, render: bool, encoding: str = "utf-8"):
         super().__init__(_parse_into, (str(path), render, encoding), "bigsoc-parse")
         self.header: ArchiveHeader | None = None
         self.checksum = ""
 
     def chunks(self) -> Iterator[tuple[bytes, list[PostFacts]]]:
-        while True:
-            try:
-                kind, body = self.receive()
-            except EOFError:
-                raise ParsingFailed("read", "the parsing process ended early", None) from None
-            if kind == b"R":
-                records, facts = marshal.loads(body)
-                yield records, [PostFacts._make(f) for f in facts]
-            elif kind == b"E":
-                self.header, self.checksum = pickle.loads(body)
-                return
-            else:
-                raise ParsingFailed(*pickle.loads(body))
+        for body in self.chunk_bodies():
+            records, facts = marshal.loads(body)
+            yield records, [PostFacts._make(f) for f in facts]
+
+    def failure(self, kind: str, message: str, line: int | None) -> ParsingFailed:
+        return ParsingFailed(kind, message, line)
+
+    def ended(self, value: tuple[ArchiveHeader | None, str]) -> None:
+        self.header, self.checksum = value

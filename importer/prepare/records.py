@@ -37,7 +37,7 @@ from core.sanitise import (
     sanitise_within_budget,
     with_direction,
 )
-from importer.prepare.process import ChildProcess, answering
+from importer.prepare.process import ChildProcess, answering, send_chunk, send_end, send_failure
 from importer.prepare.wpbody import prepare_body, without_code
 from importer.readers import ArchivePost, ArchiveSource, ReaderError, open_records
 from importer.readers.links import link_keys
@@ -212,7 +212,6 @@ def prepared_posts(
     path: Path,
     kind: str,
     wanted: Container[int] | None,
-    progress=None,
     reading: Reading | None = None,
     miner: PhraseMiner | None = None,
 ) -> Iterator[PreparedPost]:
@@ -231,8 +230,6 @@ def prepared_posts(
                 yield prepare(ordinal, post, reader.source.link, reading.notes)
             reading.records = ordinal + 1
             reading.bytes_read = reader.bytes_read
-            if progress is not None and ordinal % 500 == 499:
-                progress(reader.bytes_read)
         reading.source, reading.skipped = reader.source, reader.skipped
         reading.bytes_read = reader.bytes_read
     if miner is not None:
@@ -260,30 +257,28 @@ def _prepare_into(
                         written += out.write(data[written:])
                 except OSError as exc:  # a full disk is not the archive's fault: say so
                     raise _SpoolFailed(f"{tempfile.gettempdir()}: {exc.strerror or exc}") from None
-                conn.send_bytes(
-                    b"R" + len(data).to_bytes(8, "big") + reading.bytes_read.to_bytes(8, "big")
+                send_chunk(
+                    conn, len(data).to_bytes(8, "big") + reading.bytes_read.to_bytes(8, "big")
                 )
                 chunk.clear()
 
             try:
-                for post in prepared_posts(Path(path), kind, wanted, None, reading, miner):
+                for post in prepared_posts(Path(path), kind, wanted, reading, miner):
                     chunk.append(post)
                     if len(chunk) == CHUNK_POSTS:
                         flush()
                 if chunk:
                     flush()
             except ReaderError as exc:
-                conn.send_bytes(b"X" + pickle.dumps((exc.message, exc.line, exc.column)))
+                send_failure(conn, exc.message, exc.line, exc.column)
                 return
             except _SpoolFailed as exc:
-                message = f"cannot keep the prepared posts in {exc}"
-                conn.send_bytes(b"X" + pickle.dumps((message, None, None)))
+                send_failure(conn, f"cannot keep the prepared posts in {exc}", None, None)
                 return
             except OSError as exc:
-                message = f"cannot read: {exc.strerror or exc}"
-                conn.send_bytes(b"X" + pickle.dumps((message, None, None)))
+                send_failure(conn, f"cannot read: {exc.strerror or exc}", None, None)
                 return
-        conn.send_bytes(b"E" + pickle.dumps(reading, pickle.HIGHEST_PROTOCOL))
+        send_end(conn, reading)
 
 
 class _SpoolFailed(Exception):
@@ -309,7 +304,7 @@ class PreparedHere:
         miner = None
         if self._vocabulary is not None:
             miner = PhraseMiner(exclude=vocabulary_matcher(self._vocabulary))
-        yield from _chunked(prepared_posts(*self._args, None, self.reading, miner))
+        yield from _chunked(prepared_posts(*self._args, self.reading, miner))
 
     def replay(self) -> Iterator[list[PreparedPost]]:
         yield from _chunked(prepared_posts(*self._args))
@@ -338,6 +333,8 @@ class PreparingProcess(ChildProcess):
     `reading` says what else the reading found, once every chunk is in.
     """
 
+    ENDED_EARLY = ("the preparing process ended early",)
+
     def __init__(self, path: Path, kind: str, wanted: Ordinals | None = None, vocabulary=None):
         self._spool = tempfile.NamedTemporaryFile(  # noqa: SIM115 (closed in __exit__)
             prefix="bigsoc-prepared-", suffix=".pickle"
@@ -353,22 +350,18 @@ class PreparingProcess(ChildProcess):
 
     def chunks(self) -> Iterator[list[PreparedPost]]:
         offset = 0
-        while True:
-            try:
-                kind, body = self.receive()
-            except EOFError:
-                raise ReaderError("the preparing process ended early") from None
-            if kind == b"R":
-                size = int.from_bytes(body[:8], "big")
-                self.reading.bytes_read = int.from_bytes(body[8:], "big")
-                self._sizes.append(size)
-                yield pickle.loads(self._read(offset, size))
-                offset += size
-            elif kind == b"E":
-                vars(self.reading).update(vars(pickle.loads(body)))  # the caller holds it
-                return
-            else:
-                raise ReaderError(*pickle.loads(body))
+        for body in self.chunk_bodies():
+            size = int.from_bytes(body[:8], "big")
+            self.reading.bytes_read = int.from_bytes(body[8:], "big")
+            self._sizes.append(size)
+            yield pickle.loads(self._read(offset, size))
+            offset += size
+
+    def failure(self, message: str, line=None, column=None) -> ReaderError:
+        return ReaderError(message, line, column)
+
+    def ended(self, value: Reading) -> None:
+        vars(self.reading).update(vars(value))  # the caller holds it
 
     def replay(self) -> Iterator[list[PreparedPost]]:
         """The chunks `chunks` gave, again, from the spool."""
