@@ -18,6 +18,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.html import escape
 
+from core.prepared import prepared_cursor
 from core.text import fold, title_slug
 from posts.addresses import post_url, topic_url
 from posts.models import Post, Topic
@@ -65,7 +66,7 @@ class LinkResolver:
                 "slugs": sorted({title_slug(t) for t in page_targets} - {""}),
                 "names": sorted({t.lower() for t in page_targets}),
             }
-            with connection.cursor() as cursor:
+            with prepared_cursor() as cursor:
                 cursor.execute(_TARGETS_SQL, params)
                 rows = cursor.fetchall()
             for kind, pk, title, slug, key, topic_id, is_deleted, old_slug in rows:
@@ -203,7 +204,7 @@ def _store_html(pages: list[tuple[int, str]]) -> None:
     if not pages:
         return
     table = connection.ops.quote_name(Page._meta.db_table)
-    with connection.cursor() as cursor:
+    with prepared_cursor() as cursor:
         cursor.execute(
             f"UPDATE {table} SET html = v.html FROM unnest(%s::bigint[], %s::text[]) "
             f"AS v(id, html) WHERE {table}.id = v.id",
@@ -234,7 +235,7 @@ def show_links_to_new_page(page: Page) -> set[int]:
     redirect), is rendered again whole.
     """
     # One query: the linking pages' stored HTML comes with their links' titles.
-    with connection.cursor() as cursor:
+    with prepared_cursor() as cursor:
         cursor.execute(_LINKING_SQL, {"slug": page.slug, "key": page.key, "page": page.pk})
         rows = cursor.fetchall()
     linking: dict[int, tuple[str, set[str]]] = {}
