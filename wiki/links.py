@@ -262,6 +262,7 @@ def show_links_to_new_page(page: Page) -> set[int]:
         else:
             patched.append((pk, html))
     _store_html(patched)
-    for other in Page.objects.filter(pk__in=whole).select_related("current_revision"):
-        _render_again(other)
+    if whole:  # usually none: then even building the query's SQL would be wasted
+        for other in Page.objects.filter(pk__in=whole).select_related("current_revision"):
+            _render_again(other)
     return linked_from

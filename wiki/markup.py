@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 import xml.etree.ElementTree as etree
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache, lru_cache
 from html import unescape as html_unescape
 from typing import Protocol
 
@@ -274,7 +274,9 @@ class _BoundedScan:
         return super().getLink(data[:end], index)
 
 
+@cache
 def _bounded(cls: type) -> type:
+    # One class per upstream pattern and process: every render registers the same six.
     return type(f"Bounded{cls.__name__}", (_BoundedScan, cls), {})
 
 
