@@ -263,6 +263,27 @@ def _nested_lists(toc: str) -> bool:
     return open_tags == ["div"]
 
 
+# A wiki page as Markdown writes most of them: headings and paragraphs of text, emphasis, code
+# and wiki links to this site, one block a line. Bleach hands it back as it was when the blocks
+# hold no other element (nothing the parser would close, move or drop), the headings' ids are
+# ours, and text and attribute values are plain (`_TOC_TEXT`; no quote in an attribute, which
+# the serialisers escape differently). Links to a path on this site leave nothing to mark.
+_SITE_PATH = r"/[A-Za-z0-9._~:/?#@!$()*+,;=%-]*+"
+_ATTRIBUTE_TEXT = _PLAIN_CHARS.replace("^", '^"', 1) + "*+"
+_INLINE = (
+    rf"(?:{_PLAIN_CHARS}++|&(?:amp|lt|gt);"
+    rf'|<a class="wikilink(?: missing)?" href="(?!//){_SITE_PATH}" title="{_ATTRIBUTE_TEXT}">'
+    rf"{_TOC_TEXT}</a>"
+    + "".join(f"|<{tag}>{_TOC_TEXT}</{tag}>" for tag in ("em", "strong", "code"))
+    + ")*+"
+)
+_PLAIN_BLOCK = "|".join(
+    [f"<p>{_INLINE}</p>"]
+    + [f'<h{n} id="{_USER_ID_RE.pattern}">{_INLINE}</h{n}>' for n in range(2, 7)]
+)
+_PLAIN_BLOCKS_RE = re.compile(rf"(?:{_PLAIN_BLOCK})(?:\n(?:{_PLAIN_BLOCK}))*+\n?")
+
+
 def sanitise_html(html: str, *, linkify: bool = True) -> str:
     """Clean an HTML fragment against the allowlist and linkify it (what `render_markdown` does
     after Markdown; exposed for HTML built elsewhere). `linkify=False` leaves bare addresses as
@@ -277,6 +298,8 @@ def sanitise_html(html: str, *, linkify: bool = True) -> str:
         return html
     if linkify and _may_hold_url(html):
         return _cleaner().clean(html)
+    if html.startswith(("<p>", "<h")) and _PLAIN_BLOCKS_RE.fullmatch(html):
+        return html
     if _NO_TAG_RE.fullmatch(html):
         return html.replace(">", "&gt;")
     return _mark_leaving_links(_clean_in_pieces(html))

@@ -9,7 +9,13 @@ import random
 
 import pytest
 
-from core.sanitise import _PLAIN_TOC_RE, _cleaner, _mark_leaving_links, sanitise_html
+from core.sanitise import (
+    _PLAIN_BLOCKS_RE,
+    _PLAIN_TOC_RE,
+    _cleaner,
+    _mark_leaving_links,
+    sanitise_html,
+)
 from importer.prepare.wpbody import prepare_body
 from tests.wiki.inert import assert_inert
 from tests.wiki.test_sanitiser import CORPUS
@@ -200,3 +206,57 @@ def test_plain_tables_of_contents_never_reach_bleach(monkeypatch):
     toc = markup._convert("## One\n\n### Two & a <b>\n\n## Three example.com\n", None)[2]
     monkeypatch.setattr("core.sanitise._cleaner", None)
     assert sanitise_html(toc) == toc
+
+
+def _resolve(link):
+    # As wiki.links resolves them, without a database: every other link is to a missing page.
+    exists = len(link.target) % 2 == 0
+    title = link.target if exists else "Page does not exist yet — create it"
+    url = f"/wiki/{link.target.lower().replace(' ', '-')}/"
+    return markup.ResolvedLink(
+        url=url if exists else url + "edit/?title=x", exists=exists, title=title
+    )
+
+
+def test_pages_of_headings_paragraphs_and_wiki_links_clean_as_in_one_pass():
+    rng = random.Random(26)
+    words = [*HEADING_WORDS, "**strong**", "_em_", "[[A page]]", "[[Tom & Jerry]]", "[[a/b?c]]"]
+    words += ['[[A "quoted" <b>]]', "[x](/local/)", "[x](http://a.example/)", "line\nbreak"]
+    plain = 0
+    for _ in range(300):
+        blocks = [
+            rng.choice(["", "", "## ", "### ", "#### "]) + " ".join(rng.sample(words, 5))
+            for _ in range(rng.randint(1, 6))
+        ]
+        if rng.random() < 0.2:
+            blocks.append(rng.choice(HOSTILE_SOURCES))
+        html = markup._convert("\n\n".join(blocks), _resolve)[0]
+        assert_as_one_pass(html)
+        plain += bool(_PLAIN_BLOCKS_RE.fullmatch(html))
+    assert plain > 10  # the shortcut was taken
+
+
+@pytest.mark.parametrize(
+    "html",
+    [
+        "<p>a<p>b</p>",
+        "<p>a</p>\n<h2>b</h2>",
+        '<h2 id="title">b</h2>',
+        '<p><a class="wikilink" href="//evil.example/" title="t">x</a></p>',
+        '<p><a class="wikilink" href="/a" title="t" title="u">x</a></p>',
+        '<p><a class="wikilink" href="/a" title="a &amp; b">x</a></p>',
+        "<p><em>a</strong></p>",
+        "<p>a &copy; b</p>",
+    ],
+)
+def test_blocks_out_of_shape_are_cleaned_by_bleach(html):
+    assert_as_one_pass(html)
+
+
+def test_plain_pages_never_reach_bleach(monkeypatch):
+    html = markup._convert(
+        "## One\n\nSee [[A page]], *this* and `that`.\n\nTwo & three.", _resolve
+    )[0]
+    monkeypatch.setattr("core.sanitise._cleaner", None)
+    assert sanitise_html(html) == html
+    assert sanitise_html(html, linkify=False) == html
