@@ -230,8 +230,10 @@ def link_opening_tag(resolved: ResolvedLink, kind: str = "page") -> str:
     el = etree.Element("a")
     el.text = "x"
     _apply_resolution(el, WikiLink(kind=kind, target="x", label="x"), resolved)
-    html = sanitise_html(to_html_string(el))  # Markdown's own serialiser: the same attribute order
-    return html[: html.index(">") + 1]
+    # Markdown's own serialiser: the same attribute order. In a paragraph, as in a page: the
+    # sanitiser then hands back a plain link without parsing it (core.sanitise).
+    html = sanitise_html(f"<p>{to_html_string(el)}</p>")
+    return html[3 : html.index(">", 3) + 1]
 
 
 def _apply_resolution(el, link: WikiLink, resolved: ResolvedLink) -> None:
