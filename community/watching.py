@@ -10,6 +10,7 @@ from django.db import connection
 from community.models import EmailMode, Preference, Watch
 from community.targets import Target
 from core.cache import for_generation, readers_see_no_change
+from core.prepared import prepared_cursor
 
 
 def preference_for(user) -> Preference:
@@ -86,6 +87,6 @@ def watchers(target: Target) -> list[tuple[int, str, str | None]]:
         watch=Watch._meta.db_table,
         column=Watch._meta.get_field(field).column,
     )
-    with connection.cursor() as cursor:
+    with prepared_cursor() as cursor:
         cursor.execute(sql, [obj.pk])
         return cursor.fetchall()

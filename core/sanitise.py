@@ -232,6 +232,58 @@ def _clean_in_pieces(html: str) -> str:
     return html
 
 
+# A table of contents as Python-Markdown writes one: nested lists of links to the page's own
+# headings, their text escaped. Bleach hands it back as it was when its ids are ours, its text
+# plain (only the three references Markdown writes: no other entity, which bleach may rewrite)
+# and its lists properly nested (`_nested_lists`: html5lib would close or drop a stray tag).
+# Text inside a link is never linkified, and links to `#...` leave nothing to mark.
+_TOC_TEXT = rf"(?:{_PLAIN_CHARS}|&(?:amp|lt|gt);)*+"
+_TOC_ENTRY = rf'<li><a href="#{_USER_ID_RE.pattern}">{_TOC_TEXT}</a>'
+_PLAIN_TOC_RE = re.compile(
+    rf'<div class="toc">\n(?:<ul>\n|</ul>\n|</li>\n|{_TOC_ENTRY})*+</div>\n?'
+)
+_LIST_TAG_RE = re.compile(r"</?(?:ul|li)>")
+# The element each list tag may open inside.
+_LIST_PARENT = {"<ul>": ("div", "<li>"), "<li>": ("<ul>",)}
+
+
+def _nested_lists(toc: str) -> bool:
+    """True when every <ul> and <li> of a `_PLAIN_TOC_RE` fragment is closed in order, each
+    <ul> in the <div> or an <li>, each <li> in a <ul>."""
+    open_tags = ["div"]
+    for tag in _LIST_TAG_RE.findall(toc):
+        if tag[1] == "/":
+            if open_tags[-1] != "<" + tag[2:]:
+                return False
+            open_tags.pop()
+        elif open_tags[-1] in _LIST_PARENT[tag]:
+            open_tags.append(tag)
+        else:
+            return False
+    return open_tags == ["div"]
+
+
+# A wiki page as Markdown writes most of them: headings and paragraphs of text, emphasis, code
+# and wiki links to this site, one block a line. Bleach hands it back as it was when the blocks
+# hold no other element (nothing the parser would close, move or drop), the headings' ids are
+# ours, and text and attribute values are plain (`_TOC_TEXT`; no quote in an attribute, which
+# the serialisers escape differently). Links to a path on this site leave nothing to mark.
+_SITE_PATH = r"/[A-Za-z0-9._~:/?#@!$()*+,;=%-]*+"
+_ATTRIBUTE_TEXT = _PLAIN_CHARS.replace("^", '^"', 1) + "*+"
+_INLINE = (
+    rf"(?:{_PLAIN_CHARS}++|&(?:amp|lt|gt);"
+    rf'|<a class="wikilink(?: missing)?" href="(?!//){_SITE_PATH}" title="{_ATTRIBUTE_TEXT}">'
+    rf"{_TOC_TEXT}</a>"
+    + "".join(f"|<{tag}>{_TOC_TEXT}</{tag}>" for tag in ("em", "strong", "code"))
+    + ")*+"
+)
+_PLAIN_BLOCK = "|".join(
+    [f"<p>{_INLINE}</p>"]
+    + [f'<h{n} id="{_USER_ID_RE.pattern}">{_INLINE}</h{n}>' for n in range(2, 7)]
+)
+_PLAIN_BLOCKS_RE = re.compile(rf"(?:{_PLAIN_BLOCK})(?:\n(?:{_PLAIN_BLOCK}))*+\n?")
+
+
 def sanitise_html(html: str, *, linkify: bool = True) -> str:
     """Clean an HTML fragment against the allowlist and linkify it (what `render_markdown` does
     after Markdown; exposed for HTML built elsewhere). `linkify=False` leaves bare addresses as
@@ -239,9 +291,15 @@ def sanitise_html(html: str, *, linkify: bool = True) -> str:
     links that leave the site are marked all the same.
 
     Bleach is asked only for what needs it: text without markup is escaped here, linkify runs
-    only when an address may be present, and plain paragraphs are not parsed (see above)."""
+    only when an address may be present, and plain paragraphs and a plain table of contents
+    are not parsed (see above)."""
+    toc = html.startswith('<div class="toc">')
+    if toc and _PLAIN_TOC_RE.fullmatch(html) and _nested_lists(html):
+        return html
     if linkify and _may_hold_url(html):
         return _cleaner().clean(html)
+    if html.startswith(("<p>", "<h")) and _PLAIN_BLOCKS_RE.fullmatch(html):
+        return html
     if _NO_TAG_RE.fullmatch(html):
         return html.replace(">", "&gt;")
     return _mark_leaving_links(_clean_in_pieces(html))

@@ -18,6 +18,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.html import escape
 
+from core.prepared import prepared_cursor
 from core.text import fold, title_slug
 from posts.addresses import post_url, topic_url
 from posts.models import Post, Topic
@@ -65,7 +66,7 @@ class LinkResolver:
                 "slugs": sorted({title_slug(t) for t in page_targets} - {""}),
                 "names": sorted({t.lower() for t in page_targets}),
             }
-            with connection.cursor() as cursor:
+            with prepared_cursor() as cursor:
                 cursor.execute(_TARGETS_SQL, params)
                 rows = cursor.fetchall()
             for kind, pk, title, slug, key, topic_id, is_deleted, old_slug in rows:
@@ -129,6 +130,15 @@ def missing_page_url(title: str) -> str:
     return reverse("wiki:edit", args=[slug]) + "?" + urlencode({"title": title})
 
 
+# A page's link rows in one prepared statement from three arrays: every save writes them, and
+# `bulk_create` cost more Python to build (a model and its SQL a link) than the insert costs.
+_INSERT_LINKS_SQL = f"""
+INSERT INTO {PageLink._meta.db_table} (from_page_id, kind, target_title, target_key, target_slug)
+SELECT %s::bigint, 'page', v.title, v.key, v.slug
+  FROM unnest(%s::text[], %s::text[], %s::text[]) AS v(title, key, slug)
+"""
+
+
 def rebuild_link_tables(
     page: Page, links: list[WikiLink], resolver: LinkResolver, *, new: bool = False
 ) -> tuple[frozenset[str], frozenset[int]]:
@@ -139,7 +149,7 @@ def rebuild_link_tables(
     if not new:
         PageLink.objects.filter(from_page=page).delete()
         Citation.objects.filter(page=page).delete()
-    page_links: dict[str, PageLink] = {}
+    page_links: dict[str, tuple[str, str]] = {}  # slug: (title, key)
     cited: set[int] = set()
     for link in links:
         if link.kind == "post":
@@ -147,18 +157,19 @@ def rebuild_link_tables(
             if post is not None:
                 cited.add(post.pk)
             continue
-        slug = title_slug(link.target)
+        slug = title_slug(link.target)[:255]
         if slug and slug not in page_links:
-            page_links[slug] = PageLink(
-                from_page=page,
-                kind="page",
-                target_title=link.target[:255],
-                target_key=fold(link.target)[:255],
-                target_slug=slug[:255],
-            )
-    PageLink.objects.bulk_create(page_links.values())
-    Citation.objects.bulk_create(Citation(page=page, post_id=pk) for pk in cited)
-    return frozenset(link.target_key for link in page_links.values()), frozenset(cited)
+            page_links[slug] = (link.target[:255], fold(link.target)[:255])
+    if page_links:
+        with prepared_cursor() as cursor:
+            cursor.execute(
+                _INSERT_LINKS_SQL,
+                [page.pk, *(list(column) for column in zip(*page_links.values(), strict=True)),
+                 list(page_links)],
+            )  # fmt: skip
+    if cited:
+        Citation.objects.bulk_create(Citation(page=page, post_id=pk) for pk in cited)
+    return frozenset(key for _, key in page_links.values()), frozenset(cited)
 
 
 def refresh_pages_linking_to(page: Page, *, also_keys: tuple[str, ...] = ()) -> int:
@@ -203,7 +214,7 @@ def _store_html(pages: list[tuple[int, str]]) -> None:
     if not pages:
         return
     table = connection.ops.quote_name(Page._meta.db_table)
-    with connection.cursor() as cursor:
+    with prepared_cursor() as cursor:
         cursor.execute(
             f"UPDATE {table} SET html = v.html FROM unnest(%s::bigint[], %s::text[]) "
             f"AS v(id, html) WHERE {table}.id = v.id",
@@ -234,7 +245,7 @@ def show_links_to_new_page(page: Page) -> set[int]:
     redirect), is rendered again whole.
     """
     # One query: the linking pages' stored HTML comes with their links' titles.
-    with connection.cursor() as cursor:
+    with prepared_cursor() as cursor:
         cursor.execute(_LINKING_SQL, {"slug": page.slug, "key": page.key, "page": page.pk})
         rows = cursor.fetchall()
     linking: dict[int, tuple[str, set[str]]] = {}
@@ -261,6 +272,7 @@ def show_links_to_new_page(page: Page) -> set[int]:
         else:
             patched.append((pk, html))
     _store_html(patched)
-    for other in Page.objects.filter(pk__in=whole).select_related("current_revision"):
-        _render_again(other)
+    if whole:  # usually none: then even building the query's SQL would be wasted
+        for other in Page.objects.filter(pk__in=whole).select_related("current_revision"):
+            _render_again(other)
     return linked_from

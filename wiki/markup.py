@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 import xml.etree.ElementTree as etree
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache, lru_cache
 from html import unescape as html_unescape
 from typing import Protocol
 
@@ -230,8 +230,10 @@ def link_opening_tag(resolved: ResolvedLink, kind: str = "page") -> str:
     el = etree.Element("a")
     el.text = "x"
     _apply_resolution(el, WikiLink(kind=kind, target="x", label="x"), resolved)
-    html = sanitise_html(to_html_string(el))  # Markdown's own serialiser: the same attribute order
-    return html[: html.index(">") + 1]
+    # Markdown's own serialiser: the same attribute order. In a paragraph, as in a page: the
+    # sanitiser then hands back a plain link without parsing it (core.sanitise).
+    html = sanitise_html(f"<p>{to_html_string(el)}</p>")
+    return html[3 : html.index(">", 3) + 1]
 
 
 def _apply_resolution(el, link: WikiLink, resolved: ResolvedLink) -> None:
@@ -274,7 +276,9 @@ class _BoundedScan:
         return super().getLink(data[:end], index)
 
 
+@cache
 def _bounded(cls: type) -> type:
+    # One class per upstream pattern and process: every render registers the same six.
     return type(f"Bounded{cls.__name__}", (_BoundedScan, cls), {})
 
 

@@ -43,6 +43,7 @@ from django.utils import timezone
 
 from core.cache import page_key_name, site_changed
 from core.confusables import skeleton
+from core.prepared import prepared_cursor
 from core.text import fold, title_slug
 from posts.models import Post, Topic
 from wiki import invalidation, seams
@@ -260,7 +261,7 @@ def _insert_new_page(page: Page, revision: Revision, vector: tuple[str, list]) -
     """Write `page` (from `_new_page`) with `revision` as its first; `TitleTaken` when its slug
     or topic was taken a moment ago."""
     vector_sql, vector_params = vector
-    with connection.cursor() as cursor:
+    with prepared_cursor() as cursor:
         cursor.execute(
             _NEW_PAGE_SQL.format(search_vector=vector_sql),
             [page.title, page.slug, page.key, page.skeleton, page.topic_id, page.html,
@@ -279,7 +280,7 @@ def _insert_new_page(page: Page, revision: Revision, vector: tuple[str, list]) -
 def _update_page(page: Page, revision: Revision, vector: tuple[str, list]) -> None:
     """Add `revision` to the existing `page` and make it current."""
     vector_sql, vector_params = vector
-    with connection.cursor() as cursor:
+    with prepared_cursor() as cursor:
         cursor.execute(
             _APPEND_REVISION_SQL.format(search_vector=vector_sql),
             [revision.page_id, revision.number, revision.text, revision.html, revision.toc_html,
@@ -359,7 +360,7 @@ def _new_page(title: str) -> Page:
     `_append_revision` writes it with its first revision."""
     slug = validate_new_slug(title)
     params = {"slug": slug, "key": fold(title), "skeleton": skeleton(title), "other": 0}
-    with connection.cursor() as cursor:
+    with prepared_cursor() as cursor:
         cursor.execute(_NEW_TITLE_SQL, params)
         rows = cursor.fetchall()
     found = {row[0]: row[1:] for row in rows}

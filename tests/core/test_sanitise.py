@@ -1,15 +1,25 @@
-"""The sanitiser's shortcuts (core.sanitise: text without markup, plain paragraphs, no linkify
-without an address) give exactly what one bleach pass gives, on hostile input too.
+"""The sanitiser's shortcuts (core.sanitise: text without markup, plain paragraphs, a plain
+table of contents, no linkify without an address) give exactly what one bleach pass gives, on
+hostile input too.
 
 `one_pass` is the sanitiser as it was before the shortcuts: bleach over the whole fragment.
 """
 
+import random
+
 import pytest
 
-from core.sanitise import _cleaner, _mark_leaving_links, sanitise_html
+from core.sanitise import (
+    _PLAIN_BLOCKS_RE,
+    _PLAIN_TOC_RE,
+    _cleaner,
+    _mark_leaving_links,
+    sanitise_html,
+)
 from importer.prepare.wpbody import prepare_body
 from tests.wiki.inert import assert_inert
 from tests.wiki.test_sanitiser import CORPUS
+from wiki import markup
 
 
 def one_pass(html: str, linkify: bool) -> str:
@@ -151,3 +161,102 @@ def test_paragraphs_with_plain_links_never_reach_bleach(monkeypatch):
     assert sanitise_html(html, linkify=False) == html.replace(
         '"http://x.example/a/"', '"http://x.example/a/" rel="nofollow ugc noopener"'
     )
+
+
+# Heading text a table of contents carries: escaped signs, references, addresses, hostile markup.
+HEADING_WORDS = [
+    "Hello", "<b>", "&", '"x"', "'", "example.com", "http://a.example/c", "&copy;", "&#60;",
+    "&amp;", "&quot;", "`code`", "*em*", "[[Foo|bar]]", "[x](javascript:alert(1))", "<script>",
+    "é", "\u200b", "&gt;", ">", "<", "\x85", "\ufffe", "😀", "{#id}", "[^1]", "<!-- c -->",
+    "www.x.org",
+]  # fmt: skip
+
+
+def test_tables_of_contents_clean_as_in_one_pass():
+    rng = random.Random(26)
+    plain = 0
+    for _ in range(400):
+        headings = [
+            rng.choice(["#", "##", "###", "####"]) + " " + " ".join(rng.sample(HEADING_WORDS, 3))
+            for _ in range(rng.randint(3, 6))
+        ]
+        toc = markup._convert("\n\n".join(headings), None)[2]
+        assert_as_one_pass(toc)
+        plain += bool(_PLAIN_TOC_RE.fullmatch(toc))
+    assert plain > 20  # the shortcut was taken, and not only for tables of contents that fit it
+
+
+@pytest.mark.parametrize(
+    "toc",
+    [
+        '<div class="toc">\n</ul>\n</div>\n',
+        '<div class="toc">\n<ul>\n<li><a href="#md-a">a</a><li><a href="#md-b">b</a></ul>\n'
+        "</div>\n",
+        '<div class="toc">\n<li><a href="#md-a">a</a></li>\n</div>\n',
+        '<div class="toc">\n<ul>\n<li><a href="#md-a">a</a></li>\n</div>\n',
+        '<div class="toc">\n<ul>\n<li><a href="#top">a</a></li>\n</ul>\n</div>\n',
+        '<div class="toc">\n<ul>\n<li><a href="#md-a">&quot;a&copy;</a></li>\n</ul>\n</div>\n',
+    ],
+)
+def test_tables_of_contents_out_of_shape_are_cleaned_by_bleach(toc):
+    assert_as_one_pass(toc)
+
+
+def test_plain_tables_of_contents_never_reach_bleach(monkeypatch):
+    toc = markup._convert("## One\n\n### Two & a <b>\n\n## Three example.com\n", None)[2]
+    monkeypatch.setattr("core.sanitise._cleaner", None)
+    assert sanitise_html(toc) == toc
+
+
+def _resolve(link):
+    # As wiki.links resolves them, without a database: every other link is to a missing page.
+    exists = len(link.target) % 2 == 0
+    title = link.target if exists else "Page does not exist yet — create it"
+    url = f"/wiki/{link.target.lower().replace(' ', '-')}/"
+    return markup.ResolvedLink(
+        url=url if exists else url + "edit/?title=x", exists=exists, title=title
+    )
+
+
+def test_pages_of_headings_paragraphs_and_wiki_links_clean_as_in_one_pass():
+    rng = random.Random(26)
+    words = [*HEADING_WORDS, "**strong**", "_em_", "[[A page]]", "[[Tom & Jerry]]", "[[a/b?c]]"]
+    words += ['[[A "quoted" <b>]]', "[x](/local/)", "[x](http://a.example/)", "line\nbreak"]
+    plain = 0
+    for _ in range(300):
+        blocks = [
+            rng.choice(["", "", "## ", "### ", "#### "]) + " ".join(rng.sample(words, 5))
+            for _ in range(rng.randint(1, 6))
+        ]
+        if rng.random() < 0.2:
+            blocks.append(rng.choice(HOSTILE_SOURCES))
+        html = markup._convert("\n\n".join(blocks), _resolve)[0]
+        assert_as_one_pass(html)
+        plain += bool(_PLAIN_BLOCKS_RE.fullmatch(html))
+    assert plain > 10  # the shortcut was taken
+
+
+@pytest.mark.parametrize(
+    "html",
+    [
+        "<p>a<p>b</p>",
+        "<p>a</p>\n<h2>b</h2>",
+        '<h2 id="title">b</h2>',
+        '<p><a class="wikilink" href="//evil.example/" title="t">x</a></p>',
+        '<p><a class="wikilink" href="/a" title="t" title="u">x</a></p>',
+        '<p><a class="wikilink" href="/a" title="a &amp; b">x</a></p>',
+        "<p><em>a</strong></p>",
+        "<p>a &copy; b</p>",
+    ],
+)
+def test_blocks_out_of_shape_are_cleaned_by_bleach(html):
+    assert_as_one_pass(html)
+
+
+def test_plain_pages_never_reach_bleach(monkeypatch):
+    html = markup._convert(
+        "## One\n\nSee [[A page]], *this* and `that`.\n\nTwo & three.", _resolve
+    )[0]
+    monkeypatch.setattr("core.sanitise._cleaner", None)
+    assert sanitise_html(html) == html
+    assert sanitise_html(html, linkify=False) == html
