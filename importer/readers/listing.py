@@ -14,7 +14,7 @@ import hashlib
 from collections.abc import Iterator
 from typing import BinaryIO
 
-from importer.prepare.render import render_blocks
+from importer.readers.listing_render import render_blocks
 from importer.readers.listing_parser import (
     ArchiveHeader,
     ArchiveParser,

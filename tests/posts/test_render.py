@@ -1,6 +1,6 @@
 """Archive text to HTML: escaped paragraphs and lists, never raw markup from an archive."""
 
-from importer.prepare.render import blocks_from_body, render_blocks, render_body
+from importer.readers.listing_render import blocks_from_body, render_blocks, render_body
 from importer.readers.listing_parser import Block, parse_text
 
 
