@@ -14,7 +14,6 @@ import hashlib
 from collections.abc import Iterator
 from typing import BinaryIO
 
-from importer.readers.listing_render import render_blocks
 from importer.readers.listing_parser import (
     ArchiveHeader,
     ArchiveParser,
@@ -22,6 +21,7 @@ from importer.readers.listing_parser import (
     ParsedPost,
     ParseError,
 )
+from importer.readers.listing_render import render_blocks
 from importer.readers.records import ArchivePost, ArchiveSource
 from importer.readers.xmlstream import CountedReader, CountingStream, ReaderError
 

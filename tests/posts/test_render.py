@@ -1,7 +1,7 @@
 """Archive text to HTML: escaped paragraphs and lists, never raw markup from an archive."""
 
-from importer.readers.listing_render import blocks_from_body, render_blocks, render_body
 from importer.readers.listing_parser import Block, parse_text
+from importer.readers.listing_render import blocks_from_body, render_blocks, render_body
 
 
 def test_paragraphs_and_numbered_list_render_as_html():
