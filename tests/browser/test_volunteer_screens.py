@@ -52,7 +52,8 @@ def test_saving_preferences_says_so_in_a_status_panel(new_page, alice):
     expect(status).to_contain_text("Saved: your preferences are changed.")
     # A panel above the heading, not a bulleted list.
     assert status.locator("li").count() == 0
-    assert status.evaluate("el => getComputedStyle(el.firstElementChild).borderLeftWidth") == "5px"
+    # to_have_css waits for the redirected page's stylesheet, which an evaluate could outrun.
+    expect(status.locator(":scope > *").first).to_have_css("border-left-width", "5px")
 
 
 def test_logging_out_and_signing_up_each_say_what_happened(new_page, alice):
@@ -131,7 +132,7 @@ def test_a_wiki_page_has_one_talk_link_and_a_secondary_watch_button(new_page, al
     unwatch = page.get_by_role("button", name="Unwatch")
     expect(unwatch).to_be_visible()
     # Drawn as a secondary button: the page's background, not the filled green of Save.
-    assert unwatch.evaluate("el => getComputedStyle(el).backgroundColor") == "rgb(255, 255, 255)"
+    expect(unwatch).to_have_css("background-color", "rgb(255, 255, 255)")
 
 
 @pytest.fixture
