@@ -20,6 +20,16 @@ def prepared(title: str):
     return prepare(0, post, reader.source.link)
 
 
+def assert_cards_are(html: str, cards: list[tuple[str, str]]) -> None:
+    """The body shows exactly these (address, label) media cards, each a plain linked card."""
+    for url, label in cards:
+        assert (
+            f'<div class="media-card"><a href="{url}" rel="nofollow ugc noopener">{label}</a></div>'
+            in html
+        ), label
+    assert html.count('class="media-card"') == len(cards)
+
+
 def test_every_player_becomes_a_visible_card_linking_to_the_original_and_no_frame():
     html = prepared("Players").html
     assert "<iframe" not in html and "<object" not in html and "<embed" not in html
@@ -32,12 +42,7 @@ def test_every_player_becomes_a_visible_card_linking_to_the_original_and_no_fram
         ("http://bodies.example.org/wp-content/uploads/talk.mp3", "Audio from bodies.example.org"),
         ("https://www.dailymotion.com/video/x7tgad0", "Video on Dailymotion"),
     ]
-    for url, label in cards:
-        assert (
-            f'<div class="media-card"><a href="{url}" rel="nofollow ugc noopener">{label}</a></div>'
-            in html
-        ), label
-    assert html.count('class="media-card"') == len(cards)
+    assert_cards_are(html, cards)
     assert "A link to https://youtube.com/watch?v=inline stays text." in html
 
 
@@ -51,12 +56,7 @@ def test_jetpack_and_core_players_and_oembed_addresses_become_cards_too():
         ("https://wordpress.tv/2019/01/01/a-talk/", "Video on WordPress.tv"),
         ("https://www.youtube.com/watch?v=Zz98765wxyz", "Video on YouTube"),
     ]
-    for url, label in cards:
-        assert (
-            f'<div class="media-card"><a href="{url}" rel="nofollow ugc noopener">{label}</a></div>'
-            in html
-        ), label
-    assert html.count('class="media-card"') == len(cards)
+    assert_cards_are(html, cards)
 
 
 def test_source_and_brush_shortcodes_become_code_with_blank_lines_kept():

@@ -19,6 +19,7 @@ from posts.maps.topicmap import (
     render_map_svg,
     strongest_links,
 )
+from tests.geometry import segment_meets_box
 
 NS = {"svg": "http://www.w3.org/2000/svg"}
 SVG = "{http://www.w3.org/2000/svg}"
@@ -109,25 +110,6 @@ def test_every_link_of_a_sparse_map_is_drawn_as_one_line():
     root = parse(render_map_svg(nodes, edges))
     url = {node.key: node.url for node in nodes}
     assert edges_of(root) == {frozenset((url[e.a], url[e.b])) for e in edges}
-
-
-def segment_meets_box(x1, y1, x2, y2, box) -> bool:
-    left, top, right, bottom = box
-    lo, hi = 0.0, 1.0
-    for p, q in (
-        (x1 - x2, x1 - left),
-        (x2 - x1, right - x1),
-        (y1 - y2, y1 - top),
-        (y2 - y1, bottom - y1),
-    ):
-        if p == 0:
-            if q < 0:
-                return False
-        elif p < 0:
-            lo = max(lo, q / p)
-        else:
-            hi = min(hi, q / p)
-    return lo <= hi
 
 
 @pytest.mark.parametrize(("width", "height"), [(960, 680), (360, 840), (288, 360)])
