@@ -344,13 +344,18 @@ SELECT 'page', id, title, slug, key, topic_id, is_deleted FROM taken
 def _taken(title: str, slug: str, *, other_than: Page | None = None) -> Page | None:
     """The page that already has this title's slug or key, or a title that looks the same
     (its confusable skeleton), locked, if any."""
-    params = {
+    params = _taken_params(title, slug, other_than)
+    return next(iter(Page.objects.raw(_TAKEN_SQL, params)), None)
+
+
+def _taken_params(title: str, slug: str, other_than: Page | None = None) -> dict:
+    """The parameters of `_TAKEN_SQL` (and `_NEW_TITLE_SQL`, which holds it) for a title."""
+    return {
         "slug": slug,
         "key": fold(title),
         "skeleton": skeleton(title),
         "other": other_than.pk if other_than is not None else 0,
     }
-    return next(iter(Page.objects.raw(_TAKEN_SQL, params)), None)
 
 
 def _new_page(title: str) -> Page:
@@ -359,9 +364,8 @@ def _new_page(title: str) -> Page:
     Only inside `create_page`'s transaction (see `_NEW_TITLE_SQL`). Not written yet:
     `_append_revision` writes it with its first revision."""
     slug = validate_new_slug(title)
-    params = {"slug": slug, "key": fold(title), "skeleton": skeleton(title), "other": 0}
     with prepared_cursor() as cursor:
-        cursor.execute(_NEW_TITLE_SQL, params)
+        cursor.execute(_NEW_TITLE_SQL, _taken_params(title, slug))
         rows = cursor.fetchall()
     found = {row[0]: row[1:] for row in rows}
     topic_id = None
